@@ -1,0 +1,141 @@
+package porter
+
+import (
+	"sort"
+	"strings"
+)
+
+// EventType describes one kind of event. The catalog drives the triggers
+// list, subscription validation, the docs and the OpenAPI spec.
+type EventType struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Fields      []string `json:"fields"` // the key data fields
+	Scope       string   `json:"scope"`  // needed to receive it
+	Aliases     []string `json:"aliases,omitempty"`
+	Pollable    bool     `json:"-"` // offered by GET /api/trigger_poll.php
+}
+
+// Catalog lists every event Porter emits. Names and key fields follow seed
+// 000 where it names them; seed 002 gives the lifecycle events; aliases
+// accept the names other seeds use for the same happening.
+var Catalog = []EventType{
+	{Name: "property.created", Description: "A property is added", Fields: []string{"id", "name", "address"}, Scope: "properties:read"},
+	{Name: "property.updated", Description: "A property is edited", Fields: []string{"id", "name", "address"}, Scope: "properties:read"},
+	{Name: "property.archived", Description: "A property is archived", Fields: []string{"id", "name", "archived_at"}, Scope: "properties:read"},
+	{Name: "unit.created", Description: "A unit is added to a property", Fields: []string{"id", "property_id", "name"}, Scope: "units:read"},
+	{Name: "unit.updated", Description: "A unit is edited", Fields: []string{"id", "property_id", "name", "status"}, Scope: "units:read"},
+
+	{Name: "tenant.created", Description: "A tenant user is invited or created", Fields: []string{"id", "email", "first_name", "last_name"}, Scope: "tenants:read", Pollable: true},
+	{Name: "tenant.updated", Description: "A tenant is edited", Fields: []string{"id", "email", "first_name", "last_name", "status"}, Scope: "tenants:read"},
+	{Name: "tenant.activated", Description: "A tenant accepts the invitation and sets a password", Fields: []string{"id", "email", "status"}, Scope: "tenants:read"},
+
+	{Name: "lease.created", Description: "A new lease is drafted", Fields: []string{"id", "unit_id", "tenant_id", "start_date", "end_date", "monthly_rent"}, Scope: "leases:read"},
+	{Name: "lease.updated", Description: "A lease is edited", Fields: []string{"id", "unit_id", "tenant_id", "status"}, Scope: "leases:read"},
+	{Name: "lease.activated", Description: "A lease is signed and becomes active", Fields: []string{"id", "unit_id", "tenant_id", "start_date", "end_date"}, Scope: "leases:read", Aliases: []string{"lease.signed"}},
+	{Name: "lease.renewed", Description: "A lease is renewed to a new end date", Fields: []string{"id", "end_date", "monthly_rent"}, Scope: "leases:read"},
+	{Name: "lease.expiring_soon", Description: "A lease enters the renewal alert window (default: 60 days before end)", Fields: []string{"id", "tenant_id", "end_date", "days_remaining"}, Scope: "leases:read"},
+	{Name: "lease.expired", Description: "A lease passes its end date", Fields: []string{"id", "unit_id", "tenant_id", "end_date"}, Scope: "leases:read"},
+	{Name: "lease.terminated", Description: "A lease is terminated before its end", Fields: []string{"id", "unit_id", "tenant_id", "terminated_at"}, Scope: "leases:read"},
+
+	{Name: "charge.created", Description: "A charge is added to a tenant", Fields: []string{"id", "tenant_id", "amount", "due_date", "category"}, Scope: "charges:read"},
+	{Name: "charge.updated", Description: "A charge is paid, partly paid, voided or edited", Fields: []string{"id", "tenant_id", "amount", "balance", "status"}, Scope: "charges:read"},
+
+	{Name: "payment.succeeded", Description: "A payment is successfully recorded (Stripe or manual)", Fields: []string{"id", "tenant_id", "amount", "method", "created_at"}, Scope: "payments:read", Aliases: []string{"payment.received"}, Pollable: true},
+	{Name: "payment.failed", Description: "A payment attempt fails", Fields: []string{"id", "tenant_id", "amount", "error"}, Scope: "payments:read"},
+
+	{Name: "vendor.created", Description: "A vendor is added", Fields: []string{"id", "name", "trade"}, Scope: "vendors:read"},
+	{Name: "vendor.updated", Description: "A vendor is edited", Fields: []string{"id", "name", "trade"}, Scope: "vendors:read"},
+
+	{Name: "work_order.created", Description: "A maintenance request is opened (by tenant or manager)", Fields: []string{"id", "unit_id", "title", "priority", "reported_by"}, Scope: "work_orders:read", Aliases: []string{"maintenance.created", "work_request.submitted"}, Pollable: true},
+	{Name: "work_order.updated", Description: "A work order is edited or its status changes", Fields: []string{"id", "unit_id", "title", "status", "priority"}, Scope: "work_orders:read"},
+	{Name: "work_order.assigned", Description: "A work order is assigned to a vendor or technician", Fields: []string{"id", "title", "assigned_to", "vendor_id"}, Scope: "work_orders:read", Aliases: []string{"maintenance.assigned"}},
+	{Name: "work_order.started", Description: "Work on a work order starts", Fields: []string{"id", "title", "status"}, Scope: "work_orders:read"},
+	{Name: "work_order.on_hold", Description: "A work order is put on hold", Fields: []string{"id", "title", "status"}, Scope: "work_orders:read"},
+	{Name: "work_order.resumed", Description: "A work order on hold resumes", Fields: []string{"id", "title", "status"}, Scope: "work_orders:read"},
+	{Name: "work_order.completed", Description: "A work order status is set to completed", Fields: []string{"id", "unit_id", "title", "completed_at"}, Scope: "work_orders:read", Aliases: []string{"maintenance.resolved"}, Pollable: true},
+	{Name: "work_order.verified", Description: "Completed work is verified", Fields: []string{"id", "title", "verified_at"}, Scope: "work_orders:read"},
+	{Name: "work_order.closed", Description: "A work order is closed", Fields: []string{"id", "title", "closed_at"}, Scope: "work_orders:read"},
+	{Name: "work_order.cancelled", Description: "A work order is cancelled", Fields: []string{"id", "title", "status"}, Scope: "work_orders:read"},
+	{Name: "work_order.escalated", Description: "A work order is raised to emergency priority", Fields: []string{"id", "unit_id", "title", "priority"}, Scope: "work_orders:read", Aliases: []string{"maintenance.urgent"}},
+	{Name: "work_order.sla_breached", Description: "A work order is still unresolved past its priority's deadline", Fields: []string{"id", "title", "priority", "due_at"}, Scope: "work_orders:read"},
+
+	{Name: "inspection.scheduled", Description: "An inspection is scheduled", Fields: []string{"id", "property_id", "unit_id", "scheduled_for"}, Scope: "inspections:read"},
+	{Name: "inspection.started", Description: "An inspection starts", Fields: []string{"id", "property_id", "unit_id", "status"}, Scope: "inspections:read"},
+	{Name: "inspection.failed_item", Description: "A checklist item of an inspection is recorded as failed", Fields: []string{"id", "inspection_id", "label", "notes"}, Scope: "inspections:read"},
+	{Name: "inspection.submitted", Description: "An inspection is submitted for review", Fields: []string{"id", "property_id", "unit_id", "completed_at"}, Scope: "inspections:read"},
+	{Name: "inspection.completed", Description: "An inspection is marked as completed", Fields: []string{"id", "property_id", "unit_id", "completed_at"}, Scope: "inspections:read"},
+	{Name: "inspection.approved", Description: "A submitted inspection is approved", Fields: []string{"id", "property_id", "unit_id", "status"}, Scope: "inspections:read"},
+	{Name: "inspection.rejected", Description: "A submitted inspection is rejected", Fields: []string{"id", "property_id", "unit_id", "status"}, Scope: "inspections:read"},
+
+	{Name: "document.uploaded", Description: "A document is uploaded to any record", Fields: []string{"id", "title", "scope", "scope_id"}, Scope: "documents:read"},
+	{Name: "broadcast.sent", Description: "A mass message or announcement is sent", Fields: []string{"id", "channel", "audience", "recipients"}, Scope: "broadcasts:read"},
+}
+
+var (
+	catalogIndex = map[string]*EventType{} // canonical names
+	aliasIndex   = map[string]string{}     // alias -> canonical
+)
+
+func init() {
+	for i := range Catalog {
+		e := &Catalog[i]
+		catalogIndex[e.Name] = e
+		for _, a := range e.Aliases {
+			aliasIndex[a] = e.Name
+		}
+	}
+}
+
+// LookupEvent resolves an event name or alias to its catalog entry.
+func LookupEvent(name string) (EventType, bool) {
+	if c, ok := aliasIndex[name]; ok {
+		name = c
+	}
+	e, ok := catalogIndex[name]
+	if !ok {
+		return EventType{}, false
+	}
+	return *e, true
+}
+
+// EventNames returns every canonical event name, sorted.
+func EventNames() []string {
+	names := make([]string, 0, len(Catalog))
+	for _, e := range Catalog {
+		names = append(names, e.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ExpandEventPattern resolves one subscription pattern: a name, an alias,
+// "family.*" or "*". It returns the canonical names it covers.
+func ExpandEventPattern(p string) ([]string, bool) {
+	if p == "*" {
+		return EventNames(), true
+	}
+	if family, ok := strings.CutSuffix(p, ".*"); ok {
+		var names []string
+		for _, e := range Catalog {
+			if strings.HasPrefix(e.Name, family+".") || hasAliasIn(e, family) {
+				names = append(names, e.Name)
+			}
+		}
+		return names, len(names) > 0
+	}
+	e, ok := LookupEvent(p)
+	if !ok {
+		return nil, false
+	}
+	return []string{e.Name}, true
+}
+
+func hasAliasIn(e EventType, family string) bool {
+	for _, a := range e.Aliases {
+		if strings.HasPrefix(a, family+".") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,16 @@
+package porter
+
+import "time"
+
+// Organization is the isolation boundary: every resource belongs to one.
+type Organization struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	// LeaseAlertDays are the days before a lease's end at which
+	// lease.expiring_soon fires, e.g. [30, 60, 90]. Default [60].
+	LeaseAlertDays []int `json:"lease_alert_days"`
+}
+
+// DefaultLeaseAlertDays is seed 000's renewal alert window.
+var DefaultLeaseAlertDays = []int{60}

@@ -1,0 +1,230 @@
+// Package postgres is Porter's PostgreSQL storage engine, through pgx/v5,
+// for operators who run several nodes on one database.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"porter"
+	"porter/postgres/internal/db"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the PostgreSQL engine. It implements porter.Store.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the database at url (postgres://…).
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+// Pool is the connection pool, for callers that need PostgreSQL itself
+// (LISTEN/NOTIFY, tests).
+func (d *DB) Pool() *pgxpool.Pool { return d.pool }
+
+// Migrate applies every pending migration. A session advisory lock makes
+// it safe for several nodes to start at once: one migrates, the others wait.
+func (d *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(d.pool)
+	defer sqlDB.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (d *DB) Close() error {
+	d.pool.Close()
+	return nil
+}
+
+// Update runs fn in a read-write transaction.
+func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
+	return d.run(ctx, pgx.TxOptions{}, orgID, fn)
+}
+
+// View runs fn in a read-only transaction.
+func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
+	return d.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, orgID, fn)
+}
+
+func (d *DB) run(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(porter.Tx) error) error {
+	pgTx, err := d.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer pgTx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(&tx{q: db.New(pgTx), orgID: orgID}); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// CreateOrganization inserts org.
+func (d *DB) CreateOrganization(ctx context.Context, org *porter.Organization) error {
+	id, err := db.New(d.pool).InsertOrganization(ctx, db.InsertOrganizationParams{
+		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), CreatedAt: org.CreatedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("create organization: %w", err)
+	}
+	org.ID = id
+	return nil
+}
+
+// Organizations lists every organization.
+func (d *DB) Organizations(ctx context.Context) ([]*porter.Organization, error) {
+	rows, err := db.New(d.pool).ListOrganizations(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list organizations: %w", err)
+	}
+	out := make([]*porter.Organization, len(rows))
+	for i, r := range rows {
+		out[i] = organization(r)
+	}
+	return out, nil
+}
+
+// APIKeyByHash finds a key in any organization.
+func (d *DB) APIKeyByHash(ctx context.Context, hash []byte) (*porter.APIKey, error) {
+	r, err := db.New(d.pool).GetAPIKeyByHash(ctx, hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, porter.Errorf(porter.ENOTFOUND, "api key not found")
+	} else if err != nil {
+		return nil, fmt.Errorf("find api key: %w", err)
+	}
+	return apiKey(r), nil
+}
+
+// TouchAPIKey sets last_used_at.
+func (d *DB) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
+	return db.New(d.pool).TouchAPIKey(ctx, db.TouchAPIKeyParams{ID: id, LastUsedAt: &at})
+}
+
+// InvitedTenant finds an unused invitation token in any organization.
+func (d *DB) InvitedTenant(ctx context.Context, tokenHash []byte) (int64, int64, error) {
+	r, err := db.New(d.pool).GetTenantByInviteToken(ctx, tokenHash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, 0, porter.Errorf(porter.ENOTFOUND, "this invitation link is invalid or has already been used")
+	} else if err != nil {
+		return 0, 0, fmt.Errorf("find invitation: %w", err)
+	}
+	return r.OrgID, r.ID, nil
+}
+
+// RateLimit counts in the database, so that every node sees one count.
+func (d *DB) RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error) {
+	n, err := db.New(d.pool).HitRateLimit(ctx, db.HitRateLimitParams{KeyID: keyID, WindowStart: window})
+	if err != nil {
+		return 0, fmt.Errorf("rate limit: %w", err)
+	}
+	if n == 1 {
+		// The first hit of a window clears old windows; cheap and bounded.
+		_ = db.New(d.pool).PruneRateLimits(ctx, window.Add(-time.Minute))
+	}
+	return int(n), nil
+}
+
+// TryLock takes a session advisory lock named name on a connection held
+// until release: one node at a time runs the guarded pass.
+func (d *DB) TryLock(ctx context.Context, name string) (func(), bool, error) {
+	conn, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("lock %s: %w", name, err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("porter:" + name))
+	key := int64(h.Sum64())
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
+		conn.Release()
+		return nil, false, fmt.Errorf("lock %s: %w", name, err)
+	}
+	if !ok {
+		conn.Release()
+		return nil, false, nil
+	}
+	return func() {
+		_, _ = conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+		conn.Release()
+	}, true, nil
+}
+
+// since is an optional lower bound on a time: the zero time when unset.
+func since(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func notFound(err error, resource string, id int64) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return porter.NotFound(resource, id)
+	}
+	return fmt.Errorf("get %s %d: %w", resource, id, err)
+}
+
+func affected(n int64, err error, resource string, id int64) error {
+	if err != nil {
+		return conflict(fmt.Errorf("update %s %d: %w", resource, id, err))
+	}
+	if n == 0 {
+		return porter.NotFound(resource, id)
+	}
+	return nil
+}
+
+// conflict turns a uniqueness violation into a domain conflict.
+func conflict(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return &porter.Error{Code: porter.ECONFLICT, Message: "already exists: " + pe.ConstraintName}
+	}
+	return err
+}

@@ -1,0 +1,14 @@
+-- name: InsertOrganization :one
+INSERT INTO organizations (name, lease_alert_days, created_at)
+VALUES (sqlc.arg(name), sqlc.arg(lease_alert_days), sqlc.arg(created_at))
+RETURNING id;
+
+-- name: GetOrganization :one
+SELECT * FROM organizations WHERE id = sqlc.arg(id);
+
+-- name: ListOrganizations :many
+SELECT * FROM organizations ORDER BY id;
+
+-- name: UpdateOrganization :exec
+UPDATE organizations SET name = sqlc.arg(name), lease_alert_days = sqlc.arg(lease_alert_days)
+WHERE id = sqlc.arg(id);

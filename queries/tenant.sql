@@ -1,0 +1,31 @@
+-- name: InsertTenant :one
+INSERT INTO tenants (org_id, email, first_name, last_name, phone, status, invite_token_hash,
+                     password_hash, created_at, updated_at, activated_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(email), sqlc.arg(first_name), sqlc.arg(last_name), sqlc.arg(phone),
+        sqlc.arg(status), sqlc.arg(invite_token_hash), sqlc.arg(password_hash), sqlc.arg(created_at),
+        sqlc.arg(updated_at), sqlc.narg(activated_at))
+RETURNING id;
+
+-- name: GetTenant :one
+SELECT * FROM tenants WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
+
+-- name: GetTenantByInviteToken :one
+SELECT org_id, id FROM tenants WHERE invite_token_hash = sqlc.arg(invite_token_hash);
+
+-- name: UpdateTenant :execrows
+UPDATE tenants
+SET email = sqlc.arg(email), first_name = sqlc.arg(first_name), last_name = sqlc.arg(last_name),
+    phone = sqlc.arg(phone), status = sqlc.arg(status), invite_token_hash = sqlc.arg(invite_token_hash),
+    password_hash = sqlc.arg(password_hash), updated_at = sqlc.arg(updated_at),
+    activated_at = sqlc.narg(activated_at)
+WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
+
+-- name: ListTenants :many
+SELECT sqlc.embed(tenants), count(*) OVER () AS total
+FROM tenants
+WHERE org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
+  AND (sqlc.arg(email) = '' OR email = sqlc.arg(email))
+  AND updated_at >= sqlc.arg(updated_since)
+ORDER BY id DESC
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -1,0 +1,50 @@
+package porter
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Service holds Porter's domain logic. It validates requests, applies
+// state machines and records events, all through a Store, so that both
+// engines share one copy of the rules.
+type Service struct {
+	Store   Store
+	BaseURL string // for links such as accept_url
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// NewService returns a Service with the real clock.
+func NewService(store Store, baseURL string, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Service{Store: store, BaseURL: baseURL, Now: time.Now, Logger: logger}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// update runs fn in a write transaction and returns what it produced.
+func update[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, now time.Time) (T, error)) (T, error) {
+	var out T
+	now := s.now()
+	err := s.Store.Update(ctx, orgID, func(tx Tx) error {
+		var err error
+		out, err = fn(tx, now)
+		return err
+	})
+	return out, err
+}
+
+// view runs fn in a read transaction and returns what it produced.
+func view[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx) (T, error)) (T, error) {
+	var out T
+	err := s.Store.View(ctx, orgID, func(tx Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,289 @@
+// Package sqlite is Porter's embedded storage engine: modernc.org/sqlite
+// (pure Go), WAL, one write connection with immediate transactions and a
+// pool of read connections.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"porter"
+	"porter/sqlite/internal/db"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the SQLite engine. It implements porter.Store.
+type DB struct {
+	write *sql.DB // one connection: SQLite has one writer at a time
+	read  *sql.DB // a pool for readers, which WAL lets run beside the writer
+
+	mu     sync.Mutex
+	hits   map[int64]rateWindow // rate-limit counts: one node, so memory
+	locks  map[string]bool
+	closed bool
+}
+
+type rateWindow struct {
+	start time.Time
+	count int
+}
+
+// Open opens (creating if needed) the database file at path. Pragmas go in
+// the DSN so that every pooled connection gets them, not just the first.
+func Open(path string) (*DB, error) {
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)"} {
+		pragmas.Add("_pragma", p)
+	}
+	dsn := "file:" + path + "?"
+	write, err := sql.Open("sqlite", dsn+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	pragmas.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", dsn+pragmas.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{write: write, read: read, hits: map[int64]rateWindow{}, locks: map[string]bool{}}, nil
+}
+
+// Migrate applies every pending migration.
+func (d *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.write, sub)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both connection pools.
+func (d *DB) Close() error {
+	d.mu.Lock()
+	d.closed = true
+	d.mu.Unlock()
+	return errors.Join(d.read.Close(), d.write.Close())
+}
+
+// Update runs fn in an immediate write transaction.
+func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
+	return d.run(ctx, d.write, orgID, fn)
+}
+
+// View runs fn in a read transaction on the read pool.
+func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
+	return d.run(ctx, d.read, orgID, fn)
+}
+
+func (d *DB) run(ctx context.Context, pool *sql.DB, orgID int64, fn func(porter.Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&tx{q: db.New(sqlTx), orgID: orgID}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// CreateOrganization inserts org.
+func (d *DB) CreateOrganization(ctx context.Context, org *porter.Organization) error {
+	id, err := db.New(d.write).InsertOrganization(ctx, db.InsertOrganizationParams{
+		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), CreatedAt: ts(org.CreatedAt),
+	})
+	if err != nil {
+		return fmt.Errorf("create organization: %w", err)
+	}
+	org.ID = id
+	return nil
+}
+
+// Organizations lists every organization.
+func (d *DB) Organizations(ctx context.Context) ([]*porter.Organization, error) {
+	rows, err := db.New(d.read).ListOrganizations(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list organizations: %w", err)
+	}
+	out := make([]*porter.Organization, len(rows))
+	for i, r := range rows {
+		out[i] = organization(r)
+	}
+	return out, nil
+}
+
+// APIKeyByHash finds a key in any organization.
+func (d *DB) APIKeyByHash(ctx context.Context, hash []byte) (*porter.APIKey, error) {
+	r, err := db.New(d.read).GetAPIKeyByHash(ctx, hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, porter.Errorf(porter.ENOTFOUND, "api key not found")
+	} else if err != nil {
+		return nil, fmt.Errorf("find api key: %w", err)
+	}
+	return apiKey(r), nil
+}
+
+// TouchAPIKey sets last_used_at.
+func (d *DB) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
+	return db.New(d.write).TouchAPIKey(ctx, db.TouchAPIKeyParams{ID: id, LastUsedAt: nts(&at)})
+}
+
+// InvitedTenant finds an unused invitation token in any organization.
+func (d *DB) InvitedTenant(ctx context.Context, tokenHash []byte) (int64, int64, error) {
+	r, err := db.New(d.read).GetTenantByInviteToken(ctx, tokenHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, porter.Errorf(porter.ENOTFOUND, "this invitation link is invalid or has already been used")
+	} else if err != nil {
+		return 0, 0, fmt.Errorf("find invitation: %w", err)
+	}
+	return r.OrgID, r.ID, nil
+}
+
+// RateLimit counts in memory: a SQLite database serves one node.
+func (d *DB) RateLimit(_ context.Context, keyID int64, window time.Time) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	w := d.hits[keyID]
+	if !w.start.Equal(window) {
+		w = rateWindow{start: window}
+	}
+	w.count++
+	d.hits[keyID] = w
+	return w.count, nil
+}
+
+// TryLock takes a named in-process lock.
+func (d *DB) TryLock(_ context.Context, name string) (func(), bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.locks[name] {
+		return nil, false, nil
+	}
+	d.locks[name] = true
+	return func() {
+		d.mu.Lock()
+		delete(d.locks, name)
+		d.mu.Unlock()
+	}, true, nil
+}
+
+// timeLayout is the one way times are stored: fixed-width UTC, so that
+// string order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func nts(t *time.Time) sql.NullString {
+	if t == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: ts(*t), Valid: true}
+}
+
+// since is an optional lower bound on a time: the zero time when unset,
+// which every stored time follows.
+func since(t *time.Time) string {
+	if t == nil {
+		return ts(time.Time{})
+	}
+	return ts(*t)
+}
+
+func pts(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		panic(fmt.Sprintf("sqlite: stored time %q: %v", s, err)) // only this package writes them
+	}
+	return t
+}
+
+func pnts(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := pts(s.String)
+	return &t
+}
+
+func nullID(id *int64) sql.NullInt64 {
+	if id == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *id, Valid: true}
+}
+
+func pnullID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+// notFound maps sql.ErrNoRows to the domain's not-found error.
+func notFound(err error, resource string, id int64) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return porter.NotFound(resource, id)
+	}
+	return fmt.Errorf("get %s %d: %w", resource, id, err)
+}
+
+// affected turns an update that touched no row into not found.
+func affected(n int64, err error, resource string, id int64) error {
+	if err != nil {
+		return conflict(fmt.Errorf("update %s %d: %w", resource, id, err))
+	}
+	if n == 0 {
+		return porter.NotFound(resource, id)
+	}
+	return nil
+}
+
+// conflict turns a uniqueness violation into a domain conflict.
+func conflict(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		msg := se.Error()
+		if i := strings.Index(msg, "UNIQUE constraint failed: "); i >= 0 {
+			msg = strings.TrimSuffix(msg[i+len("UNIQUE constraint failed: "):], ")")
+		}
+		return &porter.Error{Code: porter.ECONFLICT, Message: "already exists: " + msg}
+	}
+	return err
+}

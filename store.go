@@ -1,0 +1,90 @@
+package porter
+
+import (
+	"context"
+	"time"
+)
+
+// Store is a storage engine. Every organization-owned row is reached
+// through a Tx bound to one organization, so isolation lives here and not
+// in handlers: a Tx cannot see another organization's rows, and reports
+// them as not found.
+type Store interface {
+	// Update runs fn in a write transaction for one organization. The
+	// data changes and the events fn records commit together or not at all.
+	Update(ctx context.Context, orgID int64, fn func(Tx) error) error
+	// View runs fn in a read-only transaction for one organization.
+	View(ctx context.Context, orgID int64, fn func(Tx) error) error
+
+	// CreateOrganization inserts org and sets its ID.
+	CreateOrganization(ctx context.Context, org *Organization) error
+	// Organizations lists every organization, oldest first (for schedulers).
+	Organizations(ctx context.Context) ([]*Organization, error)
+	// InvitedTenant finds the tenant holding an unused invitation token,
+	// by the token's SHA-256, in any organization.
+	InvitedTenant(ctx context.Context, tokenHash []byte) (orgID, tenantID int64, err error)
+	// APIKeyByHash finds a key by the SHA-256 of its full text, in any
+	// organization: authentication happens before the organization is known.
+	APIKeyByHash(ctx context.Context, hash []byte) (*APIKey, error)
+	// TouchAPIKey records that a key was used.
+	TouchAPIKey(ctx context.Context, id int64, at time.Time) error
+	// RateLimit counts one request against key in the fixed window that
+	// starts at window and returns the count so far in it. SQLite counts in
+	// memory (one node); PostgreSQL counts in the database so that the limit
+	// holds across nodes.
+	RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error)
+	// TryLock takes a named lock for one scheduler pass; release undoes it.
+	// On PostgreSQL it is an advisory lock, so one node runs the pass.
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+
+	Close() error
+}
+
+// Tx is one transaction bound to one organization.
+type Tx interface {
+	OrgID() int64
+	Organization(ctx context.Context) (*Organization, error)
+	UpdateOrganization(ctx context.Context, org *Organization) error
+
+	APIKeyTx
+	EventTx
+	IdempotencyTx
+	PropertyTx
+	TenantTx
+	MessageTx
+}
+
+// ListParams are the pagination and filters every list shares.
+type ListParams struct {
+	Page         int // from 1
+	PerPage      int // at most MaxPerPage
+	UpdatedSince *time.Time
+}
+
+const (
+	DefaultPerPage = 25
+	MaxPerPage     = 100
+)
+
+// Limit and Offset turn a page into SQL terms.
+func (p ListParams) Limit() int  { return p.PerPage }
+func (p ListParams) Offset() int { return (p.Page - 1) * p.PerPage }
+
+// Normalize fills defaults.
+func (p *ListParams) Normalize() {
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	if p.PerPage < 1 {
+		p.PerPage = DefaultPerPage
+	}
+	if p.PerPage > MaxPerPage {
+		p.PerPage = MaxPerPage
+	}
+}
+
+// List is one page of a listing and the total across all pages.
+type List[T any] struct {
+	Items []T
+	Total int
+}

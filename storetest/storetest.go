@@ -1,0 +1,115 @@
+// Package storetest gives tests a fresh, migrated store on every engine:
+// SQLite in a temporary file, and PostgreSQL in a throwaway server that it
+// starts itself (or at PORTER_TEST_POSTGRES_URL when that is set).
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"porter"
+	"porter/postgres"
+	"porter/sqlite"
+)
+
+// Engine names, as subtests are named.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Engines lists the engines every storage and HTTP test runs against.
+var Engines = []string{SQLite, Postgres}
+
+// Main runs a test binary's tests and then stops any PostgreSQL server
+// they started. Call it from TestMain: os.Exit(storetest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	stopServer()
+	return code
+}
+
+// Each runs fn once per engine, as subtests named after the engines, each
+// with a fresh empty store.
+func Each(t *testing.T, fn func(t *testing.T, s porter.Store)) {
+	t.Helper()
+	for _, engine := range Engines {
+		t.Run(engine, func(t *testing.T) { fn(t, Open(t, engine)) })
+	}
+}
+
+// Open returns a fresh, migrated store on engine, closed when t ends.
+func Open(t testing.TB, engine string) porter.Store {
+	t.Helper()
+	ctx := context.Background()
+	switch engine {
+	case SQLite:
+		db, err := sqlite.Open(filepath.Join(t.TempDir(), "porter.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	case Postgres:
+		url := PostgresURL(t)
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	t.Fatalf("unknown engine %q", engine)
+	return nil
+}
+
+var dbSeq atomic.Int64
+
+// PostgresURL returns the URL of a fresh database, migrated, cloned from a
+// template, and dropped when t ends. It skips t when no PostgreSQL can be
+// had, unless PORTER_TEST_REQUIRE_POSTGRES is set (as CI sets it).
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin, err := server()
+	if err != nil {
+		if os.Getenv("PORTER_TEST_REQUIRE_POSTGRES") != "" {
+			t.Fatalf("PostgreSQL is required: %v", err)
+		}
+		t.Skipf("PostgreSQL tests skipped: %v", err)
+	}
+	tmpl, err := template(admin)
+	if err != nil {
+		t.Fatalf("postgres template: %v", err)
+	}
+	name := fmt.Sprintf("porter_test_%d_%d", os.Getpid(), dbSeq.Add(1))
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmpl)); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		_, _ = conn.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+	})
+	return withDatabase(admin, name)
+}
