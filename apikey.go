@@ -115,3 +115,74 @@ func ParseRateLimit(s string) (int, error) {
 	}
 	return n, nil
 }
+
+// APIKeyInput creates a key.
+type APIKeyInput struct {
+	Name      string
+	Scopes    []string
+	ExpiresAt *time.Time
+	RateLimit int // per minute; 0 for the server's default
+}
+
+// CreateAPIKey makes a key and returns its full text, which is not stored
+// and cannot be shown again.
+func (s *Service) CreateAPIKey(ctx context.Context, orgID int64, in APIKeyInput) (string, *APIKey, error) {
+	var v Validation
+	v.Required("name", in.Name)
+	for _, sc := range in.Scopes {
+		if sc != ScopeAll && !ValidScope(sc) {
+			v.Add("scope", "%q is not a known scope", sc)
+		}
+	}
+	if in.RateLimit < 0 {
+		v.Add("rate_limit", "must be positive")
+	}
+	if err := v.Err(); err != nil {
+		return "", nil, err
+	}
+	text := NewAPIKeyText()
+	k, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (*APIKey, error) {
+		if _, err := tx.Organization(ctx); err != nil {
+			return nil, err
+		}
+		k := &APIKey{Name: in.Name, Prefix: APIKeyPrefix(text), Hash: HashAPIKey(text), Scopes: in.Scopes,
+			RateLimit: in.RateLimit, CreatedAt: now, ExpiresAt: in.ExpiresAt}
+		return k, tx.InsertAPIKey(ctx, k)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return text, k, nil
+}
+
+// APIKeys lists an organization's keys.
+func (s *Service) APIKeys(ctx context.Context, orgID int64) ([]*APIKey, error) {
+	return view(ctx, s, orgID, func(tx Tx) ([]*APIKey, error) {
+		if _, err := tx.Organization(ctx); err != nil {
+			return nil, err
+		}
+		return tx.APIKeys(ctx)
+	})
+}
+
+// RevokeAPIKey stops a key from working, at once.
+func (s *Service) RevokeAPIKey(ctx context.Context, orgID, id int64) error {
+	_, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (struct{}, error) {
+		return struct{}{}, tx.RevokeAPIKey(ctx, id, now)
+	})
+	return err
+}
+
+// CreateOrganization adds an organization with the default lease alerts.
+func (s *Service) CreateOrganization(ctx context.Context, name string) (*Organization, error) {
+	var v Validation
+	v.Required("name", name)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	org := &Organization{Name: name, CreatedAt: s.now(), LeaseAlertDays: DefaultLeaseAlertDays}
+	if err := s.Store.CreateOrganization(ctx, org); err != nil {
+		return nil, err
+	}
+	return org, nil
+}

@@ -7,3 +7,8 @@ func (s *Service) Events(ctx context.Context, orgID int64, f EventFilter) (List[
 	f.Normalize()
 	return view(ctx, s, orgID, func(tx Tx) (List[*Event], error) { return tx.Events(ctx, f) })
 }
+
+// Event returns one event by its sequence number.
+func (s *Service) Event(ctx context.Context, orgID, seq int64) (*Event, error) {
+	return view(ctx, s, orgID, func(tx Tx) (*Event, error) { return tx.Event(ctx, seq) })
+}

@@ -22,8 +22,8 @@ type Tenant struct {
 	FirstName   string     `json:"first_name"`
 	LastName    string     `json:"last_name"`
 	Phone       string     `json:"phone"`
-	Role        string     `json:"role"`   // always "tenant"
-	Status      string     `json:"status"` // invited | active
+	Role        string     `json:"role"`                 // always "tenant"
+	Status      string     `json:"status"`               // invited | active
 	AcceptURL   string     `json:"accept_url,omitempty"` // only in the response that creates the tenant
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"porter"
+	"porter/postgres"
+	"porter/sqlite"
+)
+
+// config is Porter's configuration: environment first, flags over it.
+type config struct {
+	DB                   string
+	Addr                 string
+	BaseURL              string
+	RateLimit            string
+	AllowPrivateWebhooks bool
+	SMTPURL              string
+	DataDir              string
+	MaxUpload            string
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// flags returns a flag set whose flags mirror the environment.
+func newFlags(name, summary string, stderr io.Writer, getenv func(string) string, c *config) *flag.FlagSet {
+	fs := flag.NewFlagSet("porter "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: porter %s\n\nFlags:\n", summary)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.DB, "db", envOr(getenv, "PORTER_DB", "sqlite:porter.db"), "database: sqlite:PATH or a postgres:// URL (PORTER_DB)")
+	return fs
+}
+
+func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PORTER_ADDR", "127.0.0.1:8080"), "listen address (PORTER_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", getenv("PORTER_BASE_URL"), "public base URL for links (PORTER_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.RateLimit, "rate-limit", envOr(getenv, "PORTER_RATE_LIMIT", "60/m"), "default requests per minute per API key (PORTER_RATE_LIMIT)")
+	allow, _ := strconv.ParseBool(envOr(getenv, "PORTER_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on private addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
+	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
+	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
+}
+
+// parse parses args, turning flag errors into one-line usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(nil)
+		return err
+	}
+	if err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// store is an opened engine that can also migrate.
+type store interface {
+	porter.Store
+	Migrate(ctx context.Context) error
+}
+
+// openStore opens the database named by dsn and applies migrations.
+func openStore(ctx context.Context, dsn string) (store, error) {
+	var s store
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, usagef("PORTER_DB %q: sqlite: needs a path, such as sqlite:porter.db", dsn)
+		}
+		db, err := sqlite.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		s = db
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		s = db
+	default:
+		return nil, usagef("PORTER_DB %q: want sqlite:PATH or a postgres:// URL", dsn)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSize reads sizes such as 10MB, 512KB or 1048576.
+func parseSize(s string) (int64, error) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, suf := range []struct {
+		s string
+		m int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(u, suf.s) {
+			u, mult = strings.TrimSuffix(u, suf.s), suf.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(u), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, usagef("size %q: want a number of bytes such as 10MB", s)
+	}
+	return n * mult, nil
+}

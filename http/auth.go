@@ -1,0 +1,185 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"porter"
+)
+
+// touchEvery bounds how often last_used_at is written for one key, so a
+// busy key does not turn every read into a write.
+const touchEvery = time.Minute
+
+// authenticated checks the Bearer key, the route's scope and the key's rate
+// limit, then runs h (through the idempotency layer for POSTs).
+func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route, h handlerFunc) error {
+	key, err := s.authenticate(r)
+	if err != nil {
+		return err
+	}
+	r = r.WithContext(context.WithValue(r.Context(), keyCtx, key))
+	if err := s.rateLimit(w, r, key); err != nil {
+		return err
+	}
+	if rt.Scope != "" && !key.Allows(rt.Scope) {
+		return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + rt.Scope + " scope"}
+	}
+	if r.Method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" {
+		return s.idempotent(w, r, h)
+	}
+	return h(w, r)
+}
+
+func (s *Server) authenticate(r *http.Request) (*porter.APIKey, error) {
+	unauthorized := &porter.Error{Code: porter.EUNAUTHORIZED, Message: unauthorizedBody["message"]}
+	text, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	text = strings.TrimSpace(text)
+	if !ok || !porter.APIKeyWellFormed(text) {
+		return nil, unauthorized
+	}
+	hash := porter.HashAPIKey(text)
+	key, err := s.store.APIKeyByHash(r.Context(), hash)
+	if porter.ErrorCode(err) == porter.ENOTFOUND {
+		return nil, unauthorized
+	} else if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(key.Hash, hash) != 1 {
+		return nil, unauthorized
+	}
+	now := s.now()
+	if key.RevokedAt != nil {
+		return nil, &porter.Error{Code: porter.EUNAUTHORIZED, Message: "API key has been revoked"}
+	}
+	if key.Expired(now) {
+		return nil, &porter.Error{Code: porter.EUNAUTHORIZED, Message: "API key has expired"}
+	}
+	if last, ok := s.lastTouch.Load(key.ID); !ok || now.Sub(last.(time.Time)) >= touchEvery {
+		s.lastTouch.Store(key.ID, now)
+		if err := s.store.TouchAPIKey(r.Context(), key.ID, now.UTC()); err != nil {
+			s.logger.Warn("record key use", "key", key.ID, "err", err)
+		}
+	}
+	return key, nil
+}
+
+// rateLimit counts the request in the key's one-minute window and sets the
+// X-RateLimit headers; beyond the limit it answers 429 with Retry-After.
+func (s *Server) rateLimit(w http.ResponseWriter, r *http.Request, key *porter.APIKey) error {
+	limit := key.RateLimit
+	if limit <= 0 {
+		limit = s.cfg.DefaultRateLimit
+	}
+	now := s.now()
+	window := now.UTC().Truncate(time.Minute)
+	reset := window.Add(time.Minute)
+	n, err := s.store.RateLimit(r.Context(), key.ID, window)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-n)))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	if n > limit {
+		retry := int(reset.Sub(now).Seconds() + 0.999)
+		h.Set("Retry-After", strconv.Itoa(max(1, retry)))
+		return porter.Errorf(porter.ERATELIMIT, "rate limit of %d requests per minute exceeded; retry in %d seconds", limit, max(1, retry))
+	}
+	return nil
+}
+
+// staleClaim is how long an unfinished Idempotency-Key claim blocks retries:
+// a node that died mid-request must not lock the key for a day.
+const staleClaim = time.Minute
+
+// idempotent replays the first response to a POST with the same
+// Idempotency-Key and body, without a second write; the same key with
+// another body is 422.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		return porter.Errorf(porter.EINVALID, "Idempotency-Key must be at most 255 characters")
+	}
+	body, err := s.readBody(w, r)
+	if err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
+		return err
+	}
+	sum := sha256.New()
+	io.WriteString(sum, r.Method+" "+r.URL.Path+"\n")
+	sum.Write(body)
+	hash := sum.Sum(nil)
+	org := orgID(r)
+	var existing *porter.IdempotencyRecord
+	for attempt := 0; attempt < 2; attempt++ {
+		now := s.now().UTC()
+		err = s.store.Update(r.Context(), org, func(tx porter.Tx) error {
+			var err error
+			existing, err = tx.ClaimIdempotencyKey(r.Context(), &porter.IdempotencyRecord{Key: key, RequestHash: hash, CreatedAt: now})
+			if err == nil && existing != nil && existing.Status == 0 && now.Sub(existing.CreatedAt) > staleClaim {
+				err = tx.ReleaseIdempotencyKey(r.Context(), key)
+				existing = &porter.IdempotencyRecord{} // released: claim again
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if existing == nil || existing.RequestHash != nil {
+			break
+		}
+	}
+	if existing != nil {
+		switch {
+		case existing.RequestHash == nil:
+			return porter.Errorf(porter.ECONFLICT, "a request with this Idempotency-Key is in progress; retry shortly")
+		case !bytes.Equal(existing.RequestHash, hash):
+			return porter.Errorf(porter.EUNPROCESS, "this Idempotency-Key was used with another request body")
+		case existing.Status == 0:
+			return porter.Errorf(porter.ECONFLICT, "a request with this Idempotency-Key is in progress; retry shortly")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(existing.Status)
+		w.Write(existing.Body)
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	herr := h(rec, r)
+	if herr != nil {
+		// Errors are answered but not remembered: a client may fix and retry.
+		_ = s.store.Update(context.WithoutCancel(r.Context()), org, func(tx porter.Tx) error {
+			return tx.ReleaseIdempotencyKey(r.Context(), key)
+		})
+		return herr
+	}
+	return s.store.Update(context.WithoutCancel(r.Context()), org, func(tx porter.Tx) error {
+		return tx.CompleteIdempotencyKey(r.Context(), key, rec.status, rec.body.Bytes())
+	})
+}
+
+// recorder passes a response through while keeping a copy.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}

@@ -1,0 +1,124 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"porter"
+)
+
+// These build the handlers every v1 resource shares, so that a resource's
+// routes are a few declarations.
+
+// data is the v1 envelope of one resource.
+type data struct {
+	Data any `json:"data"`
+}
+
+func getOne[T any](resource string, get func(ctx context.Context, org, id int64) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, resource)
+		if err != nil {
+			return err
+		}
+		v, err := get(r.Context(), orgID(r), id)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{v})
+	}
+}
+
+func createOne[In, T any](s *Server, create func(ctx context.Context, org int64, in In) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		in, err := decode[In](s, w, r)
+		if err != nil {
+			return err
+		}
+		v, err := create(r.Context(), orgID(r), in)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{v})
+	}
+}
+
+func updateOne[In, T any](s *Server, resource string, update func(ctx context.Context, org, id int64, in In) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, resource)
+		if err != nil {
+			return err
+		}
+		in, err := decode[In](s, w, r)
+		if err != nil {
+			return err
+		}
+		v, err := update(r.Context(), orgID(r), id, in)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{v})
+	}
+}
+
+// act is a state change without a body: POST /v1/{resource}/{id}/{action}.
+func act[T any](resource string, action func(ctx context.Context, org, id int64) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, resource)
+		if err != nil {
+			return err
+		}
+		v, err := action(r.Context(), orgID(r), id)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{v})
+	}
+}
+
+// actWith is a state change with an optional JSON body.
+func actWith[In, T any](s *Server, resource string, action func(ctx context.Context, org, id int64, in In) (T, error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, resource)
+		if err != nil {
+			return err
+		}
+		var in In
+		if r.ContentLength != 0 {
+			body, err := s.readBody(w, r)
+			if err != nil {
+				return err
+			}
+			if len(body) > 0 {
+				if err := decodeJSON(body, &in, true); err != nil {
+					return err
+				}
+			}
+		}
+		v, err := action(r.Context(), orgID(r), id, in)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{v})
+	}
+}
+
+// listOf reads the list parameters and filters with filter, then lists.
+func listOf[F, T any](s *Server, filter func(q *query) F, list func(ctx context.Context, org int64, f F) (porter.List[T], error), params func(F) porter.ListParams) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := newQuery(r)
+		f := filter(q)
+		if err := q.Err(); err != nil {
+			return err
+		}
+		l, err := list(r.Context(), orgID(r), f)
+		if err != nil {
+			return err
+		}
+		items := l.Items
+		if items == nil {
+			items = []T{}
+		}
+		return encode(w, r, s.paginate(r, params(f), items, len(l.Items), l.Total))
+	}
+}

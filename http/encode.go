@@ -1,0 +1,300 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"porter"
+)
+
+// writeJSON writes v as the response body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// encode writes a success body.
+func encode(w http.ResponseWriter, r *http.Request, v any) error {
+	status := http.StatusOK
+	if rt := routeFrom(r); rt != nil {
+		status = rt.Status
+	}
+	writeJSON(w, status, v)
+	return nil
+}
+
+// unauthorizedBody is seed 000's 401 body, exactly.
+var unauthorizedBody = map[string]string{"error": "unauthorized", "message": "Missing or invalid Bearer token"}
+
+// writeError maps err to a status and writes it in the route's format:
+// {"error": "…"} for seed 000's endpoints, problem+json for v1.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := porter.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var pe *porter.Error
+	errors.As(err, &pe)
+	msg := porter.ErrorMessage(err)
+	rt := routeFrom(r)
+	if rt == nil || rt.API != v1API {
+		body := map[string]any{"error": msg}
+		switch code {
+		case porter.EUNAUTHORIZED:
+			body = map[string]any{"error": "unauthorized", "message": msg}
+		case porter.EFORBIDDEN, porter.ERATELIMIT:
+			body = map[string]any{"error": code, "message": msg}
+		}
+		if rt != nil && rt.API == seedAPI && status != http.StatusInternalServerError && status < 401 || status == http.StatusNotFound && rt != nil && rt.API == seedAPI {
+			// Seed 000 answers every validation or processing error with 400.
+			status = http.StatusBadRequest
+		}
+		if rt != nil && rt.API == seedAPI && (status == http.StatusConflict || status == http.StatusUnprocessableEntity) {
+			status = http.StatusBadRequest
+		}
+		writeJSON(w, status, body)
+		return
+	}
+	problem := map[string]any{
+		"type":   strings.TrimRight(s.cfg.BaseURL, "/") + "/docs#problem-" + code,
+		"title":  titleOf(code),
+		"status": status,
+		"detail": msg,
+	}
+	if pe != nil && len(pe.Fields) > 0 {
+		problem["errors"] = pe.Fields
+	}
+	if code == porter.EUNAUTHORIZED {
+		// Missing and invalid keys get seed 000's body on every API.
+		writeJSON(w, status, map[string]any{"error": "unauthorized", "message": msg})
+		return
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(problem)
+}
+
+func statusOf(code string) int {
+	switch code {
+	case porter.EINVALID:
+		return http.StatusBadRequest
+	case porter.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case porter.EFORBIDDEN:
+		return http.StatusForbidden
+	case porter.ENOTFOUND:
+		return http.StatusNotFound
+	case porter.ECONFLICT:
+		return http.StatusConflict
+	case porter.EUNPROCESS:
+		return http.StatusUnprocessableEntity
+	case porter.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case porter.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case eUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusInternalServerError
+}
+
+// eUnsupportedMedia is an HTTP-only error code: the body is not JSON.
+const eUnsupportedMedia = "unsupported_media_type"
+
+func titleOf(code string) string {
+	switch code {
+	case porter.EINVALID:
+		return "Invalid request"
+	case porter.EFORBIDDEN:
+		return "Missing scope"
+	case porter.ENOTFOUND:
+		return "Not found"
+	case porter.ECONFLICT:
+		return "Conflict"
+	case porter.EUNPROCESS:
+		return "Unprocessable request"
+	case porter.ETOOLARGE:
+		return "Request too large"
+	case porter.ERATELIMIT:
+		return "Too many requests"
+	case eUnsupportedMedia:
+		return "Unsupported media type"
+	}
+	return "Internal error"
+}
+
+// readBody reads a JSON request body within the size limit.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type must be application/json, not %q", ct)}
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, porter.Errorf(porter.ETOOLARGE, "request body is larger than %d bytes", tooBig.Limit)
+	} else if err != nil {
+		return nil, porter.Errorf(porter.EINVALID, "could not read the request body: %v", err)
+	}
+	return b, nil
+}
+
+// decodeJSON reads body into v, a pointer to a struct, one field at a
+// time so that every error names its field. strict rejects unknown fields
+// (v1); seed 000's endpoints ignore them, as tools such as Zapier send extras.
+func decodeJSON(body []byte, v any, strict bool) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return porter.Errorf(porter.EINVALID, "request body is required: send a JSON object")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return porter.Errorf(porter.EINVALID, "request body is not valid JSON (at byte %d)", syntax.Offset)
+		}
+		return porter.Errorf(porter.EINVALID, "request body must be a JSON object")
+	}
+	if raw == nil {
+		return porter.Errorf(porter.EINVALID, "request body must be a JSON object")
+	}
+	rv := reflect.ValueOf(v).Elem()
+	fields := jsonFields(rv.Type())
+	names := make([]string, 0, len(raw))
+	for name := range raw {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var errs porter.Validation
+	for _, name := range names {
+		idx, ok := fields[name]
+		if !ok {
+			if strict {
+				errs.Add(name, "is not a known field")
+			}
+			continue
+		}
+		if err := json.Unmarshal(raw[name], rv.Field(idx).Addr().Interface()); err != nil {
+			errs.Add(name, "%s", fieldMessage(err))
+		}
+	}
+	return errs.Err()
+}
+
+// jsonFields maps a struct's JSON names to field indexes.
+func jsonFields(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = i
+	}
+	return out
+}
+
+func fieldMessage(err error) string {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return "must be " + jsonTypeName(typ.Type.Kind().String())
+	}
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return "is not valid JSON"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func fieldError(field, msg string) error {
+	return &porter.Error{Code: porter.EINVALID, Message: field + " " + msg, Fields: []porter.FieldError{{Field: field, Message: msg}}}
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "uint", "uint64":
+		return "an integer"
+	case "float64", "float32":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return "of another type"
+}
+
+// decode reads the request body into a new T.
+func decode[T any](s *Server, w http.ResponseWriter, r *http.Request) (T, error) {
+	var v T
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return v, err
+	}
+	strict := true
+	if rt := routeFrom(r); rt != nil && rt.API == seedAPI {
+		strict = false
+	}
+	return v, decodeJSON(body, &v, strict)
+}
+
+// pathID reads the {id} path segment. Anything that is not a positive
+// integer cannot name a resource: 404, as for another organization's id.
+func pathID(r *http.Request, resource string) (int64, error) {
+	s := r.PathValue("id")
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, porter.Errorf(porter.ENOTFOUND, "%s %q not found", resource, s)
+	}
+	return id, nil
+}
+
+// flexInt is an integer that may also arrive as a numeric string, as
+// no-code tools send every mapped field.
+type flexInt int64
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if len(b) > 0 && b[0] == '"' && s == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("must be an integer")
+	}
+	*f = flexInt(n)
+	return nil
+}
+
+func (f *flexInt) ptr() *int64 {
+	if f == nil || *f == 0 {
+		return nil
+	}
+	v := int64(*f)
+	return &v
+}

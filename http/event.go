@@ -1,0 +1,141 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"porter"
+)
+
+// eventView documents an event's JSON: seed 000's envelope.
+type eventView struct {
+	Event              string         `json:"event"`
+	ID                 string         `json:"id"`
+	FiredAt            porter.Time    `json:"fired_at"`
+	Data               map[string]any `json:"data"`
+	PreviousAttributes map[string]any `json:"previous_attributes,omitempty"`
+}
+
+// eventTypes resolves a type filter (a name, an alias or family.*) to
+// canonical names.
+func eventTypes(q *query) []string {
+	t := q.v.Get("type")
+	if t == "" {
+		return nil
+	}
+	names, ok := porter.ExpandEventPattern(t)
+	if !ok {
+		q.err.Add("type", "is not a known event; see GET /api/triggers.php")
+	}
+	return names
+}
+
+func (s *Server) handleListEvents() handlerFunc {
+	return listOf(s, func(q *query) porter.EventFilter {
+		return porter.EventFilter{ListParams: q.list(), Types: eventTypes(q), Since: q.time("since")}
+	}, s.svc.Events, func(f porter.EventFilter) porter.ListParams { return f.ListParams })
+}
+
+func (s *Server) handleGetEvent() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := r.PathValue("id")
+		seq, ok := porter.ParseEventID(id)
+		if !ok {
+			return porter.Errorf(porter.ENOTFOUND, "event %q not found", id)
+		}
+		e, err := s.svc.Event(r.Context(), orgID(r), seq)
+		if err != nil {
+			return err
+		}
+		if e.ID() != id {
+			return porter.Errorf(porter.ENOTFOUND, "event %q not found", id)
+		}
+		return encode(w, r, data{e})
+	}
+}
+
+// trigger is one entry of GET /api/triggers.php.
+type trigger struct {
+	Event       string   `json:"event"`
+	Description string   `json:"description"`
+	Fields      []string `json:"fields"`
+	Scope       string   `json:"scope"`
+	Aliases     []string `json:"aliases,omitempty"`
+	Pollable    bool     `json:"pollable"`
+}
+
+func (s *Server) handleTriggers() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		out := make([]trigger, len(porter.Catalog))
+		for i, e := range porter.Catalog {
+			out[i] = trigger{e.Name, e.Description, e.Fields, e.Scope, e.Aliases, e.Pollable}
+		}
+		return encode(w, r, map[string]any{"triggers": out, "count": len(out)})
+	}
+}
+
+var pollParams = []queryParam{
+	{Name: "event", Type: "string", Description: "The event to poll: tenant.created, payment.succeeded, work_order.created or work_order.completed (or an alias)"},
+	{Name: "since", Type: "date-time", Description: "Only events fired at or after this time (default: the last 24 hours)"},
+}
+
+// pollResponse is GET /api/trigger_poll.php's body.
+type pollResponse struct {
+	Event   string           `json:"event"`
+	Since   string           `json:"since"`
+	Count   int              `json:"count"`
+	Results []map[string]any `json:"results"`
+}
+
+// pollLimit caps one poll; Zapier polls every few minutes.
+const pollLimit = 100
+
+func (s *Server) handleTriggerPoll() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := newQuery(r)
+		name := q.v.Get("event")
+		e, ok := porter.LookupEvent(name)
+		if name == "" {
+			return fieldError("event", "is required")
+		}
+		if !ok || !e.Pollable {
+			var pollable []string
+			for _, c := range porter.Catalog {
+				if c.Pollable {
+					pollable = append(pollable, c.Name)
+				}
+			}
+			return fieldError("event", "must be one of "+strings.Join(pollable, ", "))
+		}
+		if k := keyFrom(r); !k.Allows(e.Scope) {
+			return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + e.Scope + " scope"}
+		}
+		since := q.time("since")
+		if err := q.Err(); err != nil {
+			return err
+		}
+		sinceText := q.v.Get("since")
+		if since == nil {
+			t := s.now().UTC().Add(-24 * time.Hour).Truncate(time.Second)
+			since, sinceText = &t, t.Format(porter.TimeLayout)
+		}
+		l, err := s.svc.Events(r.Context(), orgID(r), porter.EventFilter{ListParams: porter.ListParams{PerPage: pollLimit}, Types: []string{e.Name}, Since: since})
+		if err != nil {
+			return err
+		}
+		results := make([]map[string]any, 0, len(l.Items))
+		for _, ev := range l.Items {
+			var m map[string]any
+			if err := json.Unmarshal(ev.Data, &m); err != nil {
+				return err
+			}
+			// Zapier deduplicates on "id": the resource's id, stable across polls.
+			m["event_id"] = ev.ID()
+			m["fired_at"] = porter.NewTime(ev.FiredAt)
+			results = append(results, m)
+		}
+		return encode(w, r, pollResponse{Event: name, Since: sinceText, Count: len(results), Results: results})
+	}
+}

@@ -1,0 +1,90 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"porter"
+)
+
+// api tells which contract a route belongs to: it decides the error format.
+type api int
+
+const (
+	seedAPI api = iota // seed 000's .php endpoints: {"error": "…"}
+	v1API              // /v1: RFC 9457 problem+json
+	pageAPI            // HTML pages and public documents: no key
+)
+
+// route is one endpoint and what the OpenAPI spec says of it. The spec is
+// generated from these, so the docs cannot drift from the handlers.
+type route struct {
+	Method   string
+	Path     string // ServeMux pattern path, e.g. /v1/tenants/{id}
+	API      api
+	Scope    string // needed to call it; "" for any valid key
+	Summary  string
+	Tag      string
+	Request  any    // a value of the JSON body's type, for the spec
+	Response any    // a value of the success body's type, for the spec
+	Key      string // seed routes: the success body's key, e.g. "tenant"
+	Query    []queryParam
+	Status   int  // success status, default 200
+	List     bool // v1 list: Laravel pagination around Response
+	Raw      bool // multipart or non-JSON body (uploads)
+
+	handler handlerFunc
+}
+
+type queryParam struct {
+	Name        string
+	Description string
+	Type        string // "string", "integer", "date-time"
+	Enum        []string
+}
+
+// handlerFunc is a handler whose error is written in one place, in the
+// route's error format.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+type ctxKey int
+
+const (
+	keyCtx ctxKey = iota
+	routeCtx
+)
+
+// handle registers rt, wrapped in authentication, scopes, rate limits and
+// idempotency as its API requires.
+func (s *Server) handle(rt *route, h handlerFunc) {
+	rt.handler = h
+	if rt.Status == 0 {
+		rt.Status = http.StatusOK
+	}
+	s.routes = append(s.routes, rt)
+	s.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), routeCtx, rt))
+		var err error
+		if rt.API == pageAPI {
+			err = h(w, r)
+		} else {
+			err = s.authenticated(w, r, rt, h)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func routeFrom(r *http.Request) *route {
+	rt, _ := r.Context().Value(routeCtx).(*route)
+	return rt
+}
+
+func keyFrom(r *http.Request) *porter.APIKey {
+	k, _ := r.Context().Value(keyCtx).(*porter.APIKey)
+	return k
+}
+
+// orgID is the organization of the key that authenticated r.
+func orgID(r *http.Request) int64 { return keyFrom(r).OrgID }

@@ -1,0 +1,67 @@
+// Package http serves Porter's API: the seed-000 .php endpoints, the v1
+// resource API, the OpenAPI spec and docs, and the invitation pages.
+package http
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"porter"
+)
+
+// Config is what the HTTP layer needs beyond the service.
+type Config struct {
+	BaseURL          string // public URL, for links
+	DefaultRateLimit int    // requests per minute per key (PORTER_RATE_LIMIT)
+	MaxBodyBytes     int64  // JSON request bodies
+	UploadDir        string // where documents are kept
+	MaxUploadBytes   int64  // document uploads
+	Version          string
+}
+
+// Server is Porter's HTTP API.
+type Server struct {
+	svc    *porter.Service
+	store  porter.Store
+	cfg    Config
+	logger *slog.Logger
+	mux    *http.ServeMux
+	routes []*route
+	now    func() time.Time
+
+	lastTouch sync.Map // key id -> when last_used_at was last written
+}
+
+// NewServer returns the API as one handler.
+func NewServer(svc *porter.Service, cfg Config, logger *slog.Logger) *Server {
+	if cfg.DefaultRateLimit <= 0 {
+		cfg.DefaultRateLimit = 60
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 10 << 20
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &Server{svc: svc, store: svc.Store, cfg: cfg, logger: logger, mux: http.NewServeMux(), now: svc.Now}
+	s.addRoutes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
