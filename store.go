@@ -50,6 +50,7 @@ type Tx interface {
 	EventTx
 	IdempotencyTx
 	PropertyTx
+	UnitTx
 	TenantTx
 	MessageTx
 }

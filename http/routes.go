@@ -28,6 +28,16 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/properties/{id}/archive", API: v1API, Scope: "properties:write", Tag: "Properties",
 		Summary: "Archive a property", Response: propertyView{}}, act("property", s.svc.ArchiveProperty))
 
+	s.handle(&route{Method: get, Path: "/v1/units", API: v1API, Scope: "units:read", Tag: "Units",
+		Summary: "List units", Response: []unitView{}, List: true, Query: append(listParams,
+			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "status", Type: "string", Enum: []string{"vacant", "occupied", "unavailable"}})}, s.handleListUnits())
+	s.handle(&route{Method: post, Path: "/v1/units", API: v1API, Scope: "units:write", Tag: "Units",
+		Summary: "Create a unit", Request: unitInput{}, Response: unitView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateUnit))
+	s.handle(&route{Method: get, Path: "/v1/units/{id}", API: v1API, Scope: "units:read", Tag: "Units",
+		Summary: "Get a unit", Response: unitView{}}, getOne("unit", s.svc.Unit))
+	s.handle(&route{Method: patch, Path: "/v1/units/{id}", API: v1API, Scope: "units:write", Tag: "Units",
+		Summary: "Update a unit", Request: unitInput{}, Response: unitView{}}, updateOne(s, "unit", s.svc.UpdateUnit))
+
 	s.handle(&route{Method: get, Path: "/v1/tenants", API: v1API, Scope: "tenants:read", Tag: "Tenants",
 		Summary: "List tenants", Response: []tenantView{}, List: true, Query: append(listParams,
 			queryParam{Name: "status", Type: "string", Enum: []string{"invited", "active"}}, queryParam{Name: "email", Type: "string"})}, s.handleListTenants())

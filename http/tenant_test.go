@@ -71,7 +71,7 @@ func TestSeedCreateTenantBadInput(t *testing.T) {
 	each(t, func(t *testing.T, a *api) {
 		cases := []struct {
 			name, body, want string
-			status         int
+			status           int
 		}{
 			{"missing fields", `{"email":"jane@example.com"}`, "first_name is required", 400},
 			{"bad email", `{"email":"nope","first_name":"J","last_name":"S"}`, "email must be an email address", 400},

@@ -97,3 +97,18 @@ type Tenant struct {
 	UpdatedAt       time.Time
 	ActivatedAt     *time.Time
 }
+
+type Unit struct {
+	ID         int64
+	OrgID      int64
+	PropertyID int64
+	Name       string
+	Floor      string
+	Bedrooms   int64
+	Bathrooms  int64
+	AreaSqm    int64
+	MarketRent int64
+	Status     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}

@@ -91,3 +91,18 @@ type Tenant struct {
 	UpdatedAt       string
 	ActivatedAt     sql.NullString
 }
+
+type Unit struct {
+	ID         int64
+	OrgID      int64
+	PropertyID int64
+	Name       string
+	Floor      string
+	Bedrooms   int64
+	Bathrooms  int64
+	AreaSqm    int64
+	MarketRent int64
+	Status     string
+	CreatedAt  string
+	UpdatedAt  string
+}
