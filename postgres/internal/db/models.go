@@ -42,6 +42,29 @@ type IdempotencyKey struct {
 	CreatedAt   time.Time
 }
 
+type Lease struct {
+	ID                int64
+	OrgID             int64
+	UnitID            int64
+	Status            string
+	StartDate         string
+	EndDate           string
+	MonthlyRent       int64
+	Deposit           int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	ActivatedAt       *time.Time
+	TerminatedAt      *time.Time
+	TerminationReason string
+}
+
+type LeaseTenant struct {
+	OrgID    int64
+	LeaseID  int64
+	TenantID int64
+	Position int64
+}
+
 type Message struct {
 	ID          int64
 	OrgID       int64
@@ -83,6 +106,17 @@ type RateLimit struct {
 	Count       int32
 }
 
+type Staff struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Email     string
+	Phone     string
+	Role      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Tenant struct {
 	ID              int64
 	OrgID           int64
@@ -111,4 +145,16 @@ type Unit struct {
 	Status     string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type Vendor struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Trade     string
+	Email     string
+	Phone     string
+	Status    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

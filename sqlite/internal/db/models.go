@@ -42,6 +42,29 @@ type IdempotencyKey struct {
 	CreatedAt   string
 }
 
+type Lease struct {
+	ID                int64
+	OrgID             int64
+	UnitID            int64
+	Status            string
+	StartDate         string
+	EndDate           string
+	MonthlyRent       int64
+	Deposit           int64
+	CreatedAt         string
+	UpdatedAt         string
+	ActivatedAt       sql.NullString
+	TerminatedAt      sql.NullString
+	TerminationReason string
+}
+
+type LeaseTenant struct {
+	OrgID    int64
+	LeaseID  int64
+	TenantID int64
+	Position int64
+}
+
 type Message struct {
 	ID          int64
 	OrgID       int64
@@ -77,6 +100,17 @@ type Property struct {
 	ArchivedAt sql.NullString
 }
 
+type Staff struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Email     string
+	Phone     string
+	Role      string
+	CreatedAt string
+	UpdatedAt string
+}
+
 type Tenant struct {
 	ID              int64
 	OrgID           int64
@@ -105,4 +139,16 @@ type Unit struct {
 	Status     string
 	CreatedAt  string
 	UpdatedAt  string
+}
+
+type Vendor struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Trade     string
+	Email     string
+	Phone     string
+	Status    string
+	CreatedAt string
+	UpdatedAt string
 }
