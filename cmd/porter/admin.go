@@ -16,8 +16,8 @@ import (
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("migrate", "migrate [--db DSN]", stderr, getenv, &c)
-	if err := parse(fs, args); err != nil {
+	fs := newFlags("migrate", "migrate [--db DSN]", getenv, &c)
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -50,10 +50,13 @@ func orgCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return usagef("org: want 'porter org create --name NAME'")
 	}
 	var c config
-	fs := newFlags("org create", "org create --name NAME", stderr, getenv, &c)
+	fs := newFlags("org create", "org create --name NAME", getenv, &c)
 	name := fs.String("name", "", "the organization's name (required)")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("org create: unexpected argument %q", fs.Arg(0))
 	}
 	if strings.TrimSpace(*name) == "" {
 		return usagef("org create: --name is required")
@@ -115,7 +118,7 @@ func keyCommand(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return nil
 	}
-	fs := newFlags("key "+sub, keyUsage, stderr, getenv, &c)
+	fs := newFlags("key "+sub, keyUsage, getenv, &c)
 	org := fs.Int64("org", 0, "organization id (required)")
 	switch sub {
 	case "create":
@@ -124,8 +127,11 @@ func keyCommand(ctx context.Context, args []string, getenv func(string) string, 
 		fs.Var(&scopes, "scope", "an ability such as tenants:read; repeat for more; none means full access")
 		expires := fs.String("expires", "", "lifetime, e.g. 30d or 720h; none means it never expires")
 		rate := fs.String("rate-limit", "", "requests per minute for this key, e.g. 120/m (default PORTER_RATE_LIMIT)")
-		if err := parse(fs, args[1:]); err != nil {
+		if err := parse(fs, args[1:], stdout); err != nil {
 			return err
+		}
+		if fs.NArg() > 0 {
+			return usagef("key create: unexpected argument %q", fs.Arg(0))
 		}
 		if *org <= 0 || strings.TrimSpace(*name) == "" {
 			return usagef("key create: --org and --name are required")
@@ -164,8 +170,11 @@ func keyCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return nil
 	case "list":
 		asJSON := fs.Bool("json", false, "print JSON")
-		if err := parse(fs, args[1:]); err != nil {
+		if err := parse(fs, args[1:], stdout); err != nil {
 			return err
+		}
+		if fs.NArg() > 0 {
+			return usagef("key list: unexpected argument %q", fs.Arg(0))
 		}
 		if *org <= 0 {
 			return usagef("key list: --org is required")
@@ -198,7 +207,7 @@ func keyCommand(ctx context.Context, args []string, getenv func(string) string, 
 		}
 		return tw.Flush()
 	case "revoke":
-		if err := parse(fs, args[1:]); err != nil {
+		if err := parse(fs, args[1:], stdout); err != nil {
 			return err
 		}
 		if *org <= 0 || fs.NArg() != 1 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -24,6 +25,8 @@ type config struct {
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
+
+	envErr error // a bad environment value, reported after flags are parsed
 }
 
 func envOr(getenv func(string) string, name, def string) string {
@@ -34,11 +37,10 @@ func envOr(getenv func(string) string, name, def string) string {
 }
 
 // flags returns a flag set whose flags mirror the environment.
-func newFlags(name, summary string, stderr io.Writer, getenv func(string) string, c *config) *flag.FlagSet {
+func newFlags(name, summary string, getenv func(string) string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet("porter "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: porter %s\n\nFlags:\n", summary)
+		fmt.Fprintf(fs.Output(), "Usage: porter %s\n\nFlags:\n", summary)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.DB, "db", envOr(getenv, "PORTER_DB", "sqlite:porter.db"), "database: sqlite:PATH or a postgres:// URL (PORTER_DB)")
@@ -49,19 +51,24 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PORTER_ADDR", "127.0.0.1:8080"), "listen address (PORTER_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", getenv("PORTER_BASE_URL"), "public base URL for links (PORTER_BASE_URL; default http://ADDR)")
 	fs.StringVar(&c.RateLimit, "rate-limit", envOr(getenv, "PORTER_RATE_LIMIT", "60/m"), "default requests per minute per API key (PORTER_RATE_LIMIT)")
-	allow, _ := strconv.ParseBool(envOr(getenv, "PORTER_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	allow, err := strconv.ParseBool(envOr(getenv, "PORTER_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	if err != nil {
+		c.envErr = usagef("PORTER_ALLOW_PRIVATE_WEBHOOKS %q: want 1, 0, true or false", getenv("PORTER_ALLOW_PRIVATE_WEBHOOKS"))
+	}
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on private addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
 	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
 }
 
-// parse parses args, turning flag errors into one-line usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
+// parse parses args. --help prints the usage to stdout; any other flag
+// error becomes a one-line usage error.
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	var help bytes.Buffer
+	fs.SetOutput(&help)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(nil)
+		stdout.Write(help.Bytes())
 		return err
 	}
 	if err != nil {

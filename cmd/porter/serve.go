@@ -17,11 +17,17 @@ import (
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlags("serve", "serve [--demo] [flags]", stderr, getenv, &c)
+	fs := newFlags("serve", "serve [--demo] [flags]", getenv, &c)
 	c.serverFlags(fs, getenv)
 	demo := fs.Bool("demo", false, "on an empty database, create a demo organization and print an API key")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if c.envErr != nil {
+		return c.envErr
 	}
 	rate, err := porter.ParseRateLimit(c.RateLimit)
 	if err != nil {
