@@ -75,6 +75,13 @@ func Open(t testing.TB, engine string) porter.Store {
 
 var dbSeq atomic.Int64
 
+// EmptyPostgresURL returns the URL of a fresh database with no tables,
+// dropped when t ends: for tests of migrations themselves.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, "template0")
+}
+
 // PostgresURL returns the URL of a fresh database, migrated, cloned from a
 // template, and dropped when t ends. It skips t when no PostgreSQL can be
 // had, unless PORTER_TEST_REQUIRE_POSTGRES is set (as CI sets it).
@@ -90,6 +97,18 @@ func PostgresURL(t testing.TB) string {
 	tmpl, err := template(admin)
 	if err != nil {
 		t.Fatalf("postgres template: %v", err)
+	}
+	return newDatabase(t, tmpl)
+}
+
+func newDatabase(t testing.TB, tmpl string) string {
+	t.Helper()
+	admin, err := server()
+	if err != nil {
+		if os.Getenv("PORTER_TEST_REQUIRE_POSTGRES") != "" {
+			t.Fatalf("PostgreSQL is required: %v", err)
+		}
+		t.Skipf("PostgreSQL tests skipped: %v", err)
 	}
 	name := fmt.Sprintf("porter_test_%d_%d", os.Getpid(), dbSeq.Add(1))
 	ctx := context.Background()

@@ -1,0 +1,100 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"porter/postgres"
+	"porter/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// Several nodes starting at once all migrate; one does the work and the
+// others wait for its lock, and none fails.
+func TestConcurrentMigrate(t *testing.T) {
+	url := storetest.EmptyPostgresURL(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := postgres.Open(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Migrate(ctx)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Only one node holds a named scheduler lock at a time.
+func TestTryLockAcrossNodes(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	release, ok, err := a.TryLock(ctx, "lease-scheduler")
+	if err != nil || !ok {
+		t.Fatalf("first lock: %v %v", ok, err)
+	}
+	if _, ok, err := b.TryLock(ctx, "lease-scheduler"); err != nil || ok {
+		t.Fatalf("second node got the lock: %v %v", ok, err)
+	}
+	if r, ok, _ := b.TryLock(ctx, "another"); !ok {
+		t.Fatal("other names must not contend")
+	} else {
+		r()
+	}
+	release()
+	if r, ok, err := b.TryLock(ctx, "lease-scheduler"); err != nil || !ok {
+		t.Fatalf("after release: %v %v", ok, err)
+	} else {
+		r()
+	}
+}
+
+// The rate limit is one count per key and window across nodes.
+func TestRateLimitAcrossNodes(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx := context.Background()
+	window := time.Date(2025, 5, 9, 14, 30, 0, 0, time.UTC)
+	var counts []int
+	for i := 0; i < 3; i++ {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		n, err := db.RateLimit(ctx, 42, window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts = append(counts, n)
+	}
+	if counts[0] != 1 || counts[1] != 2 || counts[2] != 3 {
+		t.Fatalf("counts %v", counts)
+	}
+}
