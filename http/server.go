@@ -65,3 +65,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	s.mux.ServeHTTP(w, r)
 }
+
+// Endpoints lists every route as "METHOD /path" with the API family and
+// whether it needs a key, for tests and tools.
+func (s *Server) Endpoints() []Endpoint {
+	out := make([]Endpoint, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = Endpoint{Method: rt.Method, Path: rt.Path, Authenticated: rt.API != pageAPI, Scope: rt.Scope}
+	}
+	return out
+}
+
+// Endpoint describes one route.
+type Endpoint struct {
+	Method        string
+	Path          string
+	Authenticated bool
+	Scope         string
+}

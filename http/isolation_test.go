@@ -1,0 +1,75 @@
+package http_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	porterhttp "porter/http"
+)
+
+// fixtures creates one of every resource in a's organization and returns,
+// for each path prefix that takes an id, the id to use.
+func fixtures(t *testing.T, a *api) map[string]string {
+	t.Helper()
+	id := func(r *response) string { return itoa(int(r.must(t, 201).obj("data")["id"].(float64))) }
+	ids := map[string]string{}
+	ids["/v1/properties/"] = id(a.do("POST", "/v1/properties", map[string]any{"name": "P"}))
+	ids["/v1/units/"] = id(a.do("POST", "/v1/units", map[string]any{"property_id": atoi(ids["/v1/properties/"]), "name": "1A"}))
+	ids["/v1/tenants/"] = id(a.do("POST", "/v1/tenants", map[string]any{"email": "t@example.com", "first_name": "T", "last_name": "X"}))
+	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
+	ids["/v1/events/"] = ev["id"].(string)
+	return ids
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+var pathParam = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// Every endpoint that takes an id answers 404 when the id belongs to
+// another organization, and writes nothing there.
+func TestEveryIDEndpointIsIsolated(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		ids := fixtures(t, a)
+		before := a.eventCount()
+		srv := porterhttp.NewServer(a.svc, porterhttp.Config{}, nil)
+		checked := 0
+		for _, e := range srv.Endpoints() {
+			if !e.Authenticated || !strings.Contains(e.Path, "{") {
+				continue
+			}
+			var id string
+			for prefix, v := range ids {
+				if strings.HasPrefix(e.Path, prefix) {
+					id = v
+				}
+			}
+			if id == "" {
+				t.Errorf("no fixture for %s %s: add one so its isolation is proven", e.Method, e.Path)
+				continue
+			}
+			path := pathParam.ReplaceAllString(e.Path, id)
+			var body any
+			if e.Method != "GET" {
+				body = map[string]any{}
+			}
+			r := a.doKey(a.otherKey, e.Method, path, body, nil)
+			if r.Status != 404 {
+				t.Errorf("%s %s with another organization's key: %d %s", e.Method, path, r.Status, r.Body)
+			}
+			checked++
+		}
+		if checked == 0 {
+			t.Fatal("no endpoints checked")
+		}
+		if n := a.eventCount(); n != before {
+			t.Fatalf("cross-organization calls wrote %d events", n-before)
+		}
+	})
+}
