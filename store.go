@@ -67,6 +67,9 @@ const (
 	MaxPerPage     = 100
 )
 
+// Paging gives generic code the ListParams embedded in a filter.
+func (p *ListParams) Paging() *ListParams { return p }
+
 // Limit and Offset turn a page into SQL terms.
 func (p ListParams) Limit() int  { return p.PerPage }
 func (p ListParams) Offset() int { return (p.Page - 1) * p.PerPage }

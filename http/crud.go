@@ -104,7 +104,12 @@ func actWith[In, T any](s *Server, resource string, action func(ctx context.Cont
 }
 
 // listOf reads the list parameters and filters with filter, then lists.
-func listOf[F, T any](s *Server, filter func(q *query) F, list func(ctx context.Context, org int64, f F) (porter.List[T], error), params func(F) porter.ListParams) handlerFunc {
+// PF is *F: every filter embeds porter.ListParams, whose Paging method
+// reaches the page through it.
+func listOf[F, T any, PF interface {
+	*F
+	Paging() *porter.ListParams
+}](s *Server, filter func(q *query) F, list func(ctx context.Context, org int64, f F) (porter.List[T], error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		q := newQuery(r)
 		f := filter(q)
@@ -115,10 +120,22 @@ func listOf[F, T any](s *Server, filter func(q *query) F, list func(ctx context.
 		if err != nil {
 			return err
 		}
+		p := *PF(&f).Paging()
+		if len(l.Items) == 0 && p.Page > 1 {
+			// Past the last page the window count has no row to ride on:
+			// ask the first page for the total.
+			first := f
+			*PF(&first).Paging() = porter.ListParams{Page: 1, PerPage: 1, UpdatedSince: p.UpdatedSince}
+			head, err := list(r.Context(), orgID(r), first)
+			if err != nil {
+				return err
+			}
+			l.Total = head.Total
+		}
 		items := l.Items
 		if items == nil {
 			items = []T{}
 		}
-		return encode(w, r, s.paginate(r, params(f), items, len(l.Items), l.Total))
+		return encode(w, r, s.paginate(r, p, items, len(l.Items), l.Total))
 	}
 }

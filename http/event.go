@@ -35,7 +35,7 @@ func eventTypes(q *query) []string {
 func (s *Server) handleListEvents() handlerFunc {
 	return listOf(s, func(q *query) porter.EventFilter {
 		return porter.EventFilter{ListParams: q.list(), Types: eventTypes(q), Since: q.time("since")}
-	}, s.svc.Events, func(f porter.EventFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Events)
 }
 
 func (s *Server) handleGetEvent() handlerFunc {

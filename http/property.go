@@ -10,5 +10,5 @@ type (
 func (s *Server) handleListProperties() handlerFunc {
 	return listOf(s, func(q *query) porter.PropertyFilter {
 		return porter.PropertyFilter{ListParams: q.list(), Status: q.str("status", porter.PropertyActive, porter.PropertyArchived)}
-	}, s.svc.Properties, func(f porter.PropertyFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Properties)
 }

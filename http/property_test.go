@@ -74,5 +74,9 @@ func TestPagination(t *testing.T) {
 		if last.obj("links")["next"] != nil {
 			t.Fatal("next on last page")
 		}
+		past := a.do("GET", "/v1/properties?per_page=3&page=9", nil).must(t, 200)
+		if m := past.obj("meta"); m["total"] != 7.0 || m["last_page"] != 3.0 || m["from"] != nil || len(past.JSON["data"].([]any)) != 0 {
+			t.Fatalf("past the end: %s", past.Body)
+		}
 	})
 }

@@ -37,7 +37,7 @@ func (s *Server) handleSeedCreateTenant() handlerFunc {
 func (s *Server) handleListTenants() handlerFunc {
 	return listOf(s, func(q *query) porter.TenantFilter {
 		return porter.TenantFilter{ListParams: q.list(), Status: q.str("status", porter.TenantInvited, porter.TenantActive), Email: q.str("email")}
-	}, s.svc.Tenants, func(f porter.TenantFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Tenants)
 }
 
 var acceptPage = template.Must(template.New("accept").Parse(`<!doctype html>
