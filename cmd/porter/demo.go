@@ -28,6 +28,12 @@ func seedDemo(ctx context.Context, svc *porter.Service, baseURL string, stdout i
 	if err != nil {
 		return err
 	}
+	for _, name := range []string{"1A", "1B", "2A", "2B"} {
+		rent := porter.Money(180000)
+		if _, err := svc.CreateUnit(ctx, org.ID, porter.UnitInput{PropertyID: &prop.ID, Name: s(name), MarketRent: &rent}); err != nil {
+			return err
+		}
+	}
 	for _, t := range [][3]string{{"jane@example.com", "Jane", "Smith"}, {"omar@example.com", "Omar", "Haddad"}} {
 		if _, err := svc.CreateTenant(ctx, org.ID, porter.TenantInput{Email: s(t[0]), FirstName: s(t[1]), LastName: s(t[2])}); err != nil {
 			return err
