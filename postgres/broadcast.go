@@ -60,7 +60,9 @@ func (t *tx) BroadcastMessages(ctx context.Context, id int64, p porter.ListParam
 
 func (t *tx) Recipients(ctx context.Context, audience string, propertyID int64) ([]porter.Recipient, error) {
 	var out []porter.Recipient
-	add := func(id int64, email, phone string) { out = append(out, porter.Recipient{ID: id, Email: email, Phone: phone}) }
+	add := func(id int64, email, phone string) {
+		out = append(out, porter.Recipient{ID: id, Email: email, Phone: phone})
+	}
 	switch audience {
 	case "all_tenants":
 		rows, err := t.q.AllTenantRecipients(ctx, t.orgID)
