@@ -60,7 +60,9 @@ func newSMTPServer(t *testing.T) *smtpServer {
 	return s
 }
 
-func (s *smtpServer) url() string { return "smtp://" + s.ln.Addr().String() + "?from=porter@example.com" }
+func (s *smtpServer) url() string {
+	return "smtp://" + s.ln.Addr().String() + "?from=porter@example.com"
+}
 
 func (s *smtpServer) serve(conn net.Conn) {
 	defer conn.Close()
