@@ -66,9 +66,12 @@ var Catalog = []EventType{
 	{Name: "inspection.submitted", Description: "An inspection is submitted for review", Fields: []string{"id", "property_id", "unit_id", "completed_at"}, Scope: "inspections:read"},
 	{Name: "inspection.completed", Description: "An inspection is marked as completed", Fields: []string{"id", "property_id", "unit_id", "completed_at"}, Scope: "inspections:read"},
 	{Name: "inspection.approved", Description: "A submitted inspection is approved", Fields: []string{"id", "property_id", "unit_id", "status"}, Scope: "inspections:read"},
+	{Name: "inspection.updated", Description: "A checklist item of an inspection in progress is added or recorded", Fields: []string{"id", "property_id", "unit_id", "status", "items"}, Scope: "inspections:read"},
 	{Name: "inspection.rejected", Description: "A submitted inspection is rejected", Fields: []string{"id", "property_id", "unit_id", "status"}, Scope: "inspections:read"},
 
 	{Name: "document.uploaded", Description: "A document is uploaded to any record", Fields: []string{"id", "title", "scope", "scope_id"}, Scope: "documents:read"},
+	{Name: "staff.created", Description: "A staff member is added", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
+	{Name: "staff.updated", Description: "A staff member is edited", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
 	{Name: "broadcast.sent", Description: "A mass message or announcement is sent", Fields: []string{"id", "channel", "audience", "recipients"}, Scope: "broadcasts:read"},
 }
 

@@ -18,6 +18,7 @@ type Message struct {
 	Status      string     `json:"status"` // queued | sent | failed
 	BroadcastID *int64     `json:"broadcast_id"`
 	Error       string     `json:"error,omitempty"`
+	Attempts    int        `json:"attempts"`
 	CreatedAt   time.Time  `json:"created_at"`
 	SentAt      *time.Time `json:"sent_at"`
 }

@@ -36,6 +36,8 @@ var Scopes = []Scope{
 	{"documents:write", "Upload documents"},
 	{"broadcasts:read", "Read broadcasts"},
 	{"broadcasts:write", "Send broadcasts"},
+	{"staff:read", "Read staff"},
+	{"staff:write", "Add and edit staff"},
 	{"events:read", "Read the event log and poll triggers"},
 	{"webhooks:read", "Read webhook subscriptions and deliveries"},
 	{"webhooks:write", "Manage webhook subscriptions"},

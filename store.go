@@ -36,6 +36,7 @@ type Store interface {
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+	MailOutbox
 
 	Close() error
 }
@@ -53,6 +54,10 @@ type Tx interface {
 	UnitTx
 	TenantTx
 	MessageTx
+	InspectionTx
+	DocumentTx
+	StaffTx
+	BroadcastTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -1,6 +1,10 @@
 package http
 
-import "net/http"
+import (
+	"net/http"
+
+	"porter"
+)
 
 // addRoutes declares every endpoint. Each declaration also feeds the
 // OpenAPI spec.
@@ -15,6 +19,8 @@ func (s *Server) addRoutes() {
 		Summary: "List available webhook events", Key: "triggers", Response: []trigger{}}, s.handleTriggers())
 	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API",
 		Summary: "Polling trigger for Zapier", Response: pollResponse{}, Query: pollParams}, s.handleTriggerPoll())
+	s.handle(&route{Method: post, Path: "/api/action_send_message.php", API: seedAPI, Scope: "broadcasts:write", Tag: "Seed API",
+		Summary: "Send a broadcast message", Request: seedBroadcastRequest{}, Response: seedBroadcastResponse{}}, s.handleSeedSendMessage())
 
 	// v1 resources.
 	s.handle(&route{Method: get, Path: "/v1/properties", API: v1API, Scope: "properties:read", Tag: "Properties",
@@ -47,6 +53,55 @@ func (s *Server) addRoutes() {
 		Summary: "Get a tenant", Response: tenantView{}}, getOne("tenant", s.svc.Tenant))
 	s.handle(&route{Method: patch, Path: "/v1/tenants/{id}", API: v1API, Scope: "tenants:write", Tag: "Tenants",
 		Summary: "Update a tenant", Request: tenantInput{}, Response: tenantView{}}, updateOne(s, "tenant", s.svc.UpdateTenant))
+
+	s.handle(&route{Method: get, Path: "/v1/inspections", API: v1API, Scope: "inspections:read", Tag: "Inspections",
+		Summary: "List inspections", Response: []inspectionView{}, List: true, Query: append(listParams,
+			queryParam{Name: "status", Type: "string", Enum: porter.InspectionStatuses},
+			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "unit_id", Type: "integer"})}, s.handleListInspections())
+	s.handle(&route{Method: post, Path: "/v1/inspections", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Schedule an inspection", Request: inspectionInput{}, Response: inspectionView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateInspection))
+	s.handle(&route{Method: get, Path: "/v1/inspections/{id}", API: v1API, Scope: "inspections:read", Tag: "Inspections",
+		Summary: "Get an inspection with its items", Response: inspectionView{}}, getOne("inspection", s.svc.Inspection))
+	s.handle(&route{Method: post, Path: "/v1/inspections/{id}/start", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Start a scheduled inspection", Response: inspectionView{}}, act("inspection", s.svc.StartInspection))
+	s.handle(&route{Method: post, Path: "/v1/inspections/{id}/items", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Add a checklist item to an inspection in progress", Request: inspectionItemInput{}, Response: inspectionView{}, Status: http.StatusCreated}, s.handleAddInspectionItem())
+	s.handle(&route{Method: patch, Path: "/v1/inspections/{id}/items/{item_id}", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Record a checklist item's result or notes", Request: inspectionItemInput{}, Response: inspectionView{}}, s.handleUpdateInspectionItem())
+	s.handle(&route{Method: post, Path: "/v1/inspections/{id}/submit", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Submit an inspection for review (every item needs a result)", Response: inspectionView{}}, act("inspection", s.svc.SubmitInspection))
+	s.handle(&route{Method: post, Path: "/v1/inspections/{id}/approve", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Approve a submitted inspection", Response: inspectionView{}}, act("inspection", s.svc.ApproveInspection))
+	s.handle(&route{Method: post, Path: "/v1/inspections/{id}/reject", API: v1API, Scope: "inspections:write", Tag: "Inspections",
+		Summary: "Reject a submitted inspection, with a reason", Request: rejectInput{}, Response: inspectionView{}}, actWith(s, "inspection", s.svc.RejectInspection))
+
+	s.handle(&route{Method: get, Path: "/v1/documents", API: v1API, Scope: "documents:read", Tag: "Documents",
+		Summary: "List documents", Response: []documentView{}, List: true, Query: append(listParams,
+			queryParam{Name: "scope", Type: "string", Enum: porter.DocumentScopes}, queryParam{Name: "scope_id", Type: "integer"})}, s.handleListDocuments())
+	s.handle(&route{Method: post, Path: "/v1/documents", API: v1API, Scope: "documents:write", Tag: "Documents", Raw: true,
+		Summary: "Upload a document (multipart/form-data: file, title, scope, scope_id)", Request: documentUpload{}, Response: documentView{}, Status: http.StatusCreated}, s.handleUploadDocument())
+	s.handle(&route{Method: get, Path: "/v1/documents/{id}", API: v1API, Scope: "documents:read", Tag: "Documents",
+		Summary: "Get a document's metadata", Response: documentView{}}, getOne("document", s.svc.Document))
+	s.handle(&route{Method: get, Path: "/v1/documents/{id}/download", API: v1API, Scope: "documents:read", Tag: "Documents",
+		Summary: "Download a document's file"}, s.handleDownloadDocument())
+
+	s.handle(&route{Method: get, Path: "/v1/staff", API: v1API, Scope: "staff:read", Tag: "Staff",
+		Summary: "List staff", Response: []staffView{}, List: true, Query: append(listParams, queryParam{Name: "role", Type: "string", Enum: porter.StaffRoles})}, s.handleListStaff())
+	s.handle(&route{Method: post, Path: "/v1/staff", API: v1API, Scope: "staff:write", Tag: "Staff",
+		Summary: "Add a staff member", Request: staffInput{}, Response: staffView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateStaff))
+	s.handle(&route{Method: get, Path: "/v1/staff/{id}", API: v1API, Scope: "staff:read", Tag: "Staff",
+		Summary: "Get a staff member", Response: staffView{}}, getOne("staff member", s.svc.Staff))
+	s.handle(&route{Method: patch, Path: "/v1/staff/{id}", API: v1API, Scope: "staff:write", Tag: "Staff",
+		Summary: "Update a staff member", Request: staffInput{}, Response: staffView{}}, updateOne(s, "staff member", s.svc.UpdateStaff))
+
+	s.handle(&route{Method: get, Path: "/v1/broadcasts", API: v1API, Scope: "broadcasts:read", Tag: "Broadcasts",
+		Summary: "List broadcasts", Response: []broadcastView{}, List: true, Query: append(listParams, queryParam{Name: "audience", Type: "string", Enum: porter.BroadcastAudiences})}, s.handleListBroadcasts())
+	s.handle(&route{Method: post, Path: "/v1/broadcasts", API: v1API, Scope: "broadcasts:write", Tag: "Broadcasts",
+		Summary: "Send a broadcast: queue one message per recipient and channel", Request: broadcastInput{}, Response: broadcastView{}, Status: http.StatusCreated}, createOne(s, s.svc.SendBroadcast))
+	s.handle(&route{Method: get, Path: "/v1/broadcasts/{id}", API: v1API, Scope: "broadcasts:read", Tag: "Broadcasts",
+		Summary: "Get a broadcast", Response: broadcastView{}}, getOne("broadcast", s.svc.Broadcast))
+	s.handle(&route{Method: get, Path: "/v1/broadcasts/{id}/messages", API: v1API, Scope: "broadcasts:read", Tag: "Broadcasts",
+		Summary: "List a broadcast's outbox messages", Response: []messageView{}, List: true, Query: listParams}, s.handleBroadcastMessages())
 
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,

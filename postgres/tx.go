@@ -232,7 +232,7 @@ func (t *tx) Messages(ctx context.Context, broadcastID *int64) ([]*porter.Messag
 	for i, r := range rows {
 		out[i] = &porter.Message{
 			ID: r.ID, OrgID: r.OrgID, Channel: r.Channel, To: r.Recipient, Subject: r.Subject, Body: r.Body,
-			Status: r.Status, BroadcastID: r.BroadcastID, Error: r.Error, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
+			Status: r.Status, BroadcastID: r.BroadcastID, Error: r.Error, Attempts: int(r.Attempts), CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 		}
 	}
 	return out, nil

@@ -287,3 +287,8 @@ func conflict(err error) error {
 	}
 	return err
 }
+
+// SQL is the write connection, for tests and tools that need SQLite
+// itself (as postgres.DB's Pool is). Do not use it inside a transaction:
+// there is one write connection.
+func (d *DB) SQL() *sql.DB { return d.write }

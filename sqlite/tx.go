@@ -232,7 +232,7 @@ func (t *tx) Messages(ctx context.Context, broadcastID *int64) ([]*porter.Messag
 	for i, r := range rows {
 		out[i] = &porter.Message{
 			ID: r.ID, OrgID: r.OrgID, Channel: r.Channel, To: r.Recipient, Subject: r.Subject, Body: r.Body,
-			Status: r.Status, BroadcastID: pnullID(r.BroadcastID), Error: r.Error, CreatedAt: pts(r.CreatedAt), SentAt: pnts(r.SentAt),
+			Status: r.Status, BroadcastID: pnullID(r.BroadcastID), Error: r.Error, Attempts: int(r.Attempts), CreatedAt: pts(r.CreatedAt), SentAt: pnts(r.SentAt),
 		}
 	}
 	return out, nil

@@ -22,6 +22,33 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type Broadcast struct {
+	ID         int64
+	OrgID      int64
+	Subject    string
+	Body       string
+	Audience   string
+	Channel    string
+	PropertyID *int64
+	Recipients int64
+	Skipped    int64
+	CreatedAt  time.Time
+}
+
+type Document struct {
+	ID          int64
+	OrgID       int64
+	Title       string
+	Scope       string
+	ScopeID     int64
+	FileName    string
+	ContentType string
+	Size        int64
+	Sha256      string
+	StorageKey  string
+	CreatedAt   time.Time
+}
+
 type Event struct {
 	Seq                int64
 	OrgID              int64
@@ -40,6 +67,33 @@ type IdempotencyKey struct {
 	Status      int32
 	Body        []byte
 	CreatedAt   time.Time
+}
+
+type Inspection struct {
+	ID              int64
+	OrgID           int64
+	PropertyID      int64
+	UnitID          *int64
+	Kind            string
+	ScheduledFor    time.Time
+	Inspector       string
+	Status          string
+	Notes           string
+	StartedAt       *time.Time
+	CompletedAt     *time.Time
+	ReviewedAt      *time.Time
+	RejectionReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type InspectionItem struct {
+	ID           int64
+	OrgID        int64
+	InspectionID int64
+	Label        string
+	Result       string
+	Notes        string
 }
 
 type Lease struct {
@@ -66,17 +120,19 @@ type LeaseTenant struct {
 }
 
 type Message struct {
-	ID          int64
-	OrgID       int64
-	Channel     string
-	Recipient   string
-	Subject     string
-	Body        string
-	Status      string
-	BroadcastID *int64
-	Error       string
-	CreatedAt   time.Time
-	SentAt      *time.Time
+	ID            int64
+	OrgID         int64
+	Channel       string
+	Recipient     string
+	Subject       string
+	Body          string
+	Status        string
+	BroadcastID   *int64
+	Error         string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+	Attempts      int64
+	NextAttemptAt *time.Time
 }
 
 type Organization struct {

@@ -22,6 +22,33 @@ type ApiKey struct {
 	RevokedAt  sql.NullString
 }
 
+type Broadcast struct {
+	ID         int64
+	OrgID      int64
+	Subject    string
+	Body       string
+	Audience   string
+	Channel    string
+	PropertyID sql.NullInt64
+	Recipients int64
+	Skipped    int64
+	CreatedAt  string
+}
+
+type Document struct {
+	ID          int64
+	OrgID       int64
+	Title       string
+	Scope       string
+	ScopeID     int64
+	FileName    string
+	ContentType string
+	Size        int64
+	Sha256      string
+	StorageKey  string
+	CreatedAt   string
+}
+
 type Event struct {
 	Seq                int64
 	OrgID              int64
@@ -40,6 +67,33 @@ type IdempotencyKey struct {
 	Status      int64
 	Body        []byte
 	CreatedAt   string
+}
+
+type Inspection struct {
+	ID              int64
+	OrgID           int64
+	PropertyID      int64
+	UnitID          sql.NullInt64
+	Kind            string
+	ScheduledFor    string
+	Inspector       string
+	Status          string
+	Notes           string
+	StartedAt       sql.NullString
+	CompletedAt     sql.NullString
+	ReviewedAt      sql.NullString
+	RejectionReason string
+	CreatedAt       string
+	UpdatedAt       string
+}
+
+type InspectionItem struct {
+	ID           int64
+	OrgID        int64
+	InspectionID int64
+	Label        string
+	Result       string
+	Notes        string
 }
 
 type Lease struct {
@@ -66,17 +120,19 @@ type LeaseTenant struct {
 }
 
 type Message struct {
-	ID          int64
-	OrgID       int64
-	Channel     string
-	Recipient   string
-	Subject     string
-	Body        string
-	Status      string
-	BroadcastID sql.NullInt64
-	Error       string
-	CreatedAt   string
-	SentAt      sql.NullString
+	ID            int64
+	OrgID         int64
+	Channel       string
+	Recipient     string
+	Subject       string
+	Body          string
+	Status        string
+	BroadcastID   sql.NullInt64
+	Error         string
+	CreatedAt     string
+	SentAt        sql.NullString
+	Attempts      int64
+	NextAttemptAt sql.NullString
 }
 
 type Organization struct {
