@@ -275,12 +275,14 @@ func (s *Service) ApproveInspection(ctx context.Context, orgID, id int64) (*Insp
 func (s *Service) RejectInspection(ctx context.Context, orgID, id int64, in RejectInput) (*Inspection, error) {
 	reason := ""
 	set(&reason, in.Reason)
-	if reason == "" {
+	// The reason is checked once the inspection is found: another
+	// organization's id is 404 whatever the body says.
+	return s.transition(ctx, orgID, id, InspectionSubmitted, InspectionRejected, func(in *Inspection, now time.Time) error {
 		var v Validation
 		v.Required("reason", reason)
-		return nil, v.Err()
-	}
-	return s.transition(ctx, orgID, id, InspectionSubmitted, InspectionRejected, func(in *Inspection, now time.Time) error {
+		if err := v.Err(); err != nil {
+			return err
+		}
 		in.ReviewedAt, in.RejectionReason = &now, reason
 		return nil
 	}, "inspection.rejected")

@@ -109,8 +109,15 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	if len(key) > 255 {
 		return porter.Errorf(porter.EINVALID, "Idempotency-Key must be at most 255 characters")
 	}
-	body, err := s.readBody(w, r)
-	if err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
+	var body []byte
+	var err error
+	if rt := routeFrom(r); rt != nil && rt.Raw {
+		// Uploads are multipart: keep the bytes whole, within the upload limit.
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+1<<20))
+		if err != nil {
+			return porter.Errorf(porter.ETOOLARGE, "upload is larger than %d bytes", s.cfg.MaxUploadBytes)
+		}
+	} else if body, err = s.readBody(w, r); err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
 		return err
 	}
 	sum := sha256.New()

@@ -51,7 +51,7 @@ func (s *Server) handleSeedSendMessage() handlerFunc {
 func (s *Server) handleListBroadcasts() handlerFunc {
 	return listOf(s, func(q *query) porter.BroadcastFilter {
 		return porter.BroadcastFilter{ListParams: q.list(), Audience: q.str("audience", porter.BroadcastAudiences...)}
-	}, s.svc.Broadcasts, func(f porter.BroadcastFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Broadcasts)
 }
 
 func (s *Server) handleBroadcastMessages() handlerFunc {

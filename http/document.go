@@ -259,7 +259,7 @@ func randomKey() (string, error) {
 func (s *Server) handleListDocuments() handlerFunc {
 	return listOf(s, func(q *query) porter.DocumentFilter {
 		return porter.DocumentFilter{ListParams: q.list(), Scope: q.str("scope", porter.DocumentScopes...), ScopeID: q.id("scope_id")}
-	}, s.svc.Documents, func(f porter.DocumentFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Documents)
 }
 
 // handleDownloadDocument streams the file with the type it was sniffed as,

@@ -18,7 +18,7 @@ func (s *Server) handleListInspections() handlerFunc {
 	return listOf(s, func(q *query) porter.InspectionFilter {
 		return porter.InspectionFilter{ListParams: q.list(), Status: q.str("status", porter.InspectionStatuses...),
 			PropertyID: q.id("property_id"), UnitID: q.id("unit_id")}
-	}, s.svc.Inspections, func(f porter.InspectionFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.Inspections)
 }
 
 func (s *Server) handleAddInspectionItem() handlerFunc {

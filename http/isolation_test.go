@@ -13,10 +13,19 @@ import (
 func fixtures(t *testing.T, a *api) map[string]string {
 	t.Helper()
 	id := func(r *response) string { return itoa(int(r.must(t, 201).obj("data")["id"].(float64))) }
+	_ = id
 	ids := map[string]string{}
 	ids["/v1/properties/"] = id(a.do("POST", "/v1/properties", map[string]any{"name": "P"}))
 	ids["/v1/units/"] = id(a.do("POST", "/v1/units", map[string]any{"property_id": atoi(ids["/v1/properties/"]), "name": "1A"}))
 	ids["/v1/tenants/"] = id(a.do("POST", "/v1/tenants", map[string]any{"email": "t@example.com", "first_name": "T", "last_name": "X"}))
+	pid := atoi(ids["/v1/properties/"])
+	insp := a.do("POST", "/v1/inspections", map[string]any{"property_id": pid, "scheduled_for": "2025-06-01T10:00:00Z", "items": []map[string]any{{"label": "Smoke alarm"}}}).must(t, 201).obj("data")
+	ids["/v1/inspections/"] = itoa(int(insp["id"].(float64)))
+	ids["{item_id}"] = itoa(int(insp["items"].([]any)[0].(map[string]any)["id"].(float64)))
+	body, h := form(t, map[string]string{"scope": "property", "scope_id": ids["/v1/properties/"]}, "file", "lease.pdf", []byte("%PDF-1.4 test"))
+	ids["/v1/documents/"] = id(a.doKey(a.key, "POST", "/v1/documents", body, h))
+	ids["/v1/staff/"] = id(a.do("POST", "/v1/staff", map[string]any{"name": "Sam", "email": "sam@example.com"}))
+	ids["/v1/broadcasts/"] = id(a.do("POST", "/v1/broadcasts", map[string]any{"subject": "Hi", "body": "Hello"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids
@@ -54,7 +63,12 @@ func TestEveryIDEndpointIsIsolated(t *testing.T) {
 				t.Errorf("no fixture for %s %s: add one so its isolation is proven", e.Method, e.Path)
 				continue
 			}
-			path := pathParam.ReplaceAllString(e.Path, id)
+			path := pathParam.ReplaceAllStringFunc(e.Path, func(p string) string {
+				if v, ok := ids[p]; ok {
+					return v
+				}
+				return id
+			})
 			var body any
 			if e.Method != "GET" {
 				body = map[string]any{}

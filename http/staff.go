@@ -10,5 +10,5 @@ type (
 func (s *Server) handleListStaff() handlerFunc {
 	return listOf(s, func(q *query) porter.StaffFilter {
 		return porter.StaffFilter{ListParams: q.list(), Role: q.str("role", porter.StaffRoles...)}
-	}, s.svc.StaffList, func(f porter.StaffFilter) porter.ListParams { return f.ListParams })
+	}, s.svc.StaffList)
 }
