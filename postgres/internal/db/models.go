@@ -22,6 +22,23 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type Charge struct {
+	ID          int64
+	OrgID       int64
+	TenantID    int64
+	LeaseID     *int64
+	Amount      int64
+	Balance     int64
+	Description string
+	DueDate     string
+	Category    string
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
+	VoidedAt    *time.Time
+}
+
 type Event struct {
 	Seq                int64
 	OrgID              int64
@@ -84,6 +101,29 @@ type Organization struct {
 	Name           string
 	LeaseAlertDays string
 	CreatedAt      time.Time
+}
+
+type Payment struct {
+	ID              int64
+	OrgID           int64
+	TenantID        int64
+	ChargeID        *int64
+	Amount          int64
+	Method          string
+	Reference       string
+	Notes           string
+	Status          string
+	Error           string
+	UnappliedAmount int64
+	CreatedAt       time.Time
+}
+
+type PaymentAllocation struct {
+	OrgID     int64
+	PaymentID int64
+	ChargeID  int64
+	Position  int64
+	Amount    int64
 }
 
 type Property struct {

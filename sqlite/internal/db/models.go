@@ -22,6 +22,23 @@ type ApiKey struct {
 	RevokedAt  sql.NullString
 }
 
+type Charge struct {
+	ID          int64
+	OrgID       int64
+	TenantID    int64
+	LeaseID     sql.NullInt64
+	Amount      int64
+	Balance     int64
+	Description string
+	DueDate     string
+	Category    string
+	Status      string
+	CreatedAt   string
+	UpdatedAt   string
+	PaidAt      sql.NullString
+	VoidedAt    sql.NullString
+}
+
 type Event struct {
 	Seq                int64
 	OrgID              int64
@@ -84,6 +101,29 @@ type Organization struct {
 	Name           string
 	LeaseAlertDays string
 	CreatedAt      string
+}
+
+type Payment struct {
+	ID              int64
+	OrgID           int64
+	TenantID        int64
+	ChargeID        sql.NullInt64
+	Amount          int64
+	Method          string
+	Reference       string
+	Notes           string
+	Status          string
+	Error           string
+	UnappliedAmount int64
+	CreatedAt       string
+}
+
+type PaymentAllocation struct {
+	OrgID     int64
+	PaymentID int64
+	ChargeID  int64
+	Position  int64
+	Amount    int64
 }
 
 type Property struct {
