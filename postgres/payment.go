@@ -85,7 +85,7 @@ func payment(r db.Payment) *porter.Payment {
 	}
 }
 
-// deref and ref store an optional text as '' when absent.
+// deref and ref store an absent optional text as the empty string.
 func deref(s *string) string {
 	if s == nil {
 		return ""
