@@ -86,11 +86,8 @@ func (in ChargeUpdate) apply(c *Charge) {
 	set(&c.Category, in.Category)
 }
 
-func (c *Charge) validate() error {
-	var v Validation
-	if c.Amount <= 0 {
-		v.Add("amount", "must be greater than 0")
-	}
+// validate checks the editable fields, adding to v what the caller found.
+func (c *Charge) validate(v Validation) error {
 	v.Required("description", c.Description)
 	if c.DueDate == "" {
 		v.Add("due_date", "is required")
@@ -114,14 +111,11 @@ func (s *Service) CreateCharge(ctx context.Context, orgID int64, in ChargeInput)
 		}
 		if in.Amount == nil {
 			v.Add("amount", "is required")
-		} else {
-			c.Amount = *in.Amount
+		} else if c.Amount = *in.Amount; c.Amount <= 0 {
+			v.Add("amount", "must be greater than 0")
 		}
 		ChargeUpdate{in.Description, in.DueDate, in.Category}.apply(c)
-		if err := v.Err(); err != nil {
-			return nil, err
-		}
-		if err := c.validate(); err != nil {
+		if err := c.validate(v); err != nil {
 			return nil, err
 		}
 		if err := refExists(ctx, "tenant_id", c.TenantID, tx.Tenant); err != nil {
@@ -158,7 +152,7 @@ func (s *Service) UpdateCharge(ctx context.Context, orgID, id int64, in ChargeUp
 		}
 		before := *c
 		in.apply(c)
-		if err := c.validate(); err != nil {
+		if err := c.validate(Validation{}); err != nil {
 			return nil, err
 		}
 		c.UpdatedAt = now

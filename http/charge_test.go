@@ -64,6 +64,7 @@ func TestSeedCreateCharge(t *testing.T) {
 			{"unknown lease_id", ok("lease_id", 999999), "lease_id 999999 does not exist"},
 			{"lease_id a bool", ok("lease_id", true), "lease_id must be an integer"},
 			{"not an object", `[1]`, "must be a JSON object"},
+			{"every problem at once", `{"category": "fine"}`, "tenant_id is required; amount is required; description is required; due_date is required; category must be one of"},
 		})
 		l := a.do("GET", "/v1/charges", nil).must(t, 200)
 		if l.obj("meta")["total"] != 2.0 {
