@@ -64,6 +64,11 @@ func TestSeedRecordPayment(t *testing.T) {
 		if len(allocations(p)) != 0 || p["unapplied_amount"] != 5.0 {
 			t.Fatalf("credit payment = %v", p)
 		}
+		// Zapier's polling trigger offers them.
+		poll := a.do("GET", "/api/trigger_poll.php?event=payment.succeeded&since=2025-05-09T14:00:00Z", nil).must(t, 200)
+		if poll.JSON["count"] != 3.0 || poll.JSON["results"].([]any)[0].(map[string]any)["method"] != "manual" {
+			t.Fatalf("poll: %s", poll.Body)
+		}
 		// GET returns the stored allocations.
 		got := a.do("GET", "/v1/payments/"+itoa(int(ps[0]["data"].(map[string]any)["id"].(float64))), nil).must(t, 200).obj("data")
 		sameJSON(t, "stored payment", got, ps[0]["data"])
