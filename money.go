@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
 
 // Money is an amount in cents. It is written to JSON as a number with two
 // decimals (1800.00), as seed 000's payloads show, and read from any JSON
-// number with at most two decimals.
+// number with at most two decimals, or such a number in a string ("1800.00").
 type Money int64
 
 func (m Money) String() string {
@@ -27,10 +28,19 @@ func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
 
 func (m *Money) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
+	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
-		return fmt.Errorf("must be a number, not a string")
+		// No-code tools send every mapped field as a string: accept
+		// "1800.00", but only what would have been a valid JSON number.
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("must be a number")
+		}
+		s = strings.TrimSpace(s)
+		if !jsonNumber.MatchString(s) {
+			return fmt.Errorf("must be a number")
+		}
 	}
-	v, err := ParseMoney(string(b))
+	v, err := ParseMoney(s)
 	if err != nil {
 		return err
 	}
@@ -60,5 +70,9 @@ func ParseMoney(s string) (Money, error) {
 	}
 	return Money(math.Round(f * 100)), nil
 }
+
+// jsonNumber is JSON's number grammar, which ParseFloat alone is looser
+// than (it takes "0x1p4", "Inf", "1_000").
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 var _ json.Marshaler = Money(0)

@@ -58,6 +58,8 @@ type Tx interface {
 	DocumentTx
 	StaffTx
 	BroadcastTx
+	ChargeTx
+	PaymentTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -1,23 +1,11 @@
 package http_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
-	"porter"
 	"porter/storetest"
 )
-
-// scopedKey is a key of the first organization holding only scopes.
-func (a *api) scopedKey(scopes ...string) string {
-	a.t.Helper()
-	key, _, err := a.svc.CreateAPIKey(context.Background(), a.org, porter.APIKeyInput{Name: "scoped", Scopes: scopes})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return key
-}
 
 // audience builds, in the first organization: tenants A (on an active
 // lease in property P, with a phone), B (on an ended lease in P), C (on an

@@ -26,6 +26,9 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/documents/"] = id(a.doKey(a.key, "POST", "/v1/documents", body, h))
 	ids["/v1/staff/"] = id(a.do("POST", "/v1/staff", map[string]any{"name": "Sam", "email": "sam@example.com"}))
 	ids["/v1/broadcasts/"] = id(a.do("POST", "/v1/broadcasts", map[string]any{"subject": "Hi", "body": "Hello"}))
+	tid := atoi(ids["/v1/tenants/"])
+	ids["/v1/charges/"] = id(a.do("POST", "/v1/charges", map[string]any{"tenant_id": tid, "amount": 10, "description": "Fee", "due_date": "2025-06-01"}))
+	ids["/v1/payments/"] = id(a.do("POST", "/v1/payments", map[string]any{"tenant_id": tid, "amount": 5}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids

@@ -15,6 +15,10 @@ func (s *Server) addRoutes() {
 	// are not routed and so are 404, as the seed documents.
 	s.handle(&route{Method: post, Path: "/api/action_create_tenant.php", API: seedAPI, Scope: "tenants:write", Tag: "Seed API",
 		Summary: "Invite a new tenant", Request: seedTenantRequest{}, Key: "tenant", Response: tenantView{}}, s.handleSeedCreateTenant())
+	s.handle(&route{Method: post, Path: "/api/action_record_payment.php", API: seedAPI, Scope: "payments:write", Tag: "Seed API",
+		Summary: "Record a manual payment", Request: seedPaymentRequest{}, Key: "payment", Response: paymentView{}}, s.handleSeedRecordPayment())
+	s.handle(&route{Method: post, Path: "/api/action_create_charge.php", API: seedAPI, Scope: "charges:write", Tag: "Seed API",
+		Summary: "Add a charge to a tenant", Request: seedChargeRequest{}, Key: "charge", Response: chargeView{}}, s.handleSeedCreateCharge())
 	s.handle(&route{Method: get, Path: "/api/triggers.php", API: seedAPI, Tag: "Seed API",
 		Summary: "List available webhook events", Key: "triggers", Response: []trigger{}}, s.handleTriggers())
 	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API",
@@ -102,6 +106,28 @@ func (s *Server) addRoutes() {
 		Summary: "Get a broadcast", Response: broadcastView{}}, getOne("broadcast", s.svc.Broadcast))
 	s.handle(&route{Method: get, Path: "/v1/broadcasts/{id}/messages", API: v1API, Scope: "broadcasts:read", Tag: "Broadcasts",
 		Summary: "List a broadcast's outbox messages", Response: []messageView{}, List: true, Query: listParams}, s.handleBroadcastMessages())
+	s.handle(&route{Method: get, Path: "/v1/charges", API: v1API, Scope: "charges:read", Tag: "Charges",
+		Summary: "List charges", Response: []chargeView{}, List: true, Query: append(listParams,
+			queryParam{Name: "tenant_id", Type: "integer"}, queryParam{Name: "lease_id", Type: "integer"},
+			queryParam{Name: "status", Type: "string", Enum: []string{"open", "partially_paid", "paid", "void"}},
+			queryParam{Name: "category", Type: "string", Enum: []string{"rent", "utility", "late_fee", "other"}})}, s.handleListCharges())
+	s.handle(&route{Method: post, Path: "/v1/charges", API: v1API, Scope: "charges:write", Tag: "Charges",
+		Summary: "Create a charge", Request: chargeInput{}, Response: chargeView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateCharge))
+	s.handle(&route{Method: get, Path: "/v1/charges/{id}", API: v1API, Scope: "charges:read", Tag: "Charges",
+		Summary: "Get a charge", Response: chargeView{}}, getOne("charge", s.svc.Charge))
+	s.handle(&route{Method: patch, Path: "/v1/charges/{id}", API: v1API, Scope: "charges:write", Tag: "Charges",
+		Summary: "Update an open charge", Request: chargeUpdate{}, Response: chargeView{}}, updateOne(s, "charge", s.svc.UpdateCharge))
+	s.handle(&route{Method: post, Path: "/v1/charges/{id}/void", API: v1API, Scope: "charges:write", Tag: "Charges",
+		Summary: "Void a charge with no payments applied", Response: chargeView{}}, act("charge", s.svc.VoidCharge))
+
+	s.handle(&route{Method: get, Path: "/v1/payments", API: v1API, Scope: "payments:read", Tag: "Payments",
+		Summary: "List payments", Response: []paymentView{}, List: true, Query: append(listParams,
+			queryParam{Name: "tenant_id", Type: "integer"}, queryParam{Name: "status", Type: "string", Enum: []string{"succeeded", "failed"}},
+			queryParam{Name: "method", Type: "string"})}, s.handleListPayments())
+	s.handle(&route{Method: post, Path: "/v1/payments", API: v1API, Scope: "payments:write", Tag: "Payments",
+		Summary: "Record a payment", Request: paymentInput{}, Response: paymentView{}, Status: http.StatusCreated}, createOne(s, s.svc.RecordPayment))
+	s.handle(&route{Method: get, Path: "/v1/payments/{id}", API: v1API, Scope: "payments:read", Tag: "Payments",
+		Summary: "Get a payment with its allocations", Response: paymentView{}}, getOne("payment", s.svc.Payment))
 
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,

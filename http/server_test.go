@@ -141,3 +141,13 @@ func (a *api) eventCount() int {
 func each(t *testing.T, fn func(t *testing.T, a *api)) {
 	storetest.Each(t, func(t *testing.T, s porter.Store) { fn(t, newAPI(t, s)) })
 }
+
+// scopedKey is a key of the first organization limited to scopes.
+func (a *api) scopedKey(scopes ...string) string {
+	a.t.Helper()
+	key, _, err := a.svc.CreateAPIKey(context.Background(), a.org, porter.APIKeyInput{Name: "scoped", Scopes: scopes})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return key
+}

@@ -35,6 +35,23 @@ type Broadcast struct {
 	CreatedAt  time.Time
 }
 
+type Charge struct {
+	ID          int64
+	OrgID       int64
+	TenantID    int64
+	LeaseID     *int64
+	Amount      int64
+	Balance     int64
+	Description string
+	DueDate     string
+	Category    string
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
+	VoidedAt    *time.Time
+}
+
 type Document struct {
 	ID          int64
 	OrgID       int64
@@ -140,6 +157,29 @@ type Organization struct {
 	Name           string
 	LeaseAlertDays string
 	CreatedAt      time.Time
+}
+
+type Payment struct {
+	ID              int64
+	OrgID           int64
+	TenantID        int64
+	ChargeID        *int64
+	Amount          int64
+	Method          string
+	Reference       string
+	Notes           string
+	Status          string
+	Error           string
+	UnappliedAmount int64
+	CreatedAt       time.Time
+}
+
+type PaymentAllocation struct {
+	OrgID     int64
+	PaymentID int64
+	ChargeID  int64
+	Position  int64
+	Amount    int64
 }
 
 type Property struct {

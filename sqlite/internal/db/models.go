@@ -35,6 +35,23 @@ type Broadcast struct {
 	CreatedAt  string
 }
 
+type Charge struct {
+	ID          int64
+	OrgID       int64
+	TenantID    int64
+	LeaseID     sql.NullInt64
+	Amount      int64
+	Balance     int64
+	Description string
+	DueDate     string
+	Category    string
+	Status      string
+	CreatedAt   string
+	UpdatedAt   string
+	PaidAt      sql.NullString
+	VoidedAt    sql.NullString
+}
+
 type Document struct {
 	ID          int64
 	OrgID       int64
@@ -140,6 +157,29 @@ type Organization struct {
 	Name           string
 	LeaseAlertDays string
 	CreatedAt      string
+}
+
+type Payment struct {
+	ID              int64
+	OrgID           int64
+	TenantID        int64
+	ChargeID        sql.NullInt64
+	Amount          int64
+	Method          string
+	Reference       string
+	Notes           string
+	Status          string
+	Error           string
+	UnappliedAmount int64
+	CreatedAt       string
+}
+
+type PaymentAllocation struct {
+	OrgID     int64
+	PaymentID int64
+	ChargeID  int64
+	Position  int64
+	Amount    int64
 }
 
 type Property struct {
