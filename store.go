@@ -53,6 +53,8 @@ type Tx interface {
 	UnitTx
 	TenantTx
 	MessageTx
+	VendorTx
+	WorkOrderTx
 }
 
 // ListParams are the pagination and filters every list shares.
