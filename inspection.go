@@ -203,9 +203,9 @@ func copyInspection(in *Inspection) *Inspection {
 	return &c
 }
 
-// transition moves an inspection from one status to the next, applying
+// inspectionTransition moves an inspection from one status to the next, applying
 // change, and records the events named.
-func (s *Service) transition(ctx context.Context, orgID, id int64, from, to string, change func(*Inspection, time.Time) error, events ...string) (*Inspection, error) {
+func (s *Service) inspectionTransition(ctx context.Context, orgID, id int64, from, to string, change func(*Inspection, time.Time) error, events ...string) (*Inspection, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Inspection, error) {
 		insp, err := loadInspection(ctx, tx, id)
 		if err != nil {
@@ -235,7 +235,7 @@ func (s *Service) transition(ctx context.Context, orgID, id int64, from, to stri
 
 // StartInspection begins a scheduled inspection.
 func (s *Service) StartInspection(ctx context.Context, orgID, id int64) (*Inspection, error) {
-	return s.transition(ctx, orgID, id, InspectionScheduled, InspectionInProgress, func(in *Inspection, now time.Time) error {
+	return s.inspectionTransition(ctx, orgID, id, InspectionScheduled, InspectionInProgress, func(in *Inspection, now time.Time) error {
 		in.StartedAt = &now
 		return nil
 	}, "inspection.started")
@@ -245,7 +245,7 @@ func (s *Service) StartInspection(ctx context.Context, orgID, id int64) (*Inspec
 // must have a result. Seed 000's inspection.completed fires here too: the
 // inspection is complete once conducted, whatever the review says.
 func (s *Service) SubmitInspection(ctx context.Context, orgID, id int64) (*Inspection, error) {
-	return s.transition(ctx, orgID, id, InspectionInProgress, InspectionSubmitted, func(in *Inspection, now time.Time) error {
+	return s.inspectionTransition(ctx, orgID, id, InspectionInProgress, InspectionSubmitted, func(in *Inspection, now time.Time) error {
 		var pending []string
 		var fields []FieldError
 		for _, it := range in.Items {
@@ -265,7 +265,7 @@ func (s *Service) SubmitInspection(ctx context.Context, orgID, id int64) (*Inspe
 
 // ApproveInspection accepts a submitted inspection.
 func (s *Service) ApproveInspection(ctx context.Context, orgID, id int64) (*Inspection, error) {
-	return s.transition(ctx, orgID, id, InspectionSubmitted, InspectionApproved, func(in *Inspection, now time.Time) error {
+	return s.inspectionTransition(ctx, orgID, id, InspectionSubmitted, InspectionApproved, func(in *Inspection, now time.Time) error {
 		in.ReviewedAt = &now
 		return nil
 	}, "inspection.approved")
@@ -277,7 +277,7 @@ func (s *Service) RejectInspection(ctx context.Context, orgID, id int64, in Reje
 	set(&reason, in.Reason)
 	// The reason is checked once the inspection is found: another
 	// organization's id is 404 whatever the body says.
-	return s.transition(ctx, orgID, id, InspectionSubmitted, InspectionRejected, func(in *Inspection, now time.Time) error {
+	return s.inspectionTransition(ctx, orgID, id, InspectionSubmitted, InspectionRejected, func(in *Inspection, now time.Time) error {
 		var v Validation
 		v.Required("reason", reason)
 		if err := v.Err(); err != nil {

@@ -60,6 +60,8 @@ type Tx interface {
 	BroadcastTx
 	ChargeTx
 	PaymentTx
+	VendorTx
+	WorkOrderTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -19,6 +19,8 @@ func (s *Server) addRoutes() {
 		Summary: "Record a manual payment", Request: seedPaymentRequest{}, Key: "payment", Response: paymentView{}}, s.handleSeedRecordPayment())
 	s.handle(&route{Method: post, Path: "/api/action_create_charge.php", API: seedAPI, Scope: "charges:write", Tag: "Seed API",
 		Summary: "Add a charge to a tenant", Request: seedChargeRequest{}, Key: "charge", Response: chargeView{}}, s.handleSeedCreateCharge())
+	s.handle(&route{Method: post, Path: "/api/action_create_work_order.php", API: seedAPI, Scope: "work_orders:write", Tag: "Seed API",
+		Summary: "Open a maintenance request", Request: seedWorkOrderRequest{}, Key: "work_order", Response: workOrderView{}}, s.handleSeedCreateWorkOrder())
 	s.handle(&route{Method: get, Path: "/api/triggers.php", API: seedAPI, Tag: "Seed API",
 		Summary: "List available webhook events", Key: "triggers", Response: []trigger{}}, s.handleTriggers())
 	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API",
@@ -128,6 +130,45 @@ func (s *Server) addRoutes() {
 		Summary: "Record a payment", Request: paymentInput{}, Response: paymentView{}, Status: http.StatusCreated}, createOne(s, s.svc.RecordPayment))
 	s.handle(&route{Method: get, Path: "/v1/payments/{id}", API: v1API, Scope: "payments:read", Tag: "Payments",
 		Summary: "Get a payment with its allocations", Response: paymentView{}}, getOne("payment", s.svc.Payment))
+	s.handle(&route{Method: get, Path: "/v1/vendors", API: v1API, Scope: "vendors:read", Tag: "Vendors",
+		Summary: "List vendors", Response: []vendorView{}, List: true, Query: append(listParams,
+			queryParam{Name: "status", Type: "string", Enum: []string{"active", "inactive"}}, queryParam{Name: "trade", Type: "string"})}, s.handleListVendors())
+	s.handle(&route{Method: post, Path: "/v1/vendors", API: v1API, Scope: "vendors:write", Tag: "Vendors",
+		Summary: "Create a vendor", Request: vendorInput{}, Response: vendorView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateVendor))
+	s.handle(&route{Method: get, Path: "/v1/vendors/{id}", API: v1API, Scope: "vendors:read", Tag: "Vendors",
+		Summary: "Get a vendor", Response: vendorView{}}, getOne("vendor", s.svc.Vendor))
+	s.handle(&route{Method: patch, Path: "/v1/vendors/{id}", API: v1API, Scope: "vendors:write", Tag: "Vendors",
+		Summary: "Update a vendor", Request: vendorInput{}, Response: vendorView{}}, updateOne(s, "vendor", s.svc.UpdateVendor))
+
+	s.handle(&route{Method: get, Path: "/v1/work_orders", API: v1API, Scope: "work_orders:read", Tag: "Work orders",
+		Summary: "List work orders", Response: []workOrderView{}, List: true, Query: append(listParams,
+			queryParam{Name: "status", Type: "string", Enum: workOrderStatuses},
+			queryParam{Name: "priority", Type: "string", Enum: workOrderPriorities},
+			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "unit_id", Type: "integer"},
+			queryParam{Name: "vendor_id", Type: "integer"})}, s.handleListWorkOrders())
+	s.handle(&route{Method: post, Path: "/v1/work_orders", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Open a work order (due_at: emergency 4h, high 24h, normal 72h, low 7 days after creation)",
+		Request: workOrderInput{}, Response: workOrderView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateWorkOrder))
+	s.handle(&route{Method: get, Path: "/v1/work_orders/{id}", API: v1API, Scope: "work_orders:read", Tag: "Work orders",
+		Summary: "Get a work order", Response: workOrderView{}}, getOne("work order", s.svc.WorkOrder))
+	s.handle(&route{Method: patch, Path: "/v1/work_orders/{id}", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Update a work order", Request: workOrderPatch{}, Response: workOrderView{}}, updateOne(s, "work order", s.svc.UpdateWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/assign", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Assign an open or assigned work order", Request: workOrderAssignment{}, Response: workOrderView{}}, actWith(s, "work order", s.svc.AssignWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/start", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Start an assigned work order", Response: workOrderView{}}, act("work order", s.svc.StartWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/hold", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Put a work order in progress on hold", Response: workOrderView{}}, act("work order", s.svc.HoldWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/resume", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Resume a work order on hold", Response: workOrderView{}}, act("work order", s.svc.ResumeWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/complete", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Complete a work order in progress", Request: workOrderCompletion{}, Response: workOrderView{}}, actWith(s, "work order", s.svc.CompleteWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/verify", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Verify a completed work order", Response: workOrderView{}}, act("work order", s.svc.VerifyWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/close", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Close a verified work order", Response: workOrderView{}}, act("work order", s.svc.CloseWorkOrder))
+	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/cancel", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
+		Summary: "Cancel a work order that is not closed or cancelled", Response: workOrderView{}}, act("work order", s.svc.CancelWorkOrder))
 
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,

@@ -122,6 +122,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"key", "revoke", "--org", "1", "abc"},
 		{"migrate", "--db", "mysql://x"},
 		{"serve", "--rate-limit", "0/m"},
+		{"serve", "--addr", "127.0.0.1:0", "--smtp-url", "ftp://mail.example.com"},
 	}
 	for _, args := range cases {
 		_, errs, code := runPorter(t, env, args...)

@@ -13,6 +13,7 @@ import (
 
 	"porter"
 	porterhttp "porter/http"
+	"porter/mail"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -44,6 +45,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	sender, err := mail.NewSender(st, c.SMTPURL, logger)
+	if err != nil {
+		return usagef("%v", err)
+	}
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -64,7 +69,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}, logger)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
-	workers := startWorkers(ctx, svc, c, logger)
+	workers := startWorkers(ctx, svc, sender, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -4,8 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"porter"
+	"porter/mail"
 )
 
 // workers are the background loops that run beside the API.
@@ -19,10 +21,24 @@ func (w *workers) stop() {
 	w.wg.Wait()
 }
 
-// startWorkers starts the schedulers and senders.
-func startWorkers(ctx context.Context, svc *porter.Service, c config, logger *slog.Logger) *workers {
+func (w *workers) go_(fn func()) {
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		fn()
+	}()
+}
+
+// startWorkers starts the schedulers and the mail sender. The sender was
+// built (and its SMTP URL checked) before the server started.
+func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{cancel: cancel}
-	_ = ctx
+	w.go_(func() { svc.RunSLAScheduler(ctx, time.Minute, logger) })
+	w.go_(func() {
+		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("mail sender stopped", "err", err)
+		}
+	})
 	return w
 }

@@ -254,3 +254,27 @@ type Vendor struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
+
+type WorkOrder struct {
+	ID              int64
+	OrgID           int64
+	PropertyID      int64
+	UnitID          *int64
+	Title           string
+	Description     string
+	Priority        string
+	Category        string
+	ReportedBy      string
+	Status          string
+	VendorID        *int64
+	AssignedTo      string
+	DueAt           time.Time
+	SlaBreachedAt   *time.Time
+	ResolutionNotes string
+	CompletedAt     *time.Time
+	VerifiedAt      *time.Time
+	ClosedAt        *time.Time
+	CancelledAt     *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}

@@ -248,3 +248,27 @@ type Vendor struct {
 	CreatedAt string
 	UpdatedAt string
 }
+
+type WorkOrder struct {
+	ID              int64
+	OrgID           int64
+	PropertyID      int64
+	UnitID          sql.NullInt64
+	Title           string
+	Description     string
+	Priority        string
+	Category        string
+	ReportedBy      string
+	Status          string
+	VendorID        sql.NullInt64
+	AssignedTo      string
+	DueAt           string
+	SlaBreachedAt   sql.NullString
+	ResolutionNotes string
+	CompletedAt     sql.NullString
+	VerifiedAt      sql.NullString
+	ClosedAt        sql.NullString
+	CancelledAt     sql.NullString
+	CreatedAt       string
+	UpdatedAt       string
+}

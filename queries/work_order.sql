@@ -1,0 +1,36 @@
+-- name: InsertWorkOrder :one
+INSERT INTO work_orders (org_id, property_id, unit_id, title, description, priority, category, reported_by, status,
+                         vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at,
+                         closed_at, cancelled_at, created_at, updated_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(property_id), sqlc.arg(unit_id), sqlc.arg(title), sqlc.arg(description),
+        sqlc.arg(priority), sqlc.arg(category), sqlc.arg(reported_by), sqlc.arg(status), sqlc.arg(vendor_id),
+        sqlc.arg(assigned_to), sqlc.arg(due_at), sqlc.arg(sla_breached_at), sqlc.arg(resolution_notes),
+        sqlc.arg(completed_at), sqlc.arg(verified_at), sqlc.arg(closed_at), sqlc.arg(cancelled_at),
+        sqlc.arg(created_at), sqlc.arg(updated_at))
+RETURNING id;
+
+-- name: GetWorkOrder :one
+SELECT * FROM work_orders WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
+
+-- name: UpdateWorkOrder :execrows
+UPDATE work_orders
+SET unit_id = sqlc.arg(unit_id), title = sqlc.arg(title), description = sqlc.arg(description),
+    priority = sqlc.arg(priority), category = sqlc.arg(category), status = sqlc.arg(status),
+    vendor_id = sqlc.arg(vendor_id), assigned_to = sqlc.arg(assigned_to), due_at = sqlc.arg(due_at),
+    sla_breached_at = sqlc.arg(sla_breached_at), resolution_notes = sqlc.arg(resolution_notes),
+    completed_at = sqlc.arg(completed_at), verified_at = sqlc.arg(verified_at), closed_at = sqlc.arg(closed_at),
+    cancelled_at = sqlc.arg(cancelled_at), updated_at = sqlc.arg(updated_at)
+WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
+
+-- name: ListWorkOrders :many
+SELECT sqlc.embed(work_orders), count(*) OVER () AS total
+FROM work_orders
+WHERE org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
+  AND (sqlc.arg(priority) = '' OR priority = sqlc.arg(priority))
+  AND (sqlc.arg(property_id) = 0 OR property_id = sqlc.arg(property_id))
+  AND (sqlc.arg(unit_id) = 0 OR unit_id = sqlc.arg(unit_id))
+  AND (sqlc.arg(vendor_id) = 0 OR vendor_id = sqlc.arg(vendor_id))
+  AND updated_at >= sqlc.arg(updated_since)
+ORDER BY id DESC
+LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

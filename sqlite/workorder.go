@@ -1,0 +1,88 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"porter"
+	"porter/sqlite/internal/db"
+)
+
+func (t *tx) InsertWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
+	id, err := t.q.InsertWorkOrder(ctx, db.InsertWorkOrderParams{
+		OrgID: t.orgID, PropertyID: w.PropertyID, UnitID: nullID(w.UnitID), Title: w.Title, Description: w.Description,
+		Priority: w.Priority, Category: w.Category, ReportedBy: w.ReportedBy, Status: w.Status,
+		VendorID: nullID(w.VendorID), AssignedTo: w.AssignedTo, DueAt: ts(w.DueAt), SlaBreachedAt: nts(w.SLABreachedAt),
+		ResolutionNotes: w.ResolutionNotes, CompletedAt: nts(w.CompletedAt), VerifiedAt: nts(w.VerifiedAt),
+		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt),
+	})
+	if err != nil {
+		return fmt.Errorf("insert work order: %w", err)
+	}
+	w.ID = id
+	return nil
+}
+
+func (t *tx) WorkOrder(ctx context.Context, id int64) (*porter.WorkOrder, error) {
+	r, err := t.q.GetWorkOrder(ctx, db.GetWorkOrderParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "work order", id)
+	}
+	return workOrder(r), nil
+}
+
+// WorkOrderForUpdate needs no lock: a write transaction here is immediate,
+// so it is the only writer until it ends.
+func (t *tx) WorkOrderForUpdate(ctx context.Context, id int64) (*porter.WorkOrder, error) {
+	return t.WorkOrder(ctx, id)
+}
+
+func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
+	n, err := t.q.UpdateWorkOrder(ctx, db.UpdateWorkOrderParams{
+		OrgID: t.orgID, ID: w.ID, UnitID: nullID(w.UnitID), Title: w.Title, Description: w.Description,
+		Priority: w.Priority, Category: w.Category, Status: w.Status, VendorID: nullID(w.VendorID),
+		AssignedTo: w.AssignedTo, DueAt: ts(w.DueAt), SlaBreachedAt: nts(w.SLABreachedAt),
+		ResolutionNotes: w.ResolutionNotes, CompletedAt: nts(w.CompletedAt), VerifiedAt: nts(w.VerifiedAt),
+		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), UpdatedAt: ts(w.UpdatedAt),
+	})
+	return affected(n, err, "work order", w.ID)
+}
+
+func (t *tx) WorkOrders(ctx context.Context, f porter.WorkOrderFilter) (porter.List[*porter.WorkOrder], error) {
+	rows, err := t.q.ListWorkOrders(ctx, db.ListWorkOrdersParams{
+		OrgID: t.orgID, Status: f.Status, Priority: f.Priority, PropertyID: f.PropertyID, UnitID: f.UnitID,
+		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+	})
+	if err != nil {
+		return porter.List[*porter.WorkOrder]{}, fmt.Errorf("list work orders: %w", err)
+	}
+	var out porter.List[*porter.WorkOrder]
+	for _, r := range rows {
+		out.Items = append(out.Items, workOrder(r.WorkOrder))
+		out.Total = int(r.Total)
+	}
+	return out, nil
+}
+
+func (t *tx) OverdueWorkOrders(ctx context.Context, now time.Time, limit int) ([]*porter.WorkOrder, error) {
+	rows, err := t.q.OverdueWorkOrders(ctx, db.OverdueWorkOrdersParams{OrgID: t.orgID, Now: ts(now), Lim: int64(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("list overdue work orders: %w", err)
+	}
+	out := make([]*porter.WorkOrder, len(rows))
+	for i, r := range rows {
+		out[i] = workOrder(r)
+	}
+	return out, nil
+}
+
+func workOrder(r db.WorkOrder) *porter.WorkOrder {
+	return &porter.WorkOrder{
+		ID: r.ID, PropertyID: r.PropertyID, UnitID: pnullID(r.UnitID), Title: r.Title, Description: r.Description,
+		Priority: r.Priority, Category: r.Category, ReportedBy: r.ReportedBy, Status: r.Status,
+		VendorID: pnullID(r.VendorID), AssignedTo: r.AssignedTo, DueAt: pts(r.DueAt), SLABreachedAt: pnts(r.SlaBreachedAt),
+		ResolutionNotes: r.ResolutionNotes, CompletedAt: pnts(r.CompletedAt), VerifiedAt: pnts(r.VerifiedAt),
+		ClosedAt: pnts(r.ClosedAt), CancelledAt: pnts(r.CancelledAt), CreatedAt: pts(r.CreatedAt), UpdatedAt: pts(r.UpdatedAt),
+	}
+}
