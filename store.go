@@ -52,6 +52,7 @@ type Tx interface {
 	PropertyTx
 	UnitTx
 	TenantTx
+	LeaseTx
 	MessageTx
 }
 
