@@ -3,6 +3,7 @@ package porter
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -57,9 +58,6 @@ type ChargeTx interface {
 	OpenCharges(ctx context.Context, tenantID int64) ([]*Charge, error)
 	UpdateCharge(ctx context.Context, c *Charge) error
 	Charges(ctx context.Context, f ChargeFilter) (List[*Charge], error)
-	// ChargeLease finds a lease of the organization by id.
-	// TODO(merge): remove; CreateCharge should use tx.Lease.
-	ChargeLease(ctx context.Context, id int64) (int64, error)
 }
 
 // ChargeInput creates a charge.
@@ -122,12 +120,12 @@ func (s *Service) CreateCharge(ctx context.Context, orgID int64, in ChargeInput)
 			return nil, err
 		}
 		if c.LeaseID != nil {
-			// TODO(merge): validate lease_id with refExists(ctx, "lease_id", id, tx.Lease)
-			// once the lease domain lands, and drop ChargeLease, a stand-in
-			// so that an unknown or foreign lease is a 400 and not a
-			// foreign-key failure.
-			if err := refExists(ctx, "lease_id", *c.LeaseID, tx.ChargeLease); err != nil {
+			if err := refExists(ctx, "lease_id", *c.LeaseID, tx.Lease); err != nil {
 				return nil, err
+			}
+			if l, _ := tx.Lease(ctx, *c.LeaseID); !slices.Contains(l.TenantIDs, c.TenantID) {
+				return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("lease_id %d is not a lease of tenant %d", *c.LeaseID, c.TenantID),
+					Fields: []FieldError{{Field: "lease_id", Message: fmt.Sprintf("is not a lease of tenant %d", c.TenantID)}}}
 			}
 		}
 		c.Balance = c.Amount

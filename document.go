@@ -62,9 +62,9 @@ func (d *Document) validate(ctx context.Context, tx Tx) error {
 	case "tenant":
 		return refExists(ctx, "scope_id", d.ScopeID, tx.Tenant)
 	case "lease":
-		// TODO(merge): refExists(ctx, "scope_id", id, tx.Lease)
+		return refExists(ctx, "scope_id", d.ScopeID, tx.Lease)
 	case "work_order":
-		// TODO(merge): refExists(ctx, "scope_id", id, tx.WorkOrder)
+		return refExists(ctx, "scope_id", d.ScopeID, tx.WorkOrder)
 	}
 	return nil
 }

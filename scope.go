@@ -41,6 +41,8 @@ var Scopes = []Scope{
 	{"events:read", "Read the event log and poll triggers"},
 	{"webhooks:read", "Read webhook subscriptions and deliveries"},
 	{"webhooks:write", "Manage webhook subscriptions"},
+	{"settings:read", "Read the organization and its settings"},
+	{"settings:write", "Edit the organization's name and settings, such as lease alert days"},
 	// Seed 003's abilities.
 	{"bookings:read", "Read bookings"},
 	{"bookings:write", "Create and cancel bookings"},

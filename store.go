@@ -53,6 +53,7 @@ type Tx interface {
 	PropertyTx
 	UnitTx
 	TenantTx
+	LeaseTx
 	MessageTx
 	InspectionTx
 	DocumentTx

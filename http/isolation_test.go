@@ -27,6 +27,8 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/staff/"] = id(a.do("POST", "/v1/staff", map[string]any{"name": "Sam", "email": "sam@example.com"}))
 	ids["/v1/broadcasts/"] = id(a.do("POST", "/v1/broadcasts", map[string]any{"subject": "Hi", "body": "Hello"}))
 	tid := atoi(ids["/v1/tenants/"])
+	ids["/v1/leases/"] = id(a.do("POST", "/v1/leases", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "tenant_ids": []int{tid},
+		"start_date": "2025-01-01", "end_date": "2025-12-31", "monthly_rent": 1800}))
 	ids["/v1/charges/"] = id(a.do("POST", "/v1/charges", map[string]any{"tenant_id": tid, "amount": 10, "description": "Fee", "due_date": "2025-06-01"}))
 	ids["/v1/payments/"] = id(a.do("POST", "/v1/payments", map[string]any{"tenant_id": tid, "amount": 5}))
 	ids["/v1/vendors/"] = id(a.do("POST", "/v1/vendors", map[string]any{"name": "Fixit Ltd", "trade": "plumbing"}))

@@ -169,6 +169,27 @@ func (s *Server) addRoutes() {
 		Summary: "Close a verified work order", Response: workOrderView{}}, act("work order", s.svc.CloseWorkOrder))
 	s.handle(&route{Method: post, Path: "/v1/work_orders/{id}/cancel", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
 		Summary: "Cancel a work order that is not closed or cancelled", Response: workOrderView{}}, act("work order", s.svc.CancelWorkOrder))
+	s.handle(&route{Method: get, Path: "/v1/leases", API: v1API, Scope: "leases:read", Tag: "Leases",
+		Summary: "List leases", Response: []leaseView{}, List: true, Query: append(listParams,
+			queryParam{Name: "status", Type: "string", Enum: leaseStatuses}, queryParam{Name: "unit_id", Type: "integer"},
+			queryParam{Name: "tenant_id", Type: "integer"}, queryParam{Name: "property_id", Type: "integer"})}, s.handleListLeases())
+	s.handle(&route{Method: post, Path: "/v1/leases", API: v1API, Scope: "leases:write", Tag: "Leases",
+		Summary: "Draft a lease", Request: leaseInput{}, Response: leaseView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateLease))
+	s.handle(&route{Method: get, Path: "/v1/leases/{id}", API: v1API, Scope: "leases:read", Tag: "Leases",
+		Summary: "Get a lease", Response: leaseView{}}, getOne("lease", s.svc.Lease))
+	s.handle(&route{Method: patch, Path: "/v1/leases/{id}", API: v1API, Scope: "leases:write", Tag: "Leases",
+		Summary: "Update a draft lease", Request: leaseInput{}, Response: leaseView{}}, updateOne(s, "lease", s.svc.UpdateLease))
+	s.handle(&route{Method: post, Path: "/v1/leases/{id}/activate", API: v1API, Scope: "leases:write", Tag: "Leases",
+		Summary: "Activate (sign) a draft lease; its unit becomes occupied", Response: leaseView{}}, act("lease", s.svc.ActivateLease))
+	s.handle(&route{Method: post, Path: "/v1/leases/{id}/terminate", API: v1API, Scope: "leases:write", Tag: "Leases",
+		Summary: "Terminate an active lease; its unit becomes vacant", Request: terminateInput{}, Response: leaseView{}}, actWith(s, "lease", s.svc.TerminateLease))
+	s.handle(&route{Method: post, Path: "/v1/leases/{id}/renew", API: v1API, Scope: "leases:write", Tag: "Leases",
+		Summary: "Renew an active or expired lease to a later end date", Request: renewInput{}, Response: leaseView{}}, actWith(s, "lease", s.svc.RenewLease))
+
+	s.handle(&route{Method: get, Path: "/v1/organization", API: v1API, Scope: "settings:read", Tag: "Organization",
+		Summary: "Get the caller's organization and its settings", Response: organizationView{}}, s.handleGetOrganization())
+	s.handle(&route{Method: patch, Path: "/v1/organization", API: v1API, Scope: "settings:write", Tag: "Organization",
+		Summary: "Update the organization's name or lease alert days", Request: organizationInput{}, Response: organizationView{}}, s.handleUpdateOrganization())
 
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,

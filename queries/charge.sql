@@ -35,6 +35,3 @@ SELECT * FROM charges
 WHERE org_id = sqlc.arg(org_id) AND tenant_id = sqlc.arg(tenant_id) AND status IN ('open', 'partially_paid')
 ORDER BY due_date, id;
 
--- name: ChargeLease :one
--- TODO(merge): remove once the lease domain's GetLease exists.
-SELECT id FROM leases WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);

@@ -73,15 +73,6 @@ func (t *tx) Charges(ctx context.Context, f porter.ChargeFilter) (porter.List[*p
 	return out, nil
 }
 
-// TODO(merge): remove with porter.ChargeTx.ChargeLease.
-func (t *tx) ChargeLease(ctx context.Context, id int64) (int64, error) {
-	got, err := t.q.ChargeLease(ctx, db.ChargeLeaseParams{OrgID: t.orgID, ID: id})
-	if err != nil {
-		return 0, notFound(err, "lease", id)
-	}
-	return got, nil
-}
-
 func charge(r db.Charge) *porter.Charge {
 	return &porter.Charge{
 		ID: r.ID, TenantID: r.TenantID, LeaseID: pnullID(r.LeaseID), Amount: porter.Money(r.Amount),

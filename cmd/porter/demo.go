@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"porter"
 )
@@ -28,14 +29,43 @@ func seedDemo(ctx context.Context, svc *porter.Service, baseURL string, stdout i
 	if err != nil {
 		return err
 	}
+	rent := porter.Money(180000)
+	var units []*porter.Unit
 	for _, name := range []string{"1A", "1B", "2A", "2B"} {
-		rent := porter.Money(180000)
-		if _, err := svc.CreateUnit(ctx, org.ID, porter.UnitInput{PropertyID: &prop.ID, Name: s(name), MarketRent: &rent}); err != nil {
+		u, err := svc.CreateUnit(ctx, org.ID, porter.UnitInput{PropertyID: &prop.ID, Name: s(name), MarketRent: &rent})
+		if err != nil {
 			return err
 		}
+		units = append(units, u)
 	}
+	var tenants []*porter.Tenant
 	for _, t := range [][3]string{{"jane@example.com", "Jane", "Smith"}, {"omar@example.com", "Omar", "Haddad"}} {
-		if _, err := svc.CreateTenant(ctx, org.ID, porter.TenantInput{Email: s(t[0]), FirstName: s(t[1]), LastName: s(t[2])}); err != nil {
+		tn, err := svc.CreateTenant(ctx, org.ID, porter.TenantInput{Email: s(t[0]), FirstName: s(t[1]), LastName: s(t[2])})
+		if err != nil {
+			return err
+		}
+		tenants = append(tenants, tn)
+	}
+	// Jane rents 1A for a year from the start of this month; this month's
+	// rent and a utility bill are open.
+	now := svc.Now().UTC()
+	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	deposit := 2 * rent
+	lease, err := svc.CreateLease(ctx, org.ID, porter.LeaseInput{UnitID: &units[0].ID, TenantID: &tenants[0].ID,
+		StartDate: s(start.Format(porter.DateLayout)), EndDate: s(start.AddDate(1, 0, -1).Format(porter.DateLayout)),
+		MonthlyRent: &rent, Deposit: &deposit})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.ActivateLease(ctx, org.ID, lease.ID); err != nil {
+		return err
+	}
+	water := porter.Money(4250)
+	for _, c := range []porter.ChargeInput{
+		{TenantID: &tenants[0].ID, LeaseID: &lease.ID, Amount: &rent, Description: s("Rent " + start.Format("January 2006")), DueDate: s(start.Format(porter.DateLayout)), Category: s("rent")},
+		{TenantID: &tenants[0].ID, Amount: &water, Description: s("Water"), DueDate: s(start.AddDate(0, 0, 14).Format(porter.DateLayout)), Category: s("utility")},
+	} {
+		if _, err := svc.CreateCharge(ctx, org.ID, c); err != nil {
 			return err
 		}
 	}

@@ -21,7 +21,7 @@ func (w *workers) stop() {
 	w.wg.Wait()
 }
 
-func (w *workers) go_(fn func()) {
+func (w *workers) run(fn func()) {
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -34,8 +34,11 @@ func (w *workers) go_(fn func()) {
 func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{cancel: cancel}
-	w.go_(func() { svc.RunSLAScheduler(ctx, time.Minute, logger) })
-	w.go_(func() {
+	// Lease alerts are whole days apart: hourly is prompt enough, and the
+	// pass is idempotent, so several nodes or restarts send nothing twice.
+	w.run(func() { svc.RunLeaseScheduler(ctx, time.Hour, logger.With("worker", "lease-scheduler")) })
+	w.run(func() { svc.RunSLAScheduler(ctx, time.Minute, logger.With("worker", "sla-scheduler")) })
+	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)
 		}

@@ -10,23 +10,6 @@ import (
 	"database/sql"
 )
 
-const chargeLease = `-- name: ChargeLease :one
-SELECT id FROM leases WHERE org_id = ?1 AND id = ?2
-`
-
-type ChargeLeaseParams struct {
-	OrgID int64
-	ID    int64
-}
-
-// TODO(merge): remove once the lease domain's GetLease exists.
-func (q *Queries) ChargeLease(ctx context.Context, arg ChargeLeaseParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, chargeLease, arg.OrgID, arg.ID)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
-}
-
 const getCharge = `-- name: GetCharge :one
 SELECT id, org_id, tenant_id, lease_id, amount, balance, description, due_date, category, status, created_at, updated_at, paid_at, voided_at FROM charges WHERE org_id = ?1 AND id = ?2
 `

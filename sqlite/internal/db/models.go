@@ -129,6 +129,15 @@ type Lease struct {
 	TerminationReason string
 }
 
+type LeaseAlert struct {
+	OrgID         int64
+	LeaseID       int64
+	ThresholdDays int64
+	EndDate       string
+	Status        string
+	CreatedAt     string
+}
+
 type LeaseTenant struct {
 	OrgID    int64
 	LeaseID  int64
