@@ -32,7 +32,12 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool for readers, which WAL lets run beside the writer
 
+	writes     chan *pendingWrite // to the writer goroutine (writer.go)
+	quit       chan struct{}
+	writerDone chan struct{}
+
 	mu     sync.Mutex
+	wq, rq *db.Queries          // prepared on the write and read pools, after Migrate
 	hits   map[int64]rateWindow // rate-limit counts: one node, so memory
 	locks  map[string]bool
 	closed bool
@@ -72,7 +77,10 @@ func Open(path string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{write: write, read: read, hits: map[int64]rateWindow{}, locks: map[string]bool{}}, nil
+	d := &DB{write: write, read: read, hits: map[int64]rateWindow{}, locks: map[string]bool{},
+		writes: make(chan *pendingWrite, maxBatch), quit: make(chan struct{}), writerDone: make(chan struct{})}
+	go d.writer()
+	return d, nil
 }
 
 // Migrate applies every pending migration.
@@ -88,34 +96,68 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	return d.prepare(ctx)
+}
+
+// prepare parses every query once per pool: modernc would otherwise parse
+// each statement on every call.
+func (d *DB) prepare(ctx context.Context) error {
+	wq, err := db.Prepare(ctx, d.write)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	rq, err := db.Prepare(ctx, d.read)
+	if err != nil {
+		wq.Close()
+		return fmt.Errorf("prepare: %w", err)
+	}
+	d.mu.Lock()
+	old := []*db.Queries{d.wq, d.rq}
+	d.wq, d.rq = wq, rq
+	d.mu.Unlock()
+	for _, q := range old {
+		if q != nil {
+			q.Close()
+		}
+	}
 	return nil
 }
 
 // Close closes both connection pools.
 func (d *DB) Close() error {
 	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
 	d.closed = true
+	wq, rq := d.wq, d.rq
 	d.mu.Unlock()
-	return errors.Join(d.read.Close(), d.write.Close())
-}
-
-// Update runs fn in an immediate write transaction.
-func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
-	return d.run(ctx, d.write, orgID, fn)
+	close(d.quit)
+	<-d.writerDone
+	var errs []error
+	for _, q := range []*db.Queries{wq, rq} {
+		if q != nil {
+			errs = append(errs, q.Close())
+		}
+	}
+	return errors.Join(append(errs, d.read.Close(), d.write.Close())...)
 }
 
 // View runs fn in a read transaction on the read pool.
 func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
-	return d.run(ctx, d.read, orgID, fn)
-}
-
-func (d *DB) run(ctx context.Context, pool *sql.DB, orgID int64, fn func(porter.Tx) error) error {
-	sqlTx, err := pool.BeginTx(ctx, nil)
+	sqlTx, err := d.read.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&tx{q: db.New(sqlTx), orgID: orgID}); err != nil {
+	d.mu.Lock()
+	q := db.New(sqlTx)
+	if d.rq != nil {
+		q = d.rq.WithTx(sqlTx)
+	}
+	d.mu.Unlock()
+	if err := fn(&tx{q: q, orgID: orgID}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -151,7 +193,13 @@ func (d *DB) Organizations(ctx context.Context) ([]*porter.Organization, error) 
 
 // APIKeyByHash finds a key in any organization.
 func (d *DB) APIKeyByHash(ctx context.Context, hash []byte) (*porter.APIKey, error) {
-	r, err := db.New(d.read).GetAPIKeyByHash(ctx, hash)
+	d.mu.Lock()
+	q := d.rq
+	d.mu.Unlock()
+	if q == nil {
+		q = db.New(d.read)
+	}
+	r, err := q.GetAPIKeyByHash(ctx, hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, porter.Errorf(porter.ENOTFOUND, "api key not found")
 	} else if err != nil {

@@ -20,7 +20,7 @@ type APIKeyExistsParams struct {
 }
 
 func (q *Queries) APIKeyExists(ctx context.Context, arg APIKeyExistsParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, aPIKeyExists, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.aPIKeyExistsStmt, aPIKeyExists, arg.OrgID, arg.ID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -31,7 +31,7 @@ SELECT id, org_id, name, prefix, hash, scopes, rate_limit, created_at, last_used
 `
 
 func (q *Queries) GetAPIKeyByHash(ctx context.Context, hash []byte) (ApiKey, error) {
-	row := q.db.QueryRowContext(ctx, getAPIKeyByHash, hash)
+	row := q.queryRow(ctx, q.getAPIKeyByHashStmt, getAPIKeyByHash, hash)
 	var i ApiKey
 	err := row.Scan(
 		&i.ID,
@@ -68,7 +68,7 @@ type InsertAPIKeyParams struct {
 }
 
 func (q *Queries) InsertAPIKey(ctx context.Context, arg InsertAPIKeyParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertAPIKey,
+	row := q.queryRow(ctx, q.insertAPIKeyStmt, insertAPIKey,
 		arg.OrgID,
 		arg.Name,
 		arg.Prefix,
@@ -88,7 +88,7 @@ SELECT id, org_id, name, prefix, hash, scopes, rate_limit, created_at, last_used
 `
 
 func (q *Queries) ListAPIKeys(ctx context.Context, orgID int64) ([]ApiKey, error) {
-	rows, err := q.db.QueryContext(ctx, listAPIKeys, orgID)
+	rows, err := q.query(ctx, q.listAPIKeysStmt, listAPIKeys, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ type RevokeAPIKeyParams struct {
 }
 
 func (q *Queries) RevokeAPIKey(ctx context.Context, arg RevokeAPIKeyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, revokeAPIKey, arg.RevokedAt, arg.OrgID, arg.ID)
+	result, err := q.exec(ctx, q.revokeAPIKeyStmt, revokeAPIKey, arg.RevokedAt, arg.OrgID, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -151,6 +151,6 @@ type TouchAPIKeyParams struct {
 }
 
 func (q *Queries) TouchAPIKey(ctx context.Context, arg TouchAPIKeyParams) error {
-	_, err := q.db.ExecContext(ctx, touchAPIKey, arg.LastUsedAt, arg.ID)
+	_, err := q.exec(ctx, q.touchAPIKeyStmt, touchAPIKey, arg.LastUsedAt, arg.ID)
 	return err
 }

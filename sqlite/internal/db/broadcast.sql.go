@@ -24,7 +24,7 @@ type AllTenantRecipientsRow struct {
 // Recipients. Tenants on an active lease reach a property through the
 // lease's unit; a tenant on two active leases there is one recipient.
 func (q *Queries) AllTenantRecipients(ctx context.Context, orgID int64) ([]AllTenantRecipientsRow, error) {
-	rows, err := q.db.QueryContext(ctx, allTenantRecipients, orgID)
+	rows, err := q.query(ctx, q.allTenantRecipientsStmt, allTenantRecipients, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ type GetBroadcastParams struct {
 }
 
 func (q *Queries) GetBroadcast(ctx context.Context, arg GetBroadcastParams) (Broadcast, error) {
-	row := q.db.QueryRowContext(ctx, getBroadcast, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getBroadcastStmt, getBroadcast, arg.OrgID, arg.ID)
 	var i Broadcast
 	err := row.Scan(
 		&i.ID,
@@ -93,7 +93,7 @@ type InsertBroadcastParams struct {
 }
 
 func (q *Queries) InsertBroadcast(ctx context.Context, arg InsertBroadcastParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertBroadcast,
+	row := q.queryRow(ctx, q.insertBroadcastStmt, insertBroadcast,
 		arg.OrgID,
 		arg.Subject,
 		arg.Body,
@@ -130,7 +130,7 @@ type ListBroadcastMessagesPageRow struct {
 }
 
 func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadcastMessagesPageParams) ([]ListBroadcastMessagesPageRow, error) {
-	rows, err := q.db.QueryContext(ctx, listBroadcastMessagesPage,
+	rows, err := q.query(ctx, q.listBroadcastMessagesPageStmt, listBroadcastMessagesPage,
 		arg.OrgID,
 		arg.BroadcastID,
 		arg.Off,
@@ -196,7 +196,7 @@ type ListBroadcastsRow struct {
 }
 
 func (q *Queries) ListBroadcasts(ctx context.Context, arg ListBroadcastsParams) ([]ListBroadcastsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listBroadcasts,
+	rows, err := q.query(ctx, q.listBroadcastsStmt, listBroadcasts,
 		arg.OrgID,
 		arg.Audience,
 		arg.CreatedSince,
@@ -258,7 +258,7 @@ type PropertyTenantRecipientsRow struct {
 }
 
 func (q *Queries) PropertyTenantRecipients(ctx context.Context, arg PropertyTenantRecipientsParams) ([]PropertyTenantRecipientsRow, error) {
-	rows, err := q.db.QueryContext(ctx, propertyTenantRecipients, arg.OrgID, arg.PropertyID)
+	rows, err := q.query(ctx, q.propertyTenantRecipientsStmt, propertyTenantRecipients, arg.OrgID, arg.PropertyID)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ type StaffRecipientsRow struct {
 }
 
 func (q *Queries) StaffRecipients(ctx context.Context, orgID int64) ([]StaffRecipientsRow, error) {
-	rows, err := q.db.QueryContext(ctx, staffRecipients, orgID)
+	rows, err := q.query(ctx, q.staffRecipientsStmt, staffRecipients, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ type VendorRecipientsRow struct {
 }
 
 func (q *Queries) VendorRecipients(ctx context.Context, orgID int64) ([]VendorRecipientsRow, error) {
-	rows, err := q.db.QueryContext(ctx, vendorRecipients, orgID)
+	rows, err := q.query(ctx, q.vendorRecipientsStmt, vendorRecipients, orgID)
 	if err != nil {
 		return nil, err
 	}

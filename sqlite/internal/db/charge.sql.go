@@ -20,7 +20,7 @@ type GetChargeParams struct {
 }
 
 func (q *Queries) GetCharge(ctx context.Context, arg GetChargeParams) (Charge, error) {
-	row := q.db.QueryRowContext(ctx, getCharge, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getChargeStmt, getCharge, arg.OrgID, arg.ID)
 	var i Charge
 	err := row.Scan(
 		&i.ID,
@@ -67,7 +67,7 @@ type InsertChargeParams struct {
 }
 
 func (q *Queries) InsertCharge(ctx context.Context, arg InsertChargeParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertCharge,
+	row := q.queryRow(ctx, q.insertChargeStmt, insertCharge,
 		arg.OrgID,
 		arg.TenantID,
 		arg.LeaseID,
@@ -117,7 +117,7 @@ type ListChargesRow struct {
 }
 
 func (q *Queries) ListCharges(ctx context.Context, arg ListChargesParams) ([]ListChargesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listCharges,
+	rows, err := q.query(ctx, q.listChargesStmt, listCharges,
 		arg.OrgID,
 		arg.TenantID,
 		arg.LeaseID,
@@ -178,7 +178,7 @@ type OpenChargesParams struct {
 // A tenant's charges that still owe something, in the order payments
 // apply to them. PostgreSQL locks them instead (LockOpenCharges).
 func (q *Queries) OpenCharges(ctx context.Context, arg OpenChargesParams) ([]Charge, error) {
-	rows, err := q.db.QueryContext(ctx, openCharges, arg.OrgID, arg.TenantID)
+	rows, err := q.query(ctx, q.openChargesStmt, openCharges, arg.OrgID, arg.TenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ type UpdateChargeParams struct {
 }
 
 func (q *Queries) UpdateCharge(ctx context.Context, arg UpdateChargeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateCharge,
+	result, err := q.exec(ctx, q.updateChargeStmt, updateCharge,
 		arg.Description,
 		arg.DueDate,
 		arg.Category,

@@ -7,6 +7,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,938 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.aPIKeyExistsStmt, err = db.PrepareContext(ctx, aPIKeyExists); err != nil {
+		return nil, fmt.Errorf("error preparing query APIKeyExists: %w", err)
+	}
+	if q.allTenantRecipientsStmt, err = db.PrepareContext(ctx, allTenantRecipients); err != nil {
+		return nil, fmt.Errorf("error preparing query AllTenantRecipients: %w", err)
+	}
+	if q.claimMessagesStmt, err = db.PrepareContext(ctx, claimMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimMessages: %w", err)
+	}
+	if q.completeIdempotencyKeyStmt, err = db.PrepareContext(ctx, completeIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query CompleteIdempotencyKey: %w", err)
+	}
+	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
+	}
+	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
+	}
+	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
+	}
+	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
+	}
+	if q.getBroadcastStmt, err = db.PrepareContext(ctx, getBroadcast); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBroadcast: %w", err)
+	}
+	if q.getChargeStmt, err = db.PrepareContext(ctx, getCharge); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCharge: %w", err)
+	}
+	if q.getDocumentStmt, err = db.PrepareContext(ctx, getDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDocument: %w", err)
+	}
+	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
+	}
+	if q.getIdempotencyKeyStmt, err = db.PrepareContext(ctx, getIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIdempotencyKey: %w", err)
+	}
+	if q.getInspectionStmt, err = db.PrepareContext(ctx, getInspection); err != nil {
+		return nil, fmt.Errorf("error preparing query GetInspection: %w", err)
+	}
+	if q.getLeaseStmt, err = db.PrepareContext(ctx, getLease); err != nil {
+		return nil, fmt.Errorf("error preparing query GetLease: %w", err)
+	}
+	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
+	}
+	if q.getPaymentStmt, err = db.PrepareContext(ctx, getPayment); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPayment: %w", err)
+	}
+	if q.getPropertyStmt, err = db.PrepareContext(ctx, getProperty); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProperty: %w", err)
+	}
+	if q.getStaffStmt, err = db.PrepareContext(ctx, getStaff); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStaff: %w", err)
+	}
+	if q.getTenantStmt, err = db.PrepareContext(ctx, getTenant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTenant: %w", err)
+	}
+	if q.getTenantByInviteTokenStmt, err = db.PrepareContext(ctx, getTenantByInviteToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTenantByInviteToken: %w", err)
+	}
+	if q.getUnitStmt, err = db.PrepareContext(ctx, getUnit); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUnit: %w", err)
+	}
+	if q.getVendorStmt, err = db.PrepareContext(ctx, getVendor); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVendor: %w", err)
+	}
+	if q.getWorkOrderStmt, err = db.PrepareContext(ctx, getWorkOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWorkOrder: %w", err)
+	}
+	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
+	}
+	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
+	}
+	if q.insertChargeStmt, err = db.PrepareContext(ctx, insertCharge); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCharge: %w", err)
+	}
+	if q.insertDocumentStmt, err = db.PrepareContext(ctx, insertDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDocument: %w", err)
+	}
+	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
+	}
+	if q.insertIdempotencyKeyStmt, err = db.PrepareContext(ctx, insertIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertIdempotencyKey: %w", err)
+	}
+	if q.insertInspectionStmt, err = db.PrepareContext(ctx, insertInspection); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertInspection: %w", err)
+	}
+	if q.insertInspectionItemStmt, err = db.PrepareContext(ctx, insertInspectionItem); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertInspectionItem: %w", err)
+	}
+	if q.insertLeaseStmt, err = db.PrepareContext(ctx, insertLease); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLease: %w", err)
+	}
+	if q.insertLeaseAlertStmt, err = db.PrepareContext(ctx, insertLeaseAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLeaseAlert: %w", err)
+	}
+	if q.insertLeaseTenantStmt, err = db.PrepareContext(ctx, insertLeaseTenant); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLeaseTenant: %w", err)
+	}
+	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
+	}
+	if q.insertOrganizationStmt, err = db.PrepareContext(ctx, insertOrganization); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOrganization: %w", err)
+	}
+	if q.insertPaymentStmt, err = db.PrepareContext(ctx, insertPayment); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPayment: %w", err)
+	}
+	if q.insertPaymentAllocationStmt, err = db.PrepareContext(ctx, insertPaymentAllocation); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPaymentAllocation: %w", err)
+	}
+	if q.insertPropertyStmt, err = db.PrepareContext(ctx, insertProperty); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertProperty: %w", err)
+	}
+	if q.insertStaffStmt, err = db.PrepareContext(ctx, insertStaff); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertStaff: %w", err)
+	}
+	if q.insertTenantStmt, err = db.PrepareContext(ctx, insertTenant); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertTenant: %w", err)
+	}
+	if q.insertUnitStmt, err = db.PrepareContext(ctx, insertUnit); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertUnit: %w", err)
+	}
+	if q.insertVendorStmt, err = db.PrepareContext(ctx, insertVendor); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertVendor: %w", err)
+	}
+	if q.insertWorkOrderStmt, err = db.PrepareContext(ctx, insertWorkOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWorkOrder: %w", err)
+	}
+	if q.listAPIKeysStmt, err = db.PrepareContext(ctx, listAPIKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAPIKeys: %w", err)
+	}
+	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
+		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
+	}
+	if q.listBroadcastMessagesStmt, err = db.PrepareContext(ctx, listBroadcastMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBroadcastMessages: %w", err)
+	}
+	if q.listBroadcastMessagesPageStmt, err = db.PrepareContext(ctx, listBroadcastMessagesPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBroadcastMessagesPage: %w", err)
+	}
+	if q.listBroadcastsStmt, err = db.PrepareContext(ctx, listBroadcasts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBroadcasts: %w", err)
+	}
+	if q.listChargesStmt, err = db.PrepareContext(ctx, listCharges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCharges: %w", err)
+	}
+	if q.listDocumentsStmt, err = db.PrepareContext(ctx, listDocuments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDocuments: %w", err)
+	}
+	if q.listEventsStmt, err = db.PrepareContext(ctx, listEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEvents: %w", err)
+	}
+	if q.listInspectionItemsStmt, err = db.PrepareContext(ctx, listInspectionItems); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInspectionItems: %w", err)
+	}
+	if q.listInspectionsStmt, err = db.PrepareContext(ctx, listInspections); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInspections: %w", err)
+	}
+	if q.listLeaseTenantsInStmt, err = db.PrepareContext(ctx, listLeaseTenantsIn); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLeaseTenantsIn: %w", err)
+	}
+	if q.listLeasesStmt, err = db.PrepareContext(ctx, listLeases); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLeases: %w", err)
+	}
+	if q.listMessagesStmt, err = db.PrepareContext(ctx, listMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessages: %w", err)
+	}
+	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
+	}
+	if q.listPaymentAllocationsStmt, err = db.PrepareContext(ctx, listPaymentAllocations); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPaymentAllocations: %w", err)
+	}
+	if q.listPaymentsStmt, err = db.PrepareContext(ctx, listPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPayments: %w", err)
+	}
+	if q.listPropertiesStmt, err = db.PrepareContext(ctx, listProperties); err != nil {
+		return nil, fmt.Errorf("error preparing query ListProperties: %w", err)
+	}
+	if q.listStaffStmt, err = db.PrepareContext(ctx, listStaff); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStaff: %w", err)
+	}
+	if q.listTenantsStmt, err = db.PrepareContext(ctx, listTenants); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTenants: %w", err)
+	}
+	if q.listUnitsStmt, err = db.PrepareContext(ctx, listUnits); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUnits: %w", err)
+	}
+	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
+	}
+	if q.listWorkOrdersStmt, err = db.PrepareContext(ctx, listWorkOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWorkOrders: %w", err)
+	}
+	if q.markMessageFailedStmt, err = db.PrepareContext(ctx, markMessageFailed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMessageFailed: %w", err)
+	}
+	if q.markMessageSentStmt, err = db.PrepareContext(ctx, markMessageSent); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMessageSent: %w", err)
+	}
+	if q.openChargesStmt, err = db.PrepareContext(ctx, openCharges); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenCharges: %w", err)
+	}
+	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.propertyTenantRecipientsStmt, err = db.PrepareContext(ctx, propertyTenantRecipients); err != nil {
+		return nil, fmt.Errorf("error preparing query PropertyTenantRecipients: %w", err)
+	}
+	if q.queuedMessagesAfterStmt, err = db.PrepareContext(ctx, queuedMessagesAfter); err != nil {
+		return nil, fmt.Errorf("error preparing query QueuedMessagesAfter: %w", err)
+	}
+	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
+	}
+	if q.staffRecipientsStmt, err = db.PrepareContext(ctx, staffRecipients); err != nil {
+		return nil, fmt.Errorf("error preparing query StaffRecipients: %w", err)
+	}
+	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
+	}
+	if q.updateChargeStmt, err = db.PrepareContext(ctx, updateCharge); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCharge: %w", err)
+	}
+	if q.updateInspectionStmt, err = db.PrepareContext(ctx, updateInspection); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateInspection: %w", err)
+	}
+	if q.updateInspectionItemStmt, err = db.PrepareContext(ctx, updateInspectionItem); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateInspectionItem: %w", err)
+	}
+	if q.updateLeaseStmt, err = db.PrepareContext(ctx, updateLease); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateLease: %w", err)
+	}
+	if q.updateOrganizationStmt, err = db.PrepareContext(ctx, updateOrganization); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOrganization: %w", err)
+	}
+	if q.updatePropertyStmt, err = db.PrepareContext(ctx, updateProperty); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateProperty: %w", err)
+	}
+	if q.updateStaffStmt, err = db.PrepareContext(ctx, updateStaff); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateStaff: %w", err)
+	}
+	if q.updateTenantStmt, err = db.PrepareContext(ctx, updateTenant); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateTenant: %w", err)
+	}
+	if q.updateUnitStmt, err = db.PrepareContext(ctx, updateUnit); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateUnit: %w", err)
+	}
+	if q.updateVendorStmt, err = db.PrepareContext(ctx, updateVendor); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateVendor: %w", err)
+	}
+	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
+	}
+	if q.vendorRecipientsStmt, err = db.PrepareContext(ctx, vendorRecipients); err != nil {
+		return nil, fmt.Errorf("error preparing query VendorRecipients: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.aPIKeyExistsStmt != nil {
+		if cerr := q.aPIKeyExistsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing aPIKeyExistsStmt: %w", cerr)
+		}
+	}
+	if q.allTenantRecipientsStmt != nil {
+		if cerr := q.allTenantRecipientsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing allTenantRecipientsStmt: %w", cerr)
+		}
+	}
+	if q.claimMessagesStmt != nil {
+		if cerr := q.claimMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimMessagesStmt: %w", cerr)
+		}
+	}
+	if q.completeIdempotencyKeyStmt != nil {
+		if cerr := q.completeIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completeIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.countOverlappingLeasesStmt != nil {
+		if cerr := q.countOverlappingLeasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
+		}
+	}
+	if q.deleteIdempotencyKeyStmt != nil {
+		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.deleteLeaseTenantsStmt != nil {
+		if cerr := q.deleteLeaseTenantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
+		}
+	}
+	if q.getAPIKeyByHashStmt != nil {
+		if cerr := q.getAPIKeyByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
+		}
+	}
+	if q.getBroadcastStmt != nil {
+		if cerr := q.getBroadcastStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBroadcastStmt: %w", cerr)
+		}
+	}
+	if q.getChargeStmt != nil {
+		if cerr := q.getChargeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getChargeStmt: %w", cerr)
+		}
+	}
+	if q.getDocumentStmt != nil {
+		if cerr := q.getDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDocumentStmt: %w", cerr)
+		}
+	}
+	if q.getEventStmt != nil {
+		if cerr := q.getEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getIdempotencyKeyStmt != nil {
+		if cerr := q.getIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.getInspectionStmt != nil {
+		if cerr := q.getInspectionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getInspectionStmt: %w", cerr)
+		}
+	}
+	if q.getLeaseStmt != nil {
+		if cerr := q.getLeaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getLeaseStmt: %w", cerr)
+		}
+	}
+	if q.getOrganizationStmt != nil {
+		if cerr := q.getOrganizationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.getPaymentStmt != nil {
+		if cerr := q.getPaymentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPaymentStmt: %w", cerr)
+		}
+	}
+	if q.getPropertyStmt != nil {
+		if cerr := q.getPropertyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPropertyStmt: %w", cerr)
+		}
+	}
+	if q.getStaffStmt != nil {
+		if cerr := q.getStaffStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStaffStmt: %w", cerr)
+		}
+	}
+	if q.getTenantStmt != nil {
+		if cerr := q.getTenantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTenantStmt: %w", cerr)
+		}
+	}
+	if q.getTenantByInviteTokenStmt != nil {
+		if cerr := q.getTenantByInviteTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTenantByInviteTokenStmt: %w", cerr)
+		}
+	}
+	if q.getUnitStmt != nil {
+		if cerr := q.getUnitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUnitStmt: %w", cerr)
+		}
+	}
+	if q.getVendorStmt != nil {
+		if cerr := q.getVendorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVendorStmt: %w", cerr)
+		}
+	}
+	if q.getWorkOrderStmt != nil {
+		if cerr := q.getWorkOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWorkOrderStmt: %w", cerr)
+		}
+	}
+	if q.insertAPIKeyStmt != nil {
+		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertBroadcastStmt != nil {
+		if cerr := q.insertBroadcastStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBroadcastStmt: %w", cerr)
+		}
+	}
+	if q.insertChargeStmt != nil {
+		if cerr := q.insertChargeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertChargeStmt: %w", cerr)
+		}
+	}
+	if q.insertDocumentStmt != nil {
+		if cerr := q.insertDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDocumentStmt: %w", cerr)
+		}
+	}
+	if q.insertEventStmt != nil {
+		if cerr := q.insertEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
+		}
+	}
+	if q.insertIdempotencyKeyStmt != nil {
+		if cerr := q.insertIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertInspectionStmt != nil {
+		if cerr := q.insertInspectionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertInspectionStmt: %w", cerr)
+		}
+	}
+	if q.insertInspectionItemStmt != nil {
+		if cerr := q.insertInspectionItemStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertInspectionItemStmt: %w", cerr)
+		}
+	}
+	if q.insertLeaseStmt != nil {
+		if cerr := q.insertLeaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLeaseStmt: %w", cerr)
+		}
+	}
+	if q.insertLeaseAlertStmt != nil {
+		if cerr := q.insertLeaseAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLeaseAlertStmt: %w", cerr)
+		}
+	}
+	if q.insertLeaseTenantStmt != nil {
+		if cerr := q.insertLeaseTenantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLeaseTenantStmt: %w", cerr)
+		}
+	}
+	if q.insertMessageStmt != nil {
+		if cerr := q.insertMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertOrganizationStmt != nil {
+		if cerr := q.insertOrganizationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.insertPaymentStmt != nil {
+		if cerr := q.insertPaymentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPaymentStmt: %w", cerr)
+		}
+	}
+	if q.insertPaymentAllocationStmt != nil {
+		if cerr := q.insertPaymentAllocationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPaymentAllocationStmt: %w", cerr)
+		}
+	}
+	if q.insertPropertyStmt != nil {
+		if cerr := q.insertPropertyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPropertyStmt: %w", cerr)
+		}
+	}
+	if q.insertStaffStmt != nil {
+		if cerr := q.insertStaffStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertStaffStmt: %w", cerr)
+		}
+	}
+	if q.insertTenantStmt != nil {
+		if cerr := q.insertTenantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTenantStmt: %w", cerr)
+		}
+	}
+	if q.insertUnitStmt != nil {
+		if cerr := q.insertUnitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertUnitStmt: %w", cerr)
+		}
+	}
+	if q.insertVendorStmt != nil {
+		if cerr := q.insertVendorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertVendorStmt: %w", cerr)
+		}
+	}
+	if q.insertWorkOrderStmt != nil {
+		if cerr := q.insertWorkOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWorkOrderStmt: %w", cerr)
+		}
+	}
+	if q.listAPIKeysStmt != nil {
+		if cerr := q.listAPIKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAPIKeysStmt: %w", cerr)
+		}
+	}
+	if q.listActiveLeasesEndingByStmt != nil {
+		if cerr := q.listActiveLeasesEndingByStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
+		}
+	}
+	if q.listBroadcastMessagesStmt != nil {
+		if cerr := q.listBroadcastMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBroadcastMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listBroadcastMessagesPageStmt != nil {
+		if cerr := q.listBroadcastMessagesPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBroadcastMessagesPageStmt: %w", cerr)
+		}
+	}
+	if q.listBroadcastsStmt != nil {
+		if cerr := q.listBroadcastsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBroadcastsStmt: %w", cerr)
+		}
+	}
+	if q.listChargesStmt != nil {
+		if cerr := q.listChargesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChargesStmt: %w", cerr)
+		}
+	}
+	if q.listDocumentsStmt != nil {
+		if cerr := q.listDocumentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDocumentsStmt: %w", cerr)
+		}
+	}
+	if q.listEventsStmt != nil {
+		if cerr := q.listEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEventsStmt: %w", cerr)
+		}
+	}
+	if q.listInspectionItemsStmt != nil {
+		if cerr := q.listInspectionItemsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInspectionItemsStmt: %w", cerr)
+		}
+	}
+	if q.listInspectionsStmt != nil {
+		if cerr := q.listInspectionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInspectionsStmt: %w", cerr)
+		}
+	}
+	if q.listLeaseTenantsInStmt != nil {
+		if cerr := q.listLeaseTenantsInStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLeaseTenantsInStmt: %w", cerr)
+		}
+	}
+	if q.listLeasesStmt != nil {
+		if cerr := q.listLeasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLeasesStmt: %w", cerr)
+		}
+	}
+	if q.listMessagesStmt != nil {
+		if cerr := q.listMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listOrganizationsStmt != nil {
+		if cerr := q.listOrganizationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOrganizationsStmt: %w", cerr)
+		}
+	}
+	if q.listPaymentAllocationsStmt != nil {
+		if cerr := q.listPaymentAllocationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaymentAllocationsStmt: %w", cerr)
+		}
+	}
+	if q.listPaymentsStmt != nil {
+		if cerr := q.listPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPaymentsStmt: %w", cerr)
+		}
+	}
+	if q.listPropertiesStmt != nil {
+		if cerr := q.listPropertiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPropertiesStmt: %w", cerr)
+		}
+	}
+	if q.listStaffStmt != nil {
+		if cerr := q.listStaffStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStaffStmt: %w", cerr)
+		}
+	}
+	if q.listTenantsStmt != nil {
+		if cerr := q.listTenantsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTenantsStmt: %w", cerr)
+		}
+	}
+	if q.listUnitsStmt != nil {
+		if cerr := q.listUnitsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUnitsStmt: %w", cerr)
+		}
+	}
+	if q.listVendorsStmt != nil {
+		if cerr := q.listVendorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
+		}
+	}
+	if q.listWorkOrdersStmt != nil {
+		if cerr := q.listWorkOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.markMessageFailedStmt != nil {
+		if cerr := q.markMessageFailedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMessageFailedStmt: %w", cerr)
+		}
+	}
+	if q.markMessageSentStmt != nil {
+		if cerr := q.markMessageSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMessageSentStmt: %w", cerr)
+		}
+	}
+	if q.openChargesStmt != nil {
+		if cerr := q.openChargesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openChargesStmt: %w", cerr)
+		}
+	}
+	if q.overdueWorkOrdersStmt != nil {
+		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.propertyTenantRecipientsStmt != nil {
+		if cerr := q.propertyTenantRecipientsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing propertyTenantRecipientsStmt: %w", cerr)
+		}
+	}
+	if q.queuedMessagesAfterStmt != nil {
+		if cerr := q.queuedMessagesAfterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queuedMessagesAfterStmt: %w", cerr)
+		}
+	}
+	if q.revokeAPIKeyStmt != nil {
+		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.staffRecipientsStmt != nil {
+		if cerr := q.staffRecipientsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staffRecipientsStmt: %w", cerr)
+		}
+	}
+	if q.touchAPIKeyStmt != nil {
+		if cerr := q.touchAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.updateChargeStmt != nil {
+		if cerr := q.updateChargeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateChargeStmt: %w", cerr)
+		}
+	}
+	if q.updateInspectionStmt != nil {
+		if cerr := q.updateInspectionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateInspectionStmt: %w", cerr)
+		}
+	}
+	if q.updateInspectionItemStmt != nil {
+		if cerr := q.updateInspectionItemStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateInspectionItemStmt: %w", cerr)
+		}
+	}
+	if q.updateLeaseStmt != nil {
+		if cerr := q.updateLeaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateLeaseStmt: %w", cerr)
+		}
+	}
+	if q.updateOrganizationStmt != nil {
+		if cerr := q.updateOrganizationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.updatePropertyStmt != nil {
+		if cerr := q.updatePropertyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePropertyStmt: %w", cerr)
+		}
+	}
+	if q.updateStaffStmt != nil {
+		if cerr := q.updateStaffStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateStaffStmt: %w", cerr)
+		}
+	}
+	if q.updateTenantStmt != nil {
+		if cerr := q.updateTenantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateTenantStmt: %w", cerr)
+		}
+	}
+	if q.updateUnitStmt != nil {
+		if cerr := q.updateUnitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateUnitStmt: %w", cerr)
+		}
+	}
+	if q.updateVendorStmt != nil {
+		if cerr := q.updateVendorStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateVendorStmt: %w", cerr)
+		}
+	}
+	if q.updateWorkOrderStmt != nil {
+		if cerr := q.updateWorkOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
+		}
+	}
+	if q.vendorRecipientsStmt != nil {
+		if cerr := q.vendorRecipientsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing vendorRecipientsStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                            DBTX
+	tx                            *sql.Tx
+	aPIKeyExistsStmt              *sql.Stmt
+	allTenantRecipientsStmt       *sql.Stmt
+	claimMessagesStmt             *sql.Stmt
+	completeIdempotencyKeyStmt    *sql.Stmt
+	countOverlappingLeasesStmt    *sql.Stmt
+	deleteIdempotencyKeyStmt      *sql.Stmt
+	deleteLeaseTenantsStmt        *sql.Stmt
+	getAPIKeyByHashStmt           *sql.Stmt
+	getBroadcastStmt              *sql.Stmt
+	getChargeStmt                 *sql.Stmt
+	getDocumentStmt               *sql.Stmt
+	getEventStmt                  *sql.Stmt
+	getIdempotencyKeyStmt         *sql.Stmt
+	getInspectionStmt             *sql.Stmt
+	getLeaseStmt                  *sql.Stmt
+	getOrganizationStmt           *sql.Stmt
+	getPaymentStmt                *sql.Stmt
+	getPropertyStmt               *sql.Stmt
+	getStaffStmt                  *sql.Stmt
+	getTenantStmt                 *sql.Stmt
+	getTenantByInviteTokenStmt    *sql.Stmt
+	getUnitStmt                   *sql.Stmt
+	getVendorStmt                 *sql.Stmt
+	getWorkOrderStmt              *sql.Stmt
+	insertAPIKeyStmt              *sql.Stmt
+	insertBroadcastStmt           *sql.Stmt
+	insertChargeStmt              *sql.Stmt
+	insertDocumentStmt            *sql.Stmt
+	insertEventStmt               *sql.Stmt
+	insertIdempotencyKeyStmt      *sql.Stmt
+	insertInspectionStmt          *sql.Stmt
+	insertInspectionItemStmt      *sql.Stmt
+	insertLeaseStmt               *sql.Stmt
+	insertLeaseAlertStmt          *sql.Stmt
+	insertLeaseTenantStmt         *sql.Stmt
+	insertMessageStmt             *sql.Stmt
+	insertOrganizationStmt        *sql.Stmt
+	insertPaymentStmt             *sql.Stmt
+	insertPaymentAllocationStmt   *sql.Stmt
+	insertPropertyStmt            *sql.Stmt
+	insertStaffStmt               *sql.Stmt
+	insertTenantStmt              *sql.Stmt
+	insertUnitStmt                *sql.Stmt
+	insertVendorStmt              *sql.Stmt
+	insertWorkOrderStmt           *sql.Stmt
+	listAPIKeysStmt               *sql.Stmt
+	listActiveLeasesEndingByStmt  *sql.Stmt
+	listBroadcastMessagesStmt     *sql.Stmt
+	listBroadcastMessagesPageStmt *sql.Stmt
+	listBroadcastsStmt            *sql.Stmt
+	listChargesStmt               *sql.Stmt
+	listDocumentsStmt             *sql.Stmt
+	listEventsStmt                *sql.Stmt
+	listInspectionItemsStmt       *sql.Stmt
+	listInspectionsStmt           *sql.Stmt
+	listLeaseTenantsInStmt        *sql.Stmt
+	listLeasesStmt                *sql.Stmt
+	listMessagesStmt              *sql.Stmt
+	listOrganizationsStmt         *sql.Stmt
+	listPaymentAllocationsStmt    *sql.Stmt
+	listPaymentsStmt              *sql.Stmt
+	listPropertiesStmt            *sql.Stmt
+	listStaffStmt                 *sql.Stmt
+	listTenantsStmt               *sql.Stmt
+	listUnitsStmt                 *sql.Stmt
+	listVendorsStmt               *sql.Stmt
+	listWorkOrdersStmt            *sql.Stmt
+	markMessageFailedStmt         *sql.Stmt
+	markMessageSentStmt           *sql.Stmt
+	openChargesStmt               *sql.Stmt
+	overdueWorkOrdersStmt         *sql.Stmt
+	propertyTenantRecipientsStmt  *sql.Stmt
+	queuedMessagesAfterStmt       *sql.Stmt
+	revokeAPIKeyStmt              *sql.Stmt
+	staffRecipientsStmt           *sql.Stmt
+	touchAPIKeyStmt               *sql.Stmt
+	updateChargeStmt              *sql.Stmt
+	updateInspectionStmt          *sql.Stmt
+	updateInspectionItemStmt      *sql.Stmt
+	updateLeaseStmt               *sql.Stmt
+	updateOrganizationStmt        *sql.Stmt
+	updatePropertyStmt            *sql.Stmt
+	updateStaffStmt               *sql.Stmt
+	updateTenantStmt              *sql.Stmt
+	updateUnitStmt                *sql.Stmt
+	updateVendorStmt              *sql.Stmt
+	updateWorkOrderStmt           *sql.Stmt
+	vendorRecipientsStmt          *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                            tx,
+		tx:                            tx,
+		aPIKeyExistsStmt:              q.aPIKeyExistsStmt,
+		allTenantRecipientsStmt:       q.allTenantRecipientsStmt,
+		claimMessagesStmt:             q.claimMessagesStmt,
+		completeIdempotencyKeyStmt:    q.completeIdempotencyKeyStmt,
+		countOverlappingLeasesStmt:    q.countOverlappingLeasesStmt,
+		deleteIdempotencyKeyStmt:      q.deleteIdempotencyKeyStmt,
+		deleteLeaseTenantsStmt:        q.deleteLeaseTenantsStmt,
+		getAPIKeyByHashStmt:           q.getAPIKeyByHashStmt,
+		getBroadcastStmt:              q.getBroadcastStmt,
+		getChargeStmt:                 q.getChargeStmt,
+		getDocumentStmt:               q.getDocumentStmt,
+		getEventStmt:                  q.getEventStmt,
+		getIdempotencyKeyStmt:         q.getIdempotencyKeyStmt,
+		getInspectionStmt:             q.getInspectionStmt,
+		getLeaseStmt:                  q.getLeaseStmt,
+		getOrganizationStmt:           q.getOrganizationStmt,
+		getPaymentStmt:                q.getPaymentStmt,
+		getPropertyStmt:               q.getPropertyStmt,
+		getStaffStmt:                  q.getStaffStmt,
+		getTenantStmt:                 q.getTenantStmt,
+		getTenantByInviteTokenStmt:    q.getTenantByInviteTokenStmt,
+		getUnitStmt:                   q.getUnitStmt,
+		getVendorStmt:                 q.getVendorStmt,
+		getWorkOrderStmt:              q.getWorkOrderStmt,
+		insertAPIKeyStmt:              q.insertAPIKeyStmt,
+		insertBroadcastStmt:           q.insertBroadcastStmt,
+		insertChargeStmt:              q.insertChargeStmt,
+		insertDocumentStmt:            q.insertDocumentStmt,
+		insertEventStmt:               q.insertEventStmt,
+		insertIdempotencyKeyStmt:      q.insertIdempotencyKeyStmt,
+		insertInspectionStmt:          q.insertInspectionStmt,
+		insertInspectionItemStmt:      q.insertInspectionItemStmt,
+		insertLeaseStmt:               q.insertLeaseStmt,
+		insertLeaseAlertStmt:          q.insertLeaseAlertStmt,
+		insertLeaseTenantStmt:         q.insertLeaseTenantStmt,
+		insertMessageStmt:             q.insertMessageStmt,
+		insertOrganizationStmt:        q.insertOrganizationStmt,
+		insertPaymentStmt:             q.insertPaymentStmt,
+		insertPaymentAllocationStmt:   q.insertPaymentAllocationStmt,
+		insertPropertyStmt:            q.insertPropertyStmt,
+		insertStaffStmt:               q.insertStaffStmt,
+		insertTenantStmt:              q.insertTenantStmt,
+		insertUnitStmt:                q.insertUnitStmt,
+		insertVendorStmt:              q.insertVendorStmt,
+		insertWorkOrderStmt:           q.insertWorkOrderStmt,
+		listAPIKeysStmt:               q.listAPIKeysStmt,
+		listActiveLeasesEndingByStmt:  q.listActiveLeasesEndingByStmt,
+		listBroadcastMessagesStmt:     q.listBroadcastMessagesStmt,
+		listBroadcastMessagesPageStmt: q.listBroadcastMessagesPageStmt,
+		listBroadcastsStmt:            q.listBroadcastsStmt,
+		listChargesStmt:               q.listChargesStmt,
+		listDocumentsStmt:             q.listDocumentsStmt,
+		listEventsStmt:                q.listEventsStmt,
+		listInspectionItemsStmt:       q.listInspectionItemsStmt,
+		listInspectionsStmt:           q.listInspectionsStmt,
+		listLeaseTenantsInStmt:        q.listLeaseTenantsInStmt,
+		listLeasesStmt:                q.listLeasesStmt,
+		listMessagesStmt:              q.listMessagesStmt,
+		listOrganizationsStmt:         q.listOrganizationsStmt,
+		listPaymentAllocationsStmt:    q.listPaymentAllocationsStmt,
+		listPaymentsStmt:              q.listPaymentsStmt,
+		listPropertiesStmt:            q.listPropertiesStmt,
+		listStaffStmt:                 q.listStaffStmt,
+		listTenantsStmt:               q.listTenantsStmt,
+		listUnitsStmt:                 q.listUnitsStmt,
+		listVendorsStmt:               q.listVendorsStmt,
+		listWorkOrdersStmt:            q.listWorkOrdersStmt,
+		markMessageFailedStmt:         q.markMessageFailedStmt,
+		markMessageSentStmt:           q.markMessageSentStmt,
+		openChargesStmt:               q.openChargesStmt,
+		overdueWorkOrdersStmt:         q.overdueWorkOrdersStmt,
+		propertyTenantRecipientsStmt:  q.propertyTenantRecipientsStmt,
+		queuedMessagesAfterStmt:       q.queuedMessagesAfterStmt,
+		revokeAPIKeyStmt:              q.revokeAPIKeyStmt,
+		staffRecipientsStmt:           q.staffRecipientsStmt,
+		touchAPIKeyStmt:               q.touchAPIKeyStmt,
+		updateChargeStmt:              q.updateChargeStmt,
+		updateInspectionStmt:          q.updateInspectionStmt,
+		updateInspectionItemStmt:      q.updateInspectionItemStmt,
+		updateLeaseStmt:               q.updateLeaseStmt,
+		updateOrganizationStmt:        q.updateOrganizationStmt,
+		updatePropertyStmt:            q.updatePropertyStmt,
+		updateStaffStmt:               q.updateStaffStmt,
+		updateTenantStmt:              q.updateTenantStmt,
+		updateUnitStmt:                q.updateUnitStmt,
+		updateVendorStmt:              q.updateVendorStmt,
+		updateWorkOrderStmt:           q.updateWorkOrderStmt,
+		vendorRecipientsStmt:          q.vendorRecipientsStmt,
 	}
 }

@@ -19,7 +19,7 @@ type GetDocumentParams struct {
 }
 
 func (q *Queries) GetDocument(ctx context.Context, arg GetDocumentParams) (Document, error) {
-	row := q.db.QueryRowContext(ctx, getDocument, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getDocumentStmt, getDocument, arg.OrgID, arg.ID)
 	var i Document
 	err := row.Scan(
 		&i.ID,
@@ -58,7 +58,7 @@ type InsertDocumentParams struct {
 }
 
 func (q *Queries) InsertDocument(ctx context.Context, arg InsertDocumentParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertDocument,
+	row := q.queryRow(ctx, q.insertDocumentStmt, insertDocument,
 		arg.OrgID,
 		arg.Title,
 		arg.Scope,
@@ -101,7 +101,7 @@ type ListDocumentsRow struct {
 }
 
 func (q *Queries) ListDocuments(ctx context.Context, arg ListDocumentsParams) ([]ListDocumentsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listDocuments,
+	rows, err := q.query(ctx, q.listDocumentsStmt, listDocuments,
 		arg.OrgID,
 		arg.Scope,
 		arg.ScopeID,

@@ -20,7 +20,7 @@ type GetEventParams struct {
 }
 
 func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, error) {
-	row := q.db.QueryRowContext(ctx, getEvent, arg.OrgID, arg.Seq)
+	row := q.queryRow(ctx, q.getEventStmt, getEvent, arg.OrgID, arg.Seq)
 	var i Event
 	err := row.Scan(
 		&i.Seq,
@@ -53,7 +53,7 @@ type InsertEventParams struct {
 }
 
 func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertEvent,
+	row := q.queryRow(ctx, q.insertEventStmt, insertEvent,
 		arg.OrgID,
 		arg.Type,
 		arg.FiredAt,
@@ -91,7 +91,7 @@ type ListEventsRow struct {
 }
 
 func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListEventsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listEvents,
+	rows, err := q.query(ctx, q.listEventsStmt, listEvents,
 		arg.OrgID,
 		arg.Types,
 		arg.Since,

@@ -22,7 +22,7 @@ type CompleteIdempotencyKeyParams struct {
 }
 
 func (q *Queries) CompleteIdempotencyKey(ctx context.Context, arg CompleteIdempotencyKeyParams) error {
-	_, err := q.db.ExecContext(ctx, completeIdempotencyKey,
+	_, err := q.exec(ctx, q.completeIdempotencyKeyStmt, completeIdempotencyKey,
 		arg.Status,
 		arg.Body,
 		arg.OrgID,
@@ -41,7 +41,7 @@ type DeleteIdempotencyKeyParams struct {
 }
 
 func (q *Queries) DeleteIdempotencyKey(ctx context.Context, arg DeleteIdempotencyKeyParams) error {
-	_, err := q.db.ExecContext(ctx, deleteIdempotencyKey, arg.OrgID, arg.Key)
+	_, err := q.exec(ctx, q.deleteIdempotencyKeyStmt, deleteIdempotencyKey, arg.OrgID, arg.Key)
 	return err
 }
 
@@ -55,7 +55,7 @@ type GetIdempotencyKeyParams struct {
 }
 
 func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyParams) (IdempotencyKey, error) {
-	row := q.db.QueryRowContext(ctx, getIdempotencyKey, arg.OrgID, arg.Key)
+	row := q.queryRow(ctx, q.getIdempotencyKeyStmt, getIdempotencyKey, arg.OrgID, arg.Key)
 	var i IdempotencyKey
 	err := row.Scan(
 		&i.OrgID,
@@ -82,7 +82,7 @@ type InsertIdempotencyKeyParams struct {
 }
 
 func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotencyKeyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, insertIdempotencyKey,
+	result, err := q.exec(ctx, q.insertIdempotencyKeyStmt, insertIdempotencyKey,
 		arg.OrgID,
 		arg.Key,
 		arg.RequestHash,

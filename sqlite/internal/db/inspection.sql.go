@@ -20,7 +20,7 @@ type GetInspectionParams struct {
 }
 
 func (q *Queries) GetInspection(ctx context.Context, arg GetInspectionParams) (Inspection, error) {
-	row := q.db.QueryRowContext(ctx, getInspection, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getInspectionStmt, getInspection, arg.OrgID, arg.ID)
 	var i Inspection
 	err := row.Scan(
 		&i.ID,
@@ -69,7 +69,7 @@ type InsertInspectionParams struct {
 }
 
 func (q *Queries) InsertInspection(ctx context.Context, arg InsertInspectionParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertInspection,
+	row := q.queryRow(ctx, q.insertInspectionStmt, insertInspection,
 		arg.OrgID,
 		arg.PropertyID,
 		arg.UnitID,
@@ -105,7 +105,7 @@ type InsertInspectionItemParams struct {
 }
 
 func (q *Queries) InsertInspectionItem(ctx context.Context, arg InsertInspectionItemParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertInspectionItem,
+	row := q.queryRow(ctx, q.insertInspectionItemStmt, insertInspectionItem,
 		arg.OrgID,
 		arg.InspectionID,
 		arg.Label,
@@ -129,7 +129,7 @@ type ListInspectionItemsParams struct {
 }
 
 func (q *Queries) ListInspectionItems(ctx context.Context, arg ListInspectionItemsParams) ([]InspectionItem, error) {
-	rows, err := q.db.QueryContext(ctx, listInspectionItems, arg.OrgID, arg.InspectionID)
+	rows, err := q.query(ctx, q.listInspectionItemsStmt, listInspectionItems, arg.OrgID, arg.InspectionID)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ type ListInspectionsRow struct {
 }
 
 func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams) ([]ListInspectionsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listInspections,
+	rows, err := q.query(ctx, q.listInspectionsStmt, listInspections,
 		arg.OrgID,
 		arg.Status,
 		arg.PropertyID,
@@ -261,7 +261,7 @@ type UpdateInspectionParams struct {
 }
 
 func (q *Queries) UpdateInspection(ctx context.Context, arg UpdateInspectionParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateInspection,
+	result, err := q.exec(ctx, q.updateInspectionStmt, updateInspection,
 		arg.PropertyID,
 		arg.UnitID,
 		arg.Kind,
@@ -298,7 +298,7 @@ type UpdateInspectionItemParams struct {
 }
 
 func (q *Queries) UpdateInspectionItem(ctx context.Context, arg UpdateInspectionItemParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateInspectionItem,
+	result, err := q.exec(ctx, q.updateInspectionItemStmt, updateInspectionItem,
 		arg.Label,
 		arg.Result,
 		arg.Notes,

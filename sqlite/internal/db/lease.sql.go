@@ -27,7 +27,7 @@ type CountOverlappingLeasesParams struct {
 
 // Dates are inclusive YYYY-MM-DD text, so string order is date order.
 func (q *Queries) CountOverlappingLeases(ctx context.Context, arg CountOverlappingLeasesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countOverlappingLeases,
+	row := q.queryRow(ctx, q.countOverlappingLeasesStmt, countOverlappingLeases,
 		arg.OrgID,
 		arg.UnitID,
 		arg.ExcludeID,
@@ -49,7 +49,7 @@ type DeleteLeaseTenantsParams struct {
 }
 
 func (q *Queries) DeleteLeaseTenants(ctx context.Context, arg DeleteLeaseTenantsParams) error {
-	_, err := q.db.ExecContext(ctx, deleteLeaseTenants, arg.OrgID, arg.LeaseID)
+	_, err := q.exec(ctx, q.deleteLeaseTenantsStmt, deleteLeaseTenants, arg.OrgID, arg.LeaseID)
 	return err
 }
 
@@ -63,7 +63,7 @@ type GetLeaseParams struct {
 }
 
 func (q *Queries) GetLease(ctx context.Context, arg GetLeaseParams) (Lease, error) {
-	row := q.db.QueryRowContext(ctx, getLease, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getLeaseStmt, getLease, arg.OrgID, arg.ID)
 	var i Lease
 	err := row.Scan(
 		&i.ID,
@@ -108,7 +108,7 @@ type InsertLeaseParams struct {
 }
 
 func (q *Queries) InsertLease(ctx context.Context, arg InsertLeaseParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertLease,
+	row := q.queryRow(ctx, q.insertLeaseStmt, insertLease,
 		arg.OrgID,
 		arg.UnitID,
 		arg.Status,
@@ -144,7 +144,7 @@ type InsertLeaseAlertParams struct {
 }
 
 func (q *Queries) InsertLeaseAlert(ctx context.Context, arg InsertLeaseAlertParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, insertLeaseAlert,
+	result, err := q.exec(ctx, q.insertLeaseAlertStmt, insertLeaseAlert,
 		arg.OrgID,
 		arg.LeaseID,
 		arg.ThresholdDays,
@@ -171,7 +171,7 @@ type InsertLeaseTenantParams struct {
 }
 
 func (q *Queries) InsertLeaseTenant(ctx context.Context, arg InsertLeaseTenantParams) error {
-	_, err := q.db.ExecContext(ctx, insertLeaseTenant,
+	_, err := q.exec(ctx, q.insertLeaseTenantStmt, insertLeaseTenant,
 		arg.OrgID,
 		arg.LeaseID,
 		arg.TenantID,
@@ -192,7 +192,7 @@ type ListActiveLeasesEndingByParams struct {
 }
 
 func (q *Queries) ListActiveLeasesEndingBy(ctx context.Context, arg ListActiveLeasesEndingByParams) ([]Lease, error) {
-	rows, err := q.db.QueryContext(ctx, listActiveLeasesEndingBy, arg.OrgID, arg.EndDate)
+	rows, err := q.query(ctx, q.listActiveLeasesEndingByStmt, listActiveLeasesEndingBy, arg.OrgID, arg.EndDate)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ type ListLeaseTenantsInRow struct {
 }
 
 func (q *Queries) ListLeaseTenantsIn(ctx context.Context, arg ListLeaseTenantsInParams) ([]ListLeaseTenantsInRow, error) {
-	rows, err := q.db.QueryContext(ctx, listLeaseTenantsIn, arg.OrgID, arg.LeaseIds)
+	rows, err := q.query(ctx, q.listLeaseTenantsInStmt, listLeaseTenantsIn, arg.OrgID, arg.LeaseIds)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +299,7 @@ type ListLeasesRow struct {
 }
 
 func (q *Queries) ListLeases(ctx context.Context, arg ListLeasesParams) ([]ListLeasesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listLeases,
+	rows, err := q.query(ctx, q.listLeasesStmt, listLeases,
 		arg.OrgID,
 		arg.Status,
 		arg.UnitID,
@@ -370,7 +370,7 @@ type UpdateLeaseParams struct {
 }
 
 func (q *Queries) UpdateLease(ctx context.Context, arg UpdateLeaseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateLease,
+	result, err := q.exec(ctx, q.updateLeaseStmt, updateLease,
 		arg.UnitID,
 		arg.Status,
 		arg.StartDate,

@@ -30,7 +30,7 @@ type ClaimMessagesParams struct {
 
 // SQLite has one writer at a time: the UPDATE is the lock.
 func (q *Queries) ClaimMessages(ctx context.Context, arg ClaimMessagesParams) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, claimMessages,
+	rows, err := q.query(ctx, q.claimMessagesStmt, claimMessages,
 		arg.HoldUntil,
 		arg.Channel,
 		arg.Now,
@@ -84,7 +84,7 @@ type MarkMessageFailedParams struct {
 }
 
 func (q *Queries) MarkMessageFailed(ctx context.Context, arg MarkMessageFailedParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, markMessageFailed,
+	result, err := q.exec(ctx, q.markMessageFailedStmt, markMessageFailed,
 		arg.Status,
 		arg.Error,
 		arg.NextAttemptAt,
@@ -110,7 +110,7 @@ type MarkMessageSentParams struct {
 // The mail sender works across organizations: these are Store methods,
 // not Tx ones.
 func (q *Queries) MarkMessageSent(ctx context.Context, arg MarkMessageSentParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, markMessageSent, arg.SentAt, arg.ID)
+	result, err := q.exec(ctx, q.markMessageSentStmt, markMessageSent, arg.SentAt, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -132,7 +132,7 @@ type QueuedMessagesAfterParams struct {
 }
 
 func (q *Queries) QueuedMessagesAfter(ctx context.Context, arg QueuedMessagesAfterParams) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, queuedMessagesAfter, arg.AfterID, arg.Channel, arg.Lim)
+	rows, err := q.query(ctx, q.queuedMessagesAfterStmt, queuedMessagesAfter, arg.AfterID, arg.Channel, arg.Lim)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ type InsertMessageParams struct {
 }
 
 func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertMessage,
+	row := q.queryRow(ctx, q.insertMessageStmt, insertMessage,
 		arg.OrgID,
 		arg.Channel,
 		arg.Recipient,
@@ -54,7 +54,7 @@ type ListBroadcastMessagesParams struct {
 }
 
 func (q *Queries) ListBroadcastMessages(ctx context.Context, arg ListBroadcastMessagesParams) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, listBroadcastMessages, arg.OrgID, arg.BroadcastID)
+	rows, err := q.query(ctx, q.listBroadcastMessagesStmt, listBroadcastMessages, arg.OrgID, arg.BroadcastID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, erro
 `
 
 func (q *Queries) ListMessages(ctx context.Context, orgID int64) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, listMessages, orgID)
+	rows, err := q.query(ctx, q.listMessagesStmt, listMessages, orgID)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ SELECT id, name, lease_alert_days, created_at FROM organizations WHERE id = ?1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
-	row := q.db.QueryRowContext(ctx, getOrganization, id)
+	row := q.queryRow(ctx, q.getOrganizationStmt, getOrganization, id)
 	var i Organization
 	err := row.Scan(
 		&i.ID,
@@ -38,7 +38,7 @@ type InsertOrganizationParams struct {
 }
 
 func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganizationParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertOrganization, arg.Name, arg.LeaseAlertDays, arg.CreatedAt)
+	row := q.queryRow(ctx, q.insertOrganizationStmt, insertOrganization, arg.Name, arg.LeaseAlertDays, arg.CreatedAt)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -49,7 +49,7 @@ SELECT id, name, lease_alert_days, created_at FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	rows, err := q.db.QueryContext(ctx, listOrganizations)
+	rows, err := q.query(ctx, q.listOrganizationsStmt, listOrganizations)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +88,6 @@ type UpdateOrganizationParams struct {
 }
 
 func (q *Queries) UpdateOrganization(ctx context.Context, arg UpdateOrganizationParams) error {
-	_, err := q.db.ExecContext(ctx, updateOrganization, arg.Name, arg.LeaseAlertDays, arg.ID)
+	_, err := q.exec(ctx, q.updateOrganizationStmt, updateOrganization, arg.Name, arg.LeaseAlertDays, arg.ID)
 	return err
 }

@@ -20,7 +20,7 @@ type GetPaymentParams struct {
 }
 
 func (q *Queries) GetPayment(ctx context.Context, arg GetPaymentParams) (Payment, error) {
-	row := q.db.QueryRowContext(ctx, getPayment, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getPaymentStmt, getPayment, arg.OrgID, arg.ID)
 	var i Payment
 	err := row.Scan(
 		&i.ID,
@@ -63,7 +63,7 @@ type InsertPaymentParams struct {
 }
 
 func (q *Queries) InsertPayment(ctx context.Context, arg InsertPaymentParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertPayment,
+	row := q.queryRow(ctx, q.insertPaymentStmt, insertPayment,
 		arg.OrgID,
 		arg.TenantID,
 		arg.ChargeID,
@@ -95,7 +95,7 @@ type InsertPaymentAllocationParams struct {
 }
 
 func (q *Queries) InsertPaymentAllocation(ctx context.Context, arg InsertPaymentAllocationParams) error {
-	_, err := q.db.ExecContext(ctx, insertPaymentAllocation,
+	_, err := q.exec(ctx, q.insertPaymentAllocationStmt, insertPaymentAllocation,
 		arg.OrgID,
 		arg.PaymentID,
 		arg.ChargeID,
@@ -120,7 +120,7 @@ type ListPaymentAllocationsParams struct {
 // The allocations of the payments with ids from first_id to last_id: one
 // query for a page of payments (sqlc.slice is unusable on SQLite).
 func (q *Queries) ListPaymentAllocations(ctx context.Context, arg ListPaymentAllocationsParams) ([]PaymentAllocation, error) {
-	rows, err := q.db.QueryContext(ctx, listPaymentAllocations, arg.OrgID, arg.FirstID, arg.LastID)
+	rows, err := q.query(ctx, q.listPaymentAllocationsStmt, listPaymentAllocations, arg.OrgID, arg.FirstID, arg.LastID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ type ListPaymentsRow struct {
 
 // Payments never change, so updated_since filters on created_at.
 func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]ListPaymentsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listPayments,
+	rows, err := q.query(ctx, q.listPaymentsStmt, listPayments,
 		arg.OrgID,
 		arg.TenantID,
 		arg.Status,

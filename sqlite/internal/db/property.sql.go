@@ -20,7 +20,7 @@ type GetPropertyParams struct {
 }
 
 func (q *Queries) GetProperty(ctx context.Context, arg GetPropertyParams) (Property, error) {
-	row := q.db.QueryRowContext(ctx, getProperty, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getPropertyStmt, getProperty, arg.OrgID, arg.ID)
 	var i Property
 	err := row.Scan(
 		&i.ID,
@@ -58,7 +58,7 @@ type InsertPropertyParams struct {
 }
 
 func (q *Queries) InsertProperty(ctx context.Context, arg InsertPropertyParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertProperty,
+	row := q.queryRow(ctx, q.insertPropertyStmt, insertProperty,
 		arg.OrgID,
 		arg.Name,
 		arg.Address,
@@ -98,7 +98,7 @@ type ListPropertiesRow struct {
 }
 
 func (q *Queries) ListProperties(ctx context.Context, arg ListPropertiesParams) ([]ListPropertiesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listProperties,
+	rows, err := q.query(ctx, q.listPropertiesStmt, listProperties,
 		arg.OrgID,
 		arg.Status,
 		arg.UpdatedSince,
@@ -161,7 +161,7 @@ type UpdatePropertyParams struct {
 }
 
 func (q *Queries) UpdateProperty(ctx context.Context, arg UpdatePropertyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateProperty,
+	result, err := q.exec(ctx, q.updatePropertyStmt, updateProperty,
 		arg.Name,
 		arg.Address,
 		arg.City,

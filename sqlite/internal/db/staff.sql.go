@@ -19,7 +19,7 @@ type GetStaffParams struct {
 }
 
 func (q *Queries) GetStaff(ctx context.Context, arg GetStaffParams) (Staff, error) {
-	row := q.db.QueryRowContext(ctx, getStaff, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getStaffStmt, getStaff, arg.OrgID, arg.ID)
 	var i Staff
 	err := row.Scan(
 		&i.ID,
@@ -52,7 +52,7 @@ type InsertStaffParams struct {
 }
 
 func (q *Queries) InsertStaff(ctx context.Context, arg InsertStaffParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertStaff,
+	row := q.queryRow(ctx, q.insertStaffStmt, insertStaff,
 		arg.OrgID,
 		arg.Name,
 		arg.Email,
@@ -90,7 +90,7 @@ type ListStaffRow struct {
 }
 
 func (q *Queries) ListStaff(ctx context.Context, arg ListStaffParams) ([]ListStaffRow, error) {
-	rows, err := q.db.QueryContext(ctx, listStaff,
+	rows, err := q.query(ctx, q.listStaffStmt, listStaff,
 		arg.OrgID,
 		arg.Role,
 		arg.UpdatedSince,
@@ -146,7 +146,7 @@ type UpdateStaffParams struct {
 }
 
 func (q *Queries) UpdateStaff(ctx context.Context, arg UpdateStaffParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateStaff,
+	result, err := q.exec(ctx, q.updateStaffStmt, updateStaff,
 		arg.Name,
 		arg.Email,
 		arg.Phone,

@@ -20,7 +20,7 @@ type GetTenantParams struct {
 }
 
 func (q *Queries) GetTenant(ctx context.Context, arg GetTenantParams) (Tenant, error) {
-	row := q.db.QueryRowContext(ctx, getTenant, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getTenantStmt, getTenant, arg.OrgID, arg.ID)
 	var i Tenant
 	err := row.Scan(
 		&i.ID,
@@ -49,7 +49,7 @@ type GetTenantByInviteTokenRow struct {
 }
 
 func (q *Queries) GetTenantByInviteToken(ctx context.Context, inviteTokenHash []byte) (GetTenantByInviteTokenRow, error) {
-	row := q.db.QueryRowContext(ctx, getTenantByInviteToken, inviteTokenHash)
+	row := q.queryRow(ctx, q.getTenantByInviteTokenStmt, getTenantByInviteToken, inviteTokenHash)
 	var i GetTenantByInviteTokenRow
 	err := row.Scan(&i.OrgID, &i.ID)
 	return i, err
@@ -79,7 +79,7 @@ type InsertTenantParams struct {
 }
 
 func (q *Queries) InsertTenant(ctx context.Context, arg InsertTenantParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertTenant,
+	row := q.queryRow(ctx, q.insertTenantStmt, insertTenant,
 		arg.OrgID,
 		arg.Email,
 		arg.FirstName,
@@ -123,7 +123,7 @@ type ListTenantsRow struct {
 }
 
 func (q *Queries) ListTenants(ctx context.Context, arg ListTenantsParams) ([]ListTenantsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listTenants,
+	rows, err := q.query(ctx, q.listTenantsStmt, listTenants,
 		arg.OrgID,
 		arg.Status,
 		arg.Email,
@@ -190,7 +190,7 @@ type UpdateTenantParams struct {
 }
 
 func (q *Queries) UpdateTenant(ctx context.Context, arg UpdateTenantParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateTenant,
+	result, err := q.exec(ctx, q.updateTenantStmt, updateTenant,
 		arg.Email,
 		arg.FirstName,
 		arg.LastName,

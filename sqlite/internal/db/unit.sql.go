@@ -19,7 +19,7 @@ type GetUnitParams struct {
 }
 
 func (q *Queries) GetUnit(ctx context.Context, arg GetUnitParams) (Unit, error) {
-	row := q.db.QueryRowContext(ctx, getUnit, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getUnitStmt, getUnit, arg.OrgID, arg.ID)
 	var i Unit
 	err := row.Scan(
 		&i.ID,
@@ -60,7 +60,7 @@ type InsertUnitParams struct {
 }
 
 func (q *Queries) InsertUnit(ctx context.Context, arg InsertUnitParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertUnit,
+	row := q.queryRow(ctx, q.insertUnitStmt, insertUnit,
 		arg.OrgID,
 		arg.PropertyID,
 		arg.Name,
@@ -104,7 +104,7 @@ type ListUnitsRow struct {
 }
 
 func (q *Queries) ListUnits(ctx context.Context, arg ListUnitsParams) ([]ListUnitsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listUnits,
+	rows, err := q.query(ctx, q.listUnitsStmt, listUnits,
 		arg.OrgID,
 		arg.PropertyID,
 		arg.Status,
@@ -170,7 +170,7 @@ type UpdateUnitParams struct {
 }
 
 func (q *Queries) UpdateUnit(ctx context.Context, arg UpdateUnitParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateUnit,
+	result, err := q.exec(ctx, q.updateUnitStmt, updateUnit,
 		arg.PropertyID,
 		arg.Name,
 		arg.Floor,

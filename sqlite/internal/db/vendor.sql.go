@@ -19,7 +19,7 @@ type GetVendorParams struct {
 }
 
 func (q *Queries) GetVendor(ctx context.Context, arg GetVendorParams) (Vendor, error) {
-	row := q.db.QueryRowContext(ctx, getVendor, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getVendorStmt, getVendor, arg.OrgID, arg.ID)
 	var i Vendor
 	err := row.Scan(
 		&i.ID,
@@ -54,7 +54,7 @@ type InsertVendorParams struct {
 }
 
 func (q *Queries) InsertVendor(ctx context.Context, arg InsertVendorParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertVendor,
+	row := q.queryRow(ctx, q.insertVendorStmt, insertVendor,
 		arg.OrgID,
 		arg.Name,
 		arg.Trade,
@@ -95,7 +95,7 @@ type ListVendorsRow struct {
 }
 
 func (q *Queries) ListVendors(ctx context.Context, arg ListVendorsParams) ([]ListVendorsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listVendors,
+	rows, err := q.query(ctx, q.listVendorsStmt, listVendors,
 		arg.OrgID,
 		arg.Status,
 		arg.Trade,
@@ -154,7 +154,7 @@ type UpdateVendorParams struct {
 }
 
 func (q *Queries) UpdateVendor(ctx context.Context, arg UpdateVendorParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateVendor,
+	result, err := q.exec(ctx, q.updateVendorStmt, updateVendor,
 		arg.Name,
 		arg.Trade,
 		arg.Email,

@@ -20,7 +20,7 @@ type GetWorkOrderParams struct {
 }
 
 func (q *Queries) GetWorkOrder(ctx context.Context, arg GetWorkOrderParams) (WorkOrder, error) {
-	row := q.db.QueryRowContext(ctx, getWorkOrder, arg.OrgID, arg.ID)
+	row := q.queryRow(ctx, q.getWorkOrderStmt, getWorkOrder, arg.OrgID, arg.ID)
 	var i WorkOrder
 	err := row.Scan(
 		&i.ID,
@@ -84,7 +84,7 @@ type InsertWorkOrderParams struct {
 }
 
 func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertWorkOrder,
+	row := q.queryRow(ctx, q.insertWorkOrderStmt, insertWorkOrder,
 		arg.OrgID,
 		arg.PropertyID,
 		arg.UnitID,
@@ -143,7 +143,7 @@ type ListWorkOrdersRow struct {
 }
 
 func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) ([]ListWorkOrdersRow, error) {
-	rows, err := q.db.QueryContext(ctx, listWorkOrders,
+	rows, err := q.query(ctx, q.listWorkOrdersStmt, listWorkOrders,
 		arg.OrgID,
 		arg.Status,
 		arg.Priority,
@@ -218,7 +218,7 @@ type OverdueWorkOrdersParams struct {
 // SQLite runs one writer at a time, so a row read in a write transaction
 // needs no lock.
 func (q *Queries) OverdueWorkOrders(ctx context.Context, arg OverdueWorkOrdersParams) ([]WorkOrder, error) {
-	rows, err := q.db.QueryContext(ctx, overdueWorkOrders, arg.OrgID, arg.Now, arg.Lim)
+	rows, err := q.query(ctx, q.overdueWorkOrdersStmt, overdueWorkOrders, arg.OrgID, arg.Now, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ type UpdateWorkOrderParams struct {
 }
 
 func (q *Queries) UpdateWorkOrder(ctx context.Context, arg UpdateWorkOrderParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateWorkOrder,
+	result, err := q.exec(ctx, q.updateWorkOrderStmt, updateWorkOrder,
 		arg.UnitID,
 		arg.Title,
 		arg.Description,
