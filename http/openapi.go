@@ -337,6 +337,9 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 	}
 	out := map[string]any{strconv.Itoa(rt.Status): ok}
 	if rt.API == pageAPI {
+		if pathParam.MatchString(rt.Path) {
+			out["404"] = map[string]any{"description": "Not found"}
+		}
 		return out
 	}
 	headers := rateLimitHeaders()
@@ -567,6 +570,10 @@ func plural(n int) string {
 
 // eventFieldSchema guesses a key field's type from its name, as the
 // catalog names fields but does not type them.
+var eventStringFields = map[string]bool{"status": true, "name": true, "title": true, "email": true, "first_name": true,
+	"last_name": true, "priority": true, "method": true, "category": true, "channel": true, "trade": true, "label": true,
+	"notes": true, "error": true, "scope": true, "address": true}
+
 func eventFieldSchema(name string) map[string]any {
 	switch {
 	case name == "id" || strings.HasSuffix(name, "_id") || name == "days_remaining" || name == "recipients":
@@ -577,6 +584,8 @@ func eventFieldSchema(name string) map[string]any {
 		return map[string]any{"type": "string", "format": "date"}
 	case name == "amount" || name == "balance" || name == "monthly_rent":
 		return map[string]any{"type": "number", "description": "amount, two decimals"}
+	case eventStringFields[name]:
+		return map[string]any{"type": "string"}
 	}
 	return map[string]any{}
 }
