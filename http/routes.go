@@ -197,6 +197,16 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: get, Path: "/v1/events/{id}", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "Get an event", Response: eventView{}}, s.handleGetEvent())
 
+	// The OpenAPI document and the API reference: public.
+	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs",
+		Summary: "This OpenAPI 3.1 document", Response: map[string]any{}}, s.handleOpenAPI())
+	s.handle(&route{Method: get, Path: "/docs", API: pageAPI, Tag: "Docs",
+		Summary: "API reference (HTML, works offline)", Response: mediaBody("text/html")}, s.handleDocs())
+	s.handle(&route{Method: get, Path: "/docs/problems", API: pageAPI, Tag: "Docs",
+		Summary: "Problem types of v1 errors (HTML)", Response: mediaBody("text/html")}, s.handleProblems())
+	s.handle(&route{Method: get, Path: "/docs/{file}", API: pageAPI, Tag: "Docs",
+		Summary: "The reference's scripts and their licenses", Response: mediaBody("text/javascript")}, s.handleDocsAsset())
+
 	// Pages for people: the invitation a tenant accepts.
 	s.handle(&route{Method: get, Path: "/accept-invite.php", API: pageAPI}, s.handleAcceptPage())
 	s.handle(&route{Method: post, Path: "/accept-invite.php", API: pageAPI}, s.handleAccept())

@@ -1,0 +1,18 @@
+package http
+
+// RouteInfo is what the external tests need of a registered route.
+type RouteInfo struct {
+	Method, Path, Scope string
+	V1, Seed, Page      bool
+	List                bool
+}
+
+// Routes lists s's routes, in registration order.
+func Routes(s *Server) []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = RouteInfo{Method: rt.Method, Path: rt.Path, Scope: rt.Scope,
+			V1: rt.API == v1API, Seed: rt.API == seedAPI, Page: rt.API == pageAPI, List: rt.List}
+	}
+	return out
+}
