@@ -50,12 +50,18 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 }
 
 // ParseTime reads an RFC 3339 time (or a bare date, taken as midnight UTC).
+// The instant must fall in years 0001-9999 once in UTC: an offset could
+// otherwise carry it where ISO 8601 (and every store) cannot write it.
 func ParseTime(s string) (Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return Time{t.UTC()}, nil
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t, err = time.Parse(DateLayout, s)
 	}
-	if t, err := time.Parse(DateLayout, s); err == nil {
-		return Time{t}, nil
+	if err != nil {
+		return Time{}, fmt.Errorf("must be an ISO 8601 time such as 2025-05-09T14:30:00Z")
 	}
-	return Time{}, fmt.Errorf("must be an ISO 8601 time such as 2025-05-09T14:30:00Z")
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return Time{}, fmt.Errorf("must be between years 0001 and 9999")
+	}
+	return Time{t.UTC()}, nil
 }

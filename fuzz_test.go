@@ -60,12 +60,8 @@ func FuzzParseTime(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if y := v.Year(); y < 0 || y > 9999 {
-			// TODO(merge): ParseTime accepts an offset that moves the
-			// instant out of years 0000-9999 ("9999-12-31T23:59:59-23:59"),
-			// and TimeLayout then writes a time nothing reads back. Once
-			// date.go rejects those, drop this skip: they must be errors.
-			t.Skip("ParseTime accepts a time outside years 0000-9999")
+		if y := v.Year(); y < 1 || y > 9999 {
+			t.Fatalf("%q: accepted a time outside years 0001-9999: %v", s, v)
 		}
 		if v.Location() != time.UTC {
 			t.Fatalf("%q: not UTC: %v", s, v.Location())

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,27 +48,36 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseMoney reads a decimal number with at most two decimals into cents.
+// ParseMoney reads a JSON number with at most two decimals into cents,
+// exactly: it works on the decimal text, never through a float, so 1e-9
+// is refused rather than rounded to 0.00.
 func ParseMoney(s string) (Money, error) {
-	if s == "" || s == "null" {
+	if !jsonNumber.MatchString(s) {
 		return 0, fmt.Errorf("must be a number")
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("must be a number")
-	}
-	if math.Abs(f) > 1e13 {
-		return 0, fmt.Errorf("is too large")
-	}
-	// Exponent forms (1e2) are valid JSON; decide decimals from the value.
-	if i := strings.IndexAny(s, "eE"); i < 0 {
-		if dot := strings.IndexByte(s, '.'); dot >= 0 && len(strings.TrimRight(s[dot+1:], "0")) > 2 {
+	// A huge exponent would make big.Rat build a huge number: bound it.
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		exp, err := strconv.Atoi(s[i+1:])
+		if err != nil || exp > 30 {
+			return 0, fmt.Errorf("is too large")
+		}
+		if exp < -30 {
 			return 0, fmt.Errorf("must have at most two decimals")
 		}
-	} else if c := f * 100; math.Abs(c-math.Round(c)) > 1e-6 {
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, fmt.Errorf("must be a number")
+	}
+	cents := r.Mul(r, big.NewRat(100, 1))
+	if !cents.IsInt() {
 		return 0, fmt.Errorf("must have at most two decimals")
 	}
-	return Money(math.Round(f * 100)), nil
+	n := cents.Num()
+	if n.CmpAbs(big.NewInt(1e15)) > 0 {
+		return 0, fmt.Errorf("is too large")
+	}
+	return Money(n.Int64()), nil
 }
 
 // jsonNumber is JSON's number grammar, which ParseFloat alone is looser

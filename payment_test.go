@@ -166,7 +166,7 @@ func TestMoneyJSON(t *testing.T) {
 	for in, msg := range map[string]string{
 		`"abc"`: "must be a number", `""`: "must be a number", `"0x1p4"`: "must be a number", `"Inf"`: "must be a number",
 		`"1_000"`: "must be a number", `"1.001"`: "must have at most two decimals", `1.001`: "must have at most two decimals",
-		`true`: "must be a number", `"+5"`: "must be a number", `"1e400"`: "must be a number",
+		`true`: "must be a number", `"+5"`: "must be a number", `"1e400"`: "is too large", `1e-9`: "must have at most two decimals",
 	} {
 		var m porter.Money
 		if err := json.Unmarshal([]byte(in), &m); err == nil || err.Error() != msg {

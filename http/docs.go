@@ -169,7 +169,7 @@ pre{background:#f3f3f3;padding:.8rem;overflow:auto}:target{background:#fff8d6}se
 <code>#problem-&lt;code&gt;</code>; each is described below. A missing or invalid API key is 401 with the body
 <code>{"error":"unauthorized","message":"Missing or invalid Bearer token"}</code> on every API.</p>
 <pre>{
-  "type": "{{.Base}}/docs#problem-invalid",
+  "type": "{{.Base}}/docs/problems#problem-invalid",
   "title": "Invalid request",
   "status": 400,
   "detail": "email is required",

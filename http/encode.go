@@ -69,7 +69,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	problem := map[string]any{
-		"type":   strings.TrimRight(s.cfg.BaseURL, "/") + "/docs#problem-" + code,
+		"type":   strings.TrimRight(s.cfg.BaseURL, "/") + "/docs/problems#problem-" + code,
 		"title":  titleOf(code),
 		"status": status,
 		"detail": msg,

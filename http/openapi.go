@@ -488,7 +488,7 @@ func (s *Server) errorResponses() map[string]any {
 			headers = withRetryAfter(headers)
 		}
 		example := map[string]any{
-			"type":   base + "/docs#problem-" + code,
+			"type":   base + "/docs/problems#problem-" + code,
 			"title":  titleOf(code),
 			"status": status,
 			"detail": problemDocs[code].Example,

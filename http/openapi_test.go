@@ -162,7 +162,7 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("401 example = %v", unauth)
 		}
 		problem := at(doc, "components", "responses", "problem-not_found", "content", "application/problem+json")
-		if at(problem, "schema", "$ref") != "#/components/schemas/Problem" || at(problem, "example", "type") != specBase+"/docs#problem-not_found" {
+		if at(problem, "schema", "$ref") != "#/components/schemas/Problem" || at(problem, "example", "type") != specBase+"/docs/problems#problem-not_found" {
 			t.Errorf("404 problem = %v", problem)
 		}
 		for _, f := range []string{"type", "title", "status", "detail", "errors"} {
