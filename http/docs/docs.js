@@ -1,5 +1,5 @@
 // Starts Redoc on this server's OpenAPI document. Problem type URIs point
-// at /docs#problem-<code>; those are described at /docs/problems.
+// at /docs/problems#problem-<code>; older /docs#problem-<code> links land there too.
 (function () {
   if (location.hash.indexOf('#problem-') === 0) {
     location.replace('/docs/problems' + location.hash);
