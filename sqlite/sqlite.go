@@ -32,7 +32,7 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool for readers, which WAL lets run beside the writer
 
-	writes     chan *pendingWrite // to the writer goroutine (writer.go)
+	writes     chan *pendingWrite // to the writer goroutine (writer.go); unbuffered, so no write is left queued after Close
 	quit       chan struct{}
 	writerDone chan struct{}
 
@@ -78,7 +78,7 @@ func Open(path string) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	d := &DB{write: write, read: read, hits: map[int64]rateWindow{}, locks: map[string]bool{},
-		writes: make(chan *pendingWrite, maxBatch), quit: make(chan struct{}), writerDone: make(chan struct{})}
+		writes: make(chan *pendingWrite), quit: make(chan struct{}), writerDone: make(chan struct{})}
 	go d.writer()
 	return d, nil
 }
