@@ -150,6 +150,12 @@ func (s *Service) RunLeaseScheduler(ctx context.Context, every time.Duration, lo
 			logger.Error("lease scheduler pass failed", "err", err)
 		}
 	}
+	runEvery(ctx, every, pass)
+}
+
+// runEvery runs pass at once and then every interval until ctx ends: the
+// loop of every scheduler.
+func runEvery(ctx context.Context, every time.Duration, pass func()) {
 	pass()
 	t := time.NewTicker(every)
 	defer t.Stop()

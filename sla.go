@@ -103,15 +103,5 @@ func (s *Service) RunSLAScheduler(ctx context.Context, every time.Duration, logg
 			logger.Info("sla pass", "breached", n)
 		}
 	}
-	pass()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			pass()
-		}
-	}
+	runEvery(ctx, every, pass)
 }
