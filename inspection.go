@@ -69,6 +69,9 @@ type InspectionFilter struct {
 type InspectionTx interface {
 	InsertInspection(ctx context.Context, in *Inspection) error
 	Inspection(ctx context.Context, id int64) (*Inspection, error) // without items
+	// InspectionForUpdate is Inspection, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	InspectionForUpdate(ctx context.Context, id int64) (*Inspection, error)
 	UpdateInspection(ctx context.Context, in *Inspection) error
 	Inspections(ctx context.Context, f InspectionFilter) (List[*Inspection], error)
 	InsertInspectionItem(ctx context.Context, it *InspectionItem) error
@@ -181,7 +184,12 @@ func (s *Service) CreateInspection(ctx context.Context, orgID int64, in Inspecti
 
 // loadInspection reads an inspection with its items.
 func loadInspection(ctx context.Context, tx Tx, id int64) (*Inspection, error) {
-	insp, err := tx.Inspection(ctx, id)
+	return loadInspectionWith(ctx, tx, id, tx.Inspection)
+}
+
+// loadInspectionWith loads an inspection and its items, the inspection by get.
+func loadInspectionWith(ctx context.Context, tx Tx, id int64, get func(context.Context, int64) (*Inspection, error)) (*Inspection, error) {
+	insp, err := get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +215,7 @@ func copyInspection(in *Inspection) *Inspection {
 // change, and records the events named.
 func (s *Service) inspectionTransition(ctx context.Context, orgID, id int64, from, to string, change func(*Inspection, time.Time) error, events ...string) (*Inspection, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Inspection, error) {
-		insp, err := loadInspection(ctx, tx, id)
+		insp, err := loadInspectionWith(ctx, tx, id, tx.InspectionForUpdate)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +306,7 @@ type failedItem struct {
 // changeItem adds or edits a checklist item of an inspection in progress.
 func (s *Service) changeItem(ctx context.Context, orgID, id int64, fn func(insp *Inspection) (*InspectionItem, string, error)) (*Inspection, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Inspection, error) {
-		insp, err := loadInspection(ctx, tx, id)
+		insp, err := loadInspectionWith(ctx, tx, id, tx.InspectionForUpdate)
 		if err != nil {
 			return nil, err
 		}

@@ -69,9 +69,9 @@ type LeaseTx interface {
 	// InsertLease stores l and its tenants and sets l.ID.
 	InsertLease(ctx context.Context, l *Lease) error
 	Lease(ctx context.Context, id int64) (*Lease, error)
-	// LockLease reads a lease that the transaction is about to change and
+	// LeaseForUpdate reads a lease that the transaction is about to change and
 	// keeps other writers of it waiting until the transaction ends.
-	LockLease(ctx context.Context, id int64) (*Lease, error)
+	LeaseForUpdate(ctx context.Context, id int64) (*Lease, error)
 	// UpdateLease stores l, tenants included.
 	UpdateLease(ctx context.Context, l *Lease) error
 	Leases(ctx context.Context, f LeaseFilter) (List[*Lease], error)
@@ -222,7 +222,7 @@ func (s *Service) CreateLease(ctx context.Context, orgID int64, in LeaseInput) (
 // renewal.
 func (s *Service) UpdateLease(ctx context.Context, orgID, id int64, in LeaseInput) (*Lease, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Lease, error) {
-		l, err := tx.LockLease(ctx, id)
+		l, err := tx.LeaseForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +247,7 @@ func (s *Service) UpdateLease(ctx context.Context, orgID, id int64, in LeaseInpu
 // ActivateLease signs a draft lease: it becomes active and its unit occupied.
 func (s *Service) ActivateLease(ctx context.Context, orgID, id int64) (*Lease, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Lease, error) {
-		l, err := tx.LockLease(ctx, id)
+		l, err := tx.LeaseForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +330,7 @@ func (s *Service) TerminateLease(ctx context.Context, orgID, id int64, in Termin
 		if len(reason) > maxTerminationReason {
 			return nil, fieldErr("reason", fmt.Sprintf("must be at most %d characters", maxTerminationReason))
 		}
-		l, err := tx.LockLease(ctx, id)
+		l, err := tx.LeaseForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -362,7 +362,7 @@ func (s *Service) RenewLease(ctx context.Context, orgID, id int64, in RenewInput
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Lease, error) {
 		// Find the lease first: another organization's id is 404 whatever
 		// the body says.
-		l, err := tx.LockLease(ctx, id)
+		l, err := tx.LeaseForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

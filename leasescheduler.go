@@ -85,7 +85,7 @@ func (s *Service) leasePass(ctx context.Context, org *Organization, now time.Tim
 func leaseDue(ctx context.Context, tx Tx, now time.Time, id int64, thresholds []int) error {
 	// Read again under the lock: another pass or a renewal may have
 	// changed the lease since it was listed.
-	l, err := tx.LockLease(ctx, id)
+	l, err := tx.LeaseForUpdate(ctx, id)
 	if err != nil {
 		return err
 	}

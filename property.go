@@ -36,6 +36,9 @@ type PropertyFilter struct {
 type PropertyTx interface {
 	InsertProperty(ctx context.Context, p *Property) error
 	Property(ctx context.Context, id int64) (*Property, error)
+	// PropertyForUpdate is Property, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	PropertyForUpdate(ctx context.Context, id int64) (*Property, error)
 	UpdateProperty(ctx context.Context, p *Property) error
 	Properties(ctx context.Context, f PropertyFilter) (List[*Property], error)
 }
@@ -93,7 +96,7 @@ func (s *Service) CreateProperty(ctx context.Context, orgID int64, in PropertyIn
 // UpdateProperty edits a property.
 func (s *Service) UpdateProperty(ctx context.Context, orgID, id int64, in PropertyInput) (*Property, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Property, error) {
-		p, err := tx.Property(ctx, id)
+		p, err := tx.PropertyForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +116,7 @@ func (s *Service) UpdateProperty(ctx context.Context, orgID, id int64, in Proper
 // ArchiveProperty archives a property.
 func (s *Service) ArchiveProperty(ctx context.Context, orgID, id int64) (*Property, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Property, error) {
-		p, err := tx.Property(ctx, id)
+		p, err := tx.PropertyForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

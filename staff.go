@@ -33,6 +33,9 @@ type StaffFilter struct {
 type StaffTx interface {
 	InsertStaff(ctx context.Context, m *Staff) error
 	Staff(ctx context.Context, id int64) (*Staff, error)
+	// StaffForUpdate is Staff, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	StaffForUpdate(ctx context.Context, id int64) (*Staff, error)
 	UpdateStaff(ctx context.Context, m *Staff) error
 	StaffList(ctx context.Context, f StaffFilter) (List[*Staff], error)
 }
@@ -83,7 +86,7 @@ func (s *Service) CreateStaff(ctx context.Context, orgID int64, in StaffInput) (
 // UpdateStaff edits a staff member.
 func (s *Service) UpdateStaff(ctx context.Context, orgID, id int64, in StaffInput) (*Staff, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Staff, error) {
-		m, err := tx.Staff(ctx, id)
+		m, err := tx.StaffForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -49,6 +49,9 @@ type TenantFilter struct {
 type TenantTx interface {
 	InsertTenant(ctx context.Context, t *Tenant) error
 	Tenant(ctx context.Context, id int64) (*Tenant, error)
+	// TenantForUpdate is Tenant, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	TenantForUpdate(ctx context.Context, id int64) (*Tenant, error)
 	UpdateTenant(ctx context.Context, t *Tenant) error
 	Tenants(ctx context.Context, f TenantFilter) (List[*Tenant], error)
 }
@@ -121,7 +124,7 @@ func (s *Service) CreateTenant(ctx context.Context, orgID int64, in TenantInput)
 // UpdateTenant edits a tenant.
 func (s *Service) UpdateTenant(ctx context.Context, orgID, id int64, in TenantInput) (*Tenant, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Tenant, error) {
-		t, err := tx.Tenant(ctx, id)
+		t, err := tx.TenantForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +180,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token, password string) (*Te
 		return nil, err
 	}
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Tenant, error) {
-		t, err := tx.Tenant(ctx, id)
+		t, err := tx.TenantForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

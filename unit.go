@@ -38,6 +38,9 @@ type UnitFilter struct {
 type UnitTx interface {
 	InsertUnit(ctx context.Context, u *Unit) error
 	Unit(ctx context.Context, id int64) (*Unit, error)
+	// UnitForUpdate is Unit, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	UnitForUpdate(ctx context.Context, id int64) (*Unit, error)
 	UpdateUnit(ctx context.Context, u *Unit) error
 	Units(ctx context.Context, f UnitFilter) (List[*Unit], error)
 }
@@ -121,7 +124,7 @@ func (s *Service) CreateUnit(ctx context.Context, orgID int64, in UnitInput) (*U
 // UpdateUnit edits a unit.
 func (s *Service) UpdateUnit(ctx context.Context, orgID, id int64, in UnitInput) (*Unit, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Unit, error) {
-		u, err := tx.Unit(ctx, id)
+		u, err := tx.UnitForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,9 @@ type VendorFilter struct {
 type VendorTx interface {
 	InsertVendor(ctx context.Context, v *Vendor) error
 	Vendor(ctx context.Context, id int64) (*Vendor, error)
+	// VendorForUpdate is Vendor, locking the row until the transaction ends
+	// where the engine has concurrent writers.
+	VendorForUpdate(ctx context.Context, id int64) (*Vendor, error)
 	UpdateVendor(ctx context.Context, v *Vendor) error
 	Vendors(ctx context.Context, f VendorFilter) (List[*Vendor], error)
 }
@@ -90,7 +93,7 @@ func (s *Service) CreateVendor(ctx context.Context, orgID int64, in VendorInput)
 // assigned; it only stops new assignments.
 func (s *Service) UpdateVendor(ctx context.Context, orgID, id int64, in VendorInput) (*Vendor, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Vendor, error) {
-		v, err := tx.Vendor(ctx, id)
+		v, err := tx.VendorForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

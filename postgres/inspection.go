@@ -30,6 +30,14 @@ func (t *tx) Inspection(ctx context.Context, id int64) (*porter.Inspection, erro
 	return inspection(r), nil
 }
 
+func (t *tx) InspectionForUpdate(ctx context.Context, id int64) (*porter.Inspection, error) {
+	r, err := t.q.GetInspectionForUpdate(ctx, db.GetInspectionForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "inspection", id)
+	}
+	return inspection(r), nil
+}
+
 func (t *tx) UpdateInspection(ctx context.Context, in *porter.Inspection) error {
 	n, err := t.q.UpdateInspection(ctx, db.UpdateInspectionParams{
 		OrgID: t.orgID, ID: in.ID, PropertyID: in.PropertyID, UnitID: in.UnitID, Kind: in.Kind,

@@ -47,10 +47,10 @@ func (t *tx) Lease(ctx context.Context, id int64) (*porter.Lease, error) {
 	return out[0], nil
 }
 
-// LockLease reads the lease FOR UPDATE: concurrent transitions of one
+// LeaseForUpdate reads the lease FOR UPDATE: concurrent transitions of one
 // lease, on any node, wait for each other and see each other's result.
-func (t *tx) LockLease(ctx context.Context, id int64) (*porter.Lease, error) {
-	r, err := t.q.LockLease(ctx, db.LockLeaseParams{OrgID: t.orgID, ID: id})
+func (t *tx) LeaseForUpdate(ctx context.Context, id int64) (*porter.Lease, error) {
+	r, err := t.q.GetLeaseForUpdate(ctx, db.GetLeaseForUpdateParams{OrgID: t.orgID, ID: id})
 	if err != nil {
 		return nil, notFound(err, "lease", id)
 	}

@@ -28,6 +28,14 @@ func (t *tx) Property(ctx context.Context, id int64) (*porter.Property, error) {
 	return property(r), nil
 }
 
+func (t *tx) PropertyForUpdate(ctx context.Context, id int64) (*porter.Property, error) {
+	r, err := t.q.GetPropertyForUpdate(ctx, db.GetPropertyForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "property", id)
+	}
+	return property(r), nil
+}
+
 func (t *tx) UpdateProperty(ctx context.Context, p *porter.Property) error {
 	n, err := t.q.UpdateProperty(ctx, db.UpdatePropertyParams{
 		OrgID: t.orgID, ID: p.ID, Name: p.Name, Address: p.Address, City: p.City, PostalCode: p.PostalCode,

@@ -28,6 +28,14 @@ func (t *tx) Staff(ctx context.Context, id int64) (*porter.Staff, error) {
 	return staff(r), nil
 }
 
+func (t *tx) StaffForUpdate(ctx context.Context, id int64) (*porter.Staff, error) {
+	r, err := t.q.GetStaffForUpdate(ctx, db.GetStaffForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "staff member", id)
+	}
+	return staff(r), nil
+}
+
 func (t *tx) UpdateStaff(ctx context.Context, m *porter.Staff) error {
 	n, err := t.q.UpdateStaff(ctx, db.UpdateStaffParams{
 		OrgID: t.orgID, ID: m.ID, Name: m.Name, Email: m.Email, Phone: m.Phone, Role: m.Role, UpdatedAt: m.UpdatedAt,

@@ -29,6 +29,14 @@ func (t *tx) Tenant(ctx context.Context, id int64) (*porter.Tenant, error) {
 	return tenant(r), nil
 }
 
+func (t *tx) TenantForUpdate(ctx context.Context, id int64) (*porter.Tenant, error) {
+	r, err := t.q.GetTenantForUpdate(ctx, db.GetTenantForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "tenant", id)
+	}
+	return tenant(r), nil
+}
+
 func (t *tx) UpdateTenant(ctx context.Context, v *porter.Tenant) error {
 	n, err := t.q.UpdateTenant(ctx, db.UpdateTenantParams{
 		OrgID: t.orgID, ID: v.ID, Email: v.Email, FirstName: v.FirstName, LastName: v.LastName, Phone: v.Phone,

@@ -29,6 +29,14 @@ func (t *tx) Unit(ctx context.Context, id int64) (*porter.Unit, error) {
 	return unit(r), nil
 }
 
+func (t *tx) UnitForUpdate(ctx context.Context, id int64) (*porter.Unit, error) {
+	r, err := t.q.GetUnitForUpdate(ctx, db.GetUnitForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "unit", id)
+	}
+	return unit(r), nil
+}
+
 func (t *tx) UpdateUnit(ctx context.Context, u *porter.Unit) error {
 	n, err := t.q.UpdateUnit(ctx, db.UpdateUnitParams{
 		OrgID: t.orgID, ID: u.ID, PropertyID: u.PropertyID, Name: u.Name, Floor: u.Floor, Bedrooms: u.Bedrooms,

@@ -28,6 +28,14 @@ func (t *tx) Vendor(ctx context.Context, id int64) (*porter.Vendor, error) {
 	return vendor(r), nil
 }
 
+func (t *tx) VendorForUpdate(ctx context.Context, id int64) (*porter.Vendor, error) {
+	r, err := t.q.GetVendorForUpdate(ctx, db.GetVendorForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "vendor", id)
+	}
+	return vendor(r), nil
+}
+
 func (t *tx) UpdateVendor(ctx context.Context, v *porter.Vendor) error {
 	n, err := t.q.UpdateVendor(ctx, db.UpdateVendorParams{
 		OrgID: t.orgID, ID: v.ID, Name: v.Name, Trade: v.Trade, Email: v.Email, Phone: v.Phone, Status: v.Status,

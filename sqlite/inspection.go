@@ -30,6 +30,11 @@ func (t *tx) Inspection(ctx context.Context, id int64) (*porter.Inspection, erro
 	return inspection(r), nil
 }
 
+// InspectionForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) InspectionForUpdate(ctx context.Context, id int64) (*porter.Inspection, error) {
+	return t.Inspection(ctx, id)
+}
+
 func (t *tx) UpdateInspection(ctx context.Context, in *porter.Inspection) error {
 	n, err := t.q.UpdateInspection(ctx, db.UpdateInspectionParams{
 		OrgID: t.orgID, ID: in.ID, PropertyID: in.PropertyID, UnitID: nullID(in.UnitID), Kind: in.Kind,

@@ -48,8 +48,8 @@ func (t *tx) Lease(ctx context.Context, id int64) (*porter.Lease, error) {
 	return out[0], nil
 }
 
-// LockLease needs no lock on SQLite: write transactions run one at a time.
-func (t *tx) LockLease(ctx context.Context, id int64) (*porter.Lease, error) { return t.Lease(ctx, id) }
+// LeaseForUpdate needs no lock on SQLite: write transactions run one at a time.
+func (t *tx) LeaseForUpdate(ctx context.Context, id int64) (*porter.Lease, error) { return t.Lease(ctx, id) }
 
 // LockLeaseUnit needs no lock on SQLite either; it checks the unit exists.
 func (t *tx) LockLeaseUnit(ctx context.Context, unitID int64) error {

@@ -28,6 +28,11 @@ func (t *tx) Property(ctx context.Context, id int64) (*porter.Property, error) {
 	return property(r), nil
 }
 
+// PropertyForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) PropertyForUpdate(ctx context.Context, id int64) (*porter.Property, error) {
+	return t.Property(ctx, id)
+}
+
 func (t *tx) UpdateProperty(ctx context.Context, p *porter.Property) error {
 	n, err := t.q.UpdateProperty(ctx, db.UpdatePropertyParams{
 		OrgID: t.orgID, ID: p.ID, Name: p.Name, Address: p.Address, City: p.City, PostalCode: p.PostalCode,

@@ -28,6 +28,11 @@ func (t *tx) Staff(ctx context.Context, id int64) (*porter.Staff, error) {
 	return staff(r), nil
 }
 
+// StaffForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) StaffForUpdate(ctx context.Context, id int64) (*porter.Staff, error) {
+	return t.Staff(ctx, id)
+}
+
 func (t *tx) UpdateStaff(ctx context.Context, m *porter.Staff) error {
 	n, err := t.q.UpdateStaff(ctx, db.UpdateStaffParams{
 		OrgID: t.orgID, ID: m.ID, Name: m.Name, Email: m.Email, Phone: m.Phone, Role: m.Role, UpdatedAt: ts(m.UpdatedAt),

@@ -29,6 +29,11 @@ func (t *tx) Tenant(ctx context.Context, id int64) (*porter.Tenant, error) {
 	return tenant(r), nil
 }
 
+// TenantForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) TenantForUpdate(ctx context.Context, id int64) (*porter.Tenant, error) {
+	return t.Tenant(ctx, id)
+}
+
 func (t *tx) UpdateTenant(ctx context.Context, v *porter.Tenant) error {
 	n, err := t.q.UpdateTenant(ctx, db.UpdateTenantParams{
 		OrgID: t.orgID, ID: v.ID, Email: v.Email, FirstName: v.FirstName, LastName: v.LastName, Phone: v.Phone,

@@ -29,6 +29,11 @@ func (t *tx) Unit(ctx context.Context, id int64) (*porter.Unit, error) {
 	return unit(r), nil
 }
 
+// UnitForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) UnitForUpdate(ctx context.Context, id int64) (*porter.Unit, error) {
+	return t.Unit(ctx, id)
+}
+
 func (t *tx) UpdateUnit(ctx context.Context, u *porter.Unit) error {
 	n, err := t.q.UpdateUnit(ctx, db.UpdateUnitParams{
 		OrgID: t.orgID, ID: u.ID, PropertyID: u.PropertyID, Name: u.Name, Floor: u.Floor, Bedrooms: u.Bedrooms,

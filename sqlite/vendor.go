@@ -28,6 +28,11 @@ func (t *tx) Vendor(ctx context.Context, id int64) (*porter.Vendor, error) {
 	return vendor(r), nil
 }
 
+// VendorForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) VendorForUpdate(ctx context.Context, id int64) (*porter.Vendor, error) {
+	return t.Vendor(ctx, id)
+}
+
 func (t *tx) UpdateVendor(ctx context.Context, v *porter.Vendor) error {
 	n, err := t.q.UpdateVendor(ctx, db.UpdateVendorParams{
 		OrgID: t.orgID, ID: v.ID, Name: v.Name, Trade: v.Trade, Email: v.Email, Phone: v.Phone, Status: v.Status,

@@ -7,7 +7,7 @@ ORDER BY lease_id, position;
 -- transaction ends, so that concurrent transitions and scheduler passes on
 -- several nodes serialize instead of both firing events. (SQLite needs no
 -- lock: its write transactions already run one at a time.)
--- name: LockLease :one
+-- name: GetLeaseForUpdate :one
 SELECT * FROM leases WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id) FOR UPDATE;
 
 -- LockLeaseUnit serializes activations on one unit, so that two

@@ -83,6 +83,40 @@ func (q *Queries) GetLease(ctx context.Context, arg GetLeaseParams) (Lease, erro
 	return i, err
 }
 
+const getLeaseForUpdate = `-- name: GetLeaseForUpdate :one
+SELECT id, org_id, unit_id, status, start_date, end_date, monthly_rent, deposit, created_at, updated_at, activated_at, terminated_at, termination_reason FROM leases WHERE org_id = $1 AND id = $2 FOR UPDATE
+`
+
+type GetLeaseForUpdateParams struct {
+	OrgID int64
+	ID    int64
+}
+
+// LockLease reads a lease for a state change and holds its row until the
+// transaction ends, so that concurrent transitions and scheduler passes on
+// several nodes serialize instead of both firing events. (SQLite needs no
+// lock: its write transactions already run one at a time.)
+func (q *Queries) GetLeaseForUpdate(ctx context.Context, arg GetLeaseForUpdateParams) (Lease, error) {
+	row := q.db.QueryRow(ctx, getLeaseForUpdate, arg.OrgID, arg.ID)
+	var i Lease
+	err := row.Scan(
+		&i.ID,
+		&i.OrgID,
+		&i.UnitID,
+		&i.Status,
+		&i.StartDate,
+		&i.EndDate,
+		&i.MonthlyRent,
+		&i.Deposit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ActivatedAt,
+		&i.TerminatedAt,
+		&i.TerminationReason,
+	)
+	return i, err
+}
+
 const insertLease = `-- name: InsertLease :one
 INSERT INTO leases (org_id, unit_id, status, start_date, end_date, monthly_rent, deposit, created_at, updated_at,
                     activated_at, terminated_at, termination_reason)
@@ -334,40 +368,6 @@ func (q *Queries) ListLeases(ctx context.Context, arg ListLeasesParams) ([]ListL
 		return nil, err
 	}
 	return items, nil
-}
-
-const lockLease = `-- name: LockLease :one
-SELECT id, org_id, unit_id, status, start_date, end_date, monthly_rent, deposit, created_at, updated_at, activated_at, terminated_at, termination_reason FROM leases WHERE org_id = $1 AND id = $2 FOR UPDATE
-`
-
-type LockLeaseParams struct {
-	OrgID int64
-	ID    int64
-}
-
-// LockLease reads a lease for a state change and holds its row until the
-// transaction ends, so that concurrent transitions and scheduler passes on
-// several nodes serialize instead of both firing events. (SQLite needs no
-// lock: its write transactions already run one at a time.)
-func (q *Queries) LockLease(ctx context.Context, arg LockLeaseParams) (Lease, error) {
-	row := q.db.QueryRow(ctx, lockLease, arg.OrgID, arg.ID)
-	var i Lease
-	err := row.Scan(
-		&i.ID,
-		&i.OrgID,
-		&i.UnitID,
-		&i.Status,
-		&i.StartDate,
-		&i.EndDate,
-		&i.MonthlyRent,
-		&i.Deposit,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.ActivatedAt,
-		&i.TerminatedAt,
-		&i.TerminationReason,
-	)
-	return i, err
 }
 
 const lockLeaseUnit = `-- name: LockLeaseUnit :one
