@@ -49,7 +49,9 @@ func (t *tx) Lease(ctx context.Context, id int64) (*porter.Lease, error) {
 }
 
 // LeaseForUpdate needs no lock on SQLite: write transactions run one at a time.
-func (t *tx) LeaseForUpdate(ctx context.Context, id int64) (*porter.Lease, error) { return t.Lease(ctx, id) }
+func (t *tx) LeaseForUpdate(ctx context.Context, id int64) (*porter.Lease, error) {
+	return t.Lease(ctx, id)
+}
 
 // LockLeaseUnit needs no lock on SQLite either; it checks the unit exists.
 func (t *tx) LockLeaseUnit(ctx context.Context, unitID int64) error {
