@@ -24,7 +24,9 @@ func NewService(store Store, baseURL string, logger *slog.Logger) *Service {
 	return &Service{Store: store, BaseURL: baseURL, Now: time.Now, Logger: logger}
 }
 
-func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+// now is the time a write happens, to the second: every time Porter
+// writes out reads like seed 000's "2025-05-09T14:30:00Z".
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
 
 // update runs fn in a write transaction and returns what it produced.
 func update[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, now time.Time) (T, error)) (T, error) {

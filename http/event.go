@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -127,8 +128,11 @@ func (s *Server) handleTriggerPoll() handlerFunc {
 		}
 		results := make([]map[string]any, 0, len(l.Items))
 		for _, ev := range l.Items {
+			// Numbers stay as written (1800.00, not 1800).
 			var m map[string]any
-			if err := json.Unmarshal(ev.Data, &m); err != nil {
+			dec := json.NewDecoder(bytes.NewReader(ev.Data))
+			dec.UseNumber()
+			if err := dec.Decode(&m); err != nil {
 				return err
 			}
 			// Zapier deduplicates on "id": the resource's id, stable across polls.

@@ -104,6 +104,14 @@ func TestEventsAndPolling(t *testing.T) {
 				t.Fatalf("poll %q: %s", q, r.Body)
 			}
 		}
+		// Amounts keep their two decimals through the poll.
+		a.do("POST", "/api/action_record_payment.php", map[string]any{"tenant_id": t1["id"], "amount": 1800}).must(t, 200)
+		if p := a.do("GET", "/api/trigger_poll.php?event=payment.succeeded", nil).must(t, 200); !strings.Contains(string(p.Body), `"amount":1800.00`) {
+			t.Fatalf("poll amount: %s", p.Body)
+		}
+		if e := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200); !strings.Contains(string(e.Body), `"created_at":"2025-05-09T15:30:00Z"`) {
+			t.Fatalf("times to the second: %s", e.Body)
+		}
 		// Another organization sees none of it.
 		if other := a.doKey(a.otherKey, "GET", "/v1/events", nil, nil).must(t, 200); other.obj("meta")["total"] != 0.0 {
 			t.Fatalf("other org sees events: %s", other.Body)
