@@ -203,12 +203,12 @@ func validateWebhookURL(v *Validation, raw string) {
 		return
 	}
 	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Opaque != "" {
-		v.Add("url", "must be an absolute http or https URL")
+	if err == nil && u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" {
+		v.Add("url", "must use http or https, not %q", u.Scheme)
 		return
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		v.Add("url", "must use http or https, not %q", u.Scheme)
+	if err != nil || !u.IsAbs() || u.Opaque != "" {
+		v.Add("url", "must be an absolute http or https URL")
 		return
 	}
 	if u.Hostname() == "" {
