@@ -304,6 +304,9 @@ func TestWebhookValidation(t *testing.T) {
 				t.Errorf("%v: %s", c.body, r.Body)
 			}
 		}
+		if a.eventCount() != before || a.webhookCount() != hooks {
+			t.Fatal("bad input wrote something")
+		}
 		// Unknown events list the valid ones.
 		r := a.do("POST", "/v1/webhooks", with("events", []string{"lease.exploded"})).must(t, 400)
 		if d := r.JSON["detail"].(string); !strings.Contains(d, "payment.succeeded") || !strings.Contains(d, "work_order.created") {
