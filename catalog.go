@@ -75,6 +75,10 @@ var Catalog = []EventType{
 	{Name: "staff.created", Description: "A staff member is added", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
 	{Name: "staff.updated", Description: "A staff member is edited", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
 	{Name: "broadcast.sent", Description: "A mass message or announcement is sent", Fields: []string{"id", "channel", "audience", "recipients"}, Scope: "broadcasts:read"},
+
+	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
+	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},
+	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},
 }
 
 var (

@@ -14,6 +14,14 @@ type Service struct {
 	BaseURL string // for links such as accept_url
 	Now     func() time.Time
 	Logger  *slog.Logger
+
+	// Secrets seals webhook signing secrets at rest.
+	Secrets *SecretBox
+	// CheckWebhookURL refuses webhook targets Porter must not call (the
+	// SSRF guard); nil checks only the scheme and host.
+	CheckWebhookURL func(ctx context.Context, url string) error
+	// NewWebhookSecret makes a whsec_ secret; nil uses 32 random bytes.
+	NewWebhookSecret func() string
 }
 
 // NewService returns a Service with the real clock.

@@ -63,6 +63,7 @@ type Tx interface {
 	PaymentTx
 	VendorTx
 	WorkOrderTx
+	WebhookTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -5,6 +5,7 @@ type RouteInfo struct {
 	Method, Path, Scope string
 	V1, Seed, Page      bool
 	List                bool
+	Status              int // success status
 }
 
 // Routes lists s's routes, in registration order.
@@ -12,7 +13,7 @@ func Routes(s *Server) []RouteInfo {
 	out := make([]RouteInfo, len(s.routes))
 	for i, rt := range s.routes {
 		out[i] = RouteInfo{Method: rt.Method, Path: rt.Path, Scope: rt.Scope,
-			V1: rt.API == v1API, Seed: rt.API == seedAPI, Page: rt.API == pageAPI, List: rt.List}
+			V1: rt.API == v1API, Seed: rt.API == seedAPI, Page: rt.API == pageAPI, List: rt.List, Status: rt.Status}
 	}
 	return out
 }

@@ -33,6 +33,7 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/payments/"] = id(a.do("POST", "/v1/payments", map[string]any{"tenant_id": tid, "amount": 5}))
 	ids["/v1/vendors/"] = id(a.do("POST", "/v1/vendors", map[string]any{"name": "Fixit Ltd", "trade": "plumbing"}))
 	ids["/v1/work_orders/"] = id(a.do("POST", "/v1/work_orders", map[string]any{"property_id": pid, "title": "Tap", "description": "Drips"}))
+	ids["/v1/webhooks/"] = id(a.do("POST", "/v1/webhooks", map[string]any{"url": "https://hooks.example.com/x", "events": []string{"*"}}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids

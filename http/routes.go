@@ -27,6 +27,10 @@ func (s *Server) addRoutes() {
 		Summary: "Polling trigger for Zapier", Response: pollResponse{}, Query: pollParams}, s.handleTriggerPoll())
 	s.handle(&route{Method: post, Path: "/api/action_send_message.php", API: seedAPI, Scope: "broadcasts:write", Tag: "Seed API",
 		Summary: "Send a broadcast message", Request: seedBroadcastRequest{}, Response: seedBroadcastResponse{}}, s.handleSeedSendMessage())
+	s.handle(&route{Method: post, Path: "/api/subscribe.php", API: seedAPI, Scope: "webhooks:write", Tag: "Seed API",
+		Summary: "Subscribe a URL to an event (REST hook)", Request: seedSubscribeRequest{}, Key: "subscription", Response: seedSubscription{}}, s.handleSeedSubscribe())
+	s.handle(&route{Method: post, Path: "/api/unsubscribe.php", API: seedAPI, Scope: "webhooks:write", Tag: "Seed API",
+		Summary: "Remove a subscription (REST hook)", Request: seedUnsubscribeRequest{}, Response: seedUnsubscribeResponse{}}, s.handleSeedUnsubscribe())
 
 	// v1 resources.
 	s.handle(&route{Method: get, Path: "/v1/properties", API: v1API, Scope: "properties:read", Tag: "Properties",
@@ -196,6 +200,21 @@ func (s *Server) addRoutes() {
 			queryParam{Name: "type", Type: "string", Description: "An event name or alias"}, queryParam{Name: "since", Type: "date-time", Description: "Only events fired at or after this time"})}, s.handleListEvents())
 	s.handle(&route{Method: get, Path: "/v1/events/{id}", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "Get an event", Response: eventView{}}, s.handleGetEvent())
+
+	s.handle(&route{Method: get, Path: "/v1/webhooks", API: v1API, Scope: "webhooks:read", Tag: "Webhook subscriptions",
+		Summary: "List webhook subscriptions", Response: []webhookView{}, List: true, Query: webhookListParams}, s.handleListWebhooks())
+	s.handle(&route{Method: post, Path: "/v1/webhooks", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+		Summary: "Subscribe a URL to events (the key needs each event's read scope); the secret is returned only in this response",
+		Request: webhookInput{}, Response: webhookWithSecret{}, Status: http.StatusCreated}, s.handleCreateWebhook())
+	s.handle(&route{Method: get, Path: "/v1/webhooks/{id}", API: v1API, Scope: "webhooks:read", Tag: "Webhook subscriptions",
+		Summary: "Get a webhook subscription", Response: webhookView{}}, getOne("webhook", s.svc.Webhook))
+	s.handle(&route{Method: patch, Path: "/v1/webhooks/{id}", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+		Summary: "Update a webhook subscription; enabling it clears disabled_reason", Request: webhookPatch{}, Response: webhookView{}}, s.handleUpdateWebhook())
+	s.handle(&route{Method: http.MethodDelete, Path: "/v1/webhooks/{id}", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+		Summary: "Delete a webhook subscription", Status: http.StatusNoContent}, s.handleDeleteWebhook())
+	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/rotate_secret", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+		Summary: "Give a webhook a new secret, returned only in this response; the old one keeps signing for 24 hours",
+		Request: rotateSecretInput{}, Response: webhookWithSecret{}}, actWith(s, "webhook", s.svc.RotateWebhookSecret))
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs",

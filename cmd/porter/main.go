@@ -69,6 +69,7 @@ Environment:
   PORTER_SMTP_URL                smtp://user:pass@host:port?from=addr to send mail (default: keep in the outbox and log)
   PORTER_DATA_DIR                where uploaded documents are kept (default ./data)
   PORTER_MAX_UPLOAD              largest document upload, e.g. 10MB (default 10MB)
+  PORTER_SECRET_KEY              base64 of 32 bytes sealing webhook secrets (default: PORTER_DATA_DIR/secret.key, made on first start)
 `
 
 // run is the whole program, so that tests can run it in-process.

@@ -58,6 +58,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
 	svc := porter.NewService(st, c.BaseURL, logger)
+	key, err := porter.LoadOrCreateSecretKey(c.DataDir, getenv("PORTER_SECRET_KEY"))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if svc.Secrets, err = porter.NewSecretBox(key); err != nil {
+		ln.Close()
+		return err
+	}
 	if *demo {
 		if err := seedDemo(ctx, svc, c.BaseURL, stdout); err != nil {
 			ln.Close()

@@ -264,6 +264,27 @@ type Vendor struct {
 	UpdatedAt time.Time
 }
 
+type Webhook struct {
+	ID                      int64
+	OrgID                   int64
+	Url                     string
+	Events                  string
+	Description             string
+	RetrySchedule           string
+	TimeoutSeconds          int32
+	Headers                 string
+	Ordered                 bool
+	Enabled                 bool
+	DisabledReason          string
+	Source                  string
+	Secret                  []byte
+	PreviousSecret          []byte
+	PreviousSecretExpiresAt *time.Time
+	SecretRotatedAt         *time.Time
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+}
+
 type WorkOrder struct {
 	ID              int64
 	OrgID           int64

@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
 	}
+	if q.deleteWebhookStmt, err = db.PrepareContext(ctx, deleteWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteWebhook: %w", err)
+	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
@@ -92,6 +95,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getVendorStmt, err = db.PrepareContext(ctx, getVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query GetVendor: %w", err)
+	}
+	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
+	}
+	if q.getWebhookSecretsStmt, err = db.PrepareContext(ctx, getWebhookSecrets); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookSecrets: %w", err)
 	}
 	if q.getWorkOrderStmt, err = db.PrepareContext(ctx, getWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWorkOrder: %w", err)
@@ -155,6 +164,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertVendorStmt, err = db.PrepareContext(ctx, insertVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertVendor: %w", err)
+	}
+	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
 	}
 	if q.insertWorkOrderStmt, err = db.PrepareContext(ctx, insertWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWorkOrder: %w", err)
@@ -222,6 +234,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
 	}
+	if q.listWebhooksStmt, err = db.PrepareContext(ctx, listWebhooks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWebhooks: %w", err)
+	}
 	if q.listWorkOrdersStmt, err = db.PrepareContext(ctx, listWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWorkOrders: %w", err)
 	}
@@ -245,6 +260,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
+	}
+	if q.setWebhookSecretsStmt, err = db.PrepareContext(ctx, setWebhookSecrets); err != nil {
+		return nil, fmt.Errorf("error preparing query SetWebhookSecrets: %w", err)
 	}
 	if q.staffRecipientsStmt, err = db.PrepareContext(ctx, staffRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query StaffRecipients: %w", err)
@@ -281,6 +299,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateVendorStmt, err = db.PrepareContext(ctx, updateVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateVendor: %w", err)
+	}
+	if q.updateWebhookStmt, err = db.PrepareContext(ctx, updateWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWebhook: %w", err)
 	}
 	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
@@ -326,6 +347,11 @@ func (q *Queries) Close() error {
 	if q.deleteLeaseTenantsStmt != nil {
 		if cerr := q.deleteLeaseTenantsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
+		}
+	}
+	if q.deleteWebhookStmt != nil {
+		if cerr := q.deleteWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteWebhookStmt: %w", cerr)
 		}
 	}
 	if q.getAPIKeyByHashStmt != nil {
@@ -406,6 +432,16 @@ func (q *Queries) Close() error {
 	if q.getVendorStmt != nil {
 		if cerr := q.getVendorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getVendorStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookStmt != nil {
+		if cerr := q.getWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookSecretsStmt != nil {
+		if cerr := q.getWebhookSecretsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookSecretsStmt: %w", cerr)
 		}
 	}
 	if q.getWorkOrderStmt != nil {
@@ -511,6 +547,11 @@ func (q *Queries) Close() error {
 	if q.insertVendorStmt != nil {
 		if cerr := q.insertVendorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertVendorStmt: %w", cerr)
+		}
+	}
+	if q.insertWebhookStmt != nil {
+		if cerr := q.insertWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
 		}
 	}
 	if q.insertWorkOrderStmt != nil {
@@ -623,6 +664,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
 		}
 	}
+	if q.listWebhooksStmt != nil {
+		if cerr := q.listWebhooksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWebhooksStmt: %w", cerr)
+		}
+	}
 	if q.listWorkOrdersStmt != nil {
 		if cerr := q.listWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWorkOrdersStmt: %w", cerr)
@@ -661,6 +707,11 @@ func (q *Queries) Close() error {
 	if q.revokeAPIKeyStmt != nil {
 		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.setWebhookSecretsStmt != nil {
+		if cerr := q.setWebhookSecretsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setWebhookSecretsStmt: %w", cerr)
 		}
 	}
 	if q.staffRecipientsStmt != nil {
@@ -723,6 +774,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateVendorStmt: %w", cerr)
 		}
 	}
+	if q.updateWebhookStmt != nil {
+		if cerr := q.updateWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWebhookStmt: %w", cerr)
+		}
+	}
 	if q.updateWorkOrderStmt != nil {
 		if cerr := q.updateWorkOrderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
@@ -779,6 +835,7 @@ type Queries struct {
 	countOverlappingLeasesStmt    *sql.Stmt
 	deleteIdempotencyKeyStmt      *sql.Stmt
 	deleteLeaseTenantsStmt        *sql.Stmt
+	deleteWebhookStmt             *sql.Stmt
 	getAPIKeyByHashStmt           *sql.Stmt
 	getBroadcastStmt              *sql.Stmt
 	getChargeStmt                 *sql.Stmt
@@ -795,6 +852,8 @@ type Queries struct {
 	getTenantByInviteTokenStmt    *sql.Stmt
 	getUnitStmt                   *sql.Stmt
 	getVendorStmt                 *sql.Stmt
+	getWebhookStmt                *sql.Stmt
+	getWebhookSecretsStmt         *sql.Stmt
 	getWorkOrderStmt              *sql.Stmt
 	insertAPIKeyStmt              *sql.Stmt
 	insertBroadcastStmt           *sql.Stmt
@@ -816,6 +875,7 @@ type Queries struct {
 	insertTenantStmt              *sql.Stmt
 	insertUnitStmt                *sql.Stmt
 	insertVendorStmt              *sql.Stmt
+	insertWebhookStmt             *sql.Stmt
 	insertWorkOrderStmt           *sql.Stmt
 	listAPIKeysStmt               *sql.Stmt
 	listActiveLeasesEndingByStmt  *sql.Stmt
@@ -838,6 +898,7 @@ type Queries struct {
 	listTenantsStmt               *sql.Stmt
 	listUnitsStmt                 *sql.Stmt
 	listVendorsStmt               *sql.Stmt
+	listWebhooksStmt              *sql.Stmt
 	listWorkOrdersStmt            *sql.Stmt
 	markMessageFailedStmt         *sql.Stmt
 	markMessageSentStmt           *sql.Stmt
@@ -846,6 +907,7 @@ type Queries struct {
 	propertyTenantRecipientsStmt  *sql.Stmt
 	queuedMessagesAfterStmt       *sql.Stmt
 	revokeAPIKeyStmt              *sql.Stmt
+	setWebhookSecretsStmt         *sql.Stmt
 	staffRecipientsStmt           *sql.Stmt
 	touchAPIKeyStmt               *sql.Stmt
 	updateChargeStmt              *sql.Stmt
@@ -858,6 +920,7 @@ type Queries struct {
 	updateTenantStmt              *sql.Stmt
 	updateUnitStmt                *sql.Stmt
 	updateVendorStmt              *sql.Stmt
+	updateWebhookStmt             *sql.Stmt
 	updateWorkOrderStmt           *sql.Stmt
 	vendorRecipientsStmt          *sql.Stmt
 }
@@ -873,6 +936,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countOverlappingLeasesStmt:    q.countOverlappingLeasesStmt,
 		deleteIdempotencyKeyStmt:      q.deleteIdempotencyKeyStmt,
 		deleteLeaseTenantsStmt:        q.deleteLeaseTenantsStmt,
+		deleteWebhookStmt:             q.deleteWebhookStmt,
 		getAPIKeyByHashStmt:           q.getAPIKeyByHashStmt,
 		getBroadcastStmt:              q.getBroadcastStmt,
 		getChargeStmt:                 q.getChargeStmt,
@@ -889,6 +953,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTenantByInviteTokenStmt:    q.getTenantByInviteTokenStmt,
 		getUnitStmt:                   q.getUnitStmt,
 		getVendorStmt:                 q.getVendorStmt,
+		getWebhookStmt:                q.getWebhookStmt,
+		getWebhookSecretsStmt:         q.getWebhookSecretsStmt,
 		getWorkOrderStmt:              q.getWorkOrderStmt,
 		insertAPIKeyStmt:              q.insertAPIKeyStmt,
 		insertBroadcastStmt:           q.insertBroadcastStmt,
@@ -910,6 +976,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertTenantStmt:              q.insertTenantStmt,
 		insertUnitStmt:                q.insertUnitStmt,
 		insertVendorStmt:              q.insertVendorStmt,
+		insertWebhookStmt:             q.insertWebhookStmt,
 		insertWorkOrderStmt:           q.insertWorkOrderStmt,
 		listAPIKeysStmt:               q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:  q.listActiveLeasesEndingByStmt,
@@ -932,6 +999,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTenantsStmt:               q.listTenantsStmt,
 		listUnitsStmt:                 q.listUnitsStmt,
 		listVendorsStmt:               q.listVendorsStmt,
+		listWebhooksStmt:              q.listWebhooksStmt,
 		listWorkOrdersStmt:            q.listWorkOrdersStmt,
 		markMessageFailedStmt:         q.markMessageFailedStmt,
 		markMessageSentStmt:           q.markMessageSentStmt,
@@ -940,6 +1008,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		propertyTenantRecipientsStmt:  q.propertyTenantRecipientsStmt,
 		queuedMessagesAfterStmt:       q.queuedMessagesAfterStmt,
 		revokeAPIKeyStmt:              q.revokeAPIKeyStmt,
+		setWebhookSecretsStmt:         q.setWebhookSecretsStmt,
 		staffRecipientsStmt:           q.staffRecipientsStmt,
 		touchAPIKeyStmt:               q.touchAPIKeyStmt,
 		updateChargeStmt:              q.updateChargeStmt,
@@ -952,6 +1021,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateTenantStmt:              q.updateTenantStmt,
 		updateUnitStmt:                q.updateUnitStmt,
 		updateVendorStmt:              q.updateVendorStmt,
+		updateWebhookStmt:             q.updateWebhookStmt,
 		updateWorkOrderStmt:           q.updateWorkOrderStmt,
 		vendorRecipientsStmt:          q.vendorRecipientsStmt,
 	}

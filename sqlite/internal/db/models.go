@@ -258,6 +258,27 @@ type Vendor struct {
 	UpdatedAt string
 }
 
+type Webhook struct {
+	ID                      int64
+	OrgID                   int64
+	Url                     string
+	Events                  string
+	Description             string
+	RetrySchedule           string
+	TimeoutSeconds          int64
+	Headers                 string
+	Ordered                 bool
+	Enabled                 bool
+	DisabledReason          string
+	Source                  string
+	Secret                  []byte
+	PreviousSecret          []byte
+	PreviousSecretExpiresAt sql.NullString
+	SecretRotatedAt         sql.NullString
+	CreatedAt               string
+	UpdatedAt               string
+}
+
 type WorkOrder struct {
 	ID              int64
 	OrgID           int64

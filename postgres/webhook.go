@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"porter"
+	"porter/postgres/internal/db"
+)
+
+func (t *tx) InsertWebhook(ctx context.Context, w *porter.Webhook, secret porter.SealedSecret) error {
+	id, err := t.q.InsertWebhook(ctx, db.InsertWebhookParams{
+		OrgID: t.orgID, Url: w.URL, Events: encodeStrings(w.Events), Description: w.Description,
+		RetrySchedule: encodeInts(w.RetrySchedule), TimeoutSeconds: int32(w.TimeoutSeconds), Headers: encodeHeaders(w.Headers),
+		Ordered: w.Ordered, Enabled: w.Enabled, DisabledReason: w.DisabledReason, Source: w.Source,
+		Secret: sealedBytes(secret), PreviousSecret: []byte{}, SecretRotatedAt: w.SecretRotatedAt,
+		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("insert webhook: %w", err)
+	}
+	w.ID = id
+	return nil
+}
+
+func (t *tx) Webhook(ctx context.Context, id int64) (*porter.Webhook, error) {
+	r, err := t.q.GetWebhook(ctx, db.GetWebhookParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "webhook", id)
+	}
+	return webhook(r), nil
+}
+
+func (t *tx) WebhookForUpdate(ctx context.Context, id int64) (*porter.Webhook, error) {
+	r, err := t.q.GetWebhookForUpdate(ctx, db.GetWebhookForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "webhook", id)
+	}
+	return webhook(r), nil
+}
+
+func (t *tx) UpdateWebhook(ctx context.Context, w *porter.Webhook) error {
+	n, err := t.q.UpdateWebhook(ctx, db.UpdateWebhookParams{
+		OrgID: t.orgID, ID: w.ID, Url: w.URL, Events: encodeStrings(w.Events), Description: w.Description,
+		RetrySchedule: encodeInts(w.RetrySchedule), TimeoutSeconds: int32(w.TimeoutSeconds), Headers: encodeHeaders(w.Headers),
+		Ordered: w.Ordered, Enabled: w.Enabled, DisabledReason: w.DisabledReason,
+		SecretRotatedAt: w.SecretRotatedAt, UpdatedAt: w.UpdatedAt,
+	})
+	return affected(n, err, "webhook", w.ID)
+}
+
+func (t *tx) DeleteWebhook(ctx context.Context, id int64) error {
+	n, err := t.q.DeleteWebhook(ctx, db.DeleteWebhookParams{OrgID: t.orgID, ID: id})
+	return affected(n, err, "webhook", id)
+}
+
+func (t *tx) Webhooks(ctx context.Context, f porter.WebhookFilter) (porter.List[*porter.Webhook], error) {
+	rows, err := t.q.ListWebhooks(ctx, db.ListWebhooksParams{
+		OrgID: t.orgID, Enabled: boolFilter(f.Enabled), Source: f.Source, UpdatedSince: since(f.UpdatedSince),
+		Lim: int32(f.Limit()), Off: int32(f.Offset()),
+	})
+	if err != nil {
+		return porter.List[*porter.Webhook]{}, fmt.Errorf("list webhooks: %w", err)
+	}
+	var out porter.List[*porter.Webhook]
+	for _, r := range rows {
+		out.Items = append(out.Items, webhook(r.Webhook))
+		out.Total = int(r.Total)
+	}
+	return out, nil
+}
+
+func (t *tx) WebhookSecrets(ctx context.Context, id int64) (porter.WebhookSealedSecrets, error) {
+	r, err := t.q.GetWebhookSecrets(ctx, db.GetWebhookSecretsParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return porter.WebhookSealedSecrets{}, notFound(err, "webhook", id)
+	}
+	return porter.WebhookSealedSecrets{Current: r.Secret, Previous: r.PreviousSecret, PreviousExpiresAt: r.PreviousSecretExpiresAt}, nil
+}
+
+func (t *tx) SetWebhookSecrets(ctx context.Context, id int64, s porter.WebhookSealedSecrets) error {
+	n, err := t.q.SetWebhookSecrets(ctx, db.SetWebhookSecretsParams{
+		OrgID: t.orgID, ID: id, Secret: sealedBytes(s.Current), PreviousSecret: sealedBytes(s.Previous),
+		PreviousSecretExpiresAt: s.PreviousExpiresAt,
+	})
+	return affected(n, err, "webhook", id)
+}
+
+func webhook(r db.Webhook) *porter.Webhook {
+	w := &porter.Webhook{
+		ID: r.ID, URL: r.Url, Events: decodeStrings(r.Events), Description: r.Description,
+		RetrySchedule: decodeInts(r.RetrySchedule), TimeoutSeconds: int(r.TimeoutSeconds), Headers: decodeHeaders(r.Headers),
+		Ordered: r.Ordered, Enabled: r.Enabled, DisabledReason: r.DisabledReason, Source: r.Source,
+		SecretRotatedAt: r.SecretRotatedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	if w.Events == nil {
+		w.Events = []string{}
+	}
+	if w.RetrySchedule == nil {
+		w.RetrySchedule = []int{}
+	}
+	return w
+}
+
+// sealedBytes stores "no secret" as empty bytes: the columns are NOT NULL.
+func sealedBytes(s porter.SealedSecret) []byte {
+	if s == nil {
+		return []byte{}
+	}
+	return s
+}
+
+func encodeHeaders(h map[string]string) string {
+	if len(h) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(h)
+	return string(b)
+}
+
+func decodeHeaders(s string) map[string]string {
+	h := map[string]string{}
+	_ = json.Unmarshal([]byte(s), &h)
+	return h
+}
+
+// boolFilter is an optional boolean as the list query takes it.
+func boolFilter(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "true"
+	}
+	return "false"
+}

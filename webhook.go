@@ -1,0 +1,566 @@
+package porter
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Webhook is a subscription: Porter POSTs the events it names to URL. Its
+// signing secrets are not part of it: they are sealed in the store and
+// reach a client only once, in WebhookWithSecret.
+type Webhook struct {
+	ID          int64    `json:"id"`
+	URL         string   `json:"url"`
+	Events      []string `json:"events"` // as given: names, aliases, "family.*", "*"
+	Description string   `json:"description"`
+	// RetrySchedule is the delay in seconds before each retry: the first
+	// attempt is at once, so n entries make n+1 attempts.
+	RetrySchedule  []int             `json:"retry_schedule"`
+	TimeoutSeconds int               `json:"timeout_seconds"`
+	Headers        map[string]string `json:"headers"` // extra headers sent with every delivery
+	Ordered        bool              `json:"ordered"`
+	Enabled        bool              `json:"enabled"`
+	DisabledReason string            `json:"disabled_reason"`
+	Source         string            `json:"source"` // api | rest_hook
+	// SecretRotatedAt is when the secret last changed; the one before it
+	// still signs for WebhookSecretOverlap after that.
+	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// WebhookWithSecret is a webhook as created or rotated: the one response
+// that carries its secret.
+type WebhookWithSecret struct {
+	*Webhook
+	Secret string `json:"secret,omitempty"`
+}
+
+const (
+	WebhookSourceAPI      = "api"
+	WebhookSourceRESTHook = "rest_hook"
+)
+
+// Bounds of a subscription.
+const (
+	DefaultWebhookTimeout  = 10 // seconds
+	MaxWebhookTimeout      = 30
+	MaxRetryEntries        = 10
+	MaxRetryTotal          = 7 * 24 * 60 * 60 // seconds
+	MaxWebhookHeaders      = 20
+	MaxWebhookEvents       = 100
+	WebhookSecretOverlap   = 24 * time.Hour // a rotated-out secret keeps signing this long
+	maxWebhookURL          = 2048
+	maxWebhookDescription  = 1000
+	maxWebhookHeaderValue  = 1024
+	minWebhookSecret       = 8
+	maxWebhookSecret       = 256
+	webhookSecretPrefix    = "whsec_"
+	webhookSecretRandBytes = 32
+)
+
+// DefaultRetrySchedule is seed 000's table: at once, then 5 minutes, 30
+// minutes, 2 hours and 6 hours later: five attempts.
+func DefaultRetrySchedule() []int { return []int{300, 1800, 7200, 21600} }
+
+// SealedSecret is a secret sealed by a SecretBox. The store takes and
+// returns only these, so no code path writes a plaintext secret.
+type SealedSecret []byte
+
+// WebhookSealedSecrets are a webhook's stored secrets. Current is empty
+// for a REST hook subscribed without one (its deliveries are unsigned).
+type WebhookSealedSecrets struct {
+	Current           SealedSecret
+	Previous          SealedSecret
+	PreviousExpiresAt *time.Time
+}
+
+// WebhookFilter narrows a webhook listing.
+type WebhookFilter struct {
+	ListParams
+	Enabled *bool
+	Source  string
+}
+
+// WebhookTx stores webhooks.
+type WebhookTx interface {
+	InsertWebhook(ctx context.Context, w *Webhook, secret SealedSecret) error
+	Webhook(ctx context.Context, id int64) (*Webhook, error)
+	// WebhookForUpdate is Webhook, locking the row until the transaction
+	// ends where the engine has concurrent writers.
+	WebhookForUpdate(ctx context.Context, id int64) (*Webhook, error)
+	UpdateWebhook(ctx context.Context, w *Webhook) error
+	DeleteWebhook(ctx context.Context, id int64) error
+	Webhooks(ctx context.Context, f WebhookFilter) (List[*Webhook], error)
+	WebhookSecrets(ctx context.Context, id int64) (WebhookSealedSecrets, error)
+	SetWebhookSecrets(ctx context.Context, id int64, s WebhookSealedSecrets) error
+}
+
+// WebhookInput creates a webhook: seed 004's registration shape.
+type WebhookInput struct {
+	URL            string            `json:"url"`
+	Events         []string          `json:"events"`
+	Secret         *string           `json:"secret"`
+	Description    string            `json:"description"`
+	RetrySchedule  *[]int            `json:"retry_schedule"`
+	TimeoutSeconds *int              `json:"timeout_seconds"`
+	Headers        map[string]string `json:"headers"`
+	Ordered        bool              `json:"ordered"`
+
+	// Source is rest_hook for seed 000's subscribe.php, api otherwise.
+	Source string `json:"-"`
+	// Scopes are those of the key asking; it may subscribe only to events
+	// it could read. Empty means every scope.
+	Scopes []string `json:"-"`
+}
+
+// WebhookPatch edits a webhook; nil fields are left alone. The secret
+// changes only through rotate_secret.
+type WebhookPatch struct {
+	URL            *string            `json:"url"`
+	Events         *[]string          `json:"events"`
+	Description    *string            `json:"description"`
+	RetrySchedule  *[]int             `json:"retry_schedule"`
+	TimeoutSeconds *int               `json:"timeout_seconds"`
+	Headers        *map[string]string `json:"headers"`
+	Ordered        *bool              `json:"ordered"`
+	Enabled        *bool              `json:"enabled"`
+
+	Scopes []string `json:"-"` // as in WebhookInput
+}
+
+// RotateSecretInput optionally names the new secret.
+type RotateSecretInput struct {
+	Secret *string `json:"secret"`
+}
+
+func (in WebhookPatch) apply(w *Webhook) {
+	set(&w.URL, in.URL)
+	set(&w.Events, in.Events)
+	set(&w.Description, in.Description)
+	set(&w.RetrySchedule, in.RetrySchedule)
+	set(&w.TimeoutSeconds, in.TimeoutSeconds)
+	set(&w.Headers, in.Headers)
+	set(&w.Ordered, in.Ordered)
+	if in.Enabled != nil {
+		w.Enabled = *in.Enabled
+		if w.Enabled {
+			w.DisabledReason = "" // the reason no longer holds
+		}
+	}
+	w.normalize()
+}
+
+// normalize makes empty collections read as [] and {}, not null.
+func (w *Webhook) normalize() {
+	if w.Events == nil {
+		w.Events = []string{}
+	}
+	if w.RetrySchedule == nil {
+		w.RetrySchedule = []int{}
+	}
+	if w.Headers == nil {
+		w.Headers = map[string]string{}
+	}
+}
+
+func (w *Webhook) validate() error {
+	var v Validation
+	validateWebhookURL(&v, w.URL)
+	if len(w.Events) == 0 {
+		v.Add("events", "must name at least one event; see GET /api/triggers.php")
+	} else if len(w.Events) > MaxWebhookEvents {
+		v.Add("events", "must have at most %d entries", MaxWebhookEvents)
+	} else if bad := unknownEvents(w.Events); len(bad) > 0 {
+		v.Add("events", "has unknown events: %s; see GET /api/triggers.php. Valid events: %s, \"family.*\" or \"*\"",
+			strings.Join(quoteAll(bad), ", "), strings.Join(EventNames(), ", "))
+	}
+	if len(w.Description) > maxWebhookDescription {
+		v.Add("description", "must be at most %d characters", maxWebhookDescription)
+	}
+	validateRetrySchedule(&v, w.RetrySchedule)
+	if w.TimeoutSeconds < 1 || w.TimeoutSeconds > MaxWebhookTimeout {
+		v.Add("timeout_seconds", "must be between 1 and %d", MaxWebhookTimeout)
+	}
+	validateWebhookHeaders(&v, w.Headers)
+	v.OneOf("source", w.Source, WebhookSourceAPI, WebhookSourceRESTHook)
+	return v.Err()
+}
+
+func validateWebhookURL(v *Validation, raw string) {
+	if strings.TrimSpace(raw) == "" {
+		v.Add("url", "is required")
+		return
+	}
+	if len(raw) > maxWebhookURL {
+		v.Add("url", "must be at most %d characters", maxWebhookURL)
+		return
+	}
+	u, err := url.Parse(raw)
+	if err == nil && u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" {
+		v.Add("url", "must use http or https, not %q", u.Scheme)
+		return
+	}
+	if err != nil || !u.IsAbs() || u.Opaque != "" {
+		v.Add("url", "must be an absolute http or https URL")
+		return
+	}
+	if u.Hostname() == "" {
+		v.Add("url", "must name a host")
+	}
+}
+
+func validateRetrySchedule(v *Validation, s []int) {
+	if len(s) > MaxRetryEntries {
+		v.Add("retry_schedule", "must have at most %d entries (%d attempts)", MaxRetryEntries, MaxRetryEntries+1)
+		return
+	}
+	total := 0
+	for i, d := range s {
+		if d < 0 || d > MaxRetryTotal {
+			v.Add("retry_schedule", "entry %d (%d) must be between 0 and %d seconds (7 days)", i, d, MaxRetryTotal)
+			return
+		}
+		total += d
+	}
+	if total > MaxRetryTotal {
+		v.Add("retry_schedule", "must add up to at most %d seconds (7 days), not %d", MaxRetryTotal, total)
+	}
+}
+
+// reservedHeaders are hop-by-hop headers and those Porter sets itself.
+// X-PM-* and webhook-* are reserved as prefixes.
+var reservedHeaders = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-authenticate": true, "proxy-authorization": true,
+	"proxy-connection": true, "te": true, "trailer": true, "transfer-encoding": true, "upgrade": true,
+	"content-type": true, "content-length": true, "content-encoding": true, "host": true, "user-agent": true, "expect": true,
+}
+
+func validateWebhookHeaders(v *Validation, h map[string]string) {
+	if len(h) > MaxWebhookHeaders {
+		v.Add("headers", "must have at most %d entries", MaxWebhookHeaders)
+		return
+	}
+	names := make([]string, 0, len(h))
+	for name := range h {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	seen := map[string]string{}
+	for _, name := range names {
+		lower := strings.ToLower(name)
+		switch {
+		case !validHeaderName(name):
+			v.Add("headers", "%q is not a valid header name", name)
+		case reservedHeaders[lower] || strings.HasPrefix(lower, "x-pm-") || strings.HasPrefix(lower, "webhook-"):
+			v.Add("headers", "%q is set by Porter or is hop-by-hop and cannot be overridden", name)
+		case seen[lower] != "":
+			v.Add("headers", "%q and %q are the same header", seen[lower], name)
+		case !validHeaderValue(h[name]):
+			v.Add("headers", "%q has a value with control characters or over %d bytes", name, maxWebhookHeaderValue)
+		}
+		seen[lower] = name
+	}
+}
+
+// validHeaderName reports whether s is an RFC 9110 token.
+func validHeaderName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func validHeaderValue(s string) bool {
+	if len(s) > maxWebhookHeaderValue {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func unknownEvents(patterns []string) []string {
+	var bad []string
+	for _, p := range patterns {
+		if _, ok := ExpandEventPattern(p); !ok {
+			bad = append(bad, p)
+		}
+	}
+	return bad
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return out
+}
+
+// checkEventScopes refuses events the key could not read: a subscription
+// must not become a way around a narrow key's scopes.
+func checkEventScopes(patterns, held []string) error {
+	missing := map[string]bool{}
+	for _, p := range patterns {
+		names, _ := ExpandEventPattern(p)
+		for _, n := range names {
+			if e, ok := LookupEvent(n); ok && !ScopesAllow(held, e.Scope) {
+				missing[e.Scope] = true
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	scopes := make([]string, 0, len(missing))
+	for s := range missing {
+		scopes = append(scopes, s)
+	}
+	sort.Strings(scopes)
+	return Errorf(EFORBIDDEN, "this API key cannot subscribe to these events: it lacks the %s scope", strings.Join(scopes, ", "))
+}
+
+func validateWebhookSecret(secret string) error {
+	var v Validation
+	switch {
+	case len(secret) < minWebhookSecret || len(secret) > maxWebhookSecret:
+		v.Add("secret", "must be %d to %d characters; omit it to have Porter generate one", minWebhookSecret, maxWebhookSecret)
+	case strings.IndexFunc(secret, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
+		v.Add("secret", "must not contain spaces or control characters")
+	case strings.HasPrefix(secret, webhookSecretPrefix):
+		// Standard Webhooks signs with the bytes the base64 after whsec_ names.
+		if k, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, webhookSecretPrefix)); err != nil || len(k) == 0 {
+			v.Add("secret", "starts with whsec_ but what follows is not base64")
+		}
+	}
+	return v.Err()
+}
+
+// newWebhookSecret makes a whsec_ secret: Service.NewWebhookSecret if set.
+func (s *Service) newWebhookSecret() (string, error) {
+	if s.NewWebhookSecret != nil {
+		return s.NewWebhookSecret(), nil
+	}
+	b := make([]byte, webhookSecretRandBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate webhook secret: %w", err)
+	}
+	return webhookSecretPrefix + base64.StdEncoding.EncodeToString(b), nil
+}
+
+// secretFor returns the secret a create or rotation sets: the one given,
+// validated, or a generated one.
+func (s *Service) secretFor(given *string) (string, error) {
+	if given == nil {
+		return s.newWebhookSecret()
+	}
+	if err := validateWebhookSecret(*given); err != nil {
+		return "", err
+	}
+	return *given, nil
+}
+
+// checkWebhookURL runs the SSRF guard. It may resolve names, so it runs
+// before the write transaction, never inside it.
+func (s *Service) checkWebhookURL(ctx context.Context, raw string) error {
+	var v Validation
+	validateWebhookURL(&v, raw)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if s.CheckWebhookURL == nil {
+		return nil
+	}
+	if err := s.CheckWebhookURL(ctx, raw); err != nil {
+		v.Add("url", "is refused: %v", err)
+		return v.Err()
+	}
+	return nil
+}
+
+// CreateWebhook subscribes a URL to events. Without a secret Porter makes
+// one; the response is the only time it is shown. A REST hook subscribed
+// without a secret has none: seed 000 signs only when one is set.
+func (s *Service) CreateWebhook(ctx context.Context, orgID int64, in WebhookInput) (*WebhookWithSecret, error) {
+	w := &Webhook{URL: in.URL, Events: in.Events, Description: in.Description, RetrySchedule: DefaultRetrySchedule(),
+		TimeoutSeconds: DefaultWebhookTimeout, Headers: in.Headers, Ordered: in.Ordered, Enabled: true, Source: in.Source}
+	if w.Source == "" {
+		w.Source = WebhookSourceAPI
+	}
+	set(&w.RetrySchedule, in.RetrySchedule)
+	set(&w.TimeoutSeconds, in.TimeoutSeconds)
+	w.normalize()
+	if err := w.validate(); err != nil {
+		return nil, err
+	}
+	var secret string
+	var err error
+	if in.Secret != nil || w.Source == WebhookSourceAPI {
+		if secret, err = s.secretFor(in.Secret); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkEventScopes(w.Events, in.Scopes); err != nil {
+		return nil, err
+	}
+	if err := s.checkWebhookURL(ctx, w.URL); err != nil {
+		return nil, err
+	}
+	var sealed SealedSecret
+	if secret != "" {
+		if sealed, err = s.Secrets.Seal(secret); err != nil {
+			return nil, fmt.Errorf("create webhook: %w", err)
+		}
+	}
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*WebhookWithSecret, error) {
+		w.CreatedAt, w.UpdatedAt = now, now
+		if err := tx.InsertWebhook(ctx, w, sealed); err != nil {
+			return nil, fmt.Errorf("create webhook: %w", err)
+		}
+		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.created", "webhook", w.ID, w, nil)
+	})
+}
+
+// UpdateWebhook edits a webhook. Enabling it again clears disabled_reason.
+func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in WebhookPatch) (*Webhook, error) {
+	if in.URL != nil {
+		// Another organization's id is 404 whatever the body says.
+		if _, err := s.Webhook(ctx, orgID, id); err != nil {
+			return nil, err
+		}
+		// Only the guard runs here; the rest of validation needs the row.
+		var v Validation
+		validateWebhookURL(&v, *in.URL)
+		if v.Err() == nil {
+			if err := s.checkWebhookURL(ctx, *in.URL); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Webhook, error) {
+		w, err := tx.WebhookForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		before := *w
+		in.apply(w)
+		if err := w.validate(); err != nil {
+			return nil, err
+		}
+		if in.Events != nil {
+			if err := checkEventScopes(w.Events, in.Scopes); err != nil {
+				return nil, err
+			}
+		}
+		w.UpdatedAt = now
+		if err := tx.UpdateWebhook(ctx, w); err != nil {
+			return nil, fmt.Errorf("update webhook: %w", err)
+		}
+		return w, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
+	})
+}
+
+// DeleteWebhook removes a webhook and returns it as it was.
+func (s *Service) DeleteWebhook(ctx context.Context, orgID, id int64) (*Webhook, error) {
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Webhook, error) {
+		w, err := tx.WebhookForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.DeleteWebhook(ctx, id); err != nil {
+			return nil, fmt.Errorf("delete webhook: %w", err)
+		}
+		return w, record(ctx, tx, now, "webhook.deleted", "webhook", w.ID, w, nil)
+	})
+}
+
+// RotateWebhookSecret gives a webhook a new secret, returned this once.
+// The one it replaces keeps signing for WebhookSecretOverlap, so that
+// receivers can switch without losing deliveries.
+func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in RotateSecretInput) (*WebhookWithSecret, error) {
+	if _, err := s.Webhook(ctx, orgID, id); err != nil {
+		return nil, err // 404 before any complaint about the body
+	}
+	secret, err := s.secretFor(in.Secret)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.Secrets.Seal(secret)
+	if err != nil {
+		return nil, fmt.Errorf("rotate webhook secret: %w", err)
+	}
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*WebhookWithSecret, error) {
+		w, err := tx.WebhookForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		before := *w
+		old, err := tx.WebhookSecrets(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		next := WebhookSealedSecrets{Current: sealed}
+		if len(old.Current) > 0 {
+			expires := now.Add(WebhookSecretOverlap)
+			next.Previous, next.PreviousExpiresAt = old.Current, &expires
+		}
+		if err := tx.SetWebhookSecrets(ctx, id, next); err != nil {
+			return nil, fmt.Errorf("rotate webhook secret: %w", err)
+		}
+		rotated := now
+		w.SecretRotatedAt, w.UpdatedAt = &rotated, now
+		if err := tx.UpdateWebhook(ctx, w); err != nil {
+			return nil, fmt.Errorf("rotate webhook secret: %w", err)
+		}
+		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
+	})
+}
+
+// WebhookSecrets returns the secrets that sign a webhook's deliveries: the
+// current one ("" when it has none) and, within WebhookSecretOverlap of a
+// rotation, the previous one ("" otherwise).
+func (s *Service) WebhookSecrets(ctx context.Context, orgID, id int64) (current, previous string, err error) {
+	sealed, err := view(ctx, s, orgID, func(tx Tx) (WebhookSealedSecrets, error) { return tx.WebhookSecrets(ctx, id) })
+	if err != nil {
+		return "", "", err
+	}
+	if len(sealed.Current) > 0 {
+		if current, err = s.Secrets.Open(sealed.Current); err != nil {
+			return "", "", fmt.Errorf("webhook %d secret: %w", id, err)
+		}
+	}
+	if len(sealed.Previous) > 0 && sealed.PreviousExpiresAt != nil && s.Now().Before(*sealed.PreviousExpiresAt) {
+		if previous, err = s.Secrets.Open(sealed.Previous); err != nil {
+			return "", "", fmt.Errorf("webhook %d previous secret: %w", id, err)
+		}
+	}
+	return current, previous, nil
+}
+
+// Webhook returns one webhook.
+func (s *Service) Webhook(ctx context.Context, orgID, id int64) (*Webhook, error) {
+	return view(ctx, s, orgID, func(tx Tx) (*Webhook, error) { return tx.Webhook(ctx, id) })
+}
+
+// Webhooks lists webhooks, newest first.
+func (s *Service) Webhooks(ctx context.Context, orgID int64, f WebhookFilter) (List[*Webhook], error) {
+	f.Normalize()
+	return view(ctx, s, orgID, func(tx Tx) (List[*Webhook], error) { return tx.Webhooks(ctx, f) })
+}
