@@ -389,7 +389,7 @@ func (s *Service) checkWebhookURL(ctx context.Context, raw string) error {
 		return nil
 	}
 	if err := s.CheckWebhookURL(ctx, raw); err != nil {
-		v.Add("url", "is refused: %v", err)
+		v.Add("url", "is refused: %s", strings.TrimPrefix(err.Error(), "url: "))
 		return v.Err()
 	}
 	return nil

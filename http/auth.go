@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -153,10 +154,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 		case existing.Status == 0:
 			return porter.Errorf(porter.ECONFLICT, "a request with this Idempotency-Key is in progress; retry shortly")
 		}
+		body := existing.Body
+		if routeFrom(r).Sensitive {
+			plain, err := s.svc.Secrets.Open(body)
+			if err != nil {
+				return fmt.Errorf("open remembered response: %w", err)
+			}
+			body = []byte(plain)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Idempotent-Replayed", "true")
 		w.WriteHeader(existing.Status)
-		w.Write(existing.Body)
+		w.Write(body)
 		return nil
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -169,8 +178,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 		})
 		return herr
 	}
+	remembered := rec.body.Bytes()
+	if routeFrom(r).Sensitive {
+		if remembered, err = s.svc.Secrets.Seal(string(remembered)); err != nil {
+			return fmt.Errorf("seal remembered response: %w", err)
+		}
+	}
 	return s.store.Update(context.WithoutCancel(r.Context()), org, func(tx porter.Tx) error {
-		return tx.CompleteIdempotencyKey(r.Context(), key, rec.status, rec.body.Bytes())
+		return tx.CompleteIdempotencyKey(r.Context(), key, rec.status, remembered)
 	})
 }
 

@@ -32,6 +32,9 @@ type route struct {
 	Status   int  // success status, default 200
 	List     bool // v1 list: Laravel pagination around Response
 	Raw      bool // multipart or non-JSON body (uploads)
+	// Sensitive responses carry a secret shown once: a remembered
+	// Idempotency-Key response is sealed at rest like the secret itself.
+	Sensitive bool
 
 	handler handlerFunc
 }

@@ -203,7 +203,7 @@ func (s *Server) addRoutes() {
 
 	s.handle(&route{Method: get, Path: "/v1/webhooks", API: v1API, Scope: "webhooks:read", Tag: "Webhook subscriptions",
 		Summary: "List webhook subscriptions", Response: []webhookView{}, List: true, Query: webhookListParams}, s.handleListWebhooks())
-	s.handle(&route{Method: post, Path: "/v1/webhooks", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+	s.handle(&route{Method: post, Path: "/v1/webhooks", API: v1API, Scope: "webhooks:write", Sensitive: true, Tag: "Webhook subscriptions",
 		Summary: "Subscribe a URL to events (the key needs each event's read scope); the secret is returned only in this response",
 		Request: webhookInput{}, Response: webhookWithSecret{}, Status: http.StatusCreated}, s.handleCreateWebhook())
 	s.handle(&route{Method: get, Path: "/v1/webhooks/{id}", API: v1API, Scope: "webhooks:read", Tag: "Webhook subscriptions",
@@ -212,7 +212,7 @@ func (s *Server) addRoutes() {
 		Summary: "Update a webhook subscription; enabling it clears disabled_reason", Request: webhookPatch{}, Response: webhookView{}}, s.handleUpdateWebhook())
 	s.handle(&route{Method: http.MethodDelete, Path: "/v1/webhooks/{id}", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
 		Summary: "Delete a webhook subscription", Status: http.StatusNoContent}, s.handleDeleteWebhook())
-	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/rotate_secret", API: v1API, Scope: "webhooks:write", Tag: "Webhook subscriptions",
+	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/rotate_secret", API: v1API, Scope: "webhooks:write", Sensitive: true, Tag: "Webhook subscriptions",
 		Summary: "Give a webhook a new secret, returned only in this response; the old one keeps signing for 24 hours",
 		Request: rotateSecretInput{}, Response: webhookWithSecret{}}, actWith(s, "webhook", s.svc.RotateWebhookSecret))
 

@@ -14,6 +14,7 @@ import (
 	"porter"
 	porterhttp "porter/http"
 	"porter/mail"
+	"porter/webhook"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -67,6 +68,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ln.Close()
 		return err
 	}
+	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks}
+	svc.CheckWebhookURL = guard.CheckURL
+	svc.NewWebhookSecret = webhook.NewSecret
+	webhook.Version = version
 	if *demo {
 		if err := seedDemo(ctx, svc, c.BaseURL, stdout); err != nil {
 			ln.Close()
