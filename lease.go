@@ -300,7 +300,7 @@ func releaseUnit(ctx context.Context, tx Tx, now time.Time, l *Lease) error {
 // setUnitStatus changes a unit's status, with its unit.updated event; a
 // unit already in that status is left alone, without an event.
 func setUnitStatus(ctx context.Context, tx Tx, now time.Time, unitID int64, status string) error {
-	u, err := tx.Unit(ctx, unitID)
+	u, err := tx.UnitForUpdate(ctx, unitID)
 	if err != nil {
 		return err
 	}

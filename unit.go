@@ -128,6 +128,12 @@ func (s *Service) UpdateUnit(ctx context.Context, orgID, id int64, in UnitInput)
 		if err != nil {
 			return nil, err
 		}
+		// Leases, work orders and inspections name the unit and its
+		// property together: a unit does not move between properties.
+		if in.PropertyID != nil && *in.PropertyID != u.PropertyID {
+			return nil, &Error{Code: EINVALID, Message: "property_id cannot be changed: a unit stays in its property",
+				Fields: []FieldError{{Field: "property_id", Message: "cannot be changed"}}}
+		}
 		before := *u
 		in.apply(u)
 		if err := u.validate(ctx, tx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,7 +42,8 @@ func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route
 
 func (s *Server) authenticate(r *http.Request) (*porter.APIKey, error) {
 	unauthorized := &porter.Error{Code: porter.EUNAUTHORIZED, Message: unauthorizedBody["message"]}
-	text, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scheme, text, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer") // RFC 9110: the scheme is case-insensitive
 	text = strings.TrimSpace(text)
 	if !ok || !porter.APIKeyWellFormed(text) {
 		return nil, unauthorized
@@ -107,8 +109,8 @@ const staleClaim = time.Minute
 // another body is 422.
 func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFunc) error {
 	key := r.Header.Get("Idempotency-Key")
-	if len(key) > 255 {
-		return porter.Errorf(porter.EINVALID, "Idempotency-Key must be at most 255 characters")
+	if len(key) > 255 || !printableASCII(key) {
+		return porter.Errorf(porter.EINVALID, "Idempotency-Key must be at most 255 printable ASCII characters")
 	}
 	var body []byte
 	var err error
@@ -121,9 +123,15 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	} else if body, err = s.readBody(w, r); err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
 		return err
 	}
+	// The same JSON with other spacing is the same request.
+	canonical := body
+	var compact bytes.Buffer
+	if json.Compact(&compact, body) == nil {
+		canonical = compact.Bytes()
+	}
 	sum := sha256.New()
 	io.WriteString(sum, r.Method+" "+r.URL.Path+"\n")
-	sum.Write(body)
+	sum.Write(canonical)
 	hash := sum.Sum(nil)
 	org := orgID(r)
 	var existing *porter.IdempotencyRecord
@@ -204,4 +212,13 @@ func (r *recorder) WriteHeader(status int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.body.Write(b)
 	return r.ResponseWriter.Write(b)
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

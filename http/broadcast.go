@@ -38,6 +38,11 @@ func (s *Server) handleSeedSendMessage() handlerFunc {
 				*p = nil
 			}
 		}
+		// Seed 000 needs property_id only for property_tenants; a tool that
+		// always maps the field must not break the other audiences.
+		if in.Audience == nil || *in.Audience != "property_tenants" {
+			in.PropertyID = nil
+		}
 		b, err := s.svc.SendBroadcast(r.Context(), orgID(r), porter.BroadcastInput{
 			Subject: in.Subject, Body: in.Body, Audience: in.Audience, Channel: in.Channel, PropertyID: in.PropertyID.ptr(),
 		})

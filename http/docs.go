@@ -150,6 +150,8 @@ var problemDocs = map[string]problemDoc{
 		"request body is larger than 1048576 bytes"},
 	eUnsupportedMedia: {"The body is not sent as `application/json` (or as `multipart/form-data` for uploads).",
 		`Content-Type must be application/json, not "text/plain"`},
+	eMethodNotAllowed: {"The path exists but not for this method; the `Allow` header lists the methods it takes.",
+		"DELETE is not allowed here; use GET, PATCH"},
 	porter.EUNPROCESS: {"The Idempotency-Key was already used with a different request body. Use a new key for a new request.",
 		"this Idempotency-Key was used with another request body"},
 	porter.ERATELIMIT: {"The key has used up its requests for this minute. Wait the number of seconds in `Retry-After`; `X-RateLimit-Reset` says when the window resets.",

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"porter"
 )
@@ -147,6 +148,9 @@ func (s *Server) readUpload(mr *multipart.Reader, dir string, limit int64) (uplo
 				return up, fieldError(name, fmt.Sprintf("must be at most %d bytes", maxFieldBytes))
 			}
 			val := strings.TrimSpace(string(b))
+			if !utf8.ValidString(val) || strings.ContainsRune(val, 0) {
+				return up, fieldError(name, "must be valid UTF-8 text without NUL characters")
+			}
 			switch name {
 			case "title":
 				up.title = val

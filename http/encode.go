@@ -44,6 +44,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := porter.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
+		if r.Context().Err() != nil {
+			// The client went away: nothing to answer, nothing broken.
+			s.logger.Debug("client closed the request", "method", r.Method, "path", r.URL.Path, "err", err)
+			return
+		}
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	var pe *porter.Error
@@ -107,12 +112,17 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case eUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
+	case eMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
 
-// eUnsupportedMedia is an HTTP-only error code: the body is not JSON.
-const eUnsupportedMedia = "unsupported_media_type"
+// HTTP-only error codes.
+const (
+	eUnsupportedMedia = "unsupported_media_type" // the body is not JSON
+	eMethodNotAllowed = "method_not_allowed"
+)
 
 func titleOf(code string) string {
 	switch code {
@@ -132,6 +142,8 @@ func titleOf(code string) string {
 		return "Too many requests"
 	case eUnsupportedMedia:
 		return "Unsupported media type"
+	case eMethodNotAllowed:
+		return "Method not allowed"
 	}
 	return "Internal error"
 }
@@ -190,9 +202,58 @@ func decodeJSON(body []byte, v any, strict bool) error {
 		}
 		if err := json.Unmarshal(raw[name], rv.Field(idx).Addr().Interface()); err != nil {
 			errs.Add(name, "%s", fieldMessage(err))
+		} else if msg := badText(rv.Field(idx)); msg != "" {
+			errs.Add(name, "%s", msg)
 		}
 	}
 	return errs.Err()
+}
+
+// maxText bounds any one string in a request: a name or a broadcast body,
+// not a document (uploads are multipart).
+const maxText = 64 << 10
+
+// badText finds a string in v that no store should keep: one with a NUL
+// (PostgreSQL refuses it), or longer than maxText. JSON decoding already
+// replaced invalid UTF-8.
+func badText(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return "must not contain NUL characters"
+		}
+		if v.Len() > maxText {
+			return fmt.Sprintf("must be at most %d bytes", maxText)
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return badText(v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if msg := badText(v.Index(i)); msg != "" {
+				return msg
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if msg := badText(it.Key()); msg != "" {
+				return msg
+			}
+			if msg := badText(it.Value()); msg != "" {
+				return msg
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				if msg := badText(v.Field(i)); msg != "" {
+					return msg
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // jsonFields maps a struct's JSON names to field indexes.

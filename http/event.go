@@ -33,10 +33,43 @@ func eventTypes(q *query) []string {
 	return names
 }
 
+// handleListEvents lists the outbox. A key sees only the events whose
+// catalog scope it holds, as trigger polling and webhooks do: events:read
+// alone does not open payments to a key without payments:read.
 func (s *Server) handleListEvents() handlerFunc {
-	return listOf(s, func(q *query) porter.EventFilter {
-		return porter.EventFilter{ListParams: q.list(), Types: eventTypes(q), Since: q.time("since")}
-	}, s.svc.Events)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		key := keyFrom(r)
+		// Asking for one event the key may not see is 403 naming the scope.
+		if names, ok := porter.ExpandEventPattern(r.URL.Query().Get("type")); ok && len(names) == 1 {
+			if e, _ := porter.LookupEvent(names[0]); !key.Allows(e.Scope) {
+				return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + e.Scope + " scope"}
+			}
+		}
+		return listOf(s, func(q *query) porter.EventFilter {
+			f := porter.EventFilter{ListParams: q.list(), Types: eventTypes(q), Since: q.time("since")}
+			// Events never change: updated_since is when they fired.
+			if u := f.UpdatedSince; u != nil && (f.Since == nil || u.After(*f.Since)) {
+				f.Since = u
+			}
+			requested := f.Types
+			if requested == nil {
+				requested = porter.EventNames()
+			}
+			allowed := make([]string, 0, len(requested))
+			for _, name := range requested {
+				if e, ok := porter.LookupEvent(name); ok && key.Allows(e.Scope) {
+					allowed = append(allowed, name)
+				}
+			}
+			switch {
+			case len(allowed) == 0:
+				f.Types = []string{"none"} // no event has this type
+			case len(allowed) < len(requested) || f.Types != nil:
+				f.Types = allowed
+			}
+			return f
+		}, s.svc.Events)(w, r)
+	}
 }
 
 func (s *Server) handleGetEvent() handlerFunc {
@@ -52,6 +85,9 @@ func (s *Server) handleGetEvent() handlerFunc {
 		}
 		if e.ID() != id {
 			return porter.Errorf(porter.ENOTFOUND, "event %q not found", id)
+		}
+		if c, ok := porter.LookupEvent(e.Type); ok && !keyFrom(r).Allows(c.Scope) {
+			return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + c.Scope + " scope"}
 		}
 		return encode(w, r, data{e})
 	}

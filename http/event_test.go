@@ -116,9 +116,58 @@ func TestEventsAndPolling(t *testing.T) {
 		if other := a.doKey(a.otherKey, "GET", "/v1/events", nil, nil).must(t, 200); other.obj("meta")["total"] != 0.0 {
 			t.Fatalf("other org sees events: %s", other.Body)
 		}
+		// A key sees only the events whose scope it holds.
+		narrow := a.scopedKey("events:read", "payments:read")
+		seen := a.doKey(narrow, "GET", "/v1/events", nil, nil).must(t, 200)
+		if strings.Contains(string(seen.Body), "tenant.") || !strings.Contains(string(seen.Body), "payment.succeeded") {
+			t.Fatalf("narrow key sees: %s", seen.Body)
+		}
+		a.doKey(narrow, "GET", "/v1/events?type=tenant.created", nil, nil).must(t, 403)
+		a.doKey(narrow, "GET", "/v1/events/"+id, nil, nil).must(t, 403)
+		if n := a.doKey(a.scopedKey("events:read"), "GET", "/v1/events", nil, nil).must(t, 200).obj("meta")["total"]; n != 0.0 {
+			t.Fatalf("events:read alone sees %v events", n)
+		}
+		if n := len(a.do("GET", "/v1/events?updated_since=2025-05-09T15:00:00Z", nil).must(t, 200).JSON["data"].([]any)); n != 3 {
+			t.Fatalf("updated_since: %d", n)
+		}
 		// Polling needs the event's scope.
 		key := a.scopedKey("payments:read")
 		a.doKey(key, "GET", "/api/trigger_poll.php?event=tenant.created", nil, nil).must(t, 403)
 		a.doKey(key, "GET", "/api/trigger_poll.php?event=payment.succeeded", nil, nil).must(t, 200)
+	})
+}
+
+func TestV1UnknownRoutesAreProblems(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		r := a.do("GET", "/v1/nope", nil).must(t, 404)
+		if r.Header.Get("Content-Type") != "application/problem+json" || r.JSON["status"] != 404.0 {
+			t.Fatalf("404: %s", r.Body)
+		}
+		r = a.do("DELETE", "/v1/tenants/1", nil).must(t, 405)
+		if r.Header.Get("Content-Type") != "application/problem+json" || r.Header.Get("Allow") != "GET, PATCH" {
+			t.Fatalf("405: %v %s", r.Header, r.Body)
+		}
+	})
+}
+
+// Text no store can keep, and pages past any offset, are 400s on both
+// engines, never 500s.
+func TestTextAndPageBounds(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		r := a.do("POST", "/api/action_create_tenant.php", `{"email":"n@example.com","first_name":"A\u0000","last_name":"B"}`).must(t, 400)
+		if !strings.Contains(r.JSON["error"].(string), "first_name must not contain NUL") {
+			t.Fatalf("NUL: %s", r.Body)
+		}
+		a.do("POST", "/v1/properties", map[string]any{"name": strings.Repeat("x", 70_000)}).must(t, 400)
+		a.do("GET", "/v1/tenants?email=%FF", nil).must(t, 400)
+		a.do("GET", "/v1/tenants?email=a%00b", nil).must(t, 400)
+		a.doKey(a.key, "POST", "/v1/properties", `{"name":"P"}`, map[string][]string{"Idempotency-Key": {"\xff\xfe"}}).must(t, 400)
+		a.do("GET", "/v1/tenants?page=30000000&per_page=100", nil).must(t, 400)
+		a.do("GET", "/v1/tenants?page=1000000&per_page=100", nil).must(t, 200)
+		if a.eventCount() != 0 {
+			t.Fatal("bad input wrote events")
+		}
+		// The Bearer scheme is case-insensitive (RFC 9110).
+		a.doKey("", "GET", "/v1/tenants", nil, map[string][]string{"Authorization": {"bearer " + a.key}}).must(t, 200)
 	})
 }

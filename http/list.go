@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"porter"
 )
@@ -19,6 +21,10 @@ func newQuery(r *http.Request) *query { return &query{v: r.URL.Query()} }
 
 func (q *query) str(name string, allowed ...string) string {
 	s := q.v.Get(name)
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		q.err.Add(name, "must be valid UTF-8 text without NUL characters")
+		return ""
+	}
 	if s != "" && len(allowed) > 0 {
 		q.err.OneOf(name, s, allowed...)
 	}
@@ -76,7 +82,7 @@ func (q *query) date(name string) string {
 // list reads page, per_page and updated_since.
 func (q *query) list() porter.ListParams {
 	p := porter.ListParams{
-		Page:         q.int("page", 1, 1<<30),
+		Page:         q.int("page", 1, maxPage),
 		PerPage:      q.int("per_page", 1, porter.MaxPerPage),
 		UpdatedSince: q.time("updated_since"),
 	}
@@ -85,6 +91,9 @@ func (q *query) list() porter.ListParams {
 }
 
 func (q *query) Err() error { return q.err.Err() }
+
+// maxPage keeps page × per_page well inside every engine's OFFSET.
+const maxPage = 1_000_000
 
 // listParams are the query parameters every v1 list takes.
 var listParams = []queryParam{

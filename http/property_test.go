@@ -30,6 +30,9 @@ func TestPropertiesAndUnits(t *testing.T) {
 		a.do("POST", "/v1/units", map[string]any{"property_id": p["id"], "name": "X", "status": "haunted"}).must(t, 400)
 
 		a.do("PATCH", "/v1/units/"+uid, map[string]any{"status": "unavailable"}).must(t, 200)
+		p2 := a.do("POST", "/v1/properties", map[string]any{"name": "Elm"}).must(t, 201).obj("data")
+		a.do("PATCH", "/v1/units/"+uid, map[string]any{"property_id": p2["id"]}).must(t, 400)
+		a.do("PATCH", "/v1/units/"+uid, map[string]any{"property_id": p["id"]}).must(t, 200)
 		l := a.do("GET", "/v1/units?property_id="+pid+"&status=unavailable", nil).must(t, 200)
 		if meta := l.obj("meta"); meta["total"] != 1.0 {
 			t.Fatalf("list: %s", l.Body)

@@ -3,8 +3,10 @@
 package http
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,7 +65,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		}
 	}()
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			s.noRoute(w, r)
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// noRoute answers a /v1 request that no route takes, in problem+json like
+// every other v1 error: 405 with Allow when the path exists for other
+// methods, else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	r = r.WithContext(context.WithValue(r.Context(), routeCtx, &route{API: v1API}))
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.writeError(w, r, &porter.Error{Code: eMethodNotAllowed, Message: r.Method + " is not allowed here; use " + strings.Join(allow, ", ")})
+		return
+	}
+	s.writeError(w, r, porter.Errorf(porter.ENOTFOUND, "no endpoint at %s %s; see /docs", r.Method, r.URL.Path))
 }
 
 // Endpoints lists every route as "METHOD /path" with the API family and

@@ -81,7 +81,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	handler := porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
 	}, logger)
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	// A client that trickles a body or idles holds a goroutine: bound both.
+	// Reads allow a large upload over a slow link.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
 	workers := startWorkers(ctx, svc, sender, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
