@@ -50,7 +50,7 @@ func (s *Service) Organization(ctx context.Context, orgID int64) (*Organization,
 // lease_alert_days turns lease.expiring_soon off.
 func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in OrganizationInput) (*Organization, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Organization, error) {
-		org, err := tx.Organization(ctx)
+		org, err := tx.OrganizationForUpdate(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -45,6 +45,9 @@ type Store interface {
 type Tx interface {
 	OrgID() int64
 	Organization(ctx context.Context) (*Organization, error)
+	// OrganizationForUpdate is Organization, locking the row until the
+	// transaction ends where the engine has concurrent writers.
+	OrganizationForUpdate(ctx context.Context) (*Organization, error)
 	UpdateOrganization(ctx context.Context, org *Organization) error
 
 	APIKeyTx

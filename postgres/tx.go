@@ -27,6 +27,14 @@ func (t *tx) Organization(ctx context.Context) (*porter.Organization, error) {
 	return organization(r), nil
 }
 
+func (t *tx) OrganizationForUpdate(ctx context.Context) (*porter.Organization, error) {
+	r, err := t.q.GetOrganizationForUpdate(ctx, t.orgID)
+	if err != nil {
+		return nil, notFound(err, "organization", t.orgID)
+	}
+	return organization(r), nil
+}
+
 func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) error {
 	return t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays)})
 }

@@ -28,6 +28,11 @@ func (t *tx) Organization(ctx context.Context) (*porter.Organization, error) {
 	return organization(r), nil
 }
 
+// OrganizationForUpdate needs no lock: SQLite has one writer at a time.
+func (t *tx) OrganizationForUpdate(ctx context.Context) (*porter.Organization, error) {
+	return t.Organization(ctx)
+}
+
 func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) error {
 	return t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays)})
 }

@@ -18,3 +18,6 @@ SELECT * FROM staff WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id) FOR UP
 
 -- name: GetInspectionForUpdate :one
 SELECT * FROM inspections WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id) FOR UPDATE;
+
+-- name: GetOrganizationForUpdate :one
+SELECT * FROM organizations WHERE id = sqlc.arg(id) FOR UPDATE;

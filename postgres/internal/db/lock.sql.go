@@ -41,6 +41,22 @@ func (q *Queries) GetInspectionForUpdate(ctx context.Context, arg GetInspectionF
 	return i, err
 }
 
+const getOrganizationForUpdate = `-- name: GetOrganizationForUpdate :one
+SELECT id, name, lease_alert_days, created_at FROM organizations WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) GetOrganizationForUpdate(ctx context.Context, id int64) (Organization, error) {
+	row := q.db.QueryRow(ctx, getOrganizationForUpdate, id)
+	var i Organization
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.LeaseAlertDays,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getPropertyForUpdate = `-- name: GetPropertyForUpdate :one
 
 SELECT id, org_id, name, address, city, postal_code, country, status, created_at, updated_at, archived_at FROM properties WHERE org_id = $1 AND id = $2 FOR UPDATE
