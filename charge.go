@@ -153,6 +153,9 @@ func (s *Service) UpdateCharge(ctx context.Context, orgID, id int64, in ChargeUp
 		if err := c.validate(Validation{}); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, c) {
+			return c, nil // an empty edit writes nothing
+		}
 		c.UpdatedAt = now
 		if err := tx.UpdateCharge(ctx, c); err != nil {
 			return nil, fmt.Errorf("update charge: %w", err)

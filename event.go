@@ -1,6 +1,7 @@
 package porter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -93,6 +94,18 @@ func record(ctx context.Context, tx Tx, now time.Time, typ, resourceType string,
 		return fmt.Errorf("record %s: %w", typ, err)
 	}
 	return nil
+}
+
+// unchanged reports whether an edit changed nothing a client can see: a
+// PATCH that sets fields to what they were writes nothing and records no
+// event.
+func unchanged(before, after any) bool {
+	a, err := json.Marshal(before)
+	if err != nil {
+		return false
+	}
+	b, err := json.Marshal(after)
+	return err == nil && bytes.Equal(a, b)
 }
 
 func isNil(v any) bool {

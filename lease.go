@@ -236,6 +236,9 @@ func (s *Service) UpdateLease(ctx context.Context, orgID, id int64, in LeaseInpu
 		if err := l.validate(ctx, tx); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, l) {
+			return l, nil // an empty edit writes nothing
+		}
 		l.UpdatedAt = now
 		if err := tx.UpdateLease(ctx, l); err != nil {
 			return nil, fmt.Errorf("update lease: %w", err)

@@ -105,6 +105,9 @@ func (s *Service) UpdateProperty(ctx context.Context, orgID, id int64, in Proper
 		if err := p.validate(); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, p) {
+			return p, nil // an empty edit writes nothing
+		}
 		p.UpdatedAt = now
 		if err := tx.UpdateProperty(ctx, p); err != nil {
 			return nil, fmt.Errorf("update property: %w", err)

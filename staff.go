@@ -95,6 +95,9 @@ func (s *Service) UpdateStaff(ctx context.Context, orgID, id int64, in StaffInpu
 		if err := m.validate(); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, m) {
+			return m, nil // an empty edit writes nothing
+		}
 		m.UpdatedAt = now
 		if err := tx.UpdateStaff(ctx, m); err != nil {
 			return nil, fmt.Errorf("update staff: %w", err)

@@ -133,6 +133,9 @@ func (s *Service) UpdateTenant(ctx context.Context, orgID, id int64, in TenantIn
 		if err := t.validate(); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, t) {
+			return t, nil // an empty edit writes nothing
+		}
 		t.UpdatedAt = now
 		if err := tx.UpdateTenant(ctx, t); err != nil {
 			return nil, duplicateEmail(err, t.Email)

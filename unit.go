@@ -139,6 +139,9 @@ func (s *Service) UpdateUnit(ctx context.Context, orgID, id int64, in UnitInput)
 		if err := u.validate(ctx, tx); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, u) {
+			return u, nil // an empty edit writes nothing
+		}
 		u.UpdatedAt = now
 		if err := tx.UpdateUnit(ctx, u); err != nil {
 			return nil, fmt.Errorf("update unit: %w", err)

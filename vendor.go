@@ -102,6 +102,9 @@ func (s *Service) UpdateVendor(ctx context.Context, orgID, id int64, in VendorIn
 		if err := v.validate(); err != nil {
 			return nil, err
 		}
+		if unchanged(&before, v) {
+			return v, nil // an empty edit writes nothing
+		}
 		v.UpdatedAt = now
 		if err := tx.UpdateVendor(ctx, v); err != nil {
 			return nil, fmt.Errorf("update vendor: %w", err)

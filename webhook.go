@@ -469,6 +469,9 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 				return nil, err
 			}
 		}
+		if unchanged(&before, w) {
+			return w, nil // an empty edit writes nothing
+		}
 		w.UpdatedAt = now
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return nil, fmt.Errorf("update webhook: %w", err)

@@ -300,6 +300,9 @@ func (s *Service) UpdateWorkOrder(ctx context.Context, orgID, id int64, in WorkO
 		if w.Priority != before.Priority {
 			w.DueAt = w.CreatedAt.Add(SLAWindows[w.Priority])
 		}
+		if unchanged(&before, w) {
+			return w, nil // an empty edit writes nothing
+		}
 		w.UpdatedAt = now
 		if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 			return nil, fmt.Errorf("update work order: %w", err)

@@ -171,3 +171,23 @@ func TestTextAndPageBounds(t *testing.T) {
 		a.doKey("", "GET", "/v1/tenants", nil, map[string][]string{"Authorization": {"bearer " + a.key}}).must(t, 200)
 	})
 }
+
+// A PATCH that changes nothing writes nothing and records no event.
+func TestEmptyPatchWritesNothing(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		tn := a.do("POST", "/v1/tenants", map[string]any{"email": "a@example.com", "first_name": "A", "last_name": "X"}).must(t, 201).obj("data")
+		p := a.do("POST", "/v1/properties", map[string]any{"name": "P"}).must(t, 201).obj("data")
+		before := a.eventCount()
+		a.now = a.now.Add(time.Hour)
+		got := a.do("PATCH", "/v1/tenants/"+itoa(int(tn["id"].(float64))), map[string]any{}).must(t, 200).obj("data")
+		a.do("PATCH", "/v1/tenants/"+itoa(int(tn["id"].(float64))), map[string]any{"first_name": "A"}).must(t, 200)
+		a.do("PATCH", "/v1/properties/"+itoa(int(p["id"].(float64))), map[string]any{"name": "P"}).must(t, 200)
+		if n := a.eventCount(); n != before || got["updated_at"] != tn["updated_at"] {
+			t.Fatalf("no-op edits wrote %d events; updated_at %v -> %v", n-before, tn["updated_at"], got["updated_at"])
+		}
+		a.do("PATCH", "/v1/properties/"+itoa(int(p["id"].(float64))), map[string]any{"name": "Q"}).must(t, 200)
+		if a.eventCount() != before+1 {
+			t.Fatal("a real edit recorded no event")
+		}
+	})
+}
