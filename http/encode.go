@@ -55,19 +55,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	errors.As(err, &pe)
 	msg := porter.ErrorMessage(err)
 	rt := routeFrom(r)
-	if rt == nil || rt.API != v1API {
+	switch {
+	case code == porter.EUNAUTHORIZED:
+		// Missing and invalid keys get seed 000's body on every API.
+		writeJSON(w, status, map[string]any{"error": "unauthorized", "message": msg})
+		return
+	case rt == nil || rt.API != v1API:
 		body := map[string]any{"error": msg}
-		switch code {
-		case porter.EUNAUTHORIZED:
-			body = map[string]any{"error": "unauthorized", "message": msg}
-		case porter.EFORBIDDEN, porter.ERATELIMIT:
+		if code == porter.EFORBIDDEN || code == porter.ERATELIMIT {
 			body = map[string]any{"error": code, "message": msg}
 		}
-		if rt != nil && rt.API == seedAPI && status != http.StatusInternalServerError && status < 401 || status == http.StatusNotFound && rt != nil && rt.API == seedAPI {
+		if rt != nil && rt.API == seedAPI && (status == http.StatusNotFound || status == http.StatusConflict || status == http.StatusUnprocessableEntity) {
 			// Seed 000 answers every validation or processing error with 400.
-			status = http.StatusBadRequest
-		}
-		if rt != nil && rt.API == seedAPI && (status == http.StatusConflict || status == http.StatusUnprocessableEntity) {
 			status = http.StatusBadRequest
 		}
 		writeJSON(w, status, body)
@@ -81,11 +80,6 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if pe != nil && len(pe.Fields) > 0 {
 		problem["errors"] = pe.Fields
-	}
-	if code == porter.EUNAUTHORIZED {
-		// Missing and invalid keys get seed 000's body on every API.
-		writeJSON(w, status, map[string]any{"error": "unauthorized", "message": msg})
-		return
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
