@@ -135,28 +135,24 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	hash := sum.Sum(nil)
 	org := orgID(r)
 	var existing *porter.IdempotencyRecord
-	for attempt := 0; attempt < 2; attempt++ {
-		now := s.now().UTC()
-		err = s.store.Update(r.Context(), org, func(tx porter.Tx) error {
-			var err error
-			existing, err = tx.ClaimIdempotencyKey(r.Context(), &porter.IdempotencyRecord{Key: key, RequestHash: hash, CreatedAt: now})
-			if err == nil && existing != nil && existing.Status == 0 && now.Sub(existing.CreatedAt) > staleClaim {
-				err = tx.ReleaseIdempotencyKey(r.Context(), key)
-				existing = &porter.IdempotencyRecord{} // released: claim again
+	now := s.now().UTC()
+	err = s.store.Update(r.Context(), org, func(tx porter.Tx) error {
+		claim := &porter.IdempotencyRecord{Key: key, RequestHash: hash, CreatedAt: now}
+		var err error
+		existing, err = tx.ClaimIdempotencyKey(r.Context(), claim)
+		if err == nil && existing != nil && existing.Status == 0 && now.Sub(existing.CreatedAt) > staleClaim {
+			// The node that claimed it died mid-request: take the claim over.
+			if err = tx.ReleaseIdempotencyKey(r.Context(), key); err == nil {
+				existing, err = tx.ClaimIdempotencyKey(r.Context(), claim)
 			}
-			return err
-		})
-		if err != nil {
-			return err
 		}
-		if existing == nil || existing.RequestHash != nil {
-			break
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if existing != nil {
 		switch {
-		case existing.RequestHash == nil:
-			return porter.Errorf(porter.ECONFLICT, "a request with this Idempotency-Key is in progress; retry shortly")
 		case !bytes.Equal(existing.RequestHash, hash):
 			return porter.Errorf(porter.EUNPROCESS, "this Idempotency-Key was used with another request body")
 		case existing.Status == 0:
