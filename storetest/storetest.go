@@ -87,21 +87,16 @@ func EmptyPostgresURL(t testing.TB) string {
 // had, unless PORTER_TEST_REQUIRE_POSTGRES is set (as CI sets it).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	admin, err := server()
-	if err != nil {
-		if os.Getenv("PORTER_TEST_REQUIRE_POSTGRES") != "" {
-			t.Fatalf("PostgreSQL is required: %v", err)
-		}
-		t.Skipf("PostgreSQL tests skipped: %v", err)
-	}
-	tmpl, err := template(admin)
+	tmpl, err := template(adminURL(t))
 	if err != nil {
 		t.Fatalf("postgres template: %v", err)
 	}
 	return newDatabase(t, tmpl)
 }
 
-func newDatabase(t testing.TB, tmpl string) string {
+// adminURL is the server's admin URL. It skips t when no PostgreSQL can
+// be had, unless PORTER_TEST_REQUIRE_POSTGRES is set (as CI sets it).
+func adminURL(t testing.TB) string {
 	t.Helper()
 	admin, err := server()
 	if err != nil {
@@ -110,6 +105,12 @@ func newDatabase(t testing.TB, tmpl string) string {
 		}
 		t.Skipf("PostgreSQL tests skipped: %v", err)
 	}
+	return admin
+}
+
+func newDatabase(t testing.TB, tmpl string) string {
+	t.Helper()
+	admin := adminURL(t)
 	name := fmt.Sprintf("porter_test_%d_%d", os.Getpid(), dbSeq.Add(1))
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, admin)
