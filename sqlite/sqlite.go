@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -36,8 +37,9 @@ type DB struct {
 	quit       chan struct{}
 	writerDone chan struct{}
 
+	prepared atomic.Pointer[preparedQueries] // set by Migrate
+
 	mu     sync.Mutex
-	wq, rq *db.Queries          // prepared on the write and read pools, after Migrate
 	hits   map[int64]rateWindow // rate-limit counts: one node, so memory
 	locks  map[string]bool
 	closed bool
@@ -111,16 +113,28 @@ func (d *DB) prepare(ctx context.Context) error {
 		wq.Close()
 		return fmt.Errorf("prepare: %w", err)
 	}
-	d.mu.Lock()
-	old := []*db.Queries{d.wq, d.rq}
-	d.wq, d.rq = wq, rq
-	d.mu.Unlock()
-	for _, q := range old {
-		if q != nil {
-			q.Close()
-		}
+	if old := d.prepared.Swap(&preparedQueries{write: wq, read: rq}); old != nil {
+		old.close()
 	}
 	return nil
+}
+
+// preparedQueries are every query prepared on each pool.
+type preparedQueries struct{ write, read *db.Queries }
+
+func (p *preparedQueries) close() error { return errors.Join(p.write.Close(), p.read.Close()) }
+
+// bind returns the queries of the pool sqlTx came from, bound to it:
+// prepared ones once Migrate has run.
+func (d *DB) bind(sqlTx *sql.Tx, write bool) *db.Queries {
+	p := d.prepared.Load()
+	switch {
+	case p == nil:
+		return db.New(sqlTx)
+	case write:
+		return p.write.WithTx(sqlTx)
+	}
+	return p.read.WithTx(sqlTx)
 }
 
 // Close closes both connection pools.
@@ -131,17 +145,14 @@ func (d *DB) Close() error {
 		return nil
 	}
 	d.closed = true
-	wq, rq := d.wq, d.rq
 	d.mu.Unlock()
 	close(d.quit)
 	<-d.writerDone
-	var errs []error
-	for _, q := range []*db.Queries{wq, rq} {
-		if q != nil {
-			errs = append(errs, q.Close())
-		}
+	var err error
+	if p := d.prepared.Load(); p != nil {
+		err = p.close()
 	}
-	return errors.Join(append(errs, d.read.Close(), d.write.Close())...)
+	return errors.Join(err, d.read.Close(), d.write.Close())
 }
 
 // View runs fn in a read transaction on the read pool.
@@ -151,13 +162,7 @@ func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) er
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	d.mu.Lock()
-	q := db.New(sqlTx)
-	if d.rq != nil {
-		q = d.rq.WithTx(sqlTx)
-	}
-	d.mu.Unlock()
-	if err := fn(&tx{q: q, orgID: orgID}); err != nil {
+	if err := fn(&tx{q: d.bind(sqlTx, false), orgID: orgID}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -193,11 +198,9 @@ func (d *DB) Organizations(ctx context.Context) ([]*porter.Organization, error) 
 
 // APIKeyByHash finds a key in any organization.
 func (d *DB) APIKeyByHash(ctx context.Context, hash []byte) (*porter.APIKey, error) {
-	d.mu.Lock()
-	q := d.rq
-	d.mu.Unlock()
-	if q == nil {
-		q = db.New(d.read)
+	q := db.New(d.read)
+	if p := d.prepared.Load(); p != nil {
+		q = p.read
 	}
 	r, err := q.GetAPIKeyByHash(ctx, hash)
 	if errors.Is(err, sql.ErrNoRows) {

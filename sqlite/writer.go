@@ -100,7 +100,7 @@ func (d *DB) commit(batch []*pendingWrite) {
 		}
 		return
 	}
-	q := d.queries(sqlTx)
+	q := d.bind(sqlTx, true)
 	if len(batch) == 1 {
 		// Alone: no savepoint needed; a failure rolls the whole thing back.
 		if errs[0] = batch[0].ctx.Err(); errs[0] == nil {
@@ -161,19 +161,4 @@ func call(w *pendingWrite, q *db.Queries) (err error) {
 		}
 	}()
 	return w.fn(&tx{q: q, orgID: w.orgID})
-}
-
-// queries returns the prepared statements bound to sqlTx, or plain ones
-// before migrations have run.
-func (d *DB) queries(sqlTx *sql.Tx) *db.Queries {
-	if sqlTx == nil {
-		return nil
-	}
-	d.mu.Lock()
-	prepared := d.wq
-	d.mu.Unlock()
-	if prepared != nil {
-		return prepared.WithTx(sqlTx)
-	}
-	return db.New(sqlTx)
 }
