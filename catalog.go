@@ -79,6 +79,8 @@ var Catalog = []EventType{
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},
 	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},
+	{Name: "webhook.disabled", Description: "Porter disables a webhook: its endpoint answered 410 Gone, or its deliveries kept failing", Fields: []string{"id", "url", "events", "disabled_reason"}, Scope: "webhooks:read"},
+	{Name: "webhook.delivery_failed", Description: "A delivery failed after its last retry", Fields: []string{"id", "webhook_id", "url", "event", "event_id", "attempts", "response_status", "error"}, Scope: "webhooks:read"},
 }
 
 var (

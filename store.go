@@ -37,6 +37,7 @@ type Store interface {
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
 	MailOutbox
+	QueueStore
 
 	Close() error
 }
@@ -67,6 +68,7 @@ type Tx interface {
 	VendorTx
 	WorkOrderTx
 	WebhookTx
+	DeliveryTx
 }
 
 // ListParams are the pagination and filters every list shares.

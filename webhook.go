@@ -476,6 +476,12 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return nil, fmt.Errorf("update webhook: %w", err)
 		}
+		if before.Enabled && !w.Enabled {
+			// Nothing more is sent; recover sends what was pending once enabled again.
+			if _, err := tx.FailPendingDeliveries(ctx, w.ID, "webhook disabled", s.Now()); err != nil {
+				return nil, fmt.Errorf("update webhook: %w", err)
+			}
+		}
 		return w, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
 	})
 }

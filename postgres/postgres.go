@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,6 +29,11 @@ var migrations embed.FS
 // DB is the PostgreSQL engine. It implements porter.Store.
 type DB struct {
 	pool *pgxpool.Pool
+
+	signals    porter.QueueSignals
+	listenOnce sync.Once
+	stopListen context.CancelFunc // set with listenDone by the first WatchQueue
+	listenDone chan struct{}
 }
 
 // Open connects to the database at url (postgres://…).
@@ -76,6 +82,11 @@ func (d *DB) Migrate(ctx context.Context) error {
 
 // Close closes the pool.
 func (d *DB) Close() error {
+	d.listenOnce.Do(func() {}) // no listener may start after this
+	if d.stopListen != nil {
+		d.stopListen()
+		<-d.listenDone
+	}
 	d.pool.Close()
 	return nil
 }
@@ -96,7 +107,7 @@ func (d *DB) run(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(p
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(&tx{q: db.New(pgTx), orgID: orgID}); err != nil {
+	if err := fn(&tx{q: db.New(pgTx), pg: pgTx, orgID: orgID}); err != nil {
 		return err
 	}
 	if err := pgTx.Commit(ctx); err != nil {

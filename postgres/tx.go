@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"porter"
 	"porter/postgres/internal/db"
 )
@@ -14,6 +16,7 @@ import (
 // tx is a porter.Tx: every query it runs is scoped to orgID.
 type tx struct {
 	q     *db.Queries
+	pg    pgx.Tx // for the hand-written queries
 	orgID int64
 }
 

@@ -38,6 +38,7 @@ type DB struct {
 	writerDone chan struct{}
 
 	prepared atomic.Pointer[preparedQueries] // set by Migrate
+	signals  porter.QueueSignals
 
 	mu     sync.Mutex
 	hits   map[int64]rateWindow // rate-limit counts: one node, so memory
@@ -113,28 +114,67 @@ func (d *DB) prepare(ctx context.Context) error {
 		wq.Close()
 		return fmt.Errorf("prepare: %w", err)
 	}
-	if old := d.prepared.Swap(&preparedQueries{write: wq, read: rq}); old != nil {
+	p := &preparedQueries{write: wq, read: rq}
+	if p.writeStmts, err = prepareAll(ctx, d.write, writeQueries); err == nil {
+		p.readStmts, err = prepareAll(ctx, d.read, readQueries)
+	}
+	if err != nil {
+		p.close()
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if old := d.prepared.Swap(p); old != nil {
 		old.close()
 	}
 	return nil
 }
 
-// preparedQueries are every query prepared on each pool.
-type preparedQueries struct{ write, read *db.Queries }
+// preparedQueries are every query prepared on each pool: sqlc's, and the
+// delivery queue's hand-written ones (by their text).
+type preparedQueries struct {
+	write, read           *db.Queries
+	writeStmts, readStmts map[string]*sql.Stmt
+}
 
-func (p *preparedQueries) close() error { return errors.Join(p.write.Close(), p.read.Close()) }
-
-// bind returns the queries of the pool sqlTx came from, bound to it:
-// prepared ones once Migrate has run.
-func (d *DB) bind(sqlTx *sql.Tx, write bool) *db.Queries {
-	p := d.prepared.Load()
-	switch {
-	case p == nil:
-		return db.New(sqlTx)
-	case write:
-		return p.write.WithTx(sqlTx)
+func (p *preparedQueries) close() error {
+	errs := []error{p.write.Close(), p.read.Close()}
+	for _, m := range []map[string]*sql.Stmt{p.writeStmts, p.readStmts} {
+		for _, s := range m {
+			errs = append(errs, s.Close())
+		}
 	}
-	return p.read.WithTx(sqlTx)
+	return errors.Join(errs...)
+}
+
+func prepareAll(ctx context.Context, pool *sql.DB, queries []string) (map[string]*sql.Stmt, error) {
+	m := make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		s, err := pool.PrepareContext(ctx, q)
+		if err != nil {
+			for _, s := range m {
+				s.Close()
+			}
+			return nil, fmt.Errorf("%w in %s", err, q)
+		}
+		m[q] = s
+	}
+	return m, nil
+}
+
+// newTx binds a transaction of one pool to an organization: sqlc's
+// queries and the hand-written ones, prepared once Migrate has run.
+func (d *DB) newTx(sqlTx *sql.Tx, write bool, orgID int64) *tx {
+	t := &tx{q: db.New(sqlTx), orgID: orgID, sql: sqlTx}
+	if p := d.prepared.Load(); p != nil {
+		if write {
+			t.q, t.stmts = p.write.WithTx(sqlTx), p.writeStmts
+		} else {
+			t.q, t.stmts = p.read.WithTx(sqlTx), p.readStmts
+		}
+	}
+	if write {
+		t.wake = &wake{}
+	}
+	return t
 }
 
 // Close closes both connection pools.
@@ -162,7 +202,7 @@ func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) er
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&tx{q: d.bind(sqlTx, false), orgID: orgID}); err != nil {
+	if err := fn(d.newTx(sqlTx, false, orgID)); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -16,6 +16,20 @@ import (
 type tx struct {
 	q     *db.Queries
 	orgID int64
+	sql   *sql.Tx
+	stmts map[string]*sql.Stmt // the hand-written queries prepared on this pool, if any
+	wake  *wake                // what the commit should wake; nil in a read transaction
+}
+
+// wake records what a write makes waiting for the delivery engine.
+type wake struct{ events, deliveries bool }
+
+// stmt returns query prepared, bound to the transaction.
+func (t *tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := t.stmts[query]; ok {
+		return t.sql.StmtContext(ctx, s), nil
+	}
+	return t.sql.PrepareContext(ctx, query)
 }
 
 func (t *tx) OrgID() int64 { return t.orgID }
@@ -136,6 +150,9 @@ func (t *tx) InsertEvent(ctx context.Context, e *porter.Event) error {
 		return fmt.Errorf("insert event: %w", err)
 	}
 	e.Seq, e.OrgID = seq, t.orgID
+	if t.wake != nil {
+		t.wake.events = true
+	}
 	return nil
 }
 

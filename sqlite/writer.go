@@ -8,7 +8,6 @@ import (
 	"runtime/debug"
 
 	"porter"
-	"porter/sqlite/internal/db"
 )
 
 // maxBatch bounds how many writes share one commit.
@@ -23,6 +22,7 @@ type pendingWrite struct {
 	orgID int64
 	fn    func(porter.Tx) error
 	done  chan error
+	wake  wake // what fn's writes leave waiting, once committed
 }
 
 // panicked carries a panic from fn back to the goroutine that called
@@ -88,6 +88,15 @@ func (d *DB) commit(batch []*pendingWrite) {
 	ctx := context.Background()
 	errs := make([]error, len(batch))
 	finish := func() {
+		// Watchers hear of what committed before any caller returns, so a
+		// test that writes and then waits cannot miss the signal.
+		var events, deliveries bool
+		for i, w := range batch {
+			if errs[i] == nil {
+				events, deliveries = events || w.wake.events, deliveries || w.wake.deliveries
+			}
+		}
+		d.signals.Signal(events, deliveries)
 		for i, w := range batch {
 			w.done <- errs[i]
 		}
@@ -100,11 +109,10 @@ func (d *DB) commit(batch []*pendingWrite) {
 		}
 		return
 	}
-	q := d.bind(sqlTx, true)
 	if len(batch) == 1 {
 		// Alone: no savepoint needed; a failure rolls the whole thing back.
 		if errs[0] = batch[0].ctx.Err(); errs[0] == nil {
-			errs[0] = call(batch[0], q)
+			errs[0] = d.call(batch[0], sqlTx)
 		}
 		if errs[0] != nil {
 			sqlTx.Rollback()
@@ -123,7 +131,7 @@ func (d *DB) commit(batch []*pendingWrite) {
 			abort(sqlTx, errs, fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		if errs[i] = call(w, q); errs[i] != nil {
+		if errs[i] = d.call(w, sqlTx); errs[i] != nil {
 			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				abort(sqlTx, errs, fmt.Errorf("rollback to savepoint: %w", err))
 				return
@@ -154,11 +162,16 @@ func abort(sqlTx *sql.Tx, errs []error, err error) {
 	}
 }
 
-func call(w *pendingWrite, q *db.Queries) (err error) {
+func (d *DB) call(w *pendingWrite, sqlTx *sql.Tx) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = panicked{value: v, stack: debug.Stack()}
 		}
 	}()
-	return w.fn(&tx{q: q, orgID: w.orgID})
+	t := d.newTx(sqlTx, true, w.orgID)
+	if err := w.fn(t); err != nil {
+		return err
+	}
+	w.wake = *t.wake
+	return nil
 }

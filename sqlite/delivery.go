@@ -1,0 +1,707 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"porter"
+	"porter/sqlite/internal/db"
+)
+
+// The delivery queue's SQL is written by hand, not by sqlc: its batches
+// travel as one JSON array parameter each (json_each), so one prepared
+// statement serves any batch size.
+
+const deliveryColumns = `id, webhook_id, event_type, event_id, status, attempts, next_attempt_at, response_status,
+       error, test, created_at, updated_at, completed_at, lease_token`
+
+const (
+	qWebhookConfigVersion = `SELECT version FROM webhook_config WHERE id = 1`
+	qEnabledWebhooks      = `SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered,
+       enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at,
+       created_at, updated_at
+FROM webhooks WHERE enabled ORDER BY id`
+	qOutboxEvents = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+FROM events WHERE seq > (SELECT seq FROM outbox_cursor WHERE id = 1) ORDER BY seq LIMIT ?`
+	qMarkFannedOut    = `UPDATE outbox_cursor SET seq = max(seq, ?) WHERE id = 1`
+	qPendingResources = `SELECT DISTINCT resource_key FROM webhook_deliveries
+WHERE webhook_id = ? AND status = 'pending' AND resource_key <> ''
+  AND resource_key IN (SELECT value FROM json_each(?))`
+	qInsertDeliveries = `INSERT INTO webhook_deliveries (org_id, webhook_id, event_seq, event_id, event_type, resource_key, test,
+       payload, status, attempts, next_attempt_at, lease_owner, lease_token, created_at, updated_at)
+SELECT j.value ->> 'o', j.value ->> 'w', j.value ->> 's', j.value ->> 'e', j.value ->> 't', j.value ->> 'k', j.value ->> 'x',
+       j.value ->> 'p', 'pending', j.value ->> 'a', j.value ->> 'n', j.value ->> 'l', j.value ->> 'lt', j.value ->> 'c', j.value ->> 'c'
+FROM json_each(?) j
+RETURNING id`
+	// A delivery of an ordered webhook waits while an earlier one about
+	// its resource is pending.
+	qClaimCandidates = `SELECT d.id FROM webhook_deliveries d
+WHERE d.webhook_id = ?1 AND d.status = 'pending' AND d.next_attempt_at <= ?2
+  AND (d.resource_key = '' OR NOT EXISTS (
+        SELECT 1 FROM webhook_deliveries p
+        WHERE p.webhook_id = d.webhook_id AND p.resource_key = d.resource_key AND p.status = 'pending'
+          AND p.resource_key <> '' AND p.event_seq < d.event_seq))
+ORDER BY d.next_attempt_at
+LIMIT ?3`
+	qLeaseDeliveries = `UPDATE webhook_deliveries
+SET attempts = attempts + 1, next_attempt_at = j.value ->> 'u', lease_owner = ?1, lease_token = j.value ->> 't', updated_at = ?2
+FROM json_each(?3) j
+WHERE webhook_deliveries.id = j.value ->> 'i'
+RETURNING webhook_deliveries.id, org_id, webhook_id, event_seq, event_id, event_type, resource_key, test, payload,
+          attempts, retry_from, next_attempt_at, lease_token, created_at`
+	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+FROM events WHERE seq IN (SELECT value FROM json_each(?))`
+	qInsertAttempts = `INSERT INTO webhook_attempts (delivery_id, attempt_id, number, started_at, duration_ms, url, request_headers,
+       response_status, response_headers, response_body, error)
+SELECT j.value ->> 'd', j.value ->> 'i', j.value ->> 'n', j.value ->> 's', j.value ->> 'ms', j.value ->> 'u', j.value ->> 'rq',
+       j.value ->> 'r', j.value ->> 'rh', j.value ->> 'rb', j.value ->> 'e'
+FROM json_each(?) j
+WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = j.value ->> 'd')`
+	qFinishAttempts = `UPDATE webhook_deliveries
+SET status = j.value ->> 's', next_attempt_at = j.value ->> 'n', lease_owner = '', lease_token = '',
+    response_status = j.value ->> 'r', error = j.value ->> 'e', updated_at = ?1,
+    completed_at = CASE WHEN j.value ->> 's' = 'pending' THEN NULL ELSE ?1 END
+FROM json_each(?2) j
+WHERE webhook_deliveries.id = j.value ->> 'i' AND webhook_deliveries.lease_token = j.value ->> 't'
+  AND webhook_deliveries.status = 'pending'
+RETURNING webhook_deliveries.id`
+	qReleaseDeliveries = `UPDATE webhook_deliveries
+SET attempts = attempts - 1, next_attempt_at = ?1, lease_owner = '', lease_token = '', updated_at = ?1
+FROM json_each(?2) j
+WHERE webhook_deliveries.id = j.value ->> 'i' AND webhook_deliveries.lease_token = j.value ->> 't'
+  AND webhook_deliveries.status = 'pending'`
+	qWebhookHealth = `SELECT webhook_id, consecutive_failures, failing_since FROM webhook_health
+WHERE webhook_id IN (SELECT value FROM json_each(?))`
+	qSetWebhookHealth = `INSERT INTO webhook_health (webhook_id, consecutive_failures, failing_since)
+SELECT j.value ->> 'w', j.value ->> 'f', j.value ->> 's' FROM json_each(?) j
+WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = j.value ->> 'w')
+ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since`
+	// Rows are pruned oldest first, looking at no more than the oldest
+	// limit rows: ids grow with time, so old rows lead.
+	qPruneAttempts = `DELETE FROM webhook_attempts WHERE id IN (
+    SELECT id FROM (SELECT id, started_at FROM webhook_attempts ORDER BY id LIMIT ?2) WHERE started_at < ?1)`
+	qPruneDeliveries = `DELETE FROM webhook_deliveries WHERE id IN (
+    SELECT id FROM (SELECT id, status, completed_at FROM webhook_deliveries ORDER BY id LIMIT ?2)
+    WHERE status <> 'pending' AND completed_at < ?1)`
+
+	qDeliveries = `SELECT ` + deliveryColumns + `, count(*) OVER () AS total FROM webhook_deliveries
+WHERE org_id = ?1 AND (?2 = 0 OR webhook_id = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR event_type = ?4)
+  AND updated_at >= ?5
+ORDER BY id DESC LIMIT ?6 OFFSET ?7`
+	qDelivery         = `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE org_id = ? AND id = ?`
+	qDeliveryAttempts = `SELECT a.attempt_id, a.delivery_id, a.number, a.started_at, a.duration_ms, a.url, a.request_headers,
+       a.response_status, a.response_headers, a.response_body, a.error
+FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+WHERE d.org_id = ? AND a.delivery_id = ? ORDER BY a.id`
+	qRequeueDelivery = `UPDATE webhook_deliveries
+SET status = 'pending', next_attempt_at = ?3, retry_from = attempts, lease_owner = '', lease_token = '',
+    completed_at = NULL, updated_at = ?3
+WHERE org_id = ?1 AND id = ?2 AND NOT (status = 'pending' AND lease_token <> '' AND next_attempt_at > ?3)`
+	qRequeueFailed = `UPDATE webhook_deliveries
+SET status = 'pending', next_attempt_at = ?4, retry_from = attempts, completed_at = NULL, updated_at = ?4
+WHERE org_id = ?1 AND webhook_id = ?2 AND status = 'failed' AND created_at >= ?3`
+	qFailPending = `UPDATE webhook_deliveries
+SET status = 'failed', error = ?3, next_attempt_at = NULL, lease_owner = '', lease_token = '', completed_at = ?4, updated_at = ?4
+WHERE org_id = ?1 AND webhook_id = ?2 AND status = 'pending'`
+	qDeliveryStats   = `SELECT count(*), min(id) FROM webhook_deliveries WHERE status = 'pending'`
+	qDeliveryCreated = `SELECT created_at FROM webhook_deliveries WHERE id = ?`
+)
+
+// Every hand-written query is prepared on the write connection; the read
+// pool prepares the ones read transactions use.
+var (
+	readQueries  = []string{qDeliveries, qDelivery, qDeliveryAttempts, qDeliveryStats, qDeliveryCreated}
+	writeQueries = append([]string{qWebhookConfigVersion, qEnabledWebhooks, qOutboxEvents, qMarkFannedOut, qPendingResources,
+		qInsertDeliveries, qClaimCandidates, qLeaseDeliveries, qEventsBySeq, qInsertAttempts, qFinishAttempts,
+		qReleaseDeliveries, qWebhookHealth, qSetWebhookHealth, qPruneAttempts, qPruneDeliveries,
+		qRequeueDelivery, qRequeueFailed, qFailPending}, readQueries...)
+)
+
+// UpdateQueue runs fn through the one writer, like every other write.
+func (d *DB) UpdateQueue(ctx context.Context, fn func(porter.QueueTx) error) error {
+	return d.Update(ctx, 0, func(t porter.Tx) error { return fn(&queueTx{t.(*tx)}) })
+}
+
+// WatchQueue wakes the engine in-process: SQLite serves one node.
+func (d *DB) WatchQueue(ctx context.Context) porter.QueueWatch { return d.signals.Watch(ctx) }
+
+// DeliveryStats counts pending deliveries through the due index.
+func (d *DB) DeliveryStats(ctx context.Context) (porter.DeliveryStats, error) {
+	var st porter.DeliveryStats
+	var minID sql.NullInt64
+	if err := d.read.QueryRowContext(ctx, qDeliveryStats).Scan(&st.Pending, &minID); err != nil {
+		return st, fmt.Errorf("delivery stats: %w", err)
+	}
+	if minID.Valid {
+		var created string
+		err := d.read.QueryRowContext(ctx, qDeliveryCreated, minID.Int64).Scan(&created)
+		if err == nil {
+			t := pts(created)
+			st.OldestPendingAt = &t
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return st, fmt.Errorf("delivery stats: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// queueTx is a write transaction of the delivery engine, across organizations.
+type queueTx struct{ *tx }
+
+func (q *queueTx) For(orgID int64) porter.Tx {
+	t := *q.tx
+	t.orgID = orgID
+	return &t
+}
+
+func (q *queueTx) NotifyDue(context.Context) error {
+	q.wake.deliveries = true
+	return nil
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func jsonArg(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("sqlite: encode batch: %v", err)) // only plain values are encoded
+	}
+	return string(b)
+}
+
+func (q *queueTx) WebhookConfigVersion(ctx context.Context) (int64, error) {
+	rows, err := q.query(ctx, qWebhookConfigVersion)
+	if err != nil {
+		return 0, fmt.Errorf("webhook config version: %w", err)
+	}
+	defer rows.Close()
+	var v int64
+	if rows.Next() {
+		err = rows.Scan(&v)
+	}
+	return v, errors.Join(err, rows.Err())
+}
+
+func (q *queueTx) EnabledWebhooks(ctx context.Context) ([]*porter.QueueWebhook, error) {
+	rows, err := q.query(ctx, qEnabledWebhooks)
+	if err != nil {
+		return nil, fmt.Errorf("enabled webhooks: %w", err)
+	}
+	defer rows.Close()
+	var out []*porter.QueueWebhook
+	for rows.Next() {
+		var r db.Webhook
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Url, &r.Events, &r.Description, &r.RetrySchedule, &r.TimeoutSeconds, &r.Headers,
+			&r.Ordered, &r.Enabled, &r.DisabledReason, &r.Source, &r.Secret, &r.PreviousSecret, &r.PreviousSecretExpiresAt,
+			&r.SecretRotatedAt, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("enabled webhooks: %w", err)
+		}
+		out = append(out, &porter.QueueWebhook{OrgID: r.OrgID, Webhook: webhook(r), Sealed: porter.WebhookSealedSecrets{
+			Current: r.Secret, Previous: r.PreviousSecret, PreviousExpiresAt: pnts(r.PreviousSecretExpiresAt)}})
+	}
+	return out, rows.Err()
+}
+
+func scanEvents(rows *sql.Rows) ([]*porter.Event, error) {
+	defer rows.Close()
+	var out []*porter.Event
+	for rows.Next() {
+		var r db.Event
+		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes); err != nil {
+			return nil, err
+		}
+		out = append(out, event(r))
+	}
+	return out, rows.Err()
+}
+
+func (q *queueTx) OutboxEvents(ctx context.Context, limit int) ([]*porter.Event, error) {
+	rows, err := q.query(ctx, qOutboxEvents, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox events: %w", err)
+	}
+	evs, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("outbox events: %w", err)
+	}
+	return evs, nil
+}
+
+func (q *queueTx) MarkFannedOut(ctx context.Context, events []*porter.Event) error {
+	var last int64
+	for _, e := range events {
+		last = max(last, e.Seq)
+	}
+	if _, err := q.exec(ctx, qMarkFannedOut, last); err != nil {
+		return fmt.Errorf("mark fanned out: %w", err)
+	}
+	return nil
+}
+
+func (q *queueTx) PendingResources(ctx context.Context, webhookID int64, keys []string) (map[string]bool, error) {
+	rows, err := q.query(ctx, qPendingResources, webhookID, jsonArg(keys))
+	if err != nil {
+		return nil, fmt.Errorf("pending resources: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("pending resources: %w", err)
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+// newDelivery is one row of an insert batch.
+type newDelivery struct {
+	Org        int64   `json:"o"`
+	Webhook    int64   `json:"w"`
+	Seq        int64   `json:"s"`
+	EventID    string  `json:"e"`
+	Type       string  `json:"t"`
+	Key        string  `json:"k"`
+	Test       bool    `json:"x"`
+	Payload    *string `json:"p"`
+	Attempts   int     `json:"a"`
+	Next       string  `json:"n"`
+	Owner      string  `json:"l"`
+	LeaseToken string  `json:"lt"`
+	Created    string  `json:"c"`
+}
+
+func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.QueuedDelivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	rows := make([]newDelivery, len(ds))
+	for i, d := range ds {
+		r := newDelivery{Org: d.OrgID, Webhook: d.WebhookID, Seq: d.EventSeq, EventID: d.EventID, Type: d.EventType, Key: d.ResourceKey,
+			Test: d.Test, Next: ts(d.CreatedAt), Created: ts(d.CreatedAt)}
+		if d.Test {
+			p := string(d.Body)
+			r.Payload = &p
+		}
+		if d.LeaseToken != "" {
+			r.Attempts, r.Next, r.Owner, r.LeaseToken = 1, ts(d.LeaseUntil), owner, d.LeaseToken
+		}
+		rows[i] = r
+	}
+	res, err := t.query(ctx, qInsertDeliveries, jsonArg(rows))
+	if err != nil {
+		return fmt.Errorf("insert deliveries: %w", err)
+	}
+	defer res.Close()
+	ids := make([]int64, 0, len(ds))
+	for res.Next() {
+		var id int64
+		if err := res.Scan(&id); err != nil {
+			return fmt.Errorf("insert deliveries: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := res.Err(); err != nil {
+		return fmt.Errorf("insert deliveries: %w", err)
+	}
+	if len(ids) != len(ds) {
+		return fmt.Errorf("insert deliveries: %d ids for %d rows", len(ids), len(ds))
+	}
+	// One statement numbers its rows in order; RETURNING promises no order.
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for i, d := range ds {
+		d.ID = ids[i]
+	}
+	t.wake.deliveries = true
+	return nil
+}
+
+func (q *queueTx) InsertDeliveries(ctx context.Context, owner string, ds []*porter.QueuedDelivery) error {
+	return q.insertDeliveries(ctx, owner, ds)
+}
+
+type leaseRow struct {
+	ID    int64  `json:"i"`
+	Until string `json:"u"`
+	Token string `json:"t"`
+}
+
+func (q *queueTx) ClaimDeliveries(ctx context.Context, owner string, now time.Time, wants []porter.ClaimWant, token func() string) ([]*porter.QueuedDelivery, error) {
+	cand, err := q.stmt(ctx, qClaimCandidates)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	var leases []leaseRow
+	for _, w := range wants {
+		rows, err := cand.QueryContext(ctx, w.WebhookID, ts(now), w.N)
+		if err != nil {
+			return nil, fmt.Errorf("claim deliveries: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("claim deliveries: %w", err)
+			}
+			leases = append(leases, leaseRow{ID: id, Until: ts(w.LeaseUntil), Token: token()})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("claim deliveries: %w", err)
+		}
+	}
+	if len(leases) == 0 {
+		return nil, nil
+	}
+	rows, err := q.query(ctx, qLeaseDeliveries, owner, ts(now), jsonArg(leases))
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	ds, err := scanQueued(rows)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	if err := q.loadBodies(ctx, ds); err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return ds, nil
+}
+
+func scanQueued(rows *sql.Rows) ([]*porter.QueuedDelivery, error) {
+	defer rows.Close()
+	var out []*porter.QueuedDelivery
+	for rows.Next() {
+		d := &porter.QueuedDelivery{}
+		var payload []byte
+		var next sql.NullString
+		var created string
+		if err := rows.Scan(&d.ID, &d.OrgID, &d.WebhookID, &d.EventSeq, &d.EventID, &d.EventType, &d.ResourceKey, &d.Test, &payload,
+			&d.Attempt, &d.RetryFrom, &next, &d.LeaseToken, &created); err != nil {
+			return nil, err
+		}
+		if next.Valid {
+			d.LeaseUntil = pts(next.String)
+		}
+		d.CreatedAt = pts(created)
+		d.Body = payload
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// loadBodies sets the body of every delivery of an event: its envelope.
+func (t *tx) loadBodies(ctx context.Context, ds []*porter.QueuedDelivery) error {
+	var seqs []int64
+	for _, d := range ds {
+		if !d.Test {
+			seqs = append(seqs, d.EventSeq)
+		}
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	rows, err := t.query(ctx, qEventsBySeq, jsonArg(seqs))
+	if err != nil {
+		return err
+	}
+	evs, err := scanEvents(rows)
+	if err != nil {
+		return err
+	}
+	bodies := make(map[int64][]byte, len(evs))
+	for _, e := range evs {
+		if bodies[e.Seq], err = json.Marshal(e); err != nil {
+			return err
+		}
+	}
+	for _, d := range ds {
+		if !d.Test {
+			d.Body = bodies[d.EventSeq]
+		}
+	}
+	return nil
+}
+
+type attemptRow struct {
+	Delivery int64  `json:"d"`
+	ID       string `json:"i"`
+	Number   int    `json:"n"`
+	Started  string `json:"s"`
+	MS       int64  `json:"ms"`
+	URL      string `json:"u"`
+	Request  string `json:"rq"`
+	Status   *int   `json:"r"`
+	Response string `json:"rh"`
+	Body     string `json:"rb"`
+	Error    string `json:"e"`
+}
+
+type finishRow struct {
+	ID     int64   `json:"i"`
+	Token  string  `json:"t"`
+	Status string  `json:"s"`
+	Next   *string `json:"n"`
+	Code   *int    `json:"r"`
+	Error  string  `json:"e"`
+}
+
+func (q *queueTx) RecordAttempts(ctx context.Context, now time.Time, rs []*porter.AttemptRecord) ([]bool, error) {
+	attempts := make([]attemptRow, len(rs))
+	finish := make([]finishRow, len(rs))
+	for i, r := range rs {
+		a := r.Attempt
+		attempts[i] = attemptRow{Delivery: r.Delivery.ID, ID: a.ID, Number: a.Number, Started: ts(a.StartedAt), MS: a.DurationMS,
+			URL: a.URL, Request: encodeHeaders(a.RequestHeaders), Status: a.ResponseStatus, Response: encodeHeaders(a.ResponseHeaders),
+			Body: a.ResponseBody, Error: a.Error}
+		finish[i] = finishRow{ID: r.Delivery.ID, Token: r.Delivery.LeaseToken, Status: r.Status, Code: a.ResponseStatus, Error: a.Error}
+		if r.NextAttemptAt != nil {
+			n := ts(*r.NextAttemptAt)
+			finish[i].Next = &n
+		}
+	}
+	if _, err := q.exec(ctx, qInsertAttempts, jsonArg(attempts)); err != nil {
+		return nil, fmt.Errorf("insert attempts: %w", err)
+	}
+	rows, err := q.query(ctx, qFinishAttempts, ts(now), jsonArg(finish))
+	if err != nil {
+		return nil, fmt.Errorf("finish attempts: %w", err)
+	}
+	defer rows.Close()
+	moved := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("finish attempts: %w", err)
+		}
+		moved[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finish attempts: %w", err)
+	}
+	applied := make([]bool, len(rs))
+	for i, r := range rs {
+		applied[i] = moved[r.Delivery.ID]
+		if applied[i] && r.Status == porter.DeliveryPending {
+			q.wake.deliveries = true
+		}
+	}
+	return applied, nil
+}
+
+func (q *queueTx) ReleaseDeliveries(ctx context.Context, now time.Time, ds []*porter.QueuedDelivery) error {
+	rows := make([]leaseRow, len(ds))
+	for i, d := range ds {
+		rows[i] = leaseRow{ID: d.ID, Token: d.LeaseToken}
+	}
+	if _, err := q.exec(ctx, qReleaseDeliveries, ts(now), jsonArg(rows)); err != nil {
+		return fmt.Errorf("release deliveries: %w", err)
+	}
+	q.wake.deliveries = true
+	return nil
+}
+
+func (q *queueTx) WebhookHealth(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
+	rows, err := q.query(ctx, qWebhookHealth, jsonArg(ids))
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*porter.WebhookHealth{}
+	for rows.Next() {
+		h := &porter.WebhookHealth{}
+		var since sql.NullString
+		if err := rows.Scan(&h.WebhookID, &h.ConsecutiveFailures, &since); err != nil {
+			return nil, fmt.Errorf("webhook health: %w", err)
+		}
+		h.FailingSince = pnts(since)
+		out[h.WebhookID] = h
+	}
+	return out, rows.Err()
+}
+
+type healthRow struct {
+	Webhook  int64   `json:"w"`
+	Failures int     `json:"f"`
+	Since    *string `json:"s"`
+}
+
+func (q *queueTx) SetWebhookHealth(ctx context.Context, hs []*porter.WebhookHealth) error {
+	if len(hs) == 0 {
+		return nil
+	}
+	rows := make([]healthRow, len(hs))
+	for i, h := range hs {
+		rows[i] = healthRow{Webhook: h.WebhookID, Failures: h.ConsecutiveFailures}
+		if h.FailingSince != nil {
+			s := ts(*h.FailingSince)
+			rows[i].Since = &s
+		}
+	}
+	if _, err := q.exec(ctx, qSetWebhookHealth, jsonArg(rows)); err != nil {
+		return fmt.Errorf("set webhook health: %w", err)
+	}
+	return nil
+}
+
+func (q *queueTx) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error) {
+	a, err := q.exec(ctx, qPruneAttempts, ts(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune attempts: %w", err)
+	}
+	d, err := q.exec(ctx, qPruneDeliveries, ts(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return int(a + d), nil
+}
+
+// The delivery log of one organization.
+
+func scanDelivery(sc interface{ Scan(...any) error }, extra ...any) (*porter.Delivery, error) {
+	d := &porter.Delivery{}
+	var next, completed sql.NullString
+	var status sql.NullInt64
+	var created, updated, token string
+	dest := append([]any{&d.ID, &d.WebhookID, &d.Event, &d.EventID, &d.Status, &d.AttemptCount, &next, &status,
+		&d.Error, &d.Test, &created, &updated, &completed, &token}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if d.Status == porter.DeliveryPending {
+		d.NextAttemptAt = pnts(next)
+	}
+	if status.Valid {
+		s := int(status.Int64)
+		d.ResponseStatus = &s
+	}
+	d.CreatedAt, d.UpdatedAt, d.CompletedAt = pts(created), pts(updated), pnts(completed)
+	return d, nil
+}
+
+func (t *tx) Deliveries(ctx context.Context, f porter.DeliveryFilter) (porter.List[*porter.Delivery], error) {
+	var out porter.List[*porter.Delivery]
+	rows, err := t.query(ctx, qDeliveries, t.orgID, f.WebhookID, f.Status, f.Event, since(f.UpdatedSince), f.Limit(), f.Offset())
+	if err != nil {
+		return out, fmt.Errorf("list deliveries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var total int
+		d, err := scanDelivery(rows, &total)
+		if err != nil {
+			return out, fmt.Errorf("list deliveries: %w", err)
+		}
+		out.Items, out.Total = append(out.Items, d), total
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) Delivery(ctx context.Context, id int64) (*porter.Delivery, error) {
+	rows, err := t.query(ctx, qDelivery, t.orgID, id)
+	if err != nil {
+		return nil, fmt.Errorf("get delivery %d: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("get delivery %d: %w", id, err)
+		}
+		return nil, porter.NotFound("delivery", id)
+	}
+	d, err := scanDelivery(rows)
+	if err != nil {
+		return nil, fmt.Errorf("get delivery %d: %w", id, err)
+	}
+	return d, nil
+}
+
+func (t *tx) DeliveryAttempts(ctx context.Context, deliveryID int64) ([]*porter.DeliveryAttempt, error) {
+	rows, err := t.query(ctx, qDeliveryAttempts, t.orgID, deliveryID)
+	if err != nil {
+		return nil, fmt.Errorf("delivery %d attempts: %w", deliveryID, err)
+	}
+	defer rows.Close()
+	out := []*porter.DeliveryAttempt{}
+	for rows.Next() {
+		a := &porter.DeliveryAttempt{}
+		var started, req, res string
+		var status sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.DeliveryID, &a.Number, &started, &a.DurationMS, &a.URL, &req, &status, &res, &a.ResponseBody, &a.Error); err != nil {
+			return nil, fmt.Errorf("delivery %d attempts: %w", deliveryID, err)
+		}
+		a.StartedAt, a.RequestHeaders, a.ResponseHeaders = pts(started), decodeHeaders(req), decodeHeaders(res)
+		if status.Valid {
+			s := int(status.Int64)
+			a.ResponseStatus = &s
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) RequeueDelivery(ctx context.Context, id int64, now time.Time) error {
+	n, err := t.exec(ctx, qRequeueDelivery, t.orgID, id, ts(now))
+	if err != nil {
+		return fmt.Errorf("requeue delivery %d: %w", id, err)
+	}
+	if n == 0 {
+		if _, err := t.Delivery(ctx, id); err != nil {
+			return err
+		}
+		return porter.Errorf(porter.ECONFLICT, "delivery %d is being attempted now; replay it once the attempt ends", id)
+	}
+	t.wake.deliveries = true
+	return nil
+}
+
+func (t *tx) RequeueFailedDeliveries(ctx context.Context, webhookID int64, since, now time.Time) (int, error) {
+	n, err := t.exec(ctx, qRequeueFailed, t.orgID, webhookID, ts(since), ts(now))
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		t.wake.deliveries = true
+	}
+	return int(n), nil
+}
+
+func (t *tx) InsertDelivery(ctx context.Context, d *porter.QueuedDelivery) error {
+	d.OrgID = t.orgID
+	return t.insertDeliveries(ctx, "", []*porter.QueuedDelivery{d})
+}
+
+func (t *tx) FailPendingDeliveries(ctx context.Context, webhookID int64, reason string, now time.Time) (int, error) {
+	n, err := t.exec(ctx, qFailPending, t.orgID, webhookID, reason, ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("fail pending deliveries: %w", err)
+	}
+	return int(n), nil
+}

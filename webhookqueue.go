@@ -1,0 +1,641 @@
+package porter
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// WebhookQueue is the transactional half of webhook delivery: it fans the
+// outbox out to matching subscriptions, leases due deliveries, and records
+// attempts with what follows from them (retries, failure events, admin
+// alerts, disabling a webhook), each step one transaction on the store. The
+// delivery engine (package delivery) does the sending.
+type WebhookQueue struct {
+	svc  *Service
+	Node string // lease owner: this node's name
+
+	NewAttemptID         func() string // the X-PM-Delivery ids
+	DisableAfterFailures int           // consecutive failed deliveries that disable a webhook
+	DisableAfter         time.Duration // failing this long disables a webhook
+	MaxRetryAfter        time.Duration // the longest Retry-After honoured
+	// Jitter lengthens a retry delay a little, so that retries of many
+	// deliveries failed together do not arrive together again.
+	Jitter func(time.Duration) time.Duration
+
+	mu      sync.RWMutex
+	loaded  bool
+	version int64
+	subs    map[int64]*Subscription              // enabled webhooks by id
+	match   map[int64]map[string][]*Subscription // org -> canonical event -> subscriptions
+}
+
+// Defaults of a WebhookQueue.
+const (
+	DefaultDisableAfterFailures = 50
+	DefaultDisableAfter         = 5 * 24 * time.Hour
+	DefaultMaxRetryAfter        = time.Hour
+)
+
+// NewWebhookQueue returns the queue of svc's store, leasing as node.
+func NewWebhookQueue(svc *Service, node string, newAttemptID func() string) *WebhookQueue {
+	return &WebhookQueue{
+		svc: svc, Node: node, NewAttemptID: newAttemptID,
+		DisableAfterFailures: DefaultDisableAfterFailures, DisableAfter: DefaultDisableAfter, MaxRetryAfter: DefaultMaxRetryAfter,
+		Jitter: func(d time.Duration) time.Duration { return d + rand.N(d/10+1) },
+	}
+}
+
+// Subscription is an enabled webhook as deliveries are sent to it, its
+// secrets opened.
+type Subscription struct {
+	OrgID int64
+	*Webhook
+	secret        string
+	previous      string
+	previousUntil time.Time
+}
+
+// Secrets are those that sign an attempt at now, newest first.
+func (s *Subscription) Secrets(now time.Time) []string {
+	var out []string
+	if s.secret != "" {
+		out = append(out, s.secret)
+	}
+	if s.previous != "" && now.Before(s.previousUntil) {
+		out = append(out, s.previous)
+	}
+	return out
+}
+
+// Subscription returns an enabled webhook, or nil.
+func (q *WebhookQueue) Subscription(id int64) *Subscription {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	return q.subs[id]
+}
+
+// Subscriptions returns every enabled webhook.
+func (q *WebhookQueue) Subscriptions() []*Subscription {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	out := make([]*Subscription, 0, len(q.subs))
+	for _, s := range q.subs {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// refresh reloads the subscriptions when any webhook changed since they
+// were loaded.
+func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
+	v, err := tx.WebhookConfigVersion(ctx)
+	if err != nil {
+		return err
+	}
+	q.mu.RLock()
+	fresh := q.loaded && q.version == v
+	q.mu.RUnlock()
+	if fresh {
+		return nil
+	}
+	hooks, err := tx.EnabledWebhooks(ctx)
+	if err != nil {
+		return err
+	}
+	subs := make(map[int64]*Subscription, len(hooks))
+	match := map[int64]map[string][]*Subscription{}
+	for _, h := range hooks {
+		s := &Subscription{OrgID: h.OrgID, Webhook: h.Webhook}
+		if len(h.Sealed.Current) > 0 {
+			if s.secret, err = q.svc.Secrets.Open(h.Sealed.Current); err != nil {
+				return fmt.Errorf("webhook %d secret: %w", h.ID, err)
+			}
+		}
+		if len(h.Sealed.Previous) > 0 && h.Sealed.PreviousExpiresAt != nil {
+			if s.previous, err = q.svc.Secrets.Open(h.Sealed.Previous); err != nil {
+				return fmt.Errorf("webhook %d previous secret: %w", h.ID, err)
+			}
+			s.previousUntil = *h.Sealed.PreviousExpiresAt
+		}
+		subs[h.ID] = s
+		byEvent := match[h.OrgID]
+		if byEvent == nil {
+			byEvent = map[string][]*Subscription{}
+			match[h.OrgID] = byEvent
+		}
+		seen := map[string]bool{}
+		for _, p := range h.Events {
+			names, _ := ExpandEventPattern(p)
+			for _, n := range names {
+				if !seen[n] {
+					seen[n] = true
+					byEvent[n] = append(byEvent[n], s)
+				}
+			}
+		}
+	}
+	q.mu.Lock()
+	q.subs, q.match, q.version, q.loaded = subs, match, v, true
+	q.mu.Unlock()
+	return nil
+}
+
+// Admit decides, during a fan-out, whether this node takes a fresh
+// delivery to sub at once (and until when its lease runs); false leaves it
+// due in the queue for any node.
+type Admit func(sub *Subscription) (leaseUntil time.Time, ok bool)
+
+// FanOut turns up to limit outbox events into deliveries to every enabled
+// webhook whose events match, in one transaction with marking the events
+// done: a crash at any point leaves either both or neither. It returns the
+// deliveries leased to this node, ready to send, and how many events it
+// took (fewer than limit: the outbox is drained).
+func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leased []*QueuedDelivery, events int, err error) {
+	err = q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
+		leased, events = nil, 0
+		if err := q.refresh(ctx, tx); err != nil {
+			return err
+		}
+		evs, err := tx.OutboxEvents(ctx, limit)
+		if err != nil {
+			return err
+		}
+		events = len(evs)
+		if len(evs) == 0 {
+			return nil
+		}
+		var ds []*QueuedDelivery
+		var dsubs []*Subscription
+		ordered := map[int64][]*QueuedDelivery{}
+		now := q.svc.Now()
+		q.mu.RLock()
+		for _, e := range evs {
+			subs := q.match[e.OrgID][e.Type]
+			if len(subs) == 0 {
+				continue
+			}
+			body, err := json.Marshal(e)
+			if err != nil {
+				q.mu.RUnlock()
+				return fmt.Errorf("fan out %s: %w", e.ID(), err)
+			}
+			for _, s := range subs {
+				d := &QueuedDelivery{OrgID: e.OrgID, WebhookID: s.ID, EventSeq: e.Seq, EventID: e.ID(), EventType: e.Type, Body: body, CreatedAt: now}
+				if s.Ordered {
+					d.ResourceKey = e.ResourceType + ":" + strconv.FormatInt(e.ResourceID, 10)
+					ordered[s.ID] = append(ordered[s.ID], d)
+				}
+				ds, dsubs = append(ds, d), append(dsubs, s)
+			}
+		}
+		q.mu.RUnlock()
+		// An ordered delivery may start now only when nothing earlier
+		// about its resource is pending: not in the queue, not before it
+		// in this batch.
+		blocked := map[*QueuedDelivery]bool{}
+		for hookID, list := range ordered {
+			keys := make([]string, 0, len(list))
+			for _, d := range list {
+				keys = append(keys, d.ResourceKey)
+			}
+			pending, err := tx.PendingResources(ctx, hookID, keys)
+			if err != nil {
+				return err
+			}
+			for _, d := range list {
+				if pending[d.ResourceKey] {
+					blocked[d] = true
+				}
+				pending[d.ResourceKey] = true
+			}
+		}
+		due := false
+		for i, d := range ds {
+			if blocked[d] {
+				due = true
+				continue
+			}
+			if until, ok := admit(dsubs[i]); ok {
+				d.LeaseToken, d.LeaseUntil, d.Attempt = q.NewAttemptID(), until, 1
+				leased = append(leased, d)
+			} else {
+				due = true
+			}
+		}
+		if err := tx.InsertDeliveries(ctx, q.Node, ds); err != nil {
+			return err
+		}
+		if due {
+			if err := tx.NotifyDue(ctx); err != nil {
+				return err
+			}
+		}
+		return tx.MarkFannedOut(ctx, evs)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("fan out: %w", err)
+	}
+	return leased, events, nil
+}
+
+// Claim leases due deliveries, as many per webhook as each want asks.
+// Wants for webhooks no longer enabled are dropped.
+func (q *WebhookQueue) Claim(ctx context.Context, wants []ClaimWant) ([]*QueuedDelivery, error) {
+	var out []*QueuedDelivery
+	err := q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
+		if err := q.refresh(ctx, tx); err != nil {
+			return err
+		}
+		live := wants[:0:0]
+		for _, w := range wants {
+			if w.N > 0 && q.Subscription(w.WebhookID) != nil {
+				live = append(live, w)
+			}
+		}
+		if len(live) == 0 {
+			out = nil
+			return nil
+		}
+		var err error
+		out, err = tx.ClaimDeliveries(ctx, q.Node, q.svc.Now(), live, q.NewAttemptID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// Release gives back leased deliveries never attempted (a draining node's
+// queue), due at once for any node.
+func (q *WebhookQueue) Release(ctx context.Context, ds []*QueuedDelivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
+		if err := tx.ReleaseDeliveries(ctx, q.svc.Now(), ds); err != nil {
+			return err
+		}
+		return tx.NotifyDue(ctx)
+	})
+}
+
+// Prune deletes up to limit finished deliveries and attempts older than before.
+func (q *WebhookQueue) Prune(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int
+	err := q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
+		var err error
+		n, err = tx.PruneDeliveries(ctx, before, limit)
+		return err
+	})
+	return n, err
+}
+
+// Result is what one attempt came to, as the engine saw it.
+type Result struct {
+	Delivery *QueuedDelivery
+	Attempt  *DeliveryAttempt
+	// RetryAfter is the receiver's Retry-After on a 429 or 503; 0 if none.
+	RetryAfter time.Duration
+}
+
+func (r *Result) succeeded() bool {
+	s := r.Attempt.ResponseStatus
+	return s != nil && *s >= 200 && *s < 300
+}
+
+func (r *Result) gone() bool {
+	s := r.Attempt.ResponseStatus
+	return s != nil && *s == 410
+}
+
+// Effects tell the engine what a record changed beyond the deliveries:
+// webhooks disabled (send nothing more to them) and webhooks with
+// deliveries newly due (an ordered delivery finished, so the next of its
+// resource may start).
+type Effects struct {
+	Disabled []int64
+	Due      []int64
+	// What the recorded attempts came to; stale ones (lease lost) count nowhere.
+	Succeeded, Retried, Failed int
+}
+
+// Record stores finished attempts and moves each delivery on: succeeded,
+// due again after its schedule's next delay (at least the receiver's
+// Retry-After, capped), or failed once the schedule is spent. Failed
+// deliveries record webhook.delivery_failed; a 410, too many consecutive
+// failed deliveries or too long a failure disable the webhook
+// (webhook.disabled), and admins hear by mail when a webhook starts
+// failing and when it is disabled. All of it is one transaction.
+func (q *WebhookQueue) Record(ctx context.Context, results []*Result) (*Effects, error) {
+	var fx *Effects
+	err := q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
+		fx = &Effects{}
+		if err := q.refresh(ctx, tx); err != nil {
+			return err
+		}
+		now := q.svc.Now()
+		recs := make([]*AttemptRecord, len(results))
+		for i, r := range results {
+			cleanAttempt(r.Attempt)
+			recs[i] = q.decide(r, now)
+		}
+		applied, err := tx.RecordAttempts(ctx, now, recs)
+		if err != nil {
+			return err
+		}
+		return q.follow(ctx, tx, now, results, recs, applied, fx)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record attempts: %w", err)
+	}
+	if len(fx.Disabled) > 0 {
+		// Gone at once, not at the next reload: no claim may pick them up.
+		q.mu.Lock()
+		for _, id := range fx.Disabled {
+			delete(q.subs, id)
+		}
+		q.loaded = false
+		q.mu.Unlock()
+	}
+	return fx, nil
+}
+
+// decide is the state an attempt moves its delivery to.
+func (q *WebhookQueue) decide(r *Result, now time.Time) *AttemptRecord {
+	rec := &AttemptRecord{Delivery: r.Delivery, Attempt: r.Attempt}
+	d := r.Delivery
+	sub := q.Subscription(d.WebhookID)
+	switch {
+	case r.succeeded():
+		rec.Status = DeliverySucceeded
+		return rec
+	case d.Test || r.gone() || sub == nil:
+		rec.Status = DeliveryFailed
+		return rec
+	}
+	step := d.Attempt - d.RetryFrom // attempts of this run so far, from 1
+	if step < 1 || step > len(sub.RetrySchedule) {
+		rec.Status = DeliveryFailed
+		return rec
+	}
+	delay := time.Duration(sub.RetrySchedule[step-1]) * time.Second
+	if q.Jitter != nil && delay > 0 {
+		delay = q.Jitter(delay)
+	}
+	if ra := min(r.RetryAfter, q.MaxRetryAfter); ra > delay {
+		delay = ra
+	}
+	next := now.Add(delay)
+	rec.Status, rec.NextAttemptAt = DeliveryPending, &next
+	return rec
+}
+
+// follow records what the applied attempts cause beyond their deliveries.
+func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, results []*Result, recs []*AttemptRecord, applied []bool, fx *Effects) error {
+	type change struct {
+		orgID  int64
+		reason string // a reason to disable, once found
+	}
+	var ids []int64
+	touched := map[int64]*change{}
+	due := map[int64]bool{}
+	for i, rec := range recs {
+		d := rec.Delivery
+		if !applied[i] {
+			continue
+		}
+		switch rec.Status {
+		case DeliverySucceeded:
+			fx.Succeeded++
+		case DeliveryPending:
+			fx.Retried++
+		default:
+			fx.Failed++
+		}
+		if d.ResourceKey != "" && rec.Status != DeliveryPending {
+			due[d.WebhookID] = true
+		}
+		if d.Test && !results[i].gone() {
+			continue // a test says nothing about the webhook's health
+		}
+		if touched[d.WebhookID] == nil {
+			touched[d.WebhookID] = &change{orgID: d.OrgID}
+			ids = append(ids, d.WebhookID)
+		}
+		if results[i].gone() {
+			touched[d.WebhookID].reason = "the endpoint answered 410 Gone"
+		}
+	}
+	if len(ids) > 0 {
+		health, err := tx.WebhookHealth(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var changed []*WebhookHealth
+		alerts := map[int64]bool{}
+		for i, rec := range recs {
+			d := rec.Delivery
+			if !applied[i] || d.Test {
+				continue
+			}
+			h := health[d.WebhookID]
+			if h == nil {
+				h = &WebhookHealth{WebhookID: d.WebhookID}
+				health[d.WebhookID] = h
+			}
+			before := *h
+			if rec.Status == DeliverySucceeded {
+				h.ConsecutiveFailures, h.FailingSince = 0, nil
+			} else {
+				if h.FailingSince == nil {
+					t := rec.Attempt.StartedAt
+					h.FailingSince = &t
+				}
+				if rec.Status == DeliveryFailed {
+					h.ConsecutiveFailures++
+					if h.ConsecutiveFailures == 1 {
+						alerts[d.WebhookID] = true
+					}
+					if err := q.deliveryFailed(ctx, tx.For(d.OrgID), now, rec); err != nil {
+						return err
+					}
+				}
+				c := touched[d.WebhookID]
+				switch {
+				case c.reason != "":
+				case q.DisableAfterFailures > 0 && h.ConsecutiveFailures >= q.DisableAfterFailures:
+					c.reason = fmt.Sprintf("%d consecutive deliveries failed", h.ConsecutiveFailures)
+				case q.DisableAfter > 0 && now.Sub(*h.FailingSince) >= q.DisableAfter:
+					c.reason = fmt.Sprintf("deliveries have failed since %s", h.FailingSince.UTC().Format(TimeLayout))
+				}
+			}
+			if before.ConsecutiveFailures != h.ConsecutiveFailures || !sameTime(before.FailingSince, h.FailingSince) {
+				changed = append(changed, h)
+			}
+		}
+		if err := tx.SetWebhookHealth(ctx, dedupeHealth(changed)); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c := touched[id]
+			if c.reason != "" {
+				disabled, err := q.disable(ctx, tx.For(c.orgID), now, id, c.reason)
+				if err != nil {
+					return err
+				}
+				if disabled {
+					fx.Disabled = append(fx.Disabled, id)
+				}
+			} else if alerts[id] {
+				if err := q.alert(ctx, tx.For(c.orgID), now, id, "failing", ""); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for id := range due {
+		fx.Due = append(fx.Due, id)
+	}
+	if len(fx.Due) > 0 {
+		return tx.NotifyDue(ctx)
+	}
+	return nil
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// dedupeHealth keeps one row per webhook (the pointers repeat).
+func dedupeHealth(hs []*WebhookHealth) []*WebhookHealth {
+	seen := map[*WebhookHealth]bool{}
+	out := hs[:0:0]
+	for _, h := range hs {
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// deliveryFailedData is webhook.delivery_failed's data.
+type deliveryFailedData struct {
+	ID             int64  `json:"id"` // the delivery's
+	WebhookID      int64  `json:"webhook_id"`
+	URL            string `json:"url"`
+	Event          string `json:"event"`
+	EventID        string `json:"event_id"`
+	Attempts       int    `json:"attempts"`
+	ResponseStatus *int   `json:"response_status"`
+	Error          string `json:"error"`
+}
+
+// deliveryFailed records webhook.delivery_failed, except for the
+// delivery of a webhook.delivery_failed: a failing endpoint subscribed to
+// its own failures must not feed itself forever.
+func (q *WebhookQueue) deliveryFailed(ctx context.Context, tx Tx, now time.Time, rec *AttemptRecord) error {
+	d := rec.Delivery
+	if d.EventType == "webhook.delivery_failed" {
+		return nil
+	}
+	data := deliveryFailedData{ID: d.ID, WebhookID: d.WebhookID, URL: rec.Attempt.URL, Event: d.EventType, EventID: d.EventID,
+		Attempts: d.Attempt, ResponseStatus: rec.Attempt.ResponseStatus, Error: rec.Attempt.Error}
+	return record(ctx, tx, now.UTC().Truncate(time.Second), "webhook.delivery_failed", "webhook", d.WebhookID, data, nil)
+}
+
+// disable turns a webhook off for reason, fails its pending deliveries
+// (recover sends them once it is enabled again), records webhook.disabled
+// and alerts the admins. It reports false when the webhook was already
+// disabled or deleted.
+func (q *WebhookQueue) disable(ctx context.Context, tx Tx, now time.Time, id int64, reason string) (bool, error) {
+	w, err := tx.WebhookForUpdate(ctx, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if !w.Enabled {
+		return false, nil
+	}
+	at := now.UTC().Truncate(time.Second)
+	before := *w
+	w.Enabled, w.DisabledReason, w.UpdatedAt = false, reason, at
+	if err := tx.UpdateWebhook(ctx, w); err != nil {
+		return false, err
+	}
+	if _, err := tx.FailPendingDeliveries(ctx, id, "webhook disabled: "+reason, now); err != nil {
+		return false, err
+	}
+	if err := record(ctx, tx, at, "webhook.disabled", "webhook", id, w, &before); err != nil {
+		return false, err
+	}
+	return true, q.alert(ctx, tx, now, id, "disabled", reason)
+}
+
+// alert mails the organization's admins about a webhook.
+func (q *WebhookQueue) alert(ctx context.Context, tx Tx, now time.Time, id int64, what, reason string) error {
+	w, err := tx.Webhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	admins, err := tx.StaffList(ctx, StaffFilter{ListParams: ListParams{Page: 1, PerPage: MaxPerPage}, Role: "admin"})
+	if err != nil {
+		return err
+	}
+	var subject, body string
+	switch what {
+	case "failing":
+		subject = fmt.Sprintf("Webhook deliveries to %s are failing", w.URL)
+		body = fmt.Sprintf("A delivery to webhook %d (%s) has failed after every retry.\n\n"+
+			"Porter keeps trying new events; after %d consecutive failed deliveries, or %s of failures, it disables the webhook.\n"+
+			"See GET /v1/webhooks/%d/deliveries?status=failed, and replay with POST /v1/webhooks/%d/recover once the endpoint is fixed.\n",
+			w.ID, w.URL, q.DisableAfterFailures, q.DisableAfter, w.ID, w.ID)
+	default:
+		subject = fmt.Sprintf("Webhook %s was disabled", w.URL)
+		body = fmt.Sprintf("Porter disabled webhook %d (%s): %s.\n\n"+
+			"Nothing more is sent to it. Enable it again with PATCH /v1/webhooks/%d {\"enabled\": true}, then send what it missed with POST /v1/webhooks/%d/recover.\n",
+			w.ID, w.URL, reason, w.ID, w.ID)
+	}
+	for _, a := range admins.Items {
+		if a.Email == "" {
+			continue
+		}
+		m := &Message{Channel: "email", To: a.Email, Subject: subject, Body: body, Status: MessageQueued, CreatedAt: now.UTC().Truncate(time.Second)}
+		if err := tx.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanAttempt makes what a receiver sent storable as text on every
+// engine: valid UTF-8 and no NUL bytes (PostgreSQL's text holds neither).
+func cleanAttempt(a *DeliveryAttempt) {
+	a.ResponseBody, a.Error = cleanText(a.ResponseBody), cleanText(a.Error)
+	for k, v := range a.ResponseHeaders {
+		if c := cleanText(v); c != v {
+			a.ResponseHeaders[k] = c
+		}
+	}
+}
+
+func cleanText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
