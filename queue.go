@@ -79,7 +79,7 @@ type QueueTx interface {
 	EnabledWebhooks(ctx context.Context) ([]*QueueWebhook, error)
 
 	// OutboxEvents returns up to limit events not yet fanned out, oldest
-	// first. On PostgreSQL they stay locked until the transaction ends.
+	// first. On PostgreSQL one transaction at a time takes them; another waits for it to end.
 	OutboxEvents(ctx context.Context, limit int) ([]*Event, error)
 	// MarkFannedOut records that events were fanned out.
 	MarkFannedOut(ctx context.Context, events []*Event) error

@@ -279,15 +279,12 @@ func scanEvents(rows pgx.Rows) ([]*porter.Event, error) {
 	return out, rows.Err()
 }
 
-// OutboxEvents returns nothing while another node fans out: the lock is
-// held to the end of the transaction, so the two never take one event.
+// OutboxEvents waits while another node fans out: the lock is held to
+// the end of the transaction, so two never take one event, and the wait
+// ends with the other's fan-out committed, so this one sees what is left.
 func (q *queueTx) OutboxEvents(ctx context.Context, limit int) ([]*porter.Event, error) {
-	var ok bool
-	if err := q.pg.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)", int64(fanOutLock)).Scan(&ok); err != nil {
+	if _, err := q.pg.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(fanOutLock)); err != nil {
 		return nil, fmt.Errorf("outbox events: %w", err)
-	}
-	if !ok {
-		return nil, nil
 	}
 	rows, err := q.pg.Query(ctx, qOutboxEvents, limit)
 	if err != nil {
@@ -386,7 +383,12 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 	for i, d := range ds {
 		d.ID = ids[i]
 	}
-	return t.notifyDue(ctx)
+	for _, d := range ds {
+		if d.LeaseToken == "" {
+			return t.notifyDue(ctx) // due at once for any node
+		}
+	}
+	return nil
 }
 
 func (q *queueTx) InsertDeliveries(ctx context.Context, owner string, ds []*porter.QueuedDelivery) error {

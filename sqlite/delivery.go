@@ -335,8 +335,10 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for i, d := range ds {
 		d.ID = ids[i]
+		if d.LeaseToken == "" {
+			t.wake.deliveries = true // due at once for any worker
+		}
 	}
-	t.wake.deliveries = true
 	return nil
 }
 

@@ -1,0 +1,305 @@
+package delivery
+
+import (
+	"sync"
+
+	"porter"
+)
+
+// lanes hold the deliveries this node has leased, one lane per webhook,
+// and decide which is sent next: organizations take turns, and within one
+// its webhooks take turns, so a busy organization or a slow endpoint never
+// holds up the rest. A lane sends at most perEndpoint at once.
+//
+// Every delivery held counts against two budgets, the lane's (holdLane)
+// and the node's (holdTotal): leases are taken only for what fits, and
+// the rest stays due in the database for any node.
+type lanes struct {
+	mu          sync.Mutex
+	cond        *sync.Cond // signalled when a delivery is queued or the lanes close
+	perEndpoint int
+	holdLane    int
+	holdTotal   int
+
+	byHook map[int64]*lane
+	orgs   []*orgLanes // organizations with queued deliveries, in turn order
+	byOrg  map[int64]*orgLanes
+	next   int // index into orgs of the next turn
+
+	held     int // queued + in flight + reserved, all lanes
+	inflight int
+	closed   bool // no more sends start
+}
+
+type lane struct {
+	hookID   int64
+	orgID    int64
+	queue    []*porter.QueuedDelivery
+	inflight int
+	reserved int  // budget promised to a fan-out or claim in progress
+	dirty    bool // more may be due in the database than was claimed
+}
+
+func (l *lane) held() int { return len(l.queue) + l.inflight + l.reserved }
+
+type orgLanes struct {
+	id    int64
+	lanes []*lane // lanes with queued deliveries, in turn order
+	next  int
+}
+
+func newLanes(perEndpoint, holdLane, holdTotal int) *lanes {
+	ls := &lanes{perEndpoint: perEndpoint, holdLane: holdLane, holdTotal: holdTotal,
+		byHook: map[int64]*lane{}, byOrg: map[int64]*orgLanes{}}
+	ls.cond = sync.NewCond(&ls.mu)
+	return ls
+}
+
+func (ls *lanes) lane(orgID, hookID int64) *lane {
+	l := ls.byHook[hookID]
+	if l == nil {
+		l = &lane{hookID: hookID, orgID: orgID}
+		ls.byHook[hookID] = l
+	}
+	return l
+}
+
+// reserve promises up to n deliveries' budget to hookID and returns how
+// many fit.
+func (ls *lanes) reserve(orgID, hookID int64, n int) int {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.closed {
+		return 0
+	}
+	l := ls.lane(orgID, hookID)
+	n = min(n, ls.holdLane-l.held(), ls.holdTotal-ls.held)
+	if n <= 0 {
+		return 0
+	}
+	l.reserved += n
+	ls.held += n
+	return n
+}
+
+// unreserve gives back budget reserved and not used.
+func (ls *lanes) unreserve(hookID int64, n int) {
+	if n <= 0 {
+		return
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if l := ls.byHook[hookID]; l != nil {
+		l.reserved -= n
+		ls.held -= n
+		ls.gc(l)
+	}
+}
+
+// add queues leased deliveries, each against a reservation of its lane.
+func (ls *lanes) add(ds []*porter.QueuedDelivery) {
+	if len(ds) == 0 {
+		return
+	}
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for _, d := range ds {
+		l := ls.lane(d.OrgID, d.WebhookID)
+		l.reserved--
+		if len(l.queue) == 0 {
+			ls.activate(l)
+		}
+		l.queue = append(l.queue, d)
+	}
+	ls.cond.Broadcast()
+}
+
+// activate gives a lane that has just had a delivery queued its turns.
+func (ls *lanes) activate(l *lane) {
+	o := ls.byOrg[l.orgID]
+	if o == nil {
+		o = &orgLanes{id: l.orgID}
+		ls.byOrg[l.orgID] = o
+		ls.orgs = append(ls.orgs, o)
+	}
+	o.lanes = append(o.lanes, l)
+}
+
+// take blocks until a delivery may be sent and returns it, or returns nil
+// once the lanes are closed.
+func (ls *lanes) take() *porter.QueuedDelivery {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for {
+		if ls.closed {
+			return nil
+		}
+		if d := ls.pick(); d != nil {
+			return d
+		}
+		ls.cond.Wait()
+	}
+}
+
+// pick takes the next turn's delivery: the next organization's next lane
+// that may send more.
+func (ls *lanes) pick() *porter.QueuedDelivery {
+	for i := range ls.orgs {
+		oi := (ls.next + i) % len(ls.orgs)
+		o := ls.orgs[oi]
+		for j := range o.lanes {
+			li := (o.next + j) % len(o.lanes)
+			l := o.lanes[li]
+			if l.inflight >= ls.perEndpoint {
+				continue
+			}
+			d := l.queue[0]
+			l.queue[0] = nil
+			l.queue = l.queue[1:]
+			l.inflight++
+			ls.inflight++
+			o.next = li + 1
+			ls.next = oi + 1
+			if len(l.queue) == 0 {
+				ls.deactivate(o, li)
+			}
+			return d
+		}
+	}
+	return nil
+}
+
+// deactivate drops a lane whose queue emptied from its organization's
+// turns, and an organization with no queued lanes from the rotation.
+func (ls *lanes) deactivate(o *orgLanes, li int) {
+	o.lanes = append(o.lanes[:li], o.lanes[li+1:]...)
+	if o.next > li {
+		o.next--
+	}
+	if len(o.lanes) > 0 {
+		o.next %= len(o.lanes)
+		return
+	}
+	delete(ls.byOrg, o.id)
+	for i, x := range ls.orgs {
+		if x == o {
+			ls.orgs = append(ls.orgs[:i], ls.orgs[i+1:]...)
+			if ls.next > i {
+				ls.next--
+			}
+			break
+		}
+	}
+	if len(ls.orgs) > 0 {
+		ls.next %= len(ls.orgs)
+	} else {
+		ls.next = 0
+	}
+}
+
+// done ends a send (or a delivery dropped unsent): its budget is free.
+// It reports whether the lane wants a claim now that it has room.
+func (ls *lanes) done(d *porter.QueuedDelivery) (claim bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	l := ls.byHook[d.WebhookID]
+	if l == nil {
+		return false
+	}
+	l.inflight--
+	ls.inflight--
+	ls.held--
+	ls.cond.Broadcast() // the lane may send again
+	claim = l.dirty
+	ls.gc(l)
+	return claim
+}
+
+// drop removes the queued deliveries of webhooks that were disabled and
+// returns them; their budget is free.
+func (ls *lanes) drop(hookIDs []int64) []*porter.QueuedDelivery {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	var out []*porter.QueuedDelivery
+	for _, id := range hookIDs {
+		l := ls.byHook[id]
+		if l == nil || len(l.queue) == 0 {
+			continue
+		}
+		out = append(out, l.queue...)
+		ls.held -= len(l.queue)
+		l.queue = nil
+		l.dirty = false
+		if o := ls.byOrg[l.orgID]; o != nil {
+			for i, x := range o.lanes {
+				if x == l {
+					ls.deactivate(o, i)
+					break
+				}
+			}
+		}
+		ls.gc(l)
+	}
+	return out
+}
+
+// close stops sends from starting and returns every queued delivery.
+func (ls *lanes) close() []*porter.QueuedDelivery {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.closed = true
+	var out []*porter.QueuedDelivery
+	for _, l := range ls.byHook {
+		out = append(out, l.queue...)
+		ls.held -= len(l.queue)
+		l.queue = nil
+	}
+	ls.orgs, ls.byOrg, ls.next = nil, map[int64]*orgLanes{}, 0
+	ls.cond.Broadcast()
+	return out
+}
+
+// gc forgets an idle lane: nothing queued, sending, reserved or owed.
+func (ls *lanes) gc(l *lane) {
+	if l.held() == 0 && !l.dirty {
+		delete(ls.byHook, l.hookID)
+	}
+}
+
+// markDirty records that hookIDs may have more due than this node holds.
+func (ls *lanes) markDirty(orgOf func(int64) int64, hookIDs ...int64) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	for _, id := range hookIDs {
+		ls.lane(orgOf(id), id).dirty = true
+	}
+}
+
+// takeDirty returns the dirty lanes with room, clearing their marks.
+func (ls *lanes) takeDirty() []int64 {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	var out []int64
+	for id, l := range ls.byHook {
+		if l.dirty && l.held() < ls.holdLane {
+			l.dirty = false
+			out = append(out, id)
+			ls.gc(l)
+		}
+	}
+	return out
+}
+
+// full reports whether the node has no room left.
+func (ls *lanes) full() bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.held >= ls.holdTotal
+}
+
+// counts are the lanes' gauges.
+func (ls *lanes) counts() (held, inflight int) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.held, ls.inflight
+}
