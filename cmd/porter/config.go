@@ -26,6 +26,17 @@ type config struct {
 	DataDir              string
 	MaxUpload            string
 
+	// Webhook delivery.
+	Deliver              bool   // run the delivery engine on this node
+	Node                 string // lease owner name
+	Workers              int
+	PerEndpoint          int
+	Retention            string
+	DisableAfterFailures int
+	DisableAfter         string
+	MetricsToken         string
+	LeaseMargin          string
+
 	envErr error // a bad environment value, reported after flags are parsed
 }
 
@@ -59,6 +70,44 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
 	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
+
+	c.boolEnv(fs, getenv, &c.Deliver, "deliver", "PORTER_DELIVER", true, "send webhooks from this node; false makes an API-only node (PORTER_DELIVER)")
+	fs.StringVar(&c.Node, "node", getenv("PORTER_NODE"), "this node's name in delivery leases (PORTER_NODE; default host-pid)")
+	c.intEnv(fs, getenv, &c.Workers, "webhook-workers", "PORTER_WEBHOOK_WORKERS", 64, "concurrent webhook attempts on this node (PORTER_WEBHOOK_WORKERS)")
+	c.intEnv(fs, getenv, &c.PerEndpoint, "webhook-per-endpoint", "PORTER_WEBHOOK_PER_ENDPOINT", 8, "concurrent attempts to one webhook (PORTER_WEBHOOK_PER_ENDPOINT)")
+	fs.StringVar(&c.Retention, "webhook-retention", envOr(getenv, "PORTER_WEBHOOK_RETENTION", "30d"), "how long finished deliveries and attempts are kept (PORTER_WEBHOOK_RETENTION)")
+	c.intEnv(fs, getenv, &c.DisableAfterFailures, "webhook-disable-after-failures", "PORTER_WEBHOOK_DISABLE_AFTER_FAILURES", porter.DefaultDisableAfterFailures,
+		"consecutive failed deliveries that disable a webhook (PORTER_WEBHOOK_DISABLE_AFTER_FAILURES)")
+	fs.StringVar(&c.DisableAfter, "webhook-disable-after", envOr(getenv, "PORTER_WEBHOOK_DISABLE_AFTER", "5d"), "how long a webhook may fail before it is disabled (PORTER_WEBHOOK_DISABLE_AFTER)")
+	fs.StringVar(&c.LeaseMargin, "webhook-lease-margin", envOr(getenv, "PORTER_WEBHOOK_LEASE_MARGIN", "30s"),
+		"an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses (PORTER_WEBHOOK_LEASE_MARGIN)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", getenv("PORTER_METRICS_TOKEN"), "bearer token /metrics requires; unset leaves it open (PORTER_METRICS_TOKEN)")
+}
+
+// boolEnv and intEnv define a flag whose default comes from the
+// environment; a bad value there is reported once flags are parsed.
+func (c *config) boolEnv(fs *flag.FlagSet, getenv func(string) string, p *bool, name, env string, def bool, usage string) {
+	v := def
+	if s := getenv(env); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil && c.envErr == nil {
+			c.envErr = usagef("%s %q: want 1, 0, true or false", env, s)
+		}
+		v = b
+	}
+	fs.BoolVar(p, name, v, usage)
+}
+
+func (c *config) intEnv(fs *flag.FlagSet, getenv func(string) string, p *int, name, env string, def int, usage string) {
+	v := def
+	if s := getenv(env); s != "" {
+		n, err := strconv.Atoi(s)
+		if (err != nil || n <= 0) && c.envErr == nil {
+			c.envErr = usagef("%s %q: want a positive whole number", env, s)
+		}
+		v = n
+	}
+	fs.IntVar(p, name, v, usage)
 }
 
 // parse parses args. --help prints the usage to stdout; any other flag

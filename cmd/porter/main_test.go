@@ -20,7 +20,14 @@ import (
 	"porter/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv("PORTER_TEST_RUN_MAIN") == "1" {
+		// A subprocess of a test (see startNode): be porter itself.
+		main()
+		os.Exit(0)
+	}
+	os.Exit(storetest.Main(m))
+}
 
 // porter runs the command in-process and returns stdout, stderr and the
 // exit status main would use.

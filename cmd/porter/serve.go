@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"porter"
+	"porter/delivery"
 	porterhttp "porter/http"
 	"porter/mail"
 	"porter/webhook"
@@ -78,14 +80,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	handler := porterhttp.NewServer(svc, porterhttp.Config{
+	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
 	}, logger)
+	var engine *delivery.Engine
+	if c.Deliver {
+		if engine, err = newEngine(svc, st, guard, &c, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", engine.Metrics().Handler(c.MetricsToken))
+		mux.Handle("/", handler)
+		handler = mux
+	}
 	// A client that trickles a body or idles holds a goroutine: bound both.
 	// Reads allow a large upload over a slow link.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
-	workers := startWorkers(ctx, svc, sender, logger)
+	workers := startWorkers(ctx, svc, sender, engine, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -95,6 +108,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// The engine drains (DrainTimeout) while the API finishes its requests.
+	workers.cancel()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
@@ -115,4 +130,38 @@ func redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// newEngine builds the delivery engine from the configuration: attempts
+// go out through the SSRF guard, leased under this node's name.
+func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *config, logger *slog.Logger) (*delivery.Engine, error) {
+	retention, err := parseDuration(c.Retention)
+	if err != nil {
+		return nil, usagef("--webhook-retention: %v", err)
+	}
+	disableAfter, err := parseDuration(c.DisableAfter)
+	if err != nil {
+		return nil, usagef("--webhook-disable-after: %v", err)
+	}
+	margin, err := parseDuration(c.LeaseMargin)
+	if err != nil {
+		return nil, usagef("--webhook-lease-margin: %v", err)
+	}
+	for name, v := range map[string]int{"--webhook-workers": c.Workers, "--webhook-per-endpoint": c.PerEndpoint,
+		"--webhook-disable-after-failures": c.DisableAfterFailures} {
+		if v <= 0 {
+			return nil, usagef("%s: want a positive whole number, not %d", name, v)
+		}
+	}
+	node := c.Node
+	if node == "" {
+		host, _ := os.Hostname()
+		node = fmt.Sprintf("%s-%d", host, os.Getpid())
+	}
+	q := porter.NewWebhookQueue(svc, node, webhook.NewAttemptID)
+	q.DisableAfterFailures, q.DisableAfter = c.DisableAfterFailures, disableAfter
+	return delivery.New(q, st, delivery.Config{
+		Workers: c.Workers, PerEndpoint: c.PerEndpoint, Retention: retention, LeaseMargin: margin,
+		Client: guard.Client(0), Now: svc.Now, Logger: logger.With("worker", "delivery", "node", node),
+	}), nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"porter"
+	"porter/delivery"
 	"porter/mail"
 )
 
@@ -29,9 +30,10 @@ func (w *workers) run(fn func()) {
 	}()
 }
 
-// startWorkers starts the schedulers and the mail sender. The sender was
-// built (and its SMTP URL checked) before the server started.
-func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, logger *slog.Logger) *workers {
+// startWorkers starts the schedulers, the mail sender and the webhook
+// delivery engine (nil on an API-only node). The sender was built (and its
+// SMTP URL checked) before the server started.
+func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, engine *delivery.Engine, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{cancel: cancel}
 	// Lease alerts are whole days apart: hourly is prompt enough, and the
@@ -43,5 +45,12 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 			logger.Error("mail sender stopped", "err", err)
 		}
 	})
+	if engine != nil {
+		w.run(func() {
+			if err := engine.Run(ctx); err != nil {
+				logger.Error("delivery engine stopped", "err", err)
+			}
+		})
+	}
 	return w
 }
