@@ -122,6 +122,15 @@ type QueueStore interface {
 	// relays both between nodes with LISTEN/NOTIFY.
 	WatchQueue(ctx context.Context) QueueWatch
 	DeliveryStats(ctx context.Context) (DeliveryStats, error)
+	// DueWebhooks reads, among the oldest limit deliveries due at now,
+	// how many each webhook has, oldest first. It takes no locks.
+	DueWebhooks(ctx context.Context, now time.Time, limit int) ([]DueCount, error)
+}
+
+// DueCount is how many deliveries of one webhook are due.
+type DueCount struct {
+	WebhookID int64
+	N         int
 }
 
 // QueueWatch is a pair of coalescing wake-up channels.

@@ -94,6 +94,11 @@ func (q *WebhookQueue) Subscriptions() []*Subscription {
 	return out
 }
 
+// Refresh reloads the subscriptions if any webhook changed.
+func (q *WebhookQueue) Refresh(ctx context.Context) error {
+	return q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error { return q.refresh(ctx, tx) })
+}
+
 // refresh reloads the subscriptions when any webhook changed since they
 // were loaded.
 func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {

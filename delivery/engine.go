@@ -67,7 +67,10 @@ func (c *Config) defaults() {
 	defd(&c.PruneInterval, time.Minute)
 	defd(&c.DrainTimeout, 30*time.Second)
 	if c.Client == nil {
-		c.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		// Unguarded: for tests. Production passes webhook.Guard's client.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = c.Workers
+		c.Client = &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -87,10 +90,9 @@ type Engine struct {
 	lanes   *lanes
 	metrics *Metrics
 
-	results    chan *porter.Result
-	claimPoke  chan struct{}
-	starved    atomic.Bool // a sweep ran out of room before asking every webhook
-	sweepStart int         // claimLoop's own
+	results   chan *porter.Result
+	claimPoke chan struct{}
+	starved   atomic.Bool // a sweep ran out of room before asking every webhook
 }
 
 // New returns an engine sending what q leases from store.
@@ -257,37 +259,57 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 // maxWants bounds the webhooks asked for in one claim transaction.
 const maxWants = 256
 
-// claim leases due deliveries of hookIDs, or of every enabled webhook when
-// hookIDs is nil, as many as each lane has room for.
+// claim leases due deliveries of hookIDs, as many as each lane has room
+// for; when hookIDs is nil it sweeps: the database says which webhooks
+// have deliveries due, oldest first.
 func (e *Engine) claim(ctx context.Context, hookIDs []int64) error {
-	var subs []*porter.Subscription
-	sweep := hookIDs == nil
-	if sweep {
-		// Each sweep starts one webhook further on, so that when the node
-		// has room for fewer than all, none is always last.
-		subs = e.q.Subscriptions()
-		if len(subs) > 0 {
-			k := e.sweepStart % len(subs)
-			subs = append(subs[k:len(subs):len(subs)], subs[:k]...)
-			e.sweepStart++
+	type cand struct {
+		sub *porter.Subscription
+		n   int
+	}
+	var cands []cand
+	if hookIDs == nil {
+		due, err := e.store.DueWebhooks(ctx, e.now(), 4*e.lanes.holdTotal)
+		if err != nil {
+			return err
+		}
+		refreshed := false
+		for _, c := range due {
+			s := e.q.Subscription(c.WebhookID)
+			if s == nil && !refreshed {
+				// A webhook this node has not loaded yet (another node fanned
+				// out to it), or one disabled: reload once and look again.
+				if err := e.q.Refresh(ctx); err != nil {
+					return err
+				}
+				refreshed = true
+				s = e.q.Subscription(c.WebhookID)
+			}
+			if s != nil {
+				cands = append(cands, cand{s, c.N})
+			}
 		}
 	} else {
 		for _, id := range hookIDs {
 			if s := e.q.Subscription(id); s != nil {
-				subs = append(subs, s)
+				cands = append(cands, cand{s, e.cfg.Batch})
 			}
 		}
 	}
-	for len(subs) > 0 && ctx.Err() == nil {
+	for len(cands) > 0 && ctx.Err() == nil {
 		var wants []porter.ClaimWant
-		for len(subs) > 0 && len(wants) < maxWants {
-			s := subs[0]
-			subs = subs[1:]
-			if n := e.lanes.reserve(s.OrgID, s.ID, e.cfg.Batch); n > 0 {
-				wants = append(wants, porter.ClaimWant{WebhookID: s.ID, N: n, LeaseUntil: e.leaseUntil(s)})
-			} else if sweep && e.lanes.full() {
-				// Out of room with webhooks unasked: sweep again when a send ends.
+		more := map[int64]bool{}
+		for len(cands) > 0 && len(wants) < maxWants {
+			c := cands[0]
+			cands = cands[1:]
+			n := e.lanes.reserve(c.sub.OrgID, c.sub.ID, c.n)
+			if n > 0 {
+				wants = append(wants, porter.ClaimWant{WebhookID: c.sub.ID, N: n, LeaseUntil: e.leaseUntil(c.sub)})
+				more[c.sub.ID] = n < c.n && hookIDs == nil
+			} else if e.lanes.full() {
+				// Out of room with webhooks unasked: sweep again once there is.
 				e.starved.Store(true)
+				cands = nil
 			}
 		}
 		if len(wants) == 0 {
@@ -299,15 +321,15 @@ func (e *Engine) claim(ctx context.Context, hookIDs []int64) error {
 			got[d.WebhookID]++
 		}
 		e.lanes.add(ds)
-		var full []int64
+		var dirty []int64
 		for _, w := range wants {
 			e.lanes.unreserve(w.WebhookID, w.N-got[w.WebhookID])
-			if got[w.WebhookID] == w.N {
-				full = append(full, w.WebhookID) // there may be more
+			if got[w.WebhookID] == w.N || more[w.WebhookID] {
+				dirty = append(dirty, w.WebhookID) // there may be more
 			}
 		}
-		if len(full) > 0 {
-			e.lanes.markDirty(e.orgOf, full...)
+		if len(dirty) > 0 {
+			e.lanes.markDirty(e.orgOf, dirty...)
 		}
 		if err != nil {
 			return err
@@ -358,7 +380,7 @@ func (e *Engine) work(ctx context.Context) {
 		}
 		r := e.send(ctx, d, sub)
 		e.metrics.attempted(r)
-		if e.lanes.done(d) || e.starved.Load() {
+		if e.lanes.done(d) || (e.starved.Load() && e.lanes.roomy()) {
 			e.pokeClaimer()
 		}
 		e.results <- r

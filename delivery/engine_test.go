@@ -77,7 +77,7 @@ func (rc *receiver) count() int {
 }
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	svc *porter.Service
 	eng *delivery.Engine
@@ -86,7 +86,15 @@ type fixture struct {
 	stop func()
 }
 
-func start(t *testing.T, s porter.Store, cfg delivery.Config) *fixture {
+func start(t testing.TB, s porter.Store, cfg delivery.Config) *fixture {
+	t.Helper()
+	f := newFixture(t, s)
+	f.run(cfg)
+	return f
+}
+
+// newFixture is an organization with an admin; no engine runs yet.
+func newFixture(t testing.TB, s porter.Store) *fixture {
 	t.Helper()
 	f := &fixture{t: t, ctx: context.Background()}
 	f.svc = porter.NewService(s, "http://porter.test", nil)
@@ -100,7 +108,6 @@ func start(t *testing.T, s porter.Store, cfg delivery.Config) *fixture {
 	if _, err := f.svc.CreateStaff(f.ctx, f.org, porter.StaffInput{Name: ptr("Ada Admin"), Email: ptr("ada@example.com"), Role: ptr("admin")}); err != nil {
 		t.Fatal(err)
 	}
-	f.run(cfg)
 	return f
 }
 

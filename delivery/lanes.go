@@ -75,6 +75,8 @@ func (ls *lanes) reserve(orgID, hookID int64, n int) int {
 	l := ls.lane(orgID, hookID)
 	n = min(n, ls.holdLane-l.held(), ls.holdTotal-ls.held)
 	if n <= 0 {
+		// What did not fit is due in the database: claim it once there is room.
+		l.dirty = true
 		return 0
 	}
 	l.reserved += n
@@ -210,7 +212,7 @@ func (ls *lanes) done(d *porter.QueuedDelivery) (claim bool) {
 	ls.inflight--
 	ls.held--
 	ls.cond.Broadcast() // the lane may send again
-	claim = l.dirty
+	claim = l.dirty && ls.wantsClaim(l)
 	ls.gc(l)
 	return claim
 }
@@ -281,7 +283,7 @@ func (ls *lanes) takeDirty() []int64 {
 	defer ls.mu.Unlock()
 	var out []int64
 	for id, l := range ls.byHook {
-		if l.dirty && l.held() < ls.holdLane {
+		if l.dirty && ls.wantsClaim(l) {
 			l.dirty = false
 			out = append(out, id)
 			ls.gc(l)
@@ -290,11 +292,24 @@ func (ls *lanes) takeDirty() []int64 {
 	return out
 }
 
+// wantsClaim tells whether a dirty lane should claim now: when a quarter
+// of it is free, not at every send, so that one claim transaction leases
+// many, yet before its queue runs dry.
+func (ls *lanes) wantsClaim(l *lane) bool { return l.held() <= ls.holdLane-max(ls.holdLane/4, 1) }
+
 // full reports whether the node has no room left.
 func (ls *lanes) full() bool {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	return ls.held >= ls.holdTotal
+}
+
+// roomy reports whether an eighth of the node's room is free: enough for
+// a sweep to be worth its transaction.
+func (ls *lanes) roomy() bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.holdTotal-ls.held >= max(ls.holdTotal/8, 1)
 }
 
 // counts are the lanes' gauges.

@@ -130,6 +130,10 @@ WHERE org_id = $1 AND webhook_id = $2 AND status = 'failed' AND created_at >= $3
 SET status = 'failed', error = $3, next_attempt_at = NULL, lease_owner = '', lease_token = '', completed_at = $4::timestamptz, updated_at = $4::timestamptz
 WHERE org_id = $1 AND webhook_id = $2 AND status = 'pending'`
 	qDeliveryStats = `SELECT count(*), min(id) FROM webhook_deliveries WHERE status = 'pending'`
+	qDueWebhooks   = `SELECT webhook_id, count(*), min(next_attempt_at) AS oldest FROM (
+    SELECT webhook_id, next_attempt_at FROM webhook_deliveries
+    WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2) d
+GROUP BY webhook_id ORDER BY oldest`
 )
 
 // UpdateQueue runs fn in one read-write transaction across organizations.
@@ -154,6 +158,28 @@ func (d *DB) DeliveryStats(ctx context.Context) (porter.DeliveryStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// DueWebhooks reads without locking: rows another node holds are counted
+// too, and simply not claimed.
+func (d *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]porter.DueCount, error) {
+	rows, err := d.pool.Query(ctx, qDueWebhooks, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("due webhooks: %w", err)
+	}
+	defer rows.Close()
+	var out []porter.DueCount
+	for rows.Next() {
+		var c porter.DueCount
+		var n int64
+		var oldest time.Time
+		if err := rows.Scan(&c.WebhookID, &n, &oldest); err != nil {
+			return nil, fmt.Errorf("due webhooks: %w", err)
+		}
+		c.N = int(n)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // WatchQueue wakes the engine on NOTIFY from any node. One connection

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"porter"
@@ -32,12 +34,6 @@ FROM events WHERE seq > (SELECT seq FROM outbox_cursor WHERE id = 1) ORDER BY se
 	qPendingResources = `SELECT DISTINCT resource_key FROM webhook_deliveries
 WHERE webhook_id = ? AND status = 'pending' AND resource_key <> ''
   AND resource_key IN (SELECT value FROM json_each(?))`
-	qInsertDeliveries = `INSERT INTO webhook_deliveries (org_id, webhook_id, event_seq, event_id, event_type, resource_key, test,
-       payload, status, attempts, next_attempt_at, lease_owner, lease_token, created_at, updated_at)
-SELECT j.value ->> 'o', j.value ->> 'w', j.value ->> 's', j.value ->> 'e', j.value ->> 't', j.value ->> 'k', j.value ->> 'x',
-       j.value ->> 'p', 'pending', j.value ->> 'a', j.value ->> 'n', j.value ->> 'l', j.value ->> 'lt', j.value ->> 'c', j.value ->> 'c'
-FROM json_each(?) j
-RETURNING id`
 	// A delivery of an ordered webhook waits while an earlier one about
 	// its resource is pending.
 	qClaimCandidates = `SELECT d.id FROM webhook_deliveries d
@@ -48,28 +44,8 @@ WHERE d.webhook_id = ?1 AND d.status = 'pending' AND d.next_attempt_at <= ?2
           AND p.resource_key <> '' AND p.event_seq < d.event_seq))
 ORDER BY d.next_attempt_at
 LIMIT ?3`
-	qLeaseDeliveries = `UPDATE webhook_deliveries
-SET attempts = attempts + 1, next_attempt_at = j.value ->> 'u', lease_owner = ?1, lease_token = j.value ->> 't', updated_at = ?2
-FROM json_each(?3) j
-WHERE webhook_deliveries.id = j.value ->> 'i'
-RETURNING webhook_deliveries.id, org_id, webhook_id, event_seq, event_id, event_type, resource_key, test, payload,
-          attempts, retry_from, next_attempt_at, lease_token, created_at`
 	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
 FROM events WHERE seq IN (SELECT value FROM json_each(?))`
-	qInsertAttempts = `INSERT INTO webhook_attempts (delivery_id, attempt_id, number, started_at, duration_ms, url, request_headers,
-       response_status, response_headers, response_body, error)
-SELECT j.value ->> 'd', j.value ->> 'i', j.value ->> 'n', j.value ->> 's', j.value ->> 'ms', j.value ->> 'u', j.value ->> 'rq',
-       j.value ->> 'r', j.value ->> 'rh', j.value ->> 'rb', j.value ->> 'e'
-FROM json_each(?) j
-WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = j.value ->> 'd')`
-	qFinishAttempts = `UPDATE webhook_deliveries
-SET status = j.value ->> 's', next_attempt_at = j.value ->> 'n', lease_owner = '', lease_token = '',
-    response_status = j.value ->> 'r', error = j.value ->> 'e', updated_at = ?1,
-    completed_at = CASE WHEN j.value ->> 's' = 'pending' THEN NULL ELSE ?1 END
-FROM json_each(?2) j
-WHERE webhook_deliveries.id = j.value ->> 'i' AND webhook_deliveries.lease_token = j.value ->> 't'
-  AND webhook_deliveries.status = 'pending'
-RETURNING webhook_deliveries.id`
 	qReleaseDeliveries = `UPDATE webhook_deliveries
 SET attempts = attempts - 1, next_attempt_at = ?1, lease_owner = '', lease_token = '', updated_at = ?1
 FROM json_each(?2) j
@@ -110,16 +86,93 @@ SET status = 'failed', error = ?3, next_attempt_at = NULL, lease_owner = '', lea
 WHERE org_id = ?1 AND webhook_id = ?2 AND status = 'pending'`
 	qDeliveryStats   = `SELECT count(*), min(id) FROM webhook_deliveries WHERE status = 'pending'`
 	qDeliveryCreated = `SELECT created_at FROM webhook_deliveries WHERE id = ?`
+	qDueWebhooks     = `SELECT webhook_id, count(*), min(next_attempt_at) AS oldest FROM (
+    SELECT webhook_id, next_attempt_at FROM webhook_deliveries INDEXED BY webhook_deliveries_due_time
+    WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)
+GROUP BY webhook_id ORDER BY oldest`
 )
+
+// The hottest statements take their rows as VALUES lists, prepared for a
+// few list lengths: SQLite binds parameters far faster than it parses
+// JSON, and these run for every delivery and every attempt.
+var (
+	vInsertDeliveries = newValuesQuery(`INSERT INTO webhook_deliveries (org_id, webhook_id, event_seq, event_id, event_type, resource_key, test,
+       payload, status, attempts, next_attempt_at, lease_owner, lease_token, created_at, updated_at) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`, ` RETURNING id`)
+	vLeaseDeliveries = newValuesQuery(`UPDATE webhook_deliveries
+SET attempts = attempts + 1, next_attempt_at = v.column2, lease_owner = ?1, lease_token = v.column3, updated_at = ?2
+FROM (VALUES `, `(?, ?, ?)`, `) v
+WHERE webhook_deliveries.id = v.column1
+RETURNING webhook_deliveries.id, org_id, webhook_id, event_seq, event_id, event_type, resource_key, test, payload,
+          attempts, retry_from, next_attempt_at, lease_token, created_at`)
+	// An attempt of a delivery deleted meanwhile (its webhook was) is dropped.
+	vInsertAttempts = newValuesQuery(`INSERT INTO webhook_attempts (delivery_id, attempt_id, number, started_at, duration_ms, url, request_headers,
+       response_status, response_headers, response_body, error)
+SELECT * FROM (VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `) v
+WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = v.column1)`)
+	vFinishAttempts = newValuesQuery(`UPDATE webhook_deliveries
+SET status = v.column3, next_attempt_at = v.column4, lease_owner = '', lease_token = '',
+    response_status = v.column5, error = v.column6, updated_at = ?1,
+    completed_at = CASE WHEN v.column3 = 'pending' THEN NULL ELSE ?1 END
+FROM (VALUES `, `(?, ?, ?, ?, ?, ?)`, `) v
+WHERE webhook_deliveries.id = v.column1 AND webhook_deliveries.lease_token = v.column2
+  AND webhook_deliveries.status = 'pending'
+RETURNING webhook_deliveries.id`)
+)
+
+// valuesChunks are the VALUES list lengths prepared; a batch is cut into
+// them, longest first.
+var valuesChunks = []int{64, 16, 4, 1}
+
+// valuesQuery is a statement around a VALUES list, one text per chunk length.
+type valuesQuery struct{ texts map[int]string }
+
+func newValuesQuery(head, row, tail string) *valuesQuery {
+	v := &valuesQuery{texts: map[int]string{}}
+	for _, n := range valuesChunks {
+		v.texts[n] = head + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ") + tail
+	}
+	return v
+}
+
+// each calls fn with the text and rows of each chunk of rows.
+func (v *valuesQuery) each(rows [][]any, fn func(query string, args []any) error, fixed ...any) error {
+	for len(rows) > 0 {
+		n := valuesChunks[len(valuesChunks)-1]
+		for _, c := range valuesChunks {
+			if c <= len(rows) {
+				n = c
+				break
+			}
+		}
+		args := append([]any{}, fixed...)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if err := fn(v.texts[n], args); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (v *valuesQuery) all() []string {
+	out := make([]string, 0, len(v.texts))
+	for _, n := range valuesChunks {
+		out = append(out, v.texts[n])
+	}
+	return out
+}
 
 // Every hand-written query is prepared on the write connection; the read
 // pool prepares the ones read transactions use.
 var (
-	readQueries  = []string{qDeliveries, qDelivery, qDeliveryAttempts, qDeliveryStats, qDeliveryCreated}
-	writeQueries = append([]string{qWebhookConfigVersion, qEnabledWebhooks, qOutboxEvents, qMarkFannedOut, qPendingResources,
-		qInsertDeliveries, qClaimCandidates, qLeaseDeliveries, qEventsBySeq, qInsertAttempts, qFinishAttempts,
-		qReleaseDeliveries, qWebhookHealth, qSetWebhookHealth, qPruneAttempts, qPruneDeliveries,
-		qRequeueDelivery, qRequeueFailed, qFailPending}, readQueries...)
+	readQueries  = []string{qDeliveries, qDelivery, qDeliveryAttempts, qDeliveryStats, qDeliveryCreated, qDueWebhooks}
+	writeQueries = slices.Concat([]string{qWebhookConfigVersion, qEnabledWebhooks, qOutboxEvents, qMarkFannedOut, qPendingResources,
+		qClaimCandidates, qEventsBySeq, qReleaseDeliveries, qWebhookHealth, qSetWebhookHealth, qPruneAttempts, qPruneDeliveries,
+		qRequeueDelivery, qRequeueFailed, qFailPending},
+		vInsertDeliveries.all(), vLeaseDeliveries.all(), vInsertAttempts.all(), vFinishAttempts.all(), readQueries)
 )
 
 // UpdateQueue runs fn through the one writer, like every other write.
@@ -148,6 +201,25 @@ func (d *DB) DeliveryStats(ctx context.Context) (porter.DeliveryStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// DueWebhooks reads through the read pool: a sweep never waits for the writer.
+func (d *DB) DueWebhooks(ctx context.Context, now time.Time, limit int) ([]porter.DueCount, error) {
+	rows, err := d.read.QueryContext(ctx, qDueWebhooks, ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due webhooks: %w", err)
+	}
+	defer rows.Close()
+	var out []porter.DueCount
+	for rows.Next() {
+		var c porter.DueCount
+		var oldest string
+		if err := rows.Scan(&c.WebhookID, &c.N, &oldest); err != nil {
+			return nil, fmt.Errorf("due webhooks: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // queueTx is a write transaction of the delivery engine, across organizations.
@@ -278,60 +350,47 @@ func (q *queueTx) PendingResources(ctx context.Context, webhookID int64, keys []
 	return out, rows.Err()
 }
 
-// newDelivery is one row of an insert batch.
-type newDelivery struct {
-	Org        int64   `json:"o"`
-	Webhook    int64   `json:"w"`
-	Seq        int64   `json:"s"`
-	EventID    string  `json:"e"`
-	Type       string  `json:"t"`
-	Key        string  `json:"k"`
-	Test       bool    `json:"x"`
-	Payload    *string `json:"p"`
-	Attempts   int     `json:"a"`
-	Next       string  `json:"n"`
-	Owner      string  `json:"l"`
-	LeaseToken string  `json:"lt"`
-	Created    string  `json:"c"`
-}
-
 func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.QueuedDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	rows := make([]newDelivery, len(ds))
+	rows := make([][]any, len(ds))
 	for i, d := range ds {
-		r := newDelivery{Org: d.OrgID, Webhook: d.WebhookID, Seq: d.EventSeq, EventID: d.EventID, Type: d.EventType, Key: d.ResourceKey,
-			Test: d.Test, Next: ts(d.CreatedAt), Created: ts(d.CreatedAt)}
+		var payload []byte
 		if d.Test {
-			p := string(d.Body)
-			r.Payload = &p
+			payload = d.Body
 		}
+		attempts, next, lowner := 0, ts(d.CreatedAt), ""
 		if d.LeaseToken != "" {
-			r.Attempts, r.Next, r.Owner, r.LeaseToken = 1, ts(d.LeaseUntil), owner, d.LeaseToken
+			attempts, next, lowner = 1, ts(d.LeaseUntil), owner
 		}
-		rows[i] = r
+		created := ts(d.CreatedAt)
+		rows[i] = []any{d.OrgID, d.WebhookID, d.EventSeq, d.EventID, d.EventType, d.ResourceKey, d.Test, payload,
+			attempts, next, lowner, d.LeaseToken, created, created}
 	}
-	res, err := t.query(ctx, qInsertDeliveries, jsonArg(rows))
-	if err != nil {
-		return fmt.Errorf("insert deliveries: %w", err)
-	}
-	defer res.Close()
 	ids := make([]int64, 0, len(ds))
-	for res.Next() {
-		var id int64
-		if err := res.Scan(&id); err != nil {
-			return fmt.Errorf("insert deliveries: %w", err)
+	err := vInsertDeliveries.each(rows, func(query string, args []any) error {
+		res, err := t.query(ctx, query, args...)
+		if err != nil {
+			return err
 		}
-		ids = append(ids, id)
-	}
-	if err := res.Err(); err != nil {
+		defer res.Close()
+		for res.Next() {
+			var id int64
+			if err := res.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return res.Err()
+	})
+	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}
 	if len(ids) != len(ds) {
 		return fmt.Errorf("insert deliveries: %d ids for %d rows", len(ids), len(ds))
 	}
-	// One statement numbers its rows in order; RETURNING promises no order.
+	// Rows are numbered in the order inserted; RETURNING promises no order.
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for i, d := range ds {
 		d.ID = ids[i]
@@ -379,14 +438,24 @@ func (q *queueTx) ClaimDeliveries(ctx context.Context, owner string, now time.Ti
 	if len(leases) == 0 {
 		return nil, nil
 	}
-	rows, err := q.query(ctx, qLeaseDeliveries, owner, ts(now), jsonArg(leases))
+	rows := make([][]any, len(leases))
+	for i, l := range leases {
+		rows[i] = []any{l.ID, l.Until, l.Token}
+	}
+	var ds []*porter.QueuedDelivery
+	err = vLeaseDeliveries.each(rows, func(query string, args []any) error {
+		res, err := q.query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		got, err := scanQueued(res)
+		ds = append(ds, got...)
+		return err
+	}, owner, ts(now))
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	ds, err := scanQueued(rows)
-	if err != nil {
-		return nil, fmt.Errorf("claim deliveries: %w", err)
-	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].ID < ds[j].ID })
 	if err := q.loadBodies(ctx, ds); err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -452,60 +521,47 @@ func (t *tx) loadBodies(ctx context.Context, ds []*porter.QueuedDelivery) error 
 	return nil
 }
 
-type attemptRow struct {
-	Delivery int64  `json:"d"`
-	ID       string `json:"i"`
-	Number   int    `json:"n"`
-	Started  string `json:"s"`
-	MS       int64  `json:"ms"`
-	URL      string `json:"u"`
-	Request  string `json:"rq"`
-	Status   *int   `json:"r"`
-	Response string `json:"rh"`
-	Body     string `json:"rb"`
-	Error    string `json:"e"`
-}
-
-type finishRow struct {
-	ID     int64   `json:"i"`
-	Token  string  `json:"t"`
-	Status string  `json:"s"`
-	Next   *string `json:"n"`
-	Code   *int    `json:"r"`
-	Error  string  `json:"e"`
-}
-
 func (q *queueTx) RecordAttempts(ctx context.Context, now time.Time, rs []*porter.AttemptRecord) ([]bool, error) {
-	attempts := make([]attemptRow, len(rs))
-	finish := make([]finishRow, len(rs))
+	attempts := make([][]any, len(rs))
+	finish := make([][]any, len(rs))
 	for i, r := range rs {
 		a := r.Attempt
-		attempts[i] = attemptRow{Delivery: r.Delivery.ID, ID: a.ID, Number: a.Number, Started: ts(a.StartedAt), MS: a.DurationMS,
-			URL: a.URL, Request: encodeHeaders(a.RequestHeaders), Status: a.ResponseStatus, Response: encodeHeaders(a.ResponseHeaders),
-			Body: a.ResponseBody, Error: a.Error}
-		finish[i] = finishRow{ID: r.Delivery.ID, Token: r.Delivery.LeaseToken, Status: r.Status, Code: a.ResponseStatus, Error: a.Error}
-		if r.NextAttemptAt != nil {
-			n := ts(*r.NextAttemptAt)
-			finish[i].Next = &n
+		var code any
+		if a.ResponseStatus != nil {
+			code = *a.ResponseStatus
 		}
+		attempts[i] = []any{r.Delivery.ID, a.ID, a.Number, ts(a.StartedAt), a.DurationMS, a.URL, encodeHeaders(a.RequestHeaders),
+			code, encodeHeaders(a.ResponseHeaders), a.ResponseBody, a.Error}
+		var next any
+		if r.NextAttemptAt != nil {
+			next = ts(*r.NextAttemptAt)
+		}
+		finish[i] = []any{r.Delivery.ID, r.Delivery.LeaseToken, r.Status, next, code, a.Error}
 	}
-	if _, err := q.exec(ctx, qInsertAttempts, jsonArg(attempts)); err != nil {
+	err := vInsertAttempts.each(attempts, func(query string, args []any) error {
+		_, err := q.exec(ctx, query, args...)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("insert attempts: %w", err)
 	}
-	rows, err := q.query(ctx, qFinishAttempts, ts(now), jsonArg(finish))
-	if err != nil {
-		return nil, fmt.Errorf("finish attempts: %w", err)
-	}
-	defer rows.Close()
 	moved := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("finish attempts: %w", err)
+	err = vFinishAttempts.each(finish, func(query string, args []any) error {
+		rows, err := q.query(ctx, query, args...)
+		if err != nil {
+			return err
 		}
-		moved[id] = true
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			moved[id] = true
+		}
+		return rows.Err()
+	}, ts(now))
+	if err != nil {
 		return nil, fmt.Errorf("finish attempts: %w", err)
 	}
 	applied := make([]bool, len(rs))
