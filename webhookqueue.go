@@ -167,9 +167,11 @@ type Admit func(sub *Subscription) (leaseUntil time.Time, ok bool)
 func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leased []*QueuedDelivery, events int, err error) {
 	err = q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
 		leased, events = nil, 0
-		if err := q.refresh(ctx, tx); err != nil {
-			return err
-		}
+		// Events first, subscriptions second: under READ COMMITTED each
+		// statement sees a newer snapshot, so every webhook committed
+		// before an event it matches is in the cache by the time the event
+		// is fanned out. The other order let a webhook and an event that
+		// both committed between the two reads miss each other.
 		evs, err := tx.OutboxEvents(ctx, limit)
 		if err != nil {
 			return err
@@ -177,6 +179,9 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 		events = len(evs)
 		if len(evs) == 0 {
 			return nil
+		}
+		if err := q.refresh(ctx, tx); err != nil {
+			return err
 		}
 		var ds []*QueuedDelivery
 		var dsubs []*Subscription
