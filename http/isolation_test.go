@@ -34,6 +34,8 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/vendors/"] = id(a.do("POST", "/v1/vendors", map[string]any{"name": "Fixit Ltd", "trade": "plumbing"}))
 	ids["/v1/work_orders/"] = id(a.do("POST", "/v1/work_orders", map[string]any{"property_id": pid, "title": "Tap", "description": "Drips"}))
 	ids["/v1/webhooks/"] = id(a.do("POST", "/v1/webhooks", map[string]any{"url": "https://hooks.example.com/x", "events": []string{"*"}}))
+	test := a.do("POST", "/v1/webhooks/"+ids["/v1/webhooks/"]+"/test", nil).must(t, 202).obj("data")
+	ids["/v1/deliveries/"] = itoa(int(test["id"].(float64)))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids

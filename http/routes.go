@@ -215,6 +215,20 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/rotate_secret", API: v1API, Scope: "webhooks:write", Sensitive: true, Tag: "Webhook subscriptions",
 		Summary: "Give a webhook a new secret, returned only in this response; the old one keeps signing for 24 hours",
 		Request: rotateSecretInput{}, Response: webhookWithSecret{}}, actWith(s, "webhook", s.svc.RotateWebhookSecret))
+	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/test", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
+		Summary: "Send a sample payload of one of the webhook's events (default: its first), marked as a test; attempted once, never retried",
+		Request: testInput{}, Response: deliveryView{}, Status: http.StatusAccepted}, actWith(s, "webhook", s.svc.TestWebhook))
+	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/recover", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
+		Summary: "Send again every failed delivery of the webhook created since a time, each with a fresh retry schedule",
+		Request: recoverInput{}, Response: recoveryView{}, Status: http.StatusAccepted}, actWith(s, "webhook", s.svc.RecoverWebhook))
+	s.handle(&route{Method: get, Path: "/v1/webhooks/{id}/deliveries", API: v1API, Scope: "webhooks:read", Tag: "Webhook deliveries",
+		Summary: "List the webhook's deliveries, newest first", Response: []deliveryView{}, List: true, Query: webhookDeliveryParams}, s.handleListWebhookDeliveries())
+	s.handle(&route{Method: get, Path: "/v1/deliveries", API: v1API, Scope: "webhooks:read", Tag: "Webhook deliveries",
+		Summary: "List the organization's deliveries, newest first", Response: []deliveryView{}, List: true, Query: deliveryListParams}, s.handleListDeliveries())
+	s.handle(&route{Method: get, Path: "/v1/deliveries/{id}", API: v1API, Scope: "webhooks:read", Tag: "Webhook deliveries",
+		Summary: "Get a delivery with every attempt: request headers, response status, headers and body (capped), error", Response: deliveryView{}}, getOne("delivery", s.svc.Delivery))
+	s.handle(&route{Method: post, Path: "/v1/deliveries/{id}/replay", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
+		Summary: "Send a delivery again now, whatever its status, with a fresh retry schedule", Response: deliveryView{}, Status: http.StatusAccepted}, act("delivery", s.svc.ReplayDelivery))
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs",
