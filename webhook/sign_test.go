@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,33 @@ func TestHeaderOnTheWire(t *testing.T) {
 	r := <-got
 	if !r.pm || r.std != nil || r.ua != "Porter-Webhooks/"+Version {
 		t.Errorf("receiver: X-PM-Signature valid %v, Standard Webhooks %v, User-Agent %q", r.pm, r.std, r.ua)
+	}
+}
+
+// The README gives integrators a secret, a body and both signatures to test
+// their verifier with; those figures must stay true.
+func TestREADMEVector(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret, id = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "evt_1715261400_42"
+	body := []byte(`{"event":"payment.succeeded","id":"evt_1715261400_42","fired_at":"2025-05-09T14:30:00Z","data":{"id":42,"amount":1800}}`)
+	for _, want := range []string{
+		secret, string(body),
+		"X-PM-Signature: " + SignPM(secret, body),
+		"webhook-signature: " + SignStandard([]string{secret}, id, time.Unix(1715261400, 0), body),
+	} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{"Webhook-Id": {id}, "Webhook-Timestamp": {"1715261400"}, "Webhook-Signature": {SignStandard([]string{secret}, id, time.Unix(1715261400, 0), body)}}
+	if err := wh.VerifyIgnoringTimestamp(body, h); err != nil {
+		t.Fatalf("the official library refuses the README's example: %v", err)
 	}
 }
