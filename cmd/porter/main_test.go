@@ -130,6 +130,9 @@ func TestBadCommandLines(t *testing.T) {
 		{"migrate", "--db", "mysql://x"},
 		{"serve", "--rate-limit", "0/m"},
 		{"serve", "--addr", "127.0.0.1:0", "--smtp-url", "ftp://mail.example.com"},
+		{"serve", "--addr", "127.0.0.1:0", "--webhook-per-endpoint", "257"},
+		{"serve", "--addr", "127.0.0.1:0", "--webhook-workers", "0"},
+		{"serve", "--addr", "127.0.0.1:0", "--webhook-retention", "forever"},
 	}
 	for _, args := range cases {
 		_, errs, code := runPorter(t, env, args...)

@@ -153,6 +153,9 @@ func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *co
 			return nil, usagef("%s: want a positive whole number, not %d", name, v)
 		}
 	}
+	if c.PerEndpoint > webhook.MaxConnsPerHost {
+		return nil, usagef("--webhook-per-endpoint: at most %d, not %d", webhook.MaxConnsPerHost, c.PerEndpoint)
+	}
 	node := c.Node
 	if node == "" {
 		host, _ := os.Hostname()
