@@ -140,6 +140,9 @@ func TestBadCommandLines(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
+	if _, err := os.Stat("data"); err == nil {
+		t.Error("a rejected command line made ./data (a secret key file) before refusing")
+	}
 	if _, _, code := runPorter(t, map[string]string{"PORTER_ALLOW_PRIVATE_WEBHOOKS": "maybe"}, "serve"); code != 2 {
 		t.Errorf("bad env bool: exit %d", code)
 	}

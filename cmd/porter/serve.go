@@ -41,6 +41,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	es, err := c.engineSettings()
+	if err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	st, err := openStore(ctx, c.DB)
@@ -85,10 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}, logger)
 	var engine *delivery.Engine
 	if c.Deliver {
-		if engine, err = newEngine(svc, st, guard, &c, logger); err != nil {
-			ln.Close()
-			return err
-		}
+		engine = newEngine(svc, st, guard, &c, es, logger)
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", engine.Metrics().Handler(c.MetricsToken))
 		mux.Handle("/", handler)
@@ -132,39 +133,48 @@ func redact(dsn string) string {
 	return u.String()
 }
 
-// newEngine builds the delivery engine from the configuration: attempts
-// go out through the SSRF guard, leased under this node's name.
-func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *config, logger *slog.Logger) (*delivery.Engine, error) {
-	retention, err := parseDuration(c.Retention)
-	if err != nil {
-		return nil, usagef("--webhook-retention: %v", err)
+// engineSettings are the delivery flags, parsed and checked before serve
+// touches anything, so that a bad one writes no key file and migrates nothing.
+type engineSettings struct {
+	retention, disableAfter, leaseMargin time.Duration
+}
+
+func (c *config) engineSettings() (engineSettings, error) {
+	var es engineSettings
+	var err error
+	if es.retention, err = parseDuration(c.Retention); err != nil {
+		return es, usagef("--webhook-retention: %v", err)
 	}
-	disableAfter, err := parseDuration(c.DisableAfter)
-	if err != nil {
-		return nil, usagef("--webhook-disable-after: %v", err)
+	if es.disableAfter, err = parseDuration(c.DisableAfter); err != nil {
+		return es, usagef("--webhook-disable-after: %v", err)
 	}
-	margin, err := parseDuration(c.LeaseMargin)
-	if err != nil {
-		return nil, usagef("--webhook-lease-margin: %v", err)
+	if es.leaseMargin, err = parseDuration(c.LeaseMargin); err != nil {
+		return es, usagef("--webhook-lease-margin: %v", err)
 	}
 	for name, v := range map[string]int{"--webhook-workers": c.Workers, "--webhook-per-endpoint": c.PerEndpoint,
 		"--webhook-disable-after-failures": c.DisableAfterFailures} {
 		if v <= 0 {
-			return nil, usagef("%s: want a positive whole number, not %d", name, v)
+			return es, usagef("%s: want a positive whole number, not %d", name, v)
 		}
 	}
 	if c.PerEndpoint > webhook.MaxConnsPerHost {
-		return nil, usagef("--webhook-per-endpoint: at most %d, not %d", webhook.MaxConnsPerHost, c.PerEndpoint)
+		return es, usagef("--webhook-per-endpoint: at most %d, not %d", webhook.MaxConnsPerHost, c.PerEndpoint)
 	}
+	return es, nil
+}
+
+// newEngine builds the delivery engine from the configuration: attempts
+// go out through the SSRF guard, leased under this node's name.
+func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *config, es engineSettings, logger *slog.Logger) *delivery.Engine {
 	node := c.Node
 	if node == "" {
 		host, _ := os.Hostname()
 		node = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	q := porter.NewWebhookQueue(svc, node, webhook.NewAttemptID)
-	q.DisableAfterFailures, q.DisableAfter = c.DisableAfterFailures, disableAfter
+	q.DisableAfterFailures, q.DisableAfter = c.DisableAfterFailures, es.disableAfter
 	return delivery.New(q, st, delivery.Config{
-		Workers: c.Workers, PerEndpoint: c.PerEndpoint, Retention: retention, LeaseMargin: margin,
+		Workers: c.Workers, PerEndpoint: c.PerEndpoint, Retention: es.retention, LeaseMargin: es.leaseMargin,
 		Client: guard.Client(0), Now: svc.Now, Logger: logger.With("worker", "delivery", "node", node),
-	}), nil
+	})
 }
