@@ -8,11 +8,10 @@ import (
 )
 
 type (
-	deliveryView  = porter.Delivery
-	recoverInput  = porter.RecoverInput
-	recoveryView  = porter.Recovery
-	testInput     = porter.TestInput
-	deliveryQuery = porter.DeliveryFilter
+	deliveryView = porter.Delivery
+	recoverInput = porter.RecoverInput
+	recoveryView = porter.Recovery
+	testInput    = porter.TestInput
 )
 
 var webhookDeliveryParams = append(listParams[:len(listParams):len(listParams)],
@@ -22,8 +21,8 @@ var webhookDeliveryParams = append(listParams[:len(listParams):len(listParams)],
 var deliveryListParams = append(webhookDeliveryParams[:len(webhookDeliveryParams):len(webhookDeliveryParams)],
 	queryParam{Name: "webhook_id", Type: "integer", Description: "Only this webhook's deliveries"})
 
-func deliveryFilter(q *query) deliveryQuery {
-	return deliveryQuery{ListParams: q.list(), Status: q.str("status", porter.DeliveryStatuses...), Event: q.str("event")}
+func deliveryFilter(q *query) porter.DeliveryFilter {
+	return porter.DeliveryFilter{ListParams: q.list(), Status: q.str("status", porter.DeliveryStatuses...), Event: q.str("event")}
 }
 
 // handleListWebhookDeliveries lists one webhook's deliveries; another
@@ -34,14 +33,14 @@ func (s *Server) handleListWebhookDeliveries() handlerFunc {
 		if err != nil {
 			return err
 		}
-		return listOf(s, deliveryFilter, func(ctx context.Context, org int64, f deliveryQuery) (porter.List[*porter.Delivery], error) {
+		return listOf(s, deliveryFilter, func(ctx context.Context, org int64, f porter.DeliveryFilter) (porter.List[*porter.Delivery], error) {
 			return s.svc.WebhookDeliveries(ctx, org, id, f)
 		})(w, r)
 	}
 }
 
 func (s *Server) handleListDeliveries() handlerFunc {
-	return listOf(s, func(q *query) deliveryQuery {
+	return listOf(s, func(q *query) porter.DeliveryFilter {
 		f := deliveryFilter(q)
 		f.WebhookID = q.id("webhook_id")
 		return f
