@@ -282,6 +282,18 @@ describe('Zapier app against a real Porter', () => {
         (err) => err.name === 'HaltedError' && /X-PM-Signature does not match/.test(err.message),
       );
 
+      // So is one that carries no signature at all.
+      const unsigned = Object.fromEntries(Object.entries(rawHeaders).filter(([k]) => !/signature/i.test(k)));
+      await assert.rejects(
+        appTester(op.perform, { authData, subscribeData: sub, cleanedRequest: envelope, rawRequest: { ...rawRequest, headers: unsigned } }),
+        (err) => err.name === 'HaltedError',
+      );
+      // An event of another type sent to this trigger's hook is not taken for a payment.
+      await assert.rejects(
+        appTester(op.perform, { authData, cleanedRequest: { ...envelope, event: 'tenant.created' } }),
+        (err) => err.name === 'HaltedError' && /tenant\.created event sent to the payment\.succeeded trigger/.test(err.message),
+      );
+
       // Sample data for the Zap editor has the live hook's shape.
       const samples = await appTester(op.performList, { authData });
       assert.equal(samples[0].id, payment.id);
