@@ -307,6 +307,21 @@ describe('Zapier app against a real Porter', () => {
       assert.equal(again.already_gone, true, 'turning a Zap off twice is not an error');
     });
 
+    test("every trigger's sample data comes back in its own event's shape", async () => {
+      let seen = 0;
+      for (const e of catalog) {
+        const rows = await appTester(App.triggers[triggerKey(e.event)].operation.performList, { authData });
+        assert.ok(Array.isArray(rows), e.event);
+        for (const r of rows) {
+          assert.equal(r.event, e.event);
+          assert.match(r.event_id, /^evt_/, e.event);
+          assert.ok(r.id !== undefined && r.id !== null, `${e.event} sample has no id`);
+        }
+        seen += rows.length > 0;
+      }
+      assert.ok(seen >= 8, `only ${seen} event types had samples`);
+    });
+
     test('samples for an event that is not pollable come from /v1/events', async () => {
       const rows = await appTester(App.triggers.charge_created.operation.performList, { authData });
       assert.ok(rows.length >= 1);
