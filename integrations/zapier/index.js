@@ -3,7 +3,8 @@
 // Porter's Zapier app: API-key authentication, an instant (REST hook)
 // trigger for every event in Porter's catalog, polling triggers for the
 // events seed 000's trigger_poll.php offers, and create actions for
-// tenants, work orders, charges, payments and messages.
+// tenants, work orders, charges, payments and messages, and a tenant
+// search (find or create by email).
 
 const { version } = require('./package.json');
 const { version: platformVersion } = require('zapier-platform-core');
@@ -17,6 +18,7 @@ const workOrder = require('./creates/work_order');
 const charge = require('./creates/charge');
 const payment = require('./creates/payment');
 const message = require('./creates/message');
+const findTenant = require('./searches/tenant');
 
 module.exports = {
   version,
@@ -31,5 +33,14 @@ module.exports = {
     [charge.key]: charge,
     [payment.key]: payment,
     [message.key]: message,
+  },
+  searches: { [findTenant.key]: findTenant },
+  searchOrCreates: {
+    [findTenant.key]: {
+      key: findTenant.key,
+      display: { label: 'Find or Create Tenant', description: 'Finds a tenant by email, or invites them when there is none.' },
+      search: findTenant.key,
+      create: tenant.key,
+    },
   },
 };

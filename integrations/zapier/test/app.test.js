@@ -175,6 +175,15 @@ describe('Zapier app against a real Porter', () => {
     });
   });
 
+  describe('searches', () => {
+    test('Find Tenant by email, whatever its case', async () => {
+      const found = await appTester(App.searches.find_tenant.operation.perform, { authData, inputData: { email: ' Zoe@Example.com ' } });
+      assert.deepEqual(found.map((t) => t.id), [tenant.id]);
+      const none = await appTester(App.searches.find_tenant.operation.perform, { authData, inputData: { email: 'nobody@example.com' } });
+      assert.deepEqual(none, []);
+    });
+  });
+
   describe('dropdowns', () => {
     test('properties, units of a property, tenants', async () => {
       const props = await appTester(App.triggers.property_list.operation.perform, { authData, meta: { page: 0 } });

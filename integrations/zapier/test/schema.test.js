@@ -25,7 +25,7 @@ test("the platform's validate command reports no errors", async () => {
 });
 
 test('every trigger, search and create key is unique and well-formed', () => {
-  const keys = [...Object.keys(App.triggers), ...Object.keys(App.creates)];
+  const keys = [...Object.keys(App.triggers), ...Object.keys(App.creates), ...Object.keys(App.searches)];
   for (const k of keys) {
     assert.match(k, /^[a-zA-Z]+[a-zA-Z0-9_]*$/, k);
   }
