@@ -65,7 +65,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
 	svc := porter.NewService(st, c.BaseURL, logger)
-	key, err := porter.LoadOrCreateSecretKey(c.DataDir, getenv("PORTER_SECRET_KEY"))
+	key, err := porter.LoadOrCreateSecretKey(c.DataDir, c.SecretKey)
 	if err != nil {
 		ln.Close()
 		return err
