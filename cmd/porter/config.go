@@ -101,6 +101,16 @@ var settings = []setting{
 		field: func(c *config) any { return &c.MetricsToken }},
 }
 
+// settingDefault is the default of the setting named by its variable.
+func settingDefault(env string) string {
+	for _, s := range settings {
+		if s.Env == env {
+			return s.Def
+		}
+	}
+	panic("no setting " + env)
+}
+
 // shown is the default as help and the README print it.
 func (s setting) shown() string {
 	switch {

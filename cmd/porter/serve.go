@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"porter"
@@ -79,7 +82,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc.NewWebhookSecret = webhook.NewSecret
 	webhook.Version = version
 	if *demo {
-		if err := seedDemo(ctx, svc, c.BaseURL, stdout); err != nil {
+		if err := seedDemo(ctx, svc, c.BaseURL, c.DB, stdout); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -87,6 +90,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
 	}, logger)
+	// Counted so that a stopping server can say what it waits for.
+	var requests atomic.Int64
+	api := handler
+	started, _ := ctx.Value(requestStartedKey{}).(func())
+	handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		defer requests.Add(-1)
+		if started != nil {
+			started()
+		}
+		api.ServeHTTP(w, r)
+	})
 	var engine *delivery.Engine
 	if c.Deliver {
 		engine = newEngine(svc, st, guard, &c, es, logger)
@@ -110,16 +125,46 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	// The engine drains (DrainTimeout) while the API finishes its requests.
+	began := time.Now()
+	inRequests, inDeliveries := requests.Load(), inFlightDeliveries(engine)
+	logger.Info("porter stopping: finishing what is in flight", "requests", inRequests, "deliveries", inDeliveries)
 	workers.cancel()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
-	workers.stop()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Warn("porter stopping: requests still running after 15s are cut off", "requests", requests.Load(), "err", err)
+		srv.Close()
 	}
-	return err
+	workers.stop()
+	logger.Info("porter stopped", "took", time.Since(began).Round(time.Millisecond).String(),
+		"requests", inRequests, "deliveries", inDeliveries)
+	return nil
 }
+
+// inFlightDeliveries is how many webhook attempts this node has in flight,
+// read from the engine's own gauge (its Prometheus text) so that the log
+// relies only on what /metrics documents; -1 when it cannot tell.
+func inFlightDeliveries(engine *delivery.Engine) int {
+	if engine == nil {
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var b strings.Builder
+	engine.Metrics().WriteTo(ctx, &b)
+	for line := range strings.Lines(b.String()) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "porter_webhook_inflight "); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// requestStartedKey carries a func a test sets in serve's context to learn
+// that a request is being served, so that it can stop the server then.
+type requestStartedKey struct{}
 
 // redact hides a password in a database URL for logs.
 func redact(dsn string) string {
