@@ -124,3 +124,20 @@ func TestSettingsFromEnvironmentAndFlags(t *testing.T) {
 		})
 	}
 }
+
+// A flag defined beside the settings list would be missing from --help's
+// environment list and the README: every flag of every command is a
+// setting, or one of the command's own arguments listed here.
+func TestEveryFlagIsASetting(t *testing.T) {
+	own := map[string]bool{"demo": true, "name": true, "org": true, "scope": true, "expires": true, "rate-limit": true, "json": true}
+	flags := map[string]bool{}
+	for _, s := range settings {
+		flags[s.Flag] = true
+	}
+	help, _, _ := runPorter(t, nil, "serve", "--help")
+	for _, m := range regexp.MustCompile(`(?m)^  -([\w-]+)`).FindAllStringSubmatch(help, -1) {
+		if !flags[m[1]] && !own[m[1]] {
+			t.Errorf("serve --help shows --%s, which is not in the settings list", m[1])
+		}
+	}
+}
