@@ -199,3 +199,19 @@ func TestServeLogs(t *testing.T) {
 		})
 	}
 }
+
+// A real SIGTERM to a real process logs the drain too.
+func TestSIGTERMLogsTheDrain(t *testing.T) {
+	for engine, db := range databases(t) {
+		t.Run(engine, func(t *testing.T) {
+			n := startNode(t, map[string]string{"PORTER_DB": db, "PORTER_DATA_DIR": t.TempDir()}, "sigterm")
+			n.term(t)
+			log := n.stderr.String()
+			for _, want := range []string{`msg="porter stopping: finishing what is in flight" requests=0 deliveries=0`, `msg="porter stopped" took=`} {
+				if !strings.Contains(log, want) {
+					t.Errorf("SIGTERM log lacks %s:\n%s", want, log)
+				}
+			}
+		})
+	}
+}
