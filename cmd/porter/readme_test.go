@@ -158,7 +158,7 @@ type tourCommand struct {
 
 // commands splits a block into commands (joining continued lines) and the
 // `# →` expectations below them.
-func commands(b readmeBlock) []tourCommand {
+func commands(t *testing.T, b readmeBlock) []tourCommand {
 	var cmds []tourCommand
 	lines := strings.Split(strings.TrimRight(b.text, "\n"), "\n")
 	inExpect := false
@@ -167,6 +167,9 @@ func commands(b readmeBlock) []tourCommand {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(trimmed, "# →"):
+			if len(cmds) == 0 {
+				t.Fatalf("README line %d: an answer with no command above it", b.line+i)
+			}
 			cmds[len(cmds)-1].expect = strings.TrimSpace(strings.TrimPrefix(trimmed, "# →"))
 			inExpect = true
 		case inExpect && strings.HasPrefix(trimmed, "#") && strings.HasPrefix(strings.TrimPrefix(trimmed, "#"), "  "):
@@ -187,7 +190,7 @@ func commands(b readmeBlock) []tourCommand {
 }
 
 func (s *tourSession) runBlock(b readmeBlock) {
-	for _, c := range commands(b) {
+	for _, c := range commands(s.t, b) {
 		s.t.Logf("README line %d: %s", c.line, c.text)
 		s.run(c)
 	}
