@@ -126,8 +126,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The engine drains (DrainTimeout) while the API finishes its requests.
 	began := time.Now()
-	inRequests, inDeliveries := requests.Load(), inFlightDeliveries(engine)
-	logger.Info("porter stopping: finishing what is in flight", "requests", inRequests, "deliveries", inDeliveries)
+	inRequests := requests.Load()
+	inDeliveries, queued := deliveryLoad(engine)
+	logger.Info("porter stopping: finishing what is in flight", "requests", inRequests, "deliveries", inDeliveries,
+		"deliveries_given_back", queued)
 	workers.cancel()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -141,25 +143,33 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// inFlightDeliveries is how many webhook attempts this node has in flight,
-// read from the engine's own gauge (its Prometheus text) so that the log
-// relies only on what /metrics documents; -1 when it cannot tell.
-func inFlightDeliveries(engine *delivery.Engine) int {
+// deliveryLoad is what this node's delivery engine holds: attempts in
+// flight, and deliveries leased but not yet started (given back to the
+// queue on stop). It reads the engine's own gauges (its Prometheus text),
+// so the log relies only on what /metrics documents; -1 when unknown.
+func deliveryLoad(engine *delivery.Engine) (inflight, queued int) {
 	if engine == nil {
-		return 0
+		return 0, 0
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	var b strings.Builder
 	engine.Metrics().WriteTo(ctx, &b)
-	for line := range strings.Lines(b.String()) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "porter_webhook_inflight "); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				return n
+	gauge := func(name string) int {
+		for line := range strings.Lines(b.String()) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+				if n, err := strconv.Atoi(v); err == nil {
+					return n
+				}
 			}
 		}
+		return -1
 	}
-	return -1
+	inflight, leased := gauge("porter_webhook_inflight"), gauge("porter_webhook_leased")
+	if inflight < 0 || leased < 0 {
+		return inflight, -1
+	}
+	return inflight, max(0, leased-inflight)
 }
 
 // requestStartedKey carries a func a test sets in serve's context to learn
