@@ -36,10 +36,11 @@ type Sender struct {
 	Timeout     time.Duration // for one SMTP conversation step
 	Now         func() time.Time
 
-	store  porter.MailOutbox
-	smtp   *smtpConfig // nil: keep mail in the outbox
-	logger *slog.Logger
-	logged map[string]int64 // channel ("" for all) -> highest id logged as kept
+	store   porter.MailOutbox
+	smtp    *smtpConfig // nil: keep mail in the outbox
+	logger  *slog.Logger
+	logged  map[string]int64 // channel ("" for all) -> highest id logged as kept
+	pending map[string]int   // channel -> messages logged as kept by this process
 }
 
 type smtpConfig struct {
@@ -60,7 +61,7 @@ func NewSender(store porter.MailOutbox, smtpURL string, logger *slog.Logger) (*S
 	}
 	s := &Sender{
 		Interval: 5 * time.Second, Batch: 50, Hold: 10 * time.Minute, MaxAttempts: 5, Timeout: time.Minute,
-		Now: time.Now, store: store, logger: logger, logged: map[string]int64{},
+		Now: time.Now, store: store, logger: logger, logged: map[string]int64{}, pending: map[string]int{},
 	}
 	if smtpURL != "" {
 		c, err := parseSMTPURL(smtpURL)
@@ -117,9 +118,6 @@ func parseSMTPURL(raw string) (*smtpConfig, error) {
 
 // Run sends until ctx is done.
 func (s *Sender) Run(ctx context.Context) error {
-	if s.smtp == nil {
-		s.logger.Info("mail: PORTER_SMTP_URL is not set; email stays in the outbox")
-	}
 	for {
 		n, err := s.Tick(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -155,23 +153,51 @@ func (s *Sender) Tick(ctx context.Context) (int, error) {
 	return len(msgs), nil
 }
 
-// logKept logs, once per process, each queued message of channel that
-// stays in the outbox. Bodies are not logged: they may hold invitation links.
+// smtpHint is how to make kept email go out.
+const smtpHint = "set PORTER_SMTP_URL=smtp://user:pass@host:587?from=porter@example.com to send email"
+
+// logKept logs the messages of channel ("" for every channel) that stay in
+// the outbox: the first pass one line with how many wait (not one line per
+// message: a restart would repeat the whole outbox), later passes one line
+// for those queued since. Bodies are never logged: they hold invitation links.
 func (s *Sender) logKept(ctx context.Context, channel, why string) error {
+	after, started := s.logged[channel]
+	var n int
+	var last *porter.Message
 	for {
-		msgs, err := s.store.QueuedMessages(ctx, channel, s.logged[channel], 100)
+		msgs, err := s.store.QueuedMessages(ctx, channel, after, 100)
 		if err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			s.logger.Info("mail: message kept in the outbox, "+why,
-				"message_id", m.ID, "org_id", m.OrgID, "channel", m.Channel, "to", m.To, "subject", m.Subject)
-			s.logged[channel] = m.ID
+		n += len(msgs)
+		if len(msgs) > 0 {
+			last = msgs[len(msgs)-1]
+			after = last.ID
 		}
 		if len(msgs) < 100 {
-			return nil
+			break
 		}
 	}
+	s.logged[channel] = after
+	s.pending[channel] += n
+	label := channel
+	if channel == "" {
+		label = "all"
+	}
+	switch {
+	case !started && (n > 0 || channel == ""):
+		args := []any{"pending", n, "channel", label}
+		if channel == "" {
+			args = append(args, "hint", smtpHint)
+		}
+		s.logger.Info("mail: "+why+"; messages stay in the outbox", args...)
+	case n == 1:
+		s.logger.Info("mail: message kept in the outbox, "+why,
+			"message_id", last.ID, "org_id", last.OrgID, "channel", last.Channel, "to", last.To, "subject", last.Subject, "pending", s.pending[channel])
+	case n > 1:
+		s.logger.Info("mail: messages kept in the outbox, "+why, "new", n, "pending", s.pending[channel], "channel", label)
+	}
+	return nil
 }
 
 // sendBatch sends claimed messages over one SMTP connection, dialling

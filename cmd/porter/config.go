@@ -16,6 +16,7 @@ import (
 )
 
 // config is Porter's configuration: environment first, flags over it.
+// Every field is set from one entry of settings.
 type config struct {
 	DB                   string
 	Addr                 string
@@ -25,6 +26,7 @@ type config struct {
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
+	SecretKey            string
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -34,80 +36,194 @@ type config struct {
 	Retention            string
 	DisableAfterFailures int
 	DisableAfter         string
-	MetricsToken         string
 	LeaseMargin          string
+	MetricsToken         string
 
 	envErr error // a bad environment value, reported after flags are parsed
 }
 
-func envOr(getenv func(string) string, name, def string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return def
+// setting is one configuration value: its environment variable, the flag
+// over it, its default and what it means. The settings list drives flag
+// parsing, `porter --help`, `porter serve --help` and the README's
+// configuration table (TestREADMEConfiguration keeps that in step), so a
+// new setting is one entry here plus its field in config.
+type setting struct {
+	Env   string
+	Flag  string // "": environment only (a secret does not belong in ps output)
+	Def   string // the value used when neither is given; "" is unset
+	Shown string // the default as help and README show it, when not Def itself
+	Usage string // one line; `code` marks are dropped in --help
+	Serve bool   // serve's alone; the others are every command's
+	field func(*config) any
 }
 
-// flags returns a flag set whose flags mirror the environment.
+var settings = []setting{
+	{Env: "PORTER_DB", Flag: "db", Def: "sqlite:porter.db", Usage: "`sqlite:PATH`, or a `postgres://` URL",
+		field: func(c *config) any { return &c.DB }},
+	{Env: "PORTER_ADDR", Flag: "addr", Def: "127.0.0.1:8080", Serve: true, Usage: "where the API listens",
+		field: func(c *config) any { return &c.Addr }},
+	{Env: "PORTER_BASE_URL", Flag: "base-url", Shown: "http://ADDR", Serve: true, Usage: "public URL, for links such as `accept_url`",
+		field: func(c *config) any { return &c.BaseURL }},
+	{Env: "PORTER_RATE_LIMIT", Flag: "rate-limit", Def: "60/m", Serve: true, Usage: "requests per minute per key (keys may override)",
+		field: func(c *config) any { return &c.RateLimit }},
+	{Env: "PORTER_ALLOW_PRIVATE_WEBHOOKS", Flag: "allow-private-webhooks", Def: "false", Serve: true,
+		Usage: "`1` lets webhooks target loopback and private addresses, e.g. a receiver on this machine",
+		field: func(c *config) any { return &c.AllowPrivateWebhooks }},
+	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
+		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
+		field: func(c *config) any { return &c.SMTPURL }},
+	{Env: "PORTER_DATA_DIR", Flag: "data-dir", Def: "data", Serve: true, Usage: "where uploaded documents (and `secret.key`) are kept",
+		field: func(c *config) any { return &c.DataDir }},
+	{Env: "PORTER_MAX_UPLOAD", Flag: "max-upload", Def: "10MB", Serve: true, Usage: "largest document upload (larger is 413)",
+		field: func(c *config) any { return &c.MaxUpload }},
+	{Env: "PORTER_SECRET_KEY", Shown: "PORTER_DATA_DIR/secret.key", Serve: true,
+		Usage: "base64 of 32 bytes sealing webhook secrets; unset, a key file is made on first start",
+		field: func(c *config) any { return &c.SecretKey }},
+	{Env: "PORTER_DELIVER", Flag: "deliver", Def: "true", Serve: true, Usage: "send webhooks from this node; `false` makes an API-only node",
+		field: func(c *config) any { return &c.Deliver }},
+	{Env: "PORTER_NODE", Flag: "node", Shown: "host-pid", Serve: true, Usage: "this node's name in delivery leases",
+		field: func(c *config) any { return &c.Node }},
+	{Env: "PORTER_WEBHOOK_WORKERS", Flag: "webhook-workers", Def: "64", Serve: true, Usage: "concurrent webhook attempts on this node",
+		field: func(c *config) any { return &c.Workers }},
+	{Env: "PORTER_WEBHOOK_PER_ENDPOINT", Flag: "webhook-per-endpoint", Def: "8", Serve: true, Usage: "concurrent attempts to one webhook (at most 256)",
+		field: func(c *config) any { return &c.PerEndpoint }},
+	{Env: "PORTER_WEBHOOK_RETENTION", Flag: "webhook-retention", Def: "30d", Serve: true, Usage: "how long finished deliveries and attempts are kept",
+		field: func(c *config) any { return &c.Retention }},
+	{Env: "PORTER_WEBHOOK_DISABLE_AFTER_FAILURES", Flag: "webhook-disable-after-failures", Def: strconv.Itoa(porter.DefaultDisableAfterFailures), Serve: true,
+		Usage: "consecutive failed deliveries that disable a webhook",
+		field: func(c *config) any { return &c.DisableAfterFailures }},
+	{Env: "PORTER_WEBHOOK_DISABLE_AFTER", Flag: "webhook-disable-after", Def: "5d", Serve: true, Usage: "how long a webhook may fail before it is disabled",
+		field: func(c *config) any { return &c.DisableAfter }},
+	{Env: "PORTER_WEBHOOK_LEASE_MARGIN", Flag: "webhook-lease-margin", Def: "30s", Serve: true,
+		Usage: "an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses",
+		field: func(c *config) any { return &c.LeaseMargin }},
+	{Env: "PORTER_METRICS_TOKEN", Flag: "metrics-token", Serve: true, Usage: "bearer token `/metrics` requires; unset leaves it open",
+		field: func(c *config) any { return &c.MetricsToken }},
+}
+
+// settingDefault is the default of the setting named by its variable.
+func settingDefault(env string) string {
+	for _, s := range settings {
+		if s.Env == env {
+			return s.Def
+		}
+	}
+	panic("no setting " + env)
+}
+
+// shown is the default as help and the README print it.
+func (s setting) shown() string {
+	switch {
+	case s.Shown != "":
+		return s.Shown
+	case s.Def == "":
+		return "unset"
+	}
+	return s.Def
+}
+
+// plain drops the `code` marks the README renders.
+func plain(s string) string { return strings.ReplaceAll(s, "`", "") }
+
+// newFlags returns a flag set for a command, with every command's settings.
 func newFlags(name, summary string, getenv func(string) string, c *config) *flag.FlagSet {
 	fs := flag.NewFlagSet("porter "+name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: porter %s\n\nFlags:\n", summary)
+		fmt.Fprintf(fs.Output(), "Usage: porter %s\n\nFlags (each over the environment variable named):\n", summary)
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&c.DB, "db", envOr(getenv, "PORTER_DB", "sqlite:porter.db"), "database: sqlite:PATH or a postgres:// URL (PORTER_DB)")
+	c.define(fs, getenv, false)
 	return fs
 }
 
+// serverFlags adds serve's settings.
 func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.Addr, "addr", envOr(getenv, "PORTER_ADDR", "127.0.0.1:8080"), "listen address (PORTER_ADDR)")
-	fs.StringVar(&c.BaseURL, "base-url", getenv("PORTER_BASE_URL"), "public base URL for links (PORTER_BASE_URL; default http://ADDR)")
-	fs.StringVar(&c.RateLimit, "rate-limit", envOr(getenv, "PORTER_RATE_LIMIT", "60/m"), "default requests per minute per API key (PORTER_RATE_LIMIT)")
-	allow, err := strconv.ParseBool(envOr(getenv, "PORTER_ALLOW_PRIVATE_WEBHOOKS", "false"))
-	if err != nil {
-		c.envErr = usagef("PORTER_ALLOW_PRIVATE_WEBHOOKS %q: want 1, 0, true or false", getenv("PORTER_ALLOW_PRIVATE_WEBHOOKS"))
-	}
-	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on private addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
-	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
-	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
-	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
-
-	c.boolEnv(fs, getenv, &c.Deliver, "deliver", "PORTER_DELIVER", true, "send webhooks from this node; false makes an API-only node (PORTER_DELIVER)")
-	fs.StringVar(&c.Node, "node", getenv("PORTER_NODE"), "this node's name in delivery leases (PORTER_NODE; default host-pid)")
-	c.intEnv(fs, getenv, &c.Workers, "webhook-workers", "PORTER_WEBHOOK_WORKERS", 64, "concurrent webhook attempts on this node (PORTER_WEBHOOK_WORKERS)")
-	c.intEnv(fs, getenv, &c.PerEndpoint, "webhook-per-endpoint", "PORTER_WEBHOOK_PER_ENDPOINT", 8, "concurrent attempts to one webhook (PORTER_WEBHOOK_PER_ENDPOINT)")
-	fs.StringVar(&c.Retention, "webhook-retention", envOr(getenv, "PORTER_WEBHOOK_RETENTION", "30d"), "how long finished deliveries and attempts are kept (PORTER_WEBHOOK_RETENTION)")
-	c.intEnv(fs, getenv, &c.DisableAfterFailures, "webhook-disable-after-failures", "PORTER_WEBHOOK_DISABLE_AFTER_FAILURES", porter.DefaultDisableAfterFailures,
-		"consecutive failed deliveries that disable a webhook (PORTER_WEBHOOK_DISABLE_AFTER_FAILURES)")
-	fs.StringVar(&c.DisableAfter, "webhook-disable-after", envOr(getenv, "PORTER_WEBHOOK_DISABLE_AFTER", "5d"), "how long a webhook may fail before it is disabled (PORTER_WEBHOOK_DISABLE_AFTER)")
-	fs.StringVar(&c.LeaseMargin, "webhook-lease-margin", envOr(getenv, "PORTER_WEBHOOK_LEASE_MARGIN", "30s"),
-		"an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses (PORTER_WEBHOOK_LEASE_MARGIN)")
-	fs.StringVar(&c.MetricsToken, "metrics-token", getenv("PORTER_METRICS_TOKEN"), "bearer token /metrics requires; unset leaves it open (PORTER_METRICS_TOKEN)")
+	c.define(fs, getenv, true)
 }
 
-// boolEnv and intEnv define a flag whose default comes from the
-// environment; a bad value there is reported once flags are parsed.
-func (c *config) boolEnv(fs *flag.FlagSet, getenv func(string) string, p *bool, name, env string, def bool, usage string) {
-	v := def
-	if s := getenv(env); s != "" {
-		b, err := strconv.ParseBool(s)
-		if err != nil && c.envErr == nil {
-			c.envErr = usagef("%s %q: want 1, 0, true or false", env, s)
+// define sets c's fields of the settings for serve (or for every command)
+// from the environment and defines their flags over it. A bad environment
+// value is kept in envErr and reported once flags are parsed, so that
+// --help still works.
+func (c *config) define(fs *flag.FlagSet, getenv func(string) string, serve bool) {
+	var envOnly []setting
+	for _, s := range settings {
+		if s.Serve != serve {
+			continue
 		}
-		v = b
+		if s.Flag == "" {
+			envOnly = append(envOnly, s)
+		}
+		raw := s.Def
+		if v := getenv(s.Env); v != "" {
+			raw = v
+		}
+		usage := plain(s.Usage) + " (" + s.Env + ")"
+		switch p := s.field(c).(type) {
+		case *string:
+			*p = raw
+			if s.Flag != "" {
+				fs.StringVar(p, s.Flag, raw, usage)
+			}
+		case *bool:
+			b, err := strconv.ParseBool(raw)
+			if err != nil && c.envErr == nil {
+				c.envErr = usagef("%s %q: want 1, 0, true or false", s.Env, raw)
+			}
+			*p = b
+			if s.Flag != "" {
+				fs.BoolVar(p, s.Flag, b, usage)
+			}
+		case *int:
+			n, err := strconv.Atoi(raw)
+			if (err != nil || n <= 0) && c.envErr == nil {
+				c.envErr = usagef("%s %q: want a positive whole number", s.Env, raw)
+			}
+			*p = n
+			if s.Flag != "" {
+				fs.IntVar(p, s.Flag, n, usage)
+			}
+		default:
+			panic(fmt.Sprintf("setting %s: field of type %T", s.Env, p))
+		}
 	}
-	fs.BoolVar(p, name, v, usage)
+	if len(envOnly) > 0 {
+		usage := fs.Usage
+		fs.Usage = func() {
+			usage()
+			fmt.Fprintf(fs.Output(), "\nEnvironment only:\n")
+			for _, s := range envOnly {
+				fmt.Fprintf(fs.Output(), "  %s\n    \t%s (default %s)\n", s.Env, plain(s.Usage), s.shown())
+			}
+		}
+	}
 }
 
-func (c *config) intEnv(fs *flag.FlagSet, getenv func(string) string, p *int, name, env string, def int, usage string) {
-	v := def
-	if s := getenv(env); s != "" {
-		n, err := strconv.Atoi(s)
-		if (err != nil || n <= 0) && c.envErr == nil {
-			c.envErr = usagef("%s %q: want a positive whole number", env, s)
-		}
-		v = n
+// environmentHelp is the Environment part of `porter --help`.
+func environmentHelp() string {
+	var b strings.Builder
+	b.WriteString("Environment (each has a flag of the same meaning; see 'porter serve --help'):\n")
+	for _, s := range settings {
+		fmt.Fprintf(&b, "  %-38s %s (default %s)\n", s.Env, plain(s.Usage), s.shown())
 	}
-	fs.IntVar(p, name, v, usage)
+	return b.String()
+}
+
+// markdownTable is the README's configuration table.
+func markdownTable() string {
+	var b strings.Builder
+	b.WriteString("| Variable | Flag | Default | Meaning |\n|---|---|---|---|\n")
+	for _, s := range settings {
+		flag, def := " ", "`"+s.shown()+"`"
+		if s.Flag != "" {
+			flag = " `--" + s.Flag + "` "
+		}
+		if s.Def == "" && s.Shown == "" {
+			def = "unset"
+		}
+		fmt.Fprintf(&b, "| `%s` |%s| %s | %s |\n", s.Env, flag, def, s.Usage)
+	}
+	return b.String()
 }
 
 // parse parses args. --help prints the usage to stdout; any other flag

@@ -11,13 +11,13 @@ import (
 
 // seedDemo fills an empty database with a demo organization and prints a
 // key and URLs to try. On a database that has data it does nothing.
-func seedDemo(ctx context.Context, svc *porter.Service, baseURL string, stdout io.Writer) error {
+func seedDemo(ctx context.Context, svc *porter.Service, baseURL, dsn string, stdout io.Writer) error {
 	orgs, err := svc.Store.Organizations(ctx)
 	if err != nil {
 		return err
 	}
 	if len(orgs) > 0 {
-		fmt.Fprintln(stdout, "demo: the database already has data; not adding the demo organization")
+		alreadySeeded(orgs, dsn, stdout)
 		return nil
 	}
 	org, err := svc.CreateOrganization(ctx, "Demo Property Management")
@@ -84,4 +84,23 @@ Try:
   API reference: %s/docs
 `, org.ID, prop.ID, prop.Name, text, text, baseURL, text, baseURL, baseURL)
 	return nil
+}
+
+// alreadySeeded tells someone who ran --demo again, having lost the key it
+// printed, how to make another: keys are stored hashed, never shown twice.
+func alreadySeeded(orgs []*porter.Organization, dsn string, stdout io.Writer) {
+	fmt.Fprintln(stdout, "demo: the database already has data, so nothing was added and no key is printed.")
+	fmt.Fprintln(stdout, "Organizations:")
+	for i, o := range orgs {
+		if i == 5 {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(orgs)-i)
+			break
+		}
+		fmt.Fprintf(stdout, "  %d  %s\n", o.ID, o.Name)
+	}
+	db := ""
+	if dsn != settingDefault("PORTER_DB") {
+		db = " (with the same --db or PORTER_DB as this server)"
+	}
+	fmt.Fprintf(stdout, "Make a key (printed once, on the last line) in another terminal%s:\n  ./porter key create --org %d --name NAME\n", db, orgs[0].ID)
 }

@@ -60,27 +60,19 @@ Usage:
 
 Every command takes --db (PORTER_DB). Run 'porter COMMAND --help' for its flags.
 
-Environment:
-  PORTER_DB                      sqlite:PATH (default sqlite:porter.db) or a postgres:// URL
-  PORTER_ADDR                    listen address (default 127.0.0.1:8080)
-  PORTER_BASE_URL                public URL for links such as accept_url (default http://ADDR)
-  PORTER_RATE_LIMIT              requests per minute per API key (default 60/m)
-  PORTER_ALLOW_PRIVATE_WEBHOOKS  1 to allow webhooks to private addresses (default off)
-  PORTER_SMTP_URL                smtp://user:pass@host:port?from=addr to send mail (default: keep in the outbox and log)
-  PORTER_DATA_DIR                where uploaded documents are kept (default ./data)
-  PORTER_MAX_UPLOAD              largest document upload, e.g. 10MB (default 10MB)
-  PORTER_SECRET_KEY              base64 of 32 bytes sealing webhook secrets (default: PORTER_DATA_DIR/secret.key, made on first start)
 `
 
 // run is the whole program, so that tests can run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, environmentHelp())
 		return usagef("no command given")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, environmentHelp())
 		return nil
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)

@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"porter"
@@ -65,7 +68,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
 	svc := porter.NewService(st, c.BaseURL, logger)
-	key, err := porter.LoadOrCreateSecretKey(c.DataDir, getenv("PORTER_SECRET_KEY"))
+	key, err := porter.LoadOrCreateSecretKey(c.DataDir, c.SecretKey)
 	if err != nil {
 		ln.Close()
 		return err
@@ -79,7 +82,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	svc.NewWebhookSecret = webhook.NewSecret
 	webhook.Version = version
 	if *demo {
-		if err := seedDemo(ctx, svc, c.BaseURL, stdout); err != nil {
+		if err := seedDemo(ctx, svc, c.BaseURL, c.DB, stdout); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -87,6 +90,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
 	}, logger)
+	// Counted so that a stopping server can say what it waits for.
+	var requests atomic.Int64
+	api := handler
+	started, _ := ctx.Value(requestStartedKey{}).(func())
+	handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		defer requests.Add(-1)
+		if started != nil {
+			started()
+		}
+		api.ServeHTTP(w, r)
+	})
 	var engine *delivery.Engine
 	if c.Deliver {
 		engine = newEngine(svc, st, guard, &c, es, logger)
@@ -110,16 +125,56 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	// The engine drains (DrainTimeout) while the API finishes its requests.
+	began := time.Now()
+	inRequests := requests.Load()
+	inDeliveries, queued := deliveryLoad(engine)
+	logger.Info("porter stopping: finishing what is in flight", "requests", inRequests, "deliveries", inDeliveries,
+		"deliveries_given_back", queued)
 	workers.cancel()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdown)
-	workers.stop()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Warn("porter stopping: requests still running after 15s are cut off", "requests", requests.Load(), "err", err)
+		srv.Close()
 	}
-	return err
+	workers.stop()
+	logger.Info("porter stopped", "took", time.Since(began).Round(time.Millisecond).String(),
+		"requests", inRequests, "deliveries", inDeliveries)
+	return nil
 }
+
+// deliveryLoad is what this node's delivery engine holds: attempts in
+// flight, and deliveries leased but not yet started (given back to the
+// queue on stop). It reads the engine's own gauges (its Prometheus text),
+// so the log relies only on what /metrics documents; -1 when unknown.
+func deliveryLoad(engine *delivery.Engine) (inflight, queued int) {
+	if engine == nil {
+		return 0, 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var b strings.Builder
+	engine.Metrics().WriteTo(ctx, &b)
+	gauge := func(name string) int {
+		for line := range strings.Lines(b.String()) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+				if n, err := strconv.Atoi(v); err == nil {
+					return n
+				}
+			}
+		}
+		return -1
+	}
+	inflight, leased := gauge("porter_webhook_inflight"), gauge("porter_webhook_leased")
+	if inflight < 0 || leased < 0 {
+		return inflight, -1
+	}
+	return inflight, max(0, leased-inflight)
+}
+
+// requestStartedKey carries a func a test sets in serve's context to learn
+// that a request is being served, so that it can stop the server then.
+type requestStartedKey struct{}
 
 // redact hides a password in a database URL for logs.
 func redact(dsn string) string {
