@@ -20,11 +20,13 @@ import (
 //   - its heartbeat has not changed for DeadAfter, as this node's clock
 //     measures it: nodes on other hosts, or a pid reused by another
 //     process. Comparing a heartbeat with this node's own clock would
-//     take a node on a host whose clock runs behind for dead.
+//     take a node on a host whose clock runs behind for dead. With the
+//     defaults a dead node's work is due again within 10 s of its death:
+//     DeadAfter after its last beat, which this node read within a sweep.
 type NodeConfig struct {
 	Heartbeat time.Duration // how often this node refreshes its row (2 s)
-	DeadAfter time.Duration // a node whose heartbeat has not changed for this long is dead (10 s)
-	Host      string        // this node's host (os.Hostname)
+	DeadAfter time.Duration // a node whose heartbeat has not changed for this long is dead (8 s: four beats missed)
+	Host      string        // where this node's pid means something: its hostname and, on Linux, PID namespace
 	PID       int           // this node's process (os.Getpid)
 }
 
@@ -33,10 +35,10 @@ func (c *NodeConfig) defaults() {
 		c.Heartbeat = 2 * time.Second
 	}
 	if c.DeadAfter <= 0 {
-		c.DeadAfter = 10 * time.Second
+		c.DeadAfter = 8 * time.Second
 	}
 	if c.Host == "" {
-		c.Host, _ = os.Hostname()
+		c.Host = thisHost()
 	}
 	if c.PID == 0 {
 		c.PID = os.Getpid()

@@ -50,6 +50,9 @@ func TestDeadProcessReleasedAtStart(t *testing.T) {
 			t.Skipf("no process to outlive: %v", err)
 		}
 		host, _ := os.Hostname()
+		if ns, err := os.Readlink("/proc/self/ns/pid"); err == nil {
+			host += " " + ns
+		}
 		rc := newReceiver(t, nil)
 		f := newFixture(t, s)
 		f.webhook(porter.WebhookInput{URL: rc.URL, Events: []string{"property.created"}})

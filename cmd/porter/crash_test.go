@@ -1,0 +1,216 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"porter/storetest"
+)
+
+// A node started with PORTER_TEST_NODE_HOST says it runs on that host, so
+// that one machine can play several: its pid means nothing to the others,
+// which must find it dead by its silent heartbeat.
+func init() {
+	if h := os.Getenv("PORTER_TEST_NODE_HOST"); h != "" {
+		nodeHost = h
+	}
+}
+
+// slowReceiver takes 100 ms over every delivery, as a receiver with real
+// work does, and notes when each property's event first arrived.
+type slowReceiver struct {
+	*httptest.Server
+	mu      sync.Mutex
+	arrived map[int64]time.Time
+}
+
+func newSlowReceiver(t *testing.T) *slowReceiver {
+	rc := &slowReceiver{arrived: map[int64]time.Time{}}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var env struct{ Data struct{ ID int64 } }
+		if err := json.NewDecoder(r.Body).Decode(&env); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+		rc.mu.Lock()
+		if _, ok := rc.arrived[env.Data.ID]; !ok {
+			rc.arrived[env.Data.ID] = time.Now()
+		}
+		rc.mu.Unlock()
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+// missing lists the ids not yet arrived.
+func (rc *slowReceiver) missing(ids []int64) []int64 {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []int64
+	for _, id := range ids {
+		if _, ok := rc.arrived[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// last is when the last of ids arrived.
+func (rc *slowReceiver) last(ids []int64) time.Time {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var l time.Time
+	for _, id := range ids {
+		if at := rc.arrived[id]; at.After(l) {
+			l = at
+		}
+	}
+	return l
+}
+
+// crashSetup migrates db, makes an organization and a key, and returns
+// the environment of its nodes: default names (host-pid) and the default
+// lease, which a lapse would make 50 s.
+func crashSetup(t *testing.T, db string) (map[string]string, string) {
+	t.Helper()
+	env := map[string]string{"PORTER_DB": db, "PORTER_DATA_DIR": t.TempDir(), "PORTER_ALLOW_PRIVATE_WEBHOOKS": "1",
+		"PORTER_RATE_LIMIT": "100000/m", "PORTER_NODE": ""}
+	if _, errs, code := runPorter(t, env, "migrate"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code := runPorter(t, env, "org", "create", "--name", "Acme")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	out, errs, code = runPorter(t, env, "key", "create", "--org", lastLine(out), "--name", "crash", "--rate-limit", "100000/m")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	return env, lastLine(out)
+}
+
+// writeProperties creates n properties through nd, four at a time, and
+// returns the ids of those acknowledged.
+func writeProperties(t *testing.T, nd *node, key string, n int) []int64 {
+	t.Helper()
+	var mu sync.Mutex
+	var ids []int64
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				code, body, err := nd.call(key, "POST", "/v1/properties", map[string]any{"name": fmt.Sprint("P", i)})
+				if err != nil || code != http.StatusCreated {
+					t.Errorf("property %d: %d %s %v", i, code, body, err)
+					return
+				}
+				var p struct{ Data struct{ ID int64 } }
+				if err := json.Unmarshal(body, &p); err != nil || p.Data.ID == 0 {
+					t.Errorf("property %d: %s %v", i, body, err)
+					return
+				}
+				mu.Lock()
+				ids = append(ids, p.Data.ID)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return ids
+}
+
+// TestCrashRestartTakesOverAtOnce: 200 events to a receiver that takes
+// 100 ms, kill -9 right after the last acknowledged write, an immediate
+// restart on the same host: every acknowledged event arrives within 10 s
+// of the restart, not when the dead node's leases lapse (50 s).
+func TestCrashRestartTakesOverAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts porter processes")
+	}
+	for engine, db := range databases(t) {
+		t.Run(engine, func(t *testing.T) {
+			env, key := crashSetup(t, db)
+			first := startNode(t, env, "first")
+			rc := newSlowReceiver(t)
+			code, body, err := first.call(key, "POST", "/v1/webhooks", map[string]any{"url": rc.URL, "events": []string{"property.created"}})
+			if err != nil || code != http.StatusCreated {
+				t.Fatalf("create webhook: %d %s %v", code, body, err)
+			}
+			ids := writeProperties(t, first, key, 200)
+			first.kill()
+			left := len(rc.missing(ids))
+			restart := time.Now()
+			second := startNode(t, env, "second")
+			up := time.Since(restart)
+			for len(rc.missing(ids)) > 0 && time.Since(restart) < 20*time.Second {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if m := rc.missing(ids); len(m) > 0 {
+				t.Fatalf("%d of %d acknowledged events not delivered 20 s after the restart: %v", len(m), len(ids), m[:min(len(m), 10)])
+			}
+			took := rc.last(ids).Sub(restart)
+			t.Logf("%s: %d of %d events undelivered at the kill; restarted (listening) in %v; the last arrived %v after the restart",
+				engine, left, len(ids), up.Round(time.Millisecond), took.Round(time.Millisecond))
+			if left == 0 {
+				t.Error("every event had arrived before the kill: the test proves nothing; make the receiver slower")
+			}
+			if took > 10*time.Second {
+				t.Errorf("the last acknowledged event arrived %v after the restart; want within 10 s", took)
+			}
+			second.term(t)
+		})
+	}
+}
+
+// TestCrashOtherHostTakesOver: two nodes on one PostgreSQL database, the
+// one killed with -9 "on another host" (its pid means nothing to the
+// survivor) and never restarted: the survivor finds it dead by its silent
+// heartbeat and delivers everything within 15 s of the kill.
+func TestCrashOtherHostTakesOver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts porter processes")
+	}
+	env, key := crashSetup(t, storetest.PostgresURL(t))
+	survivor := startNode(t, env, "survivor")
+	victimEnv := map[string]string{"PORTER_TEST_NODE_HOST": "another-host"}
+	for k, v := range env {
+		victimEnv[k] = v
+	}
+	victim := startNode(t, victimEnv, "victim")
+	rc := newSlowReceiver(t)
+	code, body, err := victim.call(key, "POST", "/v1/webhooks", map[string]any{"url": rc.URL, "events": []string{"property.created"}})
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("create webhook: %d %s %v", code, body, err)
+	}
+	ids := writeProperties(t, victim, key, 200)
+	victim.kill()
+	left := len(rc.missing(ids))
+	killed := time.Now()
+	for len(rc.missing(ids)) > 0 && time.Since(killed) < 30*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m := rc.missing(ids); len(m) > 0 {
+		t.Fatalf("%d of %d acknowledged events not delivered 30 s after the kill: %v", len(m), len(ids), m[:min(len(m), 10)])
+	}
+	took := rc.last(ids).Sub(killed)
+	t.Logf("%d of %d events undelivered at the kill; the last arrived %v after it", left, len(ids), took.Round(time.Millisecond))
+	if left == 0 {
+		t.Error("every event had arrived before the kill: the test proves nothing; make the receiver slower")
+	}
+	if took > 15*time.Second {
+		t.Errorf("the last acknowledged event arrived %v after the kill; want within 15 s", took)
+	}
+	survivor.term(t)
+}
