@@ -78,7 +78,7 @@ func (e *Engine) joinNodes(ctx context.Context) *nodes {
 	n := &nodes{e: e, store: ns, cfg: cfg, log: e.log, seen: map[string]sighted{},
 		self: porter.Node{Name: e.q.Node, Host: cfg.Host, PID: cfg.PID, StartedAt: e.now().UTC().Truncate(time.Microsecond)}}
 	all, err := ns.Nodes(ctx)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		n.log.Warn("delivery: read nodes", "err", err)
 	}
 	mine := false
