@@ -210,7 +210,8 @@ func (n *nodes) release(ctx context.Context, o porter.Node, why string) {
 }
 
 // leave deletes this node's row once it has drained: a clean stop is
-// not a death, and leaves nothing to release.
+// not a death. Any lease still under its name (one the drain could not
+// give back or record, the database failing) is given back with it.
 func (n *nodes) leave() {
 	if n == nil {
 		return
@@ -218,6 +219,10 @@ func (n *nodes) leave() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := n.store.DeleteNode(ctx, n.self); err != nil {
+		n.log.Warn("delivery: leave", "err", err)
+		return
+	}
+	if _, _, err := n.store.ReleaseNode(ctx, porter.Node{Name: n.self.Name}, n.e.now()); err != nil {
 		n.log.Warn("delivery: leave", "err", err)
 	}
 }
