@@ -21,11 +21,12 @@ import (
 //     measures it: nodes on other hosts, or a pid reused by another
 //     process. Comparing a heartbeat with this node's own clock would
 //     take a node on a host whose clock runs behind for dead. With the
-//     defaults a dead node's work is due again within 10 s of its death:
-//     DeadAfter after its last beat, which this node read within a sweep.
+//     defaults a dead node's work is due again within 9 s of its death:
+//     DeadAfter after its last beat (read within a sweep of it), found on
+//     the next sweep.
 type NodeConfig struct {
 	Heartbeat time.Duration // how often this node refreshes its row (2 s)
-	DeadAfter time.Duration // a node whose heartbeat has not changed for this long is dead (8 s: four beats missed)
+	DeadAfter time.Duration // a node whose heartbeat has not changed for this long is dead (7 s: three beats missed)
 	Host      string        // where this node's pid means something: its hostname and, on Linux, PID namespace
 	PID       int           // this node's process (os.Getpid)
 }
@@ -35,7 +36,7 @@ func (c *NodeConfig) defaults() {
 		c.Heartbeat = 2 * time.Second
 	}
 	if c.DeadAfter <= 0 {
-		c.DeadAfter = 8 * time.Second
+		c.DeadAfter = 7 * time.Second
 	}
 	if c.Host == "" {
 		c.Host = thisHost()
@@ -93,6 +94,8 @@ func (e *Engine) joinNodes(ctx context.Context) *nodes {
 			}
 		} else if n.gone(o) {
 			n.release(ctx, o, "its process is gone")
+		} else {
+			n.seen[o.Name] = sighted{started: o.StartedAt, beat: o.HeartbeatAt, since: n.e.now()}
 		}
 	}
 	if !mine && err == nil {
