@@ -137,10 +137,9 @@ func crashSetup(t *testing.T, db string) (map[string]string, string) {
 	return env, lastLine(out)
 }
 
-// leased returns the attempt ids of the deliveries leased (an attempt in
-// flight or about to be) to owner, or to anyone when owner is empty,
-// reading the database directly.
-func leased(t *testing.T, db, owner string) []string {
+// queryText reads one text value straight from the database: q is
+// written for SQLite and rewritten for PostgreSQL by pg.
+func queryText(t *testing.T, db, q string, pg *strings.Replacer, args ...any) string {
 	t.Helper()
 	ctx := context.Background()
 	st, err := openStore(ctx, db)
@@ -148,24 +147,38 @@ func leased(t *testing.T, db, owner string) []string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	const q = `SELECT coalesce(group_concat(lease_token), '') FROM webhook_deliveries
-WHERE status = 'pending' AND lease_token <> '' AND (lease_owner = $1 OR $1 = '')`
-	var list string
+	var v string
 	switch s := st.(type) {
 	case *sqlite.DB:
-		err = s.SQL().QueryRowContext(ctx, q, owner).Scan(&list)
+		err = s.SQL().QueryRowContext(ctx, q, args...).Scan(&v)
 	case *postgres.DB:
-		err = s.Pool().QueryRow(ctx, strings.Replace(q, "group_concat(lease_token)", "string_agg(lease_token, ',')", 1), owner).Scan(&list)
+		err = s.Pool().QueryRow(ctx, pg.Replace(q), args...).Scan(&v)
 	default:
 		t.Fatalf("store %T", st)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+// leased returns the attempt ids of the deliveries leased (an attempt in
+// flight or about to be) to owner, or to anyone when owner is empty.
+func leased(t *testing.T, db, owner string) []string {
+	t.Helper()
+	list := queryText(t, db, `SELECT coalesce(group_concat(lease_token), '') FROM webhook_deliveries
+WHERE status = 'pending' AND lease_token <> '' AND (lease_owner = $1 OR $1 = '')`,
+		strings.NewReplacer("group_concat(lease_token)", "string_agg(lease_token, ',')"), owner)
 	if list == "" {
 		return nil
 	}
 	return strings.Split(list, ",")
+}
+
+// nodeRows names the rows of the nodes table.
+func nodeRows(t *testing.T, db string) string {
+	t.Helper()
+	return queryText(t, db, `SELECT coalesce(group_concat(name), '') FROM nodes`, strings.NewReplacer("group_concat(name)", "string_agg(name, ',')"))
 }
 
 // writeProperties creates n properties through nd, four at a time, and
@@ -241,10 +254,14 @@ func TestCrashRestartTakesOverAtOnce(t *testing.T) {
 			if over == 0 {
 				t.Error("nothing the killed node held had to be taken over: the test proves nothing")
 			}
+			second.term(t)
+			// The killed node's row went as it was taken over; the second's on SIGTERM.
+			if rows := nodeRows(t, db); rows != "" {
+				t.Errorf("nodes left after a clean stop: %s", rows)
+			}
 			if took > 10*time.Second {
 				t.Errorf("the last acknowledged event arrived %v after the restart; want within 10 s", took)
 			}
-			second.term(t)
 		})
 	}
 }
