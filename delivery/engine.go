@@ -40,6 +40,7 @@ type Config struct {
 	PruneInterval time.Duration // (1 min)
 	PruneBatch    int           // rows deleted per prune transaction (1000)
 	DrainTimeout  time.Duration // how long a stopping node lets attempts in flight finish (30 s)
+	Nodes         NodeConfig    // heartbeats, and finding dead nodes (nodes.go)
 
 	Client *http.Client     // sends attempts; SSRF-guarded in production (webhook.Guard.Client)
 	Now    func() time.Time // the queue's clock
@@ -115,6 +116,7 @@ func (e *Engine) Metrics() *Metrics { return e.metrics }
 // result is recorded before Run returns.
 func (e *Engine) Run(ctx context.Context) error {
 	watch := e.store.WatchQueue(ctx)
+	members := e.joinNodes(ctx) // before anything is leased
 	// Sends outlive ctx by up to DrainTimeout.
 	sendCtx, stopSends := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSends()
@@ -127,6 +129,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	loop(func(ctx context.Context) { e.fanOutLoop(ctx, watch.Events) })
 	loop(func(ctx context.Context) { e.claimLoop(ctx, watch.Deliveries) })
 	loop(e.pruneLoop)
+	if members != nil {
+		loop(members.run)
+	}
 	for range e.cfg.Workers {
 		workers.Add(1)
 		go func() { defer workers.Done(); e.work(sendCtx) }()
@@ -154,6 +159,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	close(e.results)
 	<-recorded
+	members.leave()
 	return nil
 }
 

@@ -231,5 +231,10 @@ func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *co
 	return delivery.New(q, st, delivery.Config{
 		Workers: c.Workers, PerEndpoint: c.PerEndpoint, Retention: es.retention, LeaseMargin: es.leaseMargin,
 		Client: guard.Client(0), Now: svc.Now, Logger: logger.With("worker", "delivery", "node", node),
+		Nodes: delivery.NodeConfig{Host: nodeHost},
 	})
 }
+
+// nodeHost is where this node says it runs; empty is the machine it runs
+// on. Tests set it to play nodes on other hosts.
+var nodeHost string
