@@ -120,7 +120,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 		if err != nil {
 			return porter.Errorf(porter.ETOOLARGE, "upload is larger than %d bytes", s.cfg.MaxUploadBytes)
 		}
-	} else if body, err = s.readBody(w, r); err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
+	} else if body, err = s.readRaw(w, r); err != nil {
+		// Whatever the Content-Type: the handler judges it, from these bytes.
 		return err
 	}
 	// The same JSON with other spacing is the same request.
