@@ -22,6 +22,7 @@ type config struct {
 	BaseURL              string
 	RateLimit            string
 	AllowPrivateWebhooks bool
+	TrustForwardedFor    bool
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
@@ -67,6 +68,8 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 		c.envErr = usagef("PORTER_ALLOW_PRIVATE_WEBHOOKS %q: want 1, 0, true or false", getenv("PORTER_ALLOW_PRIVATE_WEBHOOKS"))
 	}
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on private addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
+	c.boolEnv(fs, getenv, &c.TrustForwardedFor, "trust-forwarded-for", "PORTER_TRUST_FORWARDED_FOR", false,
+		"take the client address for the failed-authentication limit from X-Forwarded-For's last entry; only behind a proxy that sets it (PORTER_TRUST_FORWARDED_FOR)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
 	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")

@@ -86,6 +86,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
+		TrustForwardedFor: c.TrustForwardedFor,
 	}, logger)
 	var engine *delivery.Engine
 	if c.Deliver {
