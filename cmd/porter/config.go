@@ -26,6 +26,7 @@ type config struct {
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
+	EventRetention       string
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -74,6 +75,8 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
 	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
 
+	fs.StringVar(&c.EventRetention, "event-retention", envOr(getenv, "PORTER_EVENT_RETENTION", "90d"),
+		"how long events are kept in GET /v1/events and polling; 0 keeps them forever (PORTER_EVENT_RETENTION)")
 	c.boolEnv(fs, getenv, &c.Deliver, "deliver", "PORTER_DELIVER", true, "send webhooks from this node; false makes an API-only node (PORTER_DELIVER)")
 	fs.StringVar(&c.Node, "node", getenv("PORTER_NODE"), "this node's name in delivery leases (PORTER_NODE; default host-pid)")
 	c.intEnv(fs, getenv, &c.Workers, "webhook-workers", "PORTER_WEBHOOK_WORKERS", 64, "concurrent webhook attempts on this node (PORTER_WEBHOOK_WORKERS)")

@@ -66,6 +66,7 @@ Environment:
   PORTER_BASE_URL                public URL for links such as accept_url (default http://ADDR)
   PORTER_RATE_LIMIT              requests per minute per API key (default 60/m)
   PORTER_ALLOW_PRIVATE_WEBHOOKS  1 to allow webhooks to private addresses (default off)
+  PORTER_EVENT_RETENTION         how long events are kept, e.g. 90d; 0 keeps them forever (default 90d)
   PORTER_TRUST_FORWARDED_FOR     1 behind a proxy: the failed-auth limit counts X-Forwarded-For's last address (default off)
   PORTER_SMTP_URL                smtp://user:pass@host:port?from=addr to send mail (default: keep in the outbox and log)
   PORTER_DATA_DIR                where uploaded documents are kept (default ./data)
