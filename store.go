@@ -2,6 +2,7 @@ package porter
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -97,6 +98,16 @@ const (
 
 // Paging gives generic code the ListParams embedded in a filter.
 func (p *ListParams) Paging() *ListParams { return p }
+
+// Below is the id every item of a newest-first page is below: After, or
+// the largest id when there is no cursor. A plain bound, not "0 means
+// none", lets the index seek straight to the cursor.
+func (p ListParams) Below() int64 {
+	if p.After <= 0 {
+		return math.MaxInt64
+	}
+	return p.After
+}
 
 // Limit and Offset turn a page into SQL terms.
 func (p ListParams) Limit() int {

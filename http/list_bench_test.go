@@ -43,7 +43,7 @@ func BenchmarkListEvents(b *testing.B) {
 			e := newBenchEnv(b, engine)
 			store := e.svc.Store
 			have := 0
-			for _, size := range []int{10_000, 1_000_000} {
+			for _, size := range []int{10_000, 100_000, 1_000_000} {
 				addEvents(b, store, e.org, have+1, size-have)
 				have = size
 				l, err := e.svc.Events(b.Context(), e.org, porter.EventFilter{ListParams: porter.ListParams{PerPage: 1}})

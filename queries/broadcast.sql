@@ -16,7 +16,7 @@ FROM broadcasts
 WHERE broadcasts.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(audience) = '' OR broadcasts.audience = sqlc.arg(audience))
   AND broadcasts.created_at >= sqlc.arg(created_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR broadcasts.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND broadcasts.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -27,7 +27,7 @@ WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = sqlc.arg(org_id) 
 SELECT sqlc.embed(messages), (SELECT count(*) FROM capped) AS total
 FROM messages
 WHERE messages.org_id = sqlc.arg(org_id) AND messages.broadcast_id = sqlc.arg(broadcast_id)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR messages.id > CAST(sqlc.arg(after_id) AS BIGINT))
+  AND messages.id > CAST(sqlc.arg(above_id) AS BIGINT)
 ORDER BY id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -28,7 +28,7 @@ WHERE charges.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status))
   AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category))
   AND charges.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR charges.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND charges.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

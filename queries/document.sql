@@ -17,6 +17,6 @@ WHERE documents.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(scope) = '' OR documents.scope = sqlc.arg(scope))
   AND (sqlc.arg(scope_id) = 0 OR documents.scope_id = sqlc.arg(scope_id))
   AND documents.created_at >= sqlc.arg(created_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR documents.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND documents.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -29,7 +29,7 @@ WHERE inspections.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(property_id) = 0 OR inspections.property_id = sqlc.arg(property_id))
   AND (sqlc.arg(unit_filter) = 0 OR COALESCE(inspections.unit_id, 0) = sqlc.arg(unit_filter))
   AND inspections.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR inspections.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND inspections.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -31,7 +31,7 @@ WHERE leases.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(property_id) = 0 OR leases.unit_id IN (
         SELECT u.id FROM units u WHERE u.org_id = sqlc.arg(org_id) AND u.property_id = sqlc.arg(property_id)))
   AND leases.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR leases.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND leases.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY leases.id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

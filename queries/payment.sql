@@ -21,7 +21,7 @@ WHERE payments.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR payments.status = sqlc.arg(status))
   AND (sqlc.arg(method) = '' OR payments.method = sqlc.arg(method))
   AND payments.created_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR payments.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND payments.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -23,6 +23,6 @@ FROM properties
 WHERE properties.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR properties.status = sqlc.arg(status))
   AND properties.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR properties.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND properties.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

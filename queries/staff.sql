@@ -22,6 +22,6 @@ FROM staff
 WHERE staff.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(role) = '' OR staff.role = sqlc.arg(role))
   AND staff.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR staff.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND staff.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -30,6 +30,6 @@ WHERE tenants.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status))
   AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email))
   AND tenants.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR tenants.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND tenants.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -24,6 +24,6 @@ WHERE units.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(property_id) = 0 OR units.property_id = sqlc.arg(property_id))
   AND (sqlc.arg(status) = '' OR units.status = sqlc.arg(status))
   AND units.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR units.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND units.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -23,6 +23,6 @@ WHERE vendors.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR vendors.status = sqlc.arg(status))
   AND (sqlc.arg(trade) = '' OR vendors.trade = sqlc.arg(trade))
   AND vendors.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR vendors.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND vendors.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

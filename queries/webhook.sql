@@ -42,6 +42,6 @@ WHERE webhooks.org_id = sqlc.arg(org_id)
        OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST(sqlc.arg(enabled) AS TEXT))
   AND (CAST(sqlc.arg(source) AS TEXT) = '' OR webhooks.source = CAST(sqlc.arg(source) AS TEXT))
   AND webhooks.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR webhooks.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND webhooks.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

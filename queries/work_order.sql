@@ -35,6 +35,6 @@ WHERE work_orders.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(unit_id) = 0 OR work_orders.unit_id = sqlc.arg(unit_id))
   AND (sqlc.arg(vendor_id) = 0 OR work_orders.vendor_id = sqlc.arg(vendor_id))
   AND work_orders.updated_at >= sqlc.arg(updated_since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR work_orders.id < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND work_orders.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -16,6 +16,6 @@ FROM events
 WHERE events.org_id = sqlc.arg(org_id)
   AND (cardinality(sqlc.arg(types)::text[]) = 0 OR events.type = ANY (sqlc.arg(types)::text[]))
   AND events.fired_at >= sqlc.arg(since)
-  AND (CAST(sqlc.arg(after_id) AS BIGINT) = 0 OR events.seq < CAST(sqlc.arg(after_id) AS BIGINT))
+  AND events.seq < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY seq DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

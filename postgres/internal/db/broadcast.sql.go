@@ -111,7 +111,7 @@ WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = $1 AND messages.b
 SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, (SELECT count(*) FROM capped) AS total
 FROM messages
 WHERE messages.org_id = $1 AND messages.broadcast_id = $2
-  AND (CAST($3 AS BIGINT) = 0 OR messages.id > CAST($3 AS BIGINT))
+  AND messages.id > CAST($3 AS BIGINT)
 ORDER BY id
 LIMIT $5 OFFSET $4
 `
@@ -119,7 +119,7 @@ LIMIT $5 OFFSET $4
 type ListBroadcastMessagesPageParams struct {
 	OrgID       int64
 	BroadcastID *int64
-	AfterID     int64
+	AboveID     int64
 	Off         int32
 	Lim         int32
 }
@@ -135,7 +135,7 @@ func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadca
 	rows, err := q.db.Query(ctx, listBroadcastMessagesPage,
 		arg.OrgID,
 		arg.BroadcastID,
-		arg.AfterID,
+		arg.AboveID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -179,7 +179,7 @@ FROM broadcasts
 WHERE broadcasts.org_id = $1
   AND ($2 = '' OR broadcasts.audience = $2)
   AND broadcasts.created_at >= $3
-  AND (CAST($4 AS BIGINT) = 0 OR broadcasts.id < CAST($4 AS BIGINT))
+  AND broadcasts.id < CAST($4 AS BIGINT)
 ORDER BY id DESC
 LIMIT $6 OFFSET $5
 `
@@ -188,7 +188,7 @@ type ListBroadcastsParams struct {
 	OrgID        int64
 	Audience     interface{}
 	CreatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -205,7 +205,7 @@ func (q *Queries) ListBroadcasts(ctx context.Context, arg ListBroadcastsParams) 
 		arg.OrgID,
 		arg.Audience,
 		arg.CreatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -97,7 +97,7 @@ WHERE charges.org_id = $1
   AND ($4 = '' OR charges.status = $4)
   AND ($5 = '' OR charges.category = $5)
   AND charges.updated_at >= $6
-  AND (CAST($7 AS BIGINT) = 0 OR charges.id < CAST($7 AS BIGINT))
+  AND charges.id < CAST($7 AS BIGINT)
 ORDER BY id DESC
 LIMIT $9 OFFSET $8
 `
@@ -109,7 +109,7 @@ type ListChargesParams struct {
 	Status       interface{}
 	Category     interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -129,7 +129,7 @@ func (q *Queries) ListCharges(ctx context.Context, arg ListChargesParams) ([]Lis
 		arg.Status,
 		arg.Category,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

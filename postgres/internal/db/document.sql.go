@@ -84,7 +84,7 @@ WHERE documents.org_id = $1
   AND ($2 = '' OR documents.scope = $2)
   AND ($3 = 0 OR documents.scope_id = $3)
   AND documents.created_at >= $4
-  AND (CAST($5 AS BIGINT) = 0 OR documents.id < CAST($5 AS BIGINT))
+  AND documents.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
 LIMIT $7 OFFSET $6
 `
@@ -94,7 +94,7 @@ type ListDocumentsParams struct {
 	Scope        interface{}
 	ScopeID      interface{}
 	CreatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -112,7 +112,7 @@ func (q *Queries) ListDocuments(ctx context.Context, arg ListDocumentsParams) ([
 		arg.Scope,
 		arg.ScopeID,
 		arg.CreatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

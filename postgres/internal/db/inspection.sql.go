@@ -164,7 +164,7 @@ WHERE inspections.org_id = $1
   AND ($3 = 0 OR inspections.property_id = $3)
   AND ($4 = 0 OR COALESCE(inspections.unit_id, 0) = $4)
   AND inspections.updated_at >= $5
-  AND (CAST($6 AS BIGINT) = 0 OR inspections.id < CAST($6 AS BIGINT))
+  AND inspections.id < CAST($6 AS BIGINT)
 ORDER BY id DESC
 LIMIT $8 OFFSET $7
 `
@@ -175,7 +175,7 @@ type ListInspectionsParams struct {
 	PropertyID   interface{}
 	UnitFilter   interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -194,7 +194,7 @@ func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams
 		arg.PropertyID,
 		arg.UnitFilter,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

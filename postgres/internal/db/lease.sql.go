@@ -307,7 +307,7 @@ WHERE leases.org_id = $1
   AND ($5 = 0 OR leases.unit_id IN (
         SELECT u.id FROM units u WHERE u.org_id = $1 AND u.property_id = $5))
   AND leases.updated_at >= $6
-  AND (CAST($7 AS BIGINT) = 0 OR leases.id < CAST($7 AS BIGINT))
+  AND leases.id < CAST($7 AS BIGINT)
 ORDER BY leases.id DESC
 LIMIT $9 OFFSET $8
 `
@@ -319,7 +319,7 @@ type ListLeasesParams struct {
 	TenantID     interface{}
 	PropertyID   interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -339,7 +339,7 @@ func (q *Queries) ListLeases(ctx context.Context, arg ListLeasesParams) ([]ListL
 		arg.TenantID,
 		arg.PropertyID,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

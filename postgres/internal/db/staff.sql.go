@@ -74,7 +74,7 @@ FROM staff
 WHERE staff.org_id = $1
   AND ($2 = '' OR staff.role = $2)
   AND staff.updated_at >= $3
-  AND (CAST($4 AS BIGINT) = 0 OR staff.id < CAST($4 AS BIGINT))
+  AND staff.id < CAST($4 AS BIGINT)
 ORDER BY id DESC
 LIMIT $6 OFFSET $5
 `
@@ -83,7 +83,7 @@ type ListStaffParams struct {
 	OrgID        int64
 	Role         interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -100,7 +100,7 @@ func (q *Queries) ListStaff(ctx context.Context, arg ListStaffParams) ([]ListSta
 		arg.OrgID,
 		arg.Role,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -105,7 +105,7 @@ WHERE tenants.org_id = $1
   AND ($2 = '' OR tenants.status = $2)
   AND ($3 = '' OR tenants.email = $3)
   AND tenants.updated_at >= $4
-  AND (CAST($5 AS BIGINT) = 0 OR tenants.id < CAST($5 AS BIGINT))
+  AND tenants.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
 LIMIT $7 OFFSET $6
 `
@@ -115,7 +115,7 @@ type ListTenantsParams struct {
 	Status       interface{}
 	Email        interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -133,7 +133,7 @@ func (q *Queries) ListTenants(ctx context.Context, arg ListTenantsParams) ([]Lis
 		arg.Status,
 		arg.Email,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

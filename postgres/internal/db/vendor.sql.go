@@ -78,7 +78,7 @@ WHERE vendors.org_id = $1
   AND ($2 = '' OR vendors.status = $2)
   AND ($3 = '' OR vendors.trade = $3)
   AND vendors.updated_at >= $4
-  AND (CAST($5 AS BIGINT) = 0 OR vendors.id < CAST($5 AS BIGINT))
+  AND vendors.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
 LIMIT $7 OFFSET $6
 `
@@ -88,7 +88,7 @@ type ListVendorsParams struct {
 	Status       interface{}
 	Trade        interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -106,7 +106,7 @@ func (q *Queries) ListVendors(ctx context.Context, arg ListVendorsParams) ([]Lis
 		arg.Status,
 		arg.Trade,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -182,7 +182,7 @@ WHERE webhooks.org_id = $1
        OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST($2 AS TEXT))
   AND (CAST($3 AS TEXT) = '' OR webhooks.source = CAST($3 AS TEXT))
   AND webhooks.updated_at >= $4
-  AND (CAST($5 AS BIGINT) = 0 OR webhooks.id < CAST($5 AS BIGINT))
+  AND webhooks.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
 LIMIT $7 OFFSET $6
 `
@@ -192,7 +192,7 @@ type ListWebhooksParams struct {
 	Enabled      string
 	Source       string
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -210,7 +210,7 @@ func (q *Queries) ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]L
 		arg.Enabled,
 		arg.Source,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -122,7 +122,7 @@ WHERE work_orders.org_id = $1
   AND ($5 = 0 OR work_orders.unit_id = $5)
   AND ($6 = 0 OR work_orders.vendor_id = $6)
   AND work_orders.updated_at >= $7
-  AND (CAST($8 AS BIGINT) = 0 OR work_orders.id < CAST($8 AS BIGINT))
+  AND work_orders.id < CAST($8 AS BIGINT)
 ORDER BY id DESC
 LIMIT $10 OFFSET $9
 `
@@ -135,7 +135,7 @@ type ListWorkOrdersParams struct {
 	UnitID       interface{}
 	VendorID     interface{}
 	UpdatedSince time.Time
-	AfterID      int64
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -156,7 +156,7 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 		arg.UnitID,
 		arg.VendorID,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

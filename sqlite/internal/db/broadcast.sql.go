@@ -114,7 +114,7 @@ WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = ?1 AND messages.b
 SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, (SELECT count(*) FROM capped) AS total
 FROM messages
 WHERE messages.org_id = ?1 AND messages.broadcast_id = ?2
-  AND (CAST(?3 AS BIGINT) = 0 OR messages.id > CAST(?3 AS BIGINT))
+  AND messages.id > CAST(?3 AS BIGINT)
 ORDER BY id
 LIMIT ?5 OFFSET ?4
 `
@@ -122,7 +122,7 @@ LIMIT ?5 OFFSET ?4
 type ListBroadcastMessagesPageParams struct {
 	OrgID       int64
 	BroadcastID sql.NullInt64
-	AfterID     int64
+	AboveID     int64
 	Off         int64
 	Lim         int64
 }
@@ -138,7 +138,7 @@ func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadca
 	rows, err := q.query(ctx, q.listBroadcastMessagesPageStmt, listBroadcastMessagesPage,
 		arg.OrgID,
 		arg.BroadcastID,
-		arg.AfterID,
+		arg.AboveID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -185,7 +185,7 @@ FROM broadcasts
 WHERE broadcasts.org_id = ?1
   AND (?2 = '' OR broadcasts.audience = ?2)
   AND broadcasts.created_at >= ?3
-  AND (CAST(?4 AS BIGINT) = 0 OR broadcasts.id < CAST(?4 AS BIGINT))
+  AND broadcasts.id < CAST(?4 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?6 OFFSET ?5
 `
@@ -194,7 +194,7 @@ type ListBroadcastsParams struct {
 	OrgID        int64
 	Audience     interface{}
 	CreatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -211,7 +211,7 @@ func (q *Queries) ListBroadcasts(ctx context.Context, arg ListBroadcastsParams) 
 		arg.OrgID,
 		arg.Audience,
 		arg.CreatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

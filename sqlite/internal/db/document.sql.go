@@ -83,7 +83,7 @@ WHERE documents.org_id = ?1
   AND (?2 = '' OR documents.scope = ?2)
   AND (?3 = 0 OR documents.scope_id = ?3)
   AND documents.created_at >= ?4
-  AND (CAST(?5 AS BIGINT) = 0 OR documents.id < CAST(?5 AS BIGINT))
+  AND documents.id < CAST(?5 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?7 OFFSET ?6
 `
@@ -93,7 +93,7 @@ type ListDocumentsParams struct {
 	Scope        interface{}
 	ScopeID      interface{}
 	CreatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -111,7 +111,7 @@ func (q *Queries) ListDocuments(ctx context.Context, arg ListDocumentsParams) ([
 		arg.Scope,
 		arg.ScopeID,
 		arg.CreatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -74,7 +74,7 @@ FROM events
 WHERE events.org_id = ?1
   AND (?2 = '[]' OR events.type IN (SELECT value FROM json_each(?2)))
   AND events.fired_at >= ?3
-  AND (CAST(?4 AS BIGINT) = 0 OR events.seq < CAST(?4 AS BIGINT))
+  AND events.seq < CAST(?4 AS BIGINT)
 ORDER BY seq DESC
 LIMIT ?6 OFFSET ?5
 `
@@ -83,7 +83,7 @@ type ListEventsParams struct {
 	OrgID   int64
 	Types   interface{}
 	Since   string
-	AfterID int64
+	BelowID int64
 	Off     int64
 	Lim     int64
 }
@@ -100,7 +100,7 @@ func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListE
 		arg.OrgID,
 		arg.Types,
 		arg.Since,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -167,7 +167,7 @@ WHERE inspections.org_id = ?1
   AND (?3 = 0 OR inspections.property_id = ?3)
   AND (?4 = 0 OR COALESCE(inspections.unit_id, 0) = ?4)
   AND inspections.updated_at >= ?5
-  AND (CAST(?6 AS BIGINT) = 0 OR inspections.id < CAST(?6 AS BIGINT))
+  AND inspections.id < CAST(?6 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?8 OFFSET ?7
 `
@@ -178,7 +178,7 @@ type ListInspectionsParams struct {
 	PropertyID   interface{}
 	UnitFilter   interface{}
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -197,7 +197,7 @@ func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams
 		arg.PropertyID,
 		arg.UnitFilter,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

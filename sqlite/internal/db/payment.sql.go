@@ -157,7 +157,7 @@ WHERE payments.org_id = ?1
   AND (?3 = '' OR payments.status = ?3)
   AND (?4 = '' OR payments.method = ?4)
   AND payments.created_at >= ?5
-  AND (CAST(?6 AS BIGINT) = 0 OR payments.id < CAST(?6 AS BIGINT))
+  AND payments.id < CAST(?6 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?8 OFFSET ?7
 `
@@ -168,7 +168,7 @@ type ListPaymentsParams struct {
 	Status       interface{}
 	Method       interface{}
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -188,7 +188,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]L
 		arg.Status,
 		arg.Method,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -81,7 +81,7 @@ FROM properties
 WHERE properties.org_id = ?1
   AND (?2 = '' OR properties.status = ?2)
   AND properties.updated_at >= ?3
-  AND (CAST(?4 AS BIGINT) = 0 OR properties.id < CAST(?4 AS BIGINT))
+  AND properties.id < CAST(?4 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?6 OFFSET ?5
 `
@@ -90,7 +90,7 @@ type ListPropertiesParams struct {
 	OrgID        int64
 	Status       interface{}
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -107,7 +107,7 @@ func (q *Queries) ListProperties(ctx context.Context, arg ListPropertiesParams) 
 		arg.OrgID,
 		arg.Status,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

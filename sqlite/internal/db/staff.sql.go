@@ -73,7 +73,7 @@ FROM staff
 WHERE staff.org_id = ?1
   AND (?2 = '' OR staff.role = ?2)
   AND staff.updated_at >= ?3
-  AND (CAST(?4 AS BIGINT) = 0 OR staff.id < CAST(?4 AS BIGINT))
+  AND staff.id < CAST(?4 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?6 OFFSET ?5
 `
@@ -82,7 +82,7 @@ type ListStaffParams struct {
 	OrgID        int64
 	Role         interface{}
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -99,7 +99,7 @@ func (q *Queries) ListStaff(ctx context.Context, arg ListStaffParams) ([]ListSta
 		arg.OrgID,
 		arg.Role,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -86,7 +86,7 @@ WHERE units.org_id = ?1
   AND (?2 = 0 OR units.property_id = ?2)
   AND (?3 = '' OR units.status = ?3)
   AND units.updated_at >= ?4
-  AND (CAST(?5 AS BIGINT) = 0 OR units.id < CAST(?5 AS BIGINT))
+  AND units.id < CAST(?5 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?7 OFFSET ?6
 `
@@ -96,7 +96,7 @@ type ListUnitsParams struct {
 	PropertyID   interface{}
 	Status       interface{}
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -114,7 +114,7 @@ func (q *Queries) ListUnits(ctx context.Context, arg ListUnitsParams) ([]ListUni
 		arg.PropertyID,
 		arg.Status,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

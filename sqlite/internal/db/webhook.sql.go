@@ -147,7 +147,7 @@ WHERE webhooks.org_id = ?1
        OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST(?2 AS TEXT))
   AND (CAST(?3 AS TEXT) = '' OR webhooks.source = CAST(?3 AS TEXT))
   AND webhooks.updated_at >= ?4
-  AND (CAST(?5 AS BIGINT) = 0 OR webhooks.id < CAST(?5 AS BIGINT))
+  AND webhooks.id < CAST(?5 AS BIGINT)
 ORDER BY id DESC
 LIMIT ?7 OFFSET ?6
 `
@@ -157,7 +157,7 @@ type ListWebhooksParams struct {
 	Enabled      string
 	Source       string
 	UpdatedSince string
-	AfterID      int64
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -175,7 +175,7 @@ func (q *Queries) ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]L
 		arg.Enabled,
 		arg.Source,
 		arg.UpdatedSince,
-		arg.AfterID,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)
