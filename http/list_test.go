@@ -54,6 +54,18 @@ func TestCursorPagination(t *testing.T) {
 				t.Fatalf("%s: %s", q, r.Body)
 			}
 		}
+		// A list in ascending order (a broadcast's messages) pages upward.
+		b := a.do("POST", "/v1/broadcasts", map[string]any{"subject": "s", "body": "b"}).must(t, 201).obj("data")
+		path := fmt.Sprintf("/v1/broadcasts/%v/messages?per_page=2", b["id"])
+		first := a.do("GET", path, nil).must(t, 200).JSON["data"].([]any)
+		if len(first) != 2 {
+			t.Fatalf("messages: %v", first)
+		}
+		last := first[1].(map[string]any)["id"].(float64)
+		r = a.do("GET", fmt.Sprintf("%s&starting_after=%v", path, last), nil).must(t, 200)
+		if got := r.JSON["data"].([]any); len(got) != 2 || got[0].(map[string]any)["id"].(float64) <= last || r.obj("meta")["has_more"] != true {
+			t.Fatalf("message cursor after %v: %s", last, r.Body)
+		}
 		// Events take their own ids as cursors.
 		r = a.do("GET", "/v1/events?per_page=2", nil).must(t, 200)
 		second := r.JSON["data"].([]any)[1].(map[string]any)["id"].(string)
