@@ -2,6 +2,7 @@ package porter
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -33,6 +34,9 @@ type Store interface {
 	// memory (one node); PostgreSQL counts in the database so that the limit
 	// holds across nodes.
 	RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error)
+	// PruneEvents deletes up to limit events fired before before, oldest
+	// first, and returns how many it deleted (event retention).
+	PruneEvents(ctx context.Context, before time.Time, limit int) (int, error)
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
@@ -76,18 +80,42 @@ type ListParams struct {
 	Page         int // from 1
 	PerPage      int // at most MaxPerPage
 	UpdatedSince *time.Time
+	// After is a cursor (starting_after): only items that come after the
+	// one with this id in the list's order. The page then starts there.
+	After int64
+	// More fetches one item past the page, so that the caller knows
+	// whether another page follows without counting.
+	More bool
 }
 
 const (
 	DefaultPerPage = 25
 	MaxPerPage     = 100
+	// TotalCap bounds the count behind a list's total, so that a page costs
+	// the same however many rows match: a larger total reads as TotalCap+1.
+	TotalCap = 10000
 )
 
 // Paging gives generic code the ListParams embedded in a filter.
 func (p *ListParams) Paging() *ListParams { return p }
 
+// Below is the id every item of a newest-first page is below: After, or
+// the largest id when there is no cursor. A plain bound, not "0 means
+// none", lets the index seek straight to the cursor.
+func (p ListParams) Below() int64 {
+	if p.After <= 0 {
+		return math.MaxInt64
+	}
+	return p.After
+}
+
 // Limit and Offset turn a page into SQL terms.
-func (p ListParams) Limit() int  { return p.PerPage }
+func (p ListParams) Limit() int {
+	if p.More {
+		return p.PerPage + 1
+	}
+	return p.PerPage
+}
 func (p ListParams) Offset() int { return (p.Page - 1) * p.PerPage }
 
 // Normalize fills defaults.

@@ -23,7 +23,16 @@ const touchEvery = time.Minute
 // authenticated checks the Bearer key, the route's scope and the key's rate
 // limit, then runs h (through the idempotency layer for POSTs).
 func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route, h handlerFunc) error {
+	addr := clientAddr(r, s.cfg.TrustForwardedFor)
+	if blocked, until := s.authFailures.blocked(addr, s.now()); blocked {
+		retry := max(1, int(until.Sub(s.now()).Seconds()+0.999))
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		return porter.Errorf(porter.ERATELIMIT, "too many failed authentications from this address; retry in %d seconds", retry)
+	}
 	key, err := s.authenticate(r)
+	if porter.ErrorCode(err) == porter.EUNAUTHORIZED {
+		s.authFailures.fail(addr, s.now())
+	}
 	if err != nil {
 		return err
 	}
@@ -120,7 +129,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 		if err != nil {
 			return porter.Errorf(porter.ETOOLARGE, "upload is larger than %d bytes", s.cfg.MaxUploadBytes)
 		}
-	} else if body, err = s.readBody(w, r); err != nil && porter.ErrorCode(err) != eUnsupportedMedia {
+	} else if body, err = s.readRaw(w, r); err != nil {
+		// Whatever the Content-Type: the handler judges it, from these bytes.
 		return err
 	}
 	// The same JSON with other spacing is the same request.

@@ -74,10 +74,6 @@ func (s *Server) handleBroadcastMessages() handlerFunc {
 		if err != nil {
 			return err
 		}
-		items := l.Items
-		if items == nil {
-			items = []*porter.Message{}
-		}
-		return encode(w, r, s.paginate(r, p, items, len(l.Items), l.Total))
+		return encode(w, r, pageOf(s, r, p, l))
 	}
 }

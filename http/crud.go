@@ -121,7 +121,7 @@ func listOf[F, T any, PF interface {
 			return err
 		}
 		p := *PF(&f).Paging()
-		if len(l.Items) == 0 && p.Page > 1 {
+		if len(l.Items) == 0 && (p.Page > 1 || p.After != 0) {
 			// Past the last page the window count has no row to ride on:
 			// ask the first page for the total.
 			first := f
@@ -132,10 +132,6 @@ func listOf[F, T any, PF interface {
 			}
 			l.Total = head.Total
 		}
-		items := l.Items
-		if items == nil {
-			items = []T{}
-		}
-		return encode(w, r, s.paginate(r, p, items, len(l.Items), l.Total))
+		return encode(w, r, pageOf(s, r, p, l))
 	}
 }

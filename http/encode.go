@@ -65,8 +65,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if code == porter.EFORBIDDEN || code == porter.ERATELIMIT {
 			body = map[string]any{"error": code, "message": msg}
 		}
-		if rt != nil && rt.API == seedAPI && (status == http.StatusNotFound || status == http.StatusConflict || status == http.StatusUnprocessableEntity) {
-			// Seed 000 answers every validation or processing error with 400.
+		if rt != nil && rt.API == seedAPI && (status == http.StatusNotFound || status == http.StatusConflict || status == http.StatusUnprocessableEntity ||
+			status == http.StatusRequestEntityTooLarge || status == http.StatusUnsupportedMediaType) {
+			// Seed 000 answers every validation or processing error with
+			// 400, a body too large or of another type included.
 			status = http.StatusBadRequest
 		}
 		writeJSON(w, status, body)
@@ -142,22 +144,97 @@ func titleOf(code string) string {
 	return "Internal error"
 }
 
-// readBody reads a JSON request body within the size limit.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return nil, &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type must be application/json, not %q", ct)}
-		}
+// bodyKind is what a request body's Content-Type says it holds.
+type bodyKind int
+
+const (
+	jsonBody      bodyKind = iota
+	formBody               // application/x-www-form-urlencoded
+	multipartBody          // multipart/form-data
+)
+
+// kindOf reads r's Content-Type. No Content-Type is JSON, as curl without
+// -H sends it; forms are recognised here and refused by the caller where
+// they are not accepted.
+func kindOf(r *http.Request) (bodyKind, map[string]string, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return jsonBody, nil, nil
 	}
+	mt, params, err := mime.ParseMediaType(ct)
+	switch {
+	case err != nil:
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		return jsonBody, params, nil
+	case mt == "application/x-www-form-urlencoded":
+		return formBody, params, nil
+	case mt == "multipart/form-data":
+		return multipartBody, params, nil
+	}
+	return jsonBody, nil, unsupportedMedia(ct, false)
+}
+
+func unsupportedMedia(ct string, forms bool) error {
+	want := "application/json"
+	if forms {
+		want = "application/json, application/x-www-form-urlencoded or multipart/form-data"
+	}
+	return &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type must be %s, not %q", want, ct)}
+}
+
+// readRaw reads the request body, whatever it holds, within the size limit.
+func (s *Server) readRaw(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, porter.Errorf(porter.ETOOLARGE, "request body is larger than %d bytes", tooBig.Limit)
+		return nil, porter.Errorf(porter.ETOOLARGE, "request body is larger than %s", byteSize(tooBig.Limit))
 	} else if err != nil {
 		return nil, porter.Errorf(porter.EINVALID, "could not read the request body: %v", err)
 	}
 	return b, nil
+}
+
+// byteSize writes a limit as people set it: 1 MiB, not 1048576 bytes.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readBody reads a JSON request body within the size limit.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if kind, _, err := kindOf(r); err != nil || kind != jsonBody {
+		if err == nil {
+			err = unsupportedMedia(r.Header.Get("Content-Type"), false)
+		}
+		return nil, err
+	}
+	return s.readRaw(w, r)
+}
+
+// noBody refuses a body on an action that takes none, so that a client
+// sending one learns it was not read: an empty body or {} passes; another
+// Content-Type is 415 and any other JSON 400.
+func (s *Server) noBody(w http.ResponseWriter, r *http.Request) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	body, err := s.readRaw(w, r)
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return err
+	}
+	if kind, _, err := kindOf(r); err != nil || kind != jsonBody {
+		return &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("this action takes no body; send none, or {} as application/json, not %q", r.Header.Get("Content-Type"))}
+	}
+	var none struct{}
+	if err := decodeJSON(body, &none, true); err != nil {
+		return err
+	}
+	return nil
 }
 
 // decodeJSON reads body into v, a pointer to a struct, one field at a
@@ -178,6 +255,19 @@ func decodeJSON(body []byte, v any, strict bool) error {
 	if raw == nil {
 		return porter.Errorf(porter.EINVALID, "request body must be a JSON object")
 	}
+	// encoding/json keeps the last of duplicate keys and turns invalid
+	// UTF-8 into U+FFFD: both would store something the client did not
+	// mean, so both are refused, naming where.
+	if err := checkJSON(body); err != nil {
+		return err
+	}
+	return decodeFields(raw, v, strict, false)
+}
+
+// decodeFields decodes each raw field into the struct v points to. Form
+// fields arrive as JSON strings: where the field is not text, a form value
+// that is a JSON number, true, false or null is read as that.
+func decodeFields(raw map[string]json.RawMessage, v any, strict, form bool) error {
 	rv := reflect.ValueOf(v).Elem()
 	fields := jsonFields(rv.Type())
 	names := make([]string, 0, len(raw))
@@ -194,7 +284,16 @@ func decodeJSON(body []byte, v any, strict bool) error {
 			}
 			continue
 		}
-		if err := json.Unmarshal(raw[name], rv.Field(idx).Addr().Interface()); err != nil {
+		err := json.Unmarshal(raw[name], rv.Field(idx).Addr().Interface())
+		if err != nil && form {
+			var text string
+			if json.Unmarshal(raw[name], &text) == nil && formLiteral(text) {
+				if json.Unmarshal([]byte(text), rv.Field(idx).Addr().Interface()) == nil {
+					err = nil
+				}
+			}
+		}
+		if err != nil {
 			errs.Add(name, "%s", fieldMessage(err))
 		} else if msg := badText(rv.Field(idx)); msg != "" {
 			errs.Add(name, "%s", msg)
@@ -208,8 +307,8 @@ func decodeJSON(body []byte, v any, strict bool) error {
 const maxText = 64 << 10
 
 // badText finds a string in v that no store should keep: one with a NUL
-// (PostgreSQL refuses it), or longer than maxText. JSON decoding already
-// replaced invalid UTF-8.
+// (PostgreSQL refuses it), or longer than maxText. checkJSON and the form
+// reader have already refused invalid UTF-8.
 func badText(v reflect.Value) string {
 	switch v.Kind() {
 	case reflect.String:
@@ -304,18 +403,30 @@ func jsonTypeName(kind string) string {
 	return "of another type"
 }
 
-// decode reads the request body into a new T.
+// decode reads the request body into a new T. Seed 000's endpoints also
+// take form bodies, as no-code tools send them.
 func decode[T any](s *Server, w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
-	body, err := s.readBody(w, r)
+	seed := false
+	if rt := routeFrom(r); rt != nil && rt.API == seedAPI {
+		seed = true
+	}
+	kind, params, err := kindOf(r)
+	if err != nil || (kind != jsonBody && !seed) {
+		return v, unsupportedMedia(r.Header.Get("Content-Type"), seed)
+	}
+	body, err := s.readRaw(w, r)
 	if err != nil {
 		return v, err
 	}
-	strict := true
-	if rt := routeFrom(r); rt != nil && rt.API == seedAPI {
-		strict = false
+	if kind == jsonBody {
+		return v, decodeJSON(body, &v, !seed)
 	}
-	return v, decodeJSON(body, &v, strict)
+	raw, err := formFields(kind, params, body)
+	if err != nil {
+		return v, err
+	}
+	return v, decodeFields(raw, &v, false, true)
 }
 
 // pathID reads the {id} path segment. Anything that is not a positive

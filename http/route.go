@@ -60,6 +60,16 @@ const (
 // handle registers rt, wrapped in authentication, scopes, rate limits and
 // idempotency as its API requires.
 func (s *Server) handle(rt *route, h handlerFunc) {
+	if rt.API != pageAPI && rt.Request == nil && !rt.Raw && rt.Method != http.MethodGet {
+		// An action without a body refuses one rather than ignore it.
+		inner := h
+		h = func(w http.ResponseWriter, r *http.Request) error {
+			if err := s.noBody(w, r); err != nil {
+				return err
+			}
+			return inner(w, r)
+		}
+	}
 	rt.handler = h
 	if rt.Status == 0 {
 		rt.Status = http.StatusOK

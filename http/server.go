@@ -20,7 +20,13 @@ type Config struct {
 	MaxBodyBytes     int64  // JSON request bodies
 	UploadDir        string // where documents are kept
 	MaxUploadBytes   int64  // document uploads
-	Version          string
+	// AuthFailureLimit is failed authentications per minute per client
+	// address before 429 (default DefaultAuthFailureLimit; negative: none).
+	AuthFailureLimit int
+	// TrustForwardedFor takes the client address from X-Forwarded-For, for
+	// a node behind a proxy (PORTER_TRUST_FORWARDED_FOR).
+	TrustForwardedFor bool
+	Version           string
 }
 
 // Server is Porter's HTTP API.
@@ -33,7 +39,8 @@ type Server struct {
 	routes []*route
 	now    func() time.Time
 
-	lastTouch sync.Map // key id -> when last_used_at was last written
+	lastTouch    sync.Map // key id -> when last_used_at was last written
+	authFailures *authLimiter
 }
 
 // NewServer returns the API as one handler.
@@ -47,10 +54,14 @@ func NewServer(svc *porter.Service, cfg Config, logger *slog.Logger) *Server {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 10 << 20
 	}
+	if cfg.AuthFailureLimit == 0 {
+		cfg.AuthFailureLimit = DefaultAuthFailureLimit
+	}
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &Server{svc: svc, store: svc.Store, cfg: cfg, logger: logger, mux: http.NewServeMux(), now: svc.Now}
+	s := &Server{svc: svc, store: svc.Store, cfg: cfg, logger: logger, mux: http.NewServeMux(), now: svc.Now,
+		authFailures: newAuthLimiter(cfg.AuthFailureLimit)}
 	s.addRoutes()
 	return s
 }

@@ -30,7 +30,7 @@ func (t *tx) Broadcast(ctx context.Context, id int64) (*porter.Broadcast, error)
 
 func (t *tx) Broadcasts(ctx context.Context, f porter.BroadcastFilter) (porter.List[*porter.Broadcast], error) {
 	rows, err := t.q.ListBroadcasts(ctx, db.ListBroadcastsParams{
-		OrgID: t.orgID, Audience: f.Audience, CreatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), Off: int32(f.Offset()),
+		OrgID: t.orgID, Audience: f.Audience, CreatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Broadcast]{}, fmt.Errorf("list broadcasts: %w", err)
@@ -45,7 +45,7 @@ func (t *tx) Broadcasts(ctx context.Context, f porter.BroadcastFilter) (porter.L
 
 func (t *tx) BroadcastMessages(ctx context.Context, id int64, p porter.ListParams) (porter.List[*porter.Message], error) {
 	rows, err := t.q.ListBroadcastMessagesPage(ctx, db.ListBroadcastMessagesPageParams{
-		OrgID: t.orgID, BroadcastID: &id, Lim: int32(p.Limit()), Off: int32(p.Offset()),
+		OrgID: t.orgID, BroadcastID: &id, Lim: int32(p.Limit()), AboveID: p.After, Off: int32(p.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Message]{}, fmt.Errorf("list broadcast messages: %w", err)

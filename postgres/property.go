@@ -47,7 +47,7 @@ func (t *tx) UpdateProperty(ctx context.Context, p *porter.Property) error {
 func (t *tx) Properties(ctx context.Context, f porter.PropertyFilter) (porter.List[*porter.Property], error) {
 	rows, err := t.q.ListProperties(ctx, db.ListPropertiesParams{
 		OrgID: t.orgID, Status: f.Status, UpdatedSince: since(f.UpdatedSince),
-		Lim: int32(f.Limit()), Off: int32(f.Offset()),
+		Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Property]{}, fmt.Errorf("list properties: %w", err)

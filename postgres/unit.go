@@ -49,7 +49,7 @@ func (t *tx) UpdateUnit(ctx context.Context, u *porter.Unit) error {
 func (t *tx) Units(ctx context.Context, f porter.UnitFilter) (porter.List[*porter.Unit], error) {
 	rows, err := t.q.ListUnits(ctx, db.ListUnitsParams{
 		OrgID: t.orgID, PropertyID: f.PropertyID, Status: f.Status, UpdatedSince: since(f.UpdatedSince),
-		Lim: int32(f.Limit()), Off: int32(f.Offset()),
+		Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Unit]{}, fmt.Errorf("list units: %w", err)

@@ -58,7 +58,7 @@ func (t *tx) DeleteWebhook(ctx context.Context, id int64) error {
 func (t *tx) Webhooks(ctx context.Context, f porter.WebhookFilter) (porter.List[*porter.Webhook], error) {
 	rows, err := t.q.ListWebhooks(ctx, db.ListWebhooksParams{
 		OrgID: t.orgID, Enabled: boolFilter(f.Enabled), Source: f.Source, UpdatedSince: since(f.UpdatedSince),
-		Lim: int32(f.Limit()), Off: int32(f.Offset()),
+		Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Webhook]{}, fmt.Errorf("list webhooks: %w", err)

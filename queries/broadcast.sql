@@ -8,18 +8,26 @@ RETURNING id;
 SELECT * FROM broadcasts WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListBroadcasts :many
-SELECT sqlc.embed(broadcasts), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM broadcasts WHERE broadcasts.org_id = sqlc.arg(org_id) AND (sqlc.arg(audience) = '' OR broadcasts.audience = sqlc.arg(audience)) AND broadcasts.created_at >= sqlc.arg(created_since) LIMIT 10001)
+SELECT sqlc.embed(broadcasts), (SELECT count(*) FROM capped) AS total
 FROM broadcasts
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(audience) = '' OR audience = sqlc.arg(audience))
-  AND created_at >= sqlc.arg(created_since)
+WHERE broadcasts.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(audience) = '' OR broadcasts.audience = sqlc.arg(audience))
+  AND broadcasts.created_at >= sqlc.arg(created_since)
+  AND broadcasts.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: ListBroadcastMessagesPage :many
-SELECT sqlc.embed(messages), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = sqlc.arg(org_id) AND messages.broadcast_id = sqlc.arg(broadcast_id) LIMIT 10001)
+SELECT sqlc.embed(messages), (SELECT count(*) FROM capped) AS total
 FROM messages
-WHERE org_id = sqlc.arg(org_id) AND broadcast_id = sqlc.arg(broadcast_id)
+WHERE messages.org_id = sqlc.arg(org_id) AND messages.broadcast_id = sqlc.arg(broadcast_id)
+  AND messages.id > CAST(sqlc.arg(above_id) AS BIGINT)
 ORDER BY id
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -17,14 +17,18 @@ SET description = sqlc.arg(description), due_date = sqlc.arg(due_date), category
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListCharges :many
-SELECT sqlc.embed(charges), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = sqlc.arg(org_id) AND (sqlc.arg(tenant_id) = 0 OR charges.tenant_id = sqlc.arg(tenant_id)) AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR charges.lease_id = CAST(sqlc.arg(lease_id) AS BIGINT)) AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status)) AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category)) AND charges.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(charges), (SELECT count(*) FROM capped) AS total
 FROM charges
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(tenant_id) = 0 OR tenant_id = sqlc.arg(tenant_id))
-  AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR lease_id = CAST(sqlc.arg(lease_id) AS BIGINT))
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND (sqlc.arg(category) = '' OR category = sqlc.arg(category))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE charges.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(tenant_id) = 0 OR charges.tenant_id = sqlc.arg(tenant_id))
+  AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR charges.lease_id = CAST(sqlc.arg(lease_id) AS BIGINT))
+  AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status))
+  AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category))
+  AND charges.updated_at >= sqlc.arg(updated_since)
+  AND charges.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

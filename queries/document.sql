@@ -8,11 +8,15 @@ RETURNING id;
 SELECT * FROM documents WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListDocuments :many
-SELECT sqlc.embed(documents), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM documents WHERE documents.org_id = sqlc.arg(org_id) AND (sqlc.arg(scope) = '' OR documents.scope = sqlc.arg(scope)) AND (sqlc.arg(scope_id) = 0 OR documents.scope_id = sqlc.arg(scope_id)) AND documents.created_at >= sqlc.arg(created_since) LIMIT 10001)
+SELECT sqlc.embed(documents), (SELECT count(*) FROM capped) AS total
 FROM documents
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(scope) = '' OR scope = sqlc.arg(scope))
-  AND (sqlc.arg(scope_id) = 0 OR scope_id = sqlc.arg(scope_id))
-  AND created_at >= sqlc.arg(created_since)
+WHERE documents.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(scope) = '' OR documents.scope = sqlc.arg(scope))
+  AND (sqlc.arg(scope_id) = 0 OR documents.scope_id = sqlc.arg(scope_id))
+  AND documents.created_at >= sqlc.arg(created_since)
+  AND documents.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

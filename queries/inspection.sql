@@ -19,13 +19,17 @@ SET property_id = sqlc.arg(property_id), unit_id = sqlc.narg(unit_id), kind = sq
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListInspections :many
-SELECT sqlc.embed(inspections), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM inspections WHERE inspections.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR inspections.status = sqlc.arg(status)) AND (sqlc.arg(property_id) = 0 OR inspections.property_id = sqlc.arg(property_id)) AND (sqlc.arg(unit_filter) = 0 OR COALESCE(inspections.unit_id, 0) = sqlc.arg(unit_filter)) AND inspections.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(inspections), (SELECT count(*) FROM capped) AS total
 FROM inspections
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND (sqlc.arg(property_id) = 0 OR property_id = sqlc.arg(property_id))
-  AND (sqlc.arg(unit_filter) = 0 OR COALESCE(unit_id, 0) = sqlc.arg(unit_filter))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE inspections.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR inspections.status = sqlc.arg(status))
+  AND (sqlc.arg(property_id) = 0 OR inspections.property_id = sqlc.arg(property_id))
+  AND (sqlc.arg(unit_filter) = 0 OR COALESCE(inspections.unit_id, 0) = sqlc.arg(unit_filter))
+  AND inspections.updated_at >= sqlc.arg(updated_since)
+  AND inspections.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

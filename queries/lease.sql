@@ -18,7 +18,10 @@ SET unit_id = sqlc.arg(unit_id), status = sqlc.arg(status), start_date = sqlc.ar
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListLeases :many
-SELECT sqlc.embed(leases), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM leases WHERE leases.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR leases.status = sqlc.arg(status)) AND (sqlc.arg(unit_id) = 0 OR leases.unit_id = sqlc.arg(unit_id)) AND (sqlc.arg(tenant_id) = 0 OR leases.id IN ( SELECT lt.lease_id FROM lease_tenants lt WHERE lt.org_id = sqlc.arg(org_id) AND lt.tenant_id = sqlc.arg(tenant_id))) AND (sqlc.arg(property_id) = 0 OR leases.unit_id IN ( SELECT u.id FROM units u WHERE u.org_id = sqlc.arg(org_id) AND u.property_id = sqlc.arg(property_id))) AND leases.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(leases), (SELECT count(*) FROM capped) AS total
 FROM leases
 WHERE leases.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR leases.status = sqlc.arg(status))
@@ -28,6 +31,7 @@ WHERE leases.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(property_id) = 0 OR leases.unit_id IN (
         SELECT u.id FROM units u WHERE u.org_id = sqlc.arg(org_id) AND u.property_id = sqlc.arg(property_id)))
   AND leases.updated_at >= sqlc.arg(updated_since)
+  AND leases.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY leases.id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

@@ -11,13 +11,17 @@ SELECT * FROM payments WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListPayments :many
 -- Payments never change, so updated_since filters on created_at.
-SELECT sqlc.embed(payments), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM payments WHERE payments.org_id = sqlc.arg(org_id) AND (sqlc.arg(tenant_id) = 0 OR payments.tenant_id = sqlc.arg(tenant_id)) AND (sqlc.arg(status) = '' OR payments.status = sqlc.arg(status)) AND (sqlc.arg(method) = '' OR payments.method = sqlc.arg(method)) AND payments.created_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(payments), (SELECT count(*) FROM capped) AS total
 FROM payments
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(tenant_id) = 0 OR tenant_id = sqlc.arg(tenant_id))
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND (sqlc.arg(method) = '' OR method = sqlc.arg(method))
-  AND created_at >= sqlc.arg(updated_since)
+WHERE payments.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(tenant_id) = 0 OR payments.tenant_id = sqlc.arg(tenant_id))
+  AND (sqlc.arg(status) = '' OR payments.status = sqlc.arg(status))
+  AND (sqlc.arg(method) = '' OR payments.method = sqlc.arg(method))
+  AND payments.created_at >= sqlc.arg(updated_since)
+  AND payments.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

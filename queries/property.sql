@@ -15,10 +15,14 @@ SET name = sqlc.arg(name), address = sqlc.arg(address), city = sqlc.arg(city),
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListProperties :many
-SELECT sqlc.embed(properties), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM properties WHERE properties.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR properties.status = sqlc.arg(status)) AND properties.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(properties), (SELECT count(*) FROM capped) AS total
 FROM properties
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE properties.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR properties.status = sqlc.arg(status))
+  AND properties.updated_at >= sqlc.arg(updated_since)
+  AND properties.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

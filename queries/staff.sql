@@ -14,10 +14,14 @@ SET name = sqlc.arg(name), email = sqlc.arg(email), phone = sqlc.arg(phone), rol
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListStaff :many
-SELECT sqlc.embed(staff), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM staff WHERE staff.org_id = sqlc.arg(org_id) AND (sqlc.arg(role) = '' OR staff.role = sqlc.arg(role)) AND staff.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(staff), (SELECT count(*) FROM capped) AS total
 FROM staff
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(role) = '' OR role = sqlc.arg(role))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE staff.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(role) = '' OR staff.role = sqlc.arg(role))
+  AND staff.updated_at >= sqlc.arg(updated_since)
+  AND staff.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

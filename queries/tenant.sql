@@ -21,11 +21,15 @@ SET email = sqlc.arg(email), first_name = sqlc.arg(first_name), last_name = sqlc
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListTenants :many
-SELECT sqlc.embed(tenants), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status)) AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email)) AND tenants.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(tenants), (SELECT count(*) FROM capped) AS total
 FROM tenants
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND (sqlc.arg(email) = '' OR email = sqlc.arg(email))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE tenants.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status))
+  AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email))
+  AND tenants.updated_at >= sqlc.arg(updated_since)
+  AND tenants.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

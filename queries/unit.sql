@@ -15,11 +15,15 @@ SET property_id = sqlc.arg(property_id), name = sqlc.arg(name), floor = sqlc.arg
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListUnits :many
-SELECT sqlc.embed(units), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM units WHERE units.org_id = sqlc.arg(org_id) AND (sqlc.arg(property_id) = 0 OR units.property_id = sqlc.arg(property_id)) AND (sqlc.arg(status) = '' OR units.status = sqlc.arg(status)) AND units.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(units), (SELECT count(*) FROM capped) AS total
 FROM units
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(property_id) = 0 OR property_id = sqlc.arg(property_id))
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE units.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(property_id) = 0 OR units.property_id = sqlc.arg(property_id))
+  AND (sqlc.arg(status) = '' OR units.status = sqlc.arg(status))
+  AND units.updated_at >= sqlc.arg(updated_since)
+  AND units.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -14,11 +14,15 @@ SET name = sqlc.arg(name), trade = sqlc.arg(trade), email = sqlc.arg(email), pho
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListVendors :many
-SELECT sqlc.embed(vendors), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM vendors WHERE vendors.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR vendors.status = sqlc.arg(status)) AND (sqlc.arg(trade) = '' OR vendors.trade = sqlc.arg(trade)) AND vendors.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(vendors), (SELECT count(*) FROM capped) AS total
 FROM vendors
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(status) = '' OR status = sqlc.arg(status))
-  AND (sqlc.arg(trade) = '' OR trade = sqlc.arg(trade))
-  AND updated_at >= sqlc.arg(updated_since)
+WHERE vendors.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(status) = '' OR vendors.status = sqlc.arg(status))
+  AND (sqlc.arg(trade) = '' OR vendors.trade = sqlc.arg(trade))
+  AND vendors.updated_at >= sqlc.arg(updated_since)
+  AND vendors.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

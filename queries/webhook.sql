@@ -32,12 +32,16 @@ SET secret = sqlc.arg(secret), previous_secret = sqlc.arg(previous_secret),
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: ListWebhooks :many
-SELECT sqlc.embed(webhooks), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM webhooks WHERE webhooks.org_id = sqlc.arg(org_id) AND (CAST(sqlc.arg(enabled) AS TEXT) = '' OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST(sqlc.arg(enabled) AS TEXT)) AND (CAST(sqlc.arg(source) AS TEXT) = '' OR webhooks.source = CAST(sqlc.arg(source) AS TEXT)) AND webhooks.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+SELECT sqlc.embed(webhooks), (SELECT count(*) FROM capped) AS total
 FROM webhooks
-WHERE org_id = sqlc.arg(org_id)
+WHERE webhooks.org_id = sqlc.arg(org_id)
   AND (CAST(sqlc.arg(enabled) AS TEXT) = ''
-       OR (CASE WHEN enabled THEN 'true' ELSE 'false' END) = CAST(sqlc.arg(enabled) AS TEXT))
-  AND (CAST(sqlc.arg(source) AS TEXT) = '' OR source = CAST(sqlc.arg(source) AS TEXT))
-  AND updated_at >= sqlc.arg(updated_since)
+       OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST(sqlc.arg(enabled) AS TEXT))
+  AND (CAST(sqlc.arg(source) AS TEXT) = '' OR webhooks.source = CAST(sqlc.arg(source) AS TEXT))
+  AND webhooks.updated_at >= sqlc.arg(updated_since)
+  AND webhooks.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

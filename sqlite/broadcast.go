@@ -30,7 +30,7 @@ func (t *tx) Broadcast(ctx context.Context, id int64) (*porter.Broadcast, error)
 
 func (t *tx) Broadcasts(ctx context.Context, f porter.BroadcastFilter) (porter.List[*porter.Broadcast], error) {
 	rows, err := t.q.ListBroadcasts(ctx, db.ListBroadcastsParams{
-		OrgID: t.orgID, Audience: f.Audience, CreatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		OrgID: t.orgID, Audience: f.Audience, CreatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Broadcast]{}, fmt.Errorf("list broadcasts: %w", err)
@@ -45,7 +45,7 @@ func (t *tx) Broadcasts(ctx context.Context, f porter.BroadcastFilter) (porter.L
 
 func (t *tx) BroadcastMessages(ctx context.Context, id int64, p porter.ListParams) (porter.List[*porter.Message], error) {
 	rows, err := t.q.ListBroadcastMessagesPage(ctx, db.ListBroadcastMessagesPageParams{
-		OrgID: t.orgID, BroadcastID: nullID(&id), Lim: int64(p.Limit()), Off: int64(p.Offset()),
+		OrgID: t.orgID, BroadcastID: nullID(&id), Lim: int64(p.Limit()), AboveID: p.After, Off: int64(p.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Message]{}, fmt.Errorf("list broadcast messages: %w", err)

@@ -65,9 +65,13 @@ ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecuti
     SELECT id FROM (SELECT id, status, completed_at FROM webhook_deliveries ORDER BY id LIMIT ?2)
     WHERE status <> 'pending' AND completed_at < ?1)`
 
-	qDeliveries = `SELECT ` + deliveryColumns + `, count(*) OVER () AS total FROM webhook_deliveries
+	// The total is counted up to porter.TotalCap+1 rows, so that a page
+	// costs the same however many deliveries match.
+	qDeliveries = `SELECT ` + deliveryColumns + `, (SELECT count(*) FROM (SELECT 1 FROM webhook_deliveries
+    WHERE org_id = ?1 AND (?2 = 0 OR webhook_id = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR event_type = ?4)
+      AND updated_at >= ?5 LIMIT 10001)) AS total FROM webhook_deliveries
 WHERE org_id = ?1 AND (?2 = 0 OR webhook_id = ?2) AND (?3 = '' OR status = ?3) AND (?4 = '' OR event_type = ?4)
-  AND updated_at >= ?5
+  AND updated_at >= ?5 AND id < ?8
 ORDER BY id DESC LIMIT ?6 OFFSET ?7`
 	qDelivery         = `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE org_id = ? AND id = ?`
 	qDeliveryAttempts = `SELECT a.attempt_id, a.delivery_id, a.number, a.started_at, a.duration_ms, a.url, a.request_headers,
@@ -666,7 +670,7 @@ func scanDelivery(sc interface{ Scan(...any) error }, extra ...any) (*porter.Del
 
 func (t *tx) Deliveries(ctx context.Context, f porter.DeliveryFilter) (porter.List[*porter.Delivery], error) {
 	var out porter.List[*porter.Delivery]
-	rows, err := t.query(ctx, qDeliveries, t.orgID, f.WebhookID, f.Status, f.Event, since(f.UpdatedSince), f.Limit(), f.Offset())
+	rows, err := t.query(ctx, qDeliveries, t.orgID, f.WebhookID, f.Status, f.Event, since(f.UpdatedSince), f.Limit(), f.Offset(), f.Below())
 	if err != nil {
 		return out, fmt.Errorf("list deliveries: %w", err)
 	}

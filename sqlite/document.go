@@ -31,7 +31,7 @@ func (t *tx) Document(ctx context.Context, id int64) (*porter.Document, error) {
 func (t *tx) Documents(ctx context.Context, f porter.DocumentFilter) (porter.List[*porter.Document], error) {
 	rows, err := t.q.ListDocuments(ctx, db.ListDocumentsParams{
 		OrgID: t.orgID, Scope: f.Scope, ScopeID: f.ScopeID, CreatedSince: since(f.UpdatedSince),
-		Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Document]{}, fmt.Errorf("list documents: %w", err)

@@ -48,7 +48,7 @@ func (t *tx) UpdateInspection(ctx context.Context, in *porter.Inspection) error 
 func (t *tx) Inspections(ctx context.Context, f porter.InspectionFilter) (porter.List[*porter.Inspection], error) {
 	rows, err := t.q.ListInspections(ctx, db.ListInspectionsParams{
 		OrgID: t.orgID, Status: f.Status, PropertyID: f.PropertyID, UnitFilter: f.UnitID,
-		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Inspection]{}, fmt.Errorf("list inspections: %w", err)

@@ -74,7 +74,7 @@ func (t *tx) UpdateLease(ctx context.Context, l *porter.Lease) error {
 func (t *tx) Leases(ctx context.Context, f porter.LeaseFilter) (porter.List[*porter.Lease], error) {
 	rows, err := t.q.ListLeases(ctx, db.ListLeasesParams{
 		OrgID: t.orgID, Status: f.Status, UnitID: f.UnitID, TenantID: f.TenantID, PropertyID: f.PropertyID,
-		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Lease]{}, fmt.Errorf("list leases: %w", err)

@@ -40,7 +40,7 @@ func (t *tx) Payment(ctx context.Context, id int64) (*porter.Payment, error) {
 func (t *tx) Payments(ctx context.Context, f porter.PaymentFilter) (porter.List[*porter.Payment], error) {
 	rows, err := t.q.ListPayments(ctx, db.ListPaymentsParams{
 		OrgID: t.orgID, TenantID: f.TenantID, Status: f.Status, Method: f.Method,
-		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Payment]{}, fmt.Errorf("list payments: %w", err)

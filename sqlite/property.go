@@ -44,7 +44,7 @@ func (t *tx) UpdateProperty(ctx context.Context, p *porter.Property) error {
 func (t *tx) Properties(ctx context.Context, f porter.PropertyFilter) (porter.List[*porter.Property], error) {
 	rows, err := t.q.ListProperties(ctx, db.ListPropertiesParams{
 		OrgID: t.orgID, Status: f.Status, UpdatedSince: since(f.UpdatedSince),
-		Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Property]{}, fmt.Errorf("list properties: %w", err)

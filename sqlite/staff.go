@@ -42,7 +42,7 @@ func (t *tx) UpdateStaff(ctx context.Context, m *porter.Staff) error {
 
 func (t *tx) StaffList(ctx context.Context, f porter.StaffFilter) (porter.List[*porter.Staff], error) {
 	rows, err := t.q.ListStaff(ctx, db.ListStaffParams{
-		OrgID: t.orgID, Role: f.Role, UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		OrgID: t.orgID, Role: f.Role, UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Staff]{}, fmt.Errorf("list staff: %w", err)

@@ -167,7 +167,7 @@ func (t *tx) Event(ctx context.Context, seq int64) (*porter.Event, error) {
 func (t *tx) Events(ctx context.Context, f porter.EventFilter) (porter.List[*porter.Event], error) {
 	rows, err := t.q.ListEvents(ctx, db.ListEventsParams{
 		OrgID: t.orgID, Types: encodeStrings(f.Types), Since: since(f.Since),
-		Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Event]{}, fmt.Errorf("list events: %w", err)

@@ -44,7 +44,7 @@ func (t *tx) UpdateVendor(ctx context.Context, v *porter.Vendor) error {
 func (t *tx) Vendors(ctx context.Context, f porter.VendorFilter) (porter.List[*porter.Vendor], error) {
 	rows, err := t.q.ListVendors(ctx, db.ListVendorsParams{
 		OrgID: t.orgID, Status: f.Status, Trade: f.Trade, UpdatedSince: since(f.UpdatedSince),
-		Lim: int64(f.Limit()), Off: int64(f.Offset()),
+		Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.Vendor]{}, fmt.Errorf("list vendors: %w", err)

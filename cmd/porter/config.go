@@ -23,10 +23,12 @@ type config struct {
 	BaseURL              string
 	RateLimit            string
 	AllowPrivateWebhooks bool
+	TrustForwardedFor    bool
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
 	SecretKey            string
+	EventRetention       string
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -69,6 +71,12 @@ var settings = []setting{
 	{Env: "PORTER_ALLOW_PRIVATE_WEBHOOKS", Flag: "allow-private-webhooks", Def: "false", Serve: true,
 		Usage: "`1` lets webhooks target loopback and private addresses, e.g. a receiver on this machine",
 		field: func(c *config) any { return &c.AllowPrivateWebhooks }},
+	{Env: "PORTER_TRUST_FORWARDED_FOR", Flag: "trust-forwarded-for", Def: "false", Serve: true,
+		Usage: "`1` behind a proxy that sets it: the failed-authentication limit counts X-Forwarded-For's last address",
+		field: func(c *config) any { return &c.TrustForwardedFor }},
+	{Env: "PORTER_EVENT_RETENTION", Flag: "event-retention", Def: "90d", Serve: true,
+		Usage: "how long events are kept for `GET /v1/events` and polling; `0` keeps them forever",
+		field: func(c *config) any { return &c.EventRetention }},
 	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
 		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
 		field: func(c *config) any { return &c.SMTPURL }},

@@ -133,6 +133,8 @@ func TestBadCommandLines(t *testing.T) {
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-per-endpoint", "257"},
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-workers", "0"},
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-retention", "forever"},
+		{"serve", "--addr", "127.0.0.1:0", "--event-retention", "forever"},
+		{"serve", "--addr", "127.0.0.1:0", "--event-retention", "-1d"},
 	}
 	for _, args := range cases {
 		_, errs, code := runPorter(t, env, args...)
@@ -145,6 +147,9 @@ func TestBadCommandLines(t *testing.T) {
 	}
 	if _, _, code := runPorter(t, map[string]string{"PORTER_ALLOW_PRIVATE_WEBHOOKS": "maybe"}, "serve"); code != 2 {
 		t.Errorf("bad env bool: exit %d", code)
+	}
+	if _, _, code := runPorter(t, map[string]string{"PORTER_TRUST_FORWARDED_FOR": "maybe"}, "serve"); code != 2 {
+		t.Errorf("bad PORTER_TRUST_FORWARDED_FOR: exit %d", code)
 	}
 	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "-h"}, {"key", "--help"}, {"org", "--help"}} {
 		out, _, code := runPorter(t, env, args...)

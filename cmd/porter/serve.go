@@ -48,6 +48,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	eventRetention := time.Duration(0)
+	if c.EventRetention != "0" {
+		if eventRetention, err = parseDuration(c.EventRetention); err != nil {
+			return usagef("--event-retention: %v", err)
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	st, err := openStore(ctx, c.DB)
@@ -89,6 +95,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
+		TrustForwardedFor: c.TrustForwardedFor,
 	}, logger)
 	// Counted so that a stopping server can say what it waits for.
 	var requests atomic.Int64
@@ -114,7 +121,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Reads allow a large upload over a slow link.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
-	workers := startWorkers(ctx, svc, sender, engine, logger)
+	workers := startWorkers(ctx, svc, sender, engine, eventRetention, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

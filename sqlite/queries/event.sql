@@ -8,10 +8,14 @@ RETURNING seq;
 SELECT * FROM events WHERE org_id = sqlc.arg(org_id) AND seq = sqlc.arg(seq);
 
 -- name: ListEvents :many
-SELECT sqlc.embed(events), count(*) OVER () AS total
+-- The total counts at most porter.TotalCap+1 rows: a page costs the same
+-- however many match.
+WITH capped AS (SELECT 1 FROM events WHERE events.org_id = sqlc.arg(org_id) AND (sqlc.arg(types) = '[]' OR events.type IN (SELECT value FROM json_each(sqlc.arg(types)))) AND events.fired_at >= sqlc.arg(since) LIMIT 10001)
+SELECT sqlc.embed(events), (SELECT count(*) FROM capped) AS total
 FROM events
-WHERE org_id = sqlc.arg(org_id)
-  AND (sqlc.arg(types) = '[]' OR type IN (SELECT value FROM json_each(sqlc.arg(types))))
-  AND fired_at >= sqlc.arg(since)
+WHERE events.org_id = sqlc.arg(org_id)
+  AND (sqlc.arg(types) = '[]' OR events.type IN (SELECT value FROM json_each(sqlc.arg(types))))
+  AND events.fired_at >= sqlc.arg(since)
+  AND events.seq < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY seq DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -107,16 +107,19 @@ func (q *Queries) InsertBroadcast(ctx context.Context, arg InsertBroadcastParams
 }
 
 const listBroadcastMessagesPage = `-- name: ListBroadcastMessagesPage :many
-SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = $1 AND messages.broadcast_id = $2 LIMIT 10001)
+SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, (SELECT count(*) FROM capped) AS total
 FROM messages
-WHERE org_id = $1 AND broadcast_id = $2
+WHERE messages.org_id = $1 AND messages.broadcast_id = $2
+  AND messages.id > CAST($3 AS BIGINT)
 ORDER BY id
-LIMIT $4 OFFSET $3
+LIMIT $5 OFFSET $4
 `
 
 type ListBroadcastMessagesPageParams struct {
 	OrgID       int64
 	BroadcastID *int64
+	AboveID     int64
 	Off         int32
 	Lim         int32
 }
@@ -126,10 +129,13 @@ type ListBroadcastMessagesPageRow struct {
 	Total   int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadcastMessagesPageParams) ([]ListBroadcastMessagesPageRow, error) {
 	rows, err := q.db.Query(ctx, listBroadcastMessagesPage,
 		arg.OrgID,
 		arg.BroadcastID,
+		arg.AboveID,
 		arg.Off,
 		arg.Lim,
 	)
@@ -167,19 +173,22 @@ func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadca
 }
 
 const listBroadcasts = `-- name: ListBroadcasts :many
-SELECT broadcasts.id, broadcasts.org_id, broadcasts.subject, broadcasts.body, broadcasts.audience, broadcasts.channel, broadcasts.property_id, broadcasts.recipients, broadcasts.skipped, broadcasts.created_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM broadcasts WHERE broadcasts.org_id = $1 AND ($2 = '' OR broadcasts.audience = $2) AND broadcasts.created_at >= $3 LIMIT 10001)
+SELECT broadcasts.id, broadcasts.org_id, broadcasts.subject, broadcasts.body, broadcasts.audience, broadcasts.channel, broadcasts.property_id, broadcasts.recipients, broadcasts.skipped, broadcasts.created_at, (SELECT count(*) FROM capped) AS total
 FROM broadcasts
-WHERE org_id = $1
-  AND ($2 = '' OR audience = $2)
-  AND created_at >= $3
+WHERE broadcasts.org_id = $1
+  AND ($2 = '' OR broadcasts.audience = $2)
+  AND broadcasts.created_at >= $3
+  AND broadcasts.id < CAST($4 AS BIGINT)
 ORDER BY id DESC
-LIMIT $5 OFFSET $4
+LIMIT $6 OFFSET $5
 `
 
 type ListBroadcastsParams struct {
 	OrgID        int64
 	Audience     interface{}
 	CreatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -189,11 +198,14 @@ type ListBroadcastsRow struct {
 	Total     int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListBroadcasts(ctx context.Context, arg ListBroadcastsParams) ([]ListBroadcastsRow, error) {
 	rows, err := q.db.Query(ctx, listBroadcasts,
 		arg.OrgID,
 		arg.Audience,
 		arg.CreatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -88,16 +88,18 @@ func (q *Queries) InsertCharge(ctx context.Context, arg InsertChargeParams) (int
 }
 
 const listCharges = `-- name: ListCharges :many
-SELECT charges.id, charges.org_id, charges.tenant_id, charges.lease_id, charges.amount, charges.balance, charges.description, charges.due_date, charges.category, charges.status, charges.created_at, charges.updated_at, charges.paid_at, charges.voided_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = $1 AND ($2 = 0 OR charges.tenant_id = $2) AND (CAST($3 AS BIGINT) = 0 OR charges.lease_id = CAST($3 AS BIGINT)) AND ($4 = '' OR charges.status = $4) AND ($5 = '' OR charges.category = $5) AND charges.updated_at >= $6 LIMIT 10001)
+SELECT charges.id, charges.org_id, charges.tenant_id, charges.lease_id, charges.amount, charges.balance, charges.description, charges.due_date, charges.category, charges.status, charges.created_at, charges.updated_at, charges.paid_at, charges.voided_at, (SELECT count(*) FROM capped) AS total
 FROM charges
-WHERE org_id = $1
-  AND ($2 = 0 OR tenant_id = $2)
-  AND (CAST($3 AS BIGINT) = 0 OR lease_id = CAST($3 AS BIGINT))
-  AND ($4 = '' OR status = $4)
-  AND ($5 = '' OR category = $5)
-  AND updated_at >= $6
+WHERE charges.org_id = $1
+  AND ($2 = 0 OR charges.tenant_id = $2)
+  AND (CAST($3 AS BIGINT) = 0 OR charges.lease_id = CAST($3 AS BIGINT))
+  AND ($4 = '' OR charges.status = $4)
+  AND ($5 = '' OR charges.category = $5)
+  AND charges.updated_at >= $6
+  AND charges.id < CAST($7 AS BIGINT)
 ORDER BY id DESC
-LIMIT $8 OFFSET $7
+LIMIT $9 OFFSET $8
 `
 
 type ListChargesParams struct {
@@ -107,6 +109,7 @@ type ListChargesParams struct {
 	Status       interface{}
 	Category     interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -116,6 +119,8 @@ type ListChargesRow struct {
 	Total  int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListCharges(ctx context.Context, arg ListChargesParams) ([]ListChargesRow, error) {
 	rows, err := q.db.Query(ctx, listCharges,
 		arg.OrgID,
@@ -124,6 +129,7 @@ func (q *Queries) ListCharges(ctx context.Context, arg ListChargesParams) ([]Lis
 		arg.Status,
 		arg.Category,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -156,15 +156,17 @@ func (q *Queries) ListInspectionItems(ctx context.Context, arg ListInspectionIte
 }
 
 const listInspections = `-- name: ListInspections :many
-SELECT inspections.id, inspections.org_id, inspections.property_id, inspections.unit_id, inspections.kind, inspections.scheduled_for, inspections.inspector, inspections.status, inspections.notes, inspections.started_at, inspections.completed_at, inspections.reviewed_at, inspections.rejection_reason, inspections.created_at, inspections.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM inspections WHERE inspections.org_id = $1 AND ($2 = '' OR inspections.status = $2) AND ($3 = 0 OR inspections.property_id = $3) AND ($4 = 0 OR COALESCE(inspections.unit_id, 0) = $4) AND inspections.updated_at >= $5 LIMIT 10001)
+SELECT inspections.id, inspections.org_id, inspections.property_id, inspections.unit_id, inspections.kind, inspections.scheduled_for, inspections.inspector, inspections.status, inspections.notes, inspections.started_at, inspections.completed_at, inspections.reviewed_at, inspections.rejection_reason, inspections.created_at, inspections.updated_at, (SELECT count(*) FROM capped) AS total
 FROM inspections
-WHERE org_id = $1
-  AND ($2 = '' OR status = $2)
-  AND ($3 = 0 OR property_id = $3)
-  AND ($4 = 0 OR COALESCE(unit_id, 0) = $4)
-  AND updated_at >= $5
+WHERE inspections.org_id = $1
+  AND ($2 = '' OR inspections.status = $2)
+  AND ($3 = 0 OR inspections.property_id = $3)
+  AND ($4 = 0 OR COALESCE(inspections.unit_id, 0) = $4)
+  AND inspections.updated_at >= $5
+  AND inspections.id < CAST($6 AS BIGINT)
 ORDER BY id DESC
-LIMIT $7 OFFSET $6
+LIMIT $8 OFFSET $7
 `
 
 type ListInspectionsParams struct {
@@ -173,6 +175,7 @@ type ListInspectionsParams struct {
 	PropertyID   interface{}
 	UnitFilter   interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -182,6 +185,8 @@ type ListInspectionsRow struct {
 	Total      int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams) ([]ListInspectionsRow, error) {
 	rows, err := q.db.Query(ctx, listInspections,
 		arg.OrgID,
@@ -189,6 +194,7 @@ func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams
 		arg.PropertyID,
 		arg.UnitFilter,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

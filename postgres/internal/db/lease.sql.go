@@ -296,7 +296,8 @@ func (q *Queries) ListLeaseTenantsIn(ctx context.Context, arg ListLeaseTenantsIn
 }
 
 const listLeases = `-- name: ListLeases :many
-SELECT leases.id, leases.org_id, leases.unit_id, leases.status, leases.start_date, leases.end_date, leases.monthly_rent, leases.deposit, leases.created_at, leases.updated_at, leases.activated_at, leases.terminated_at, leases.termination_reason, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM leases WHERE leases.org_id = $1 AND ($2 = '' OR leases.status = $2) AND ($3 = 0 OR leases.unit_id = $3) AND ($4 = 0 OR leases.id IN ( SELECT lt.lease_id FROM lease_tenants lt WHERE lt.org_id = $1 AND lt.tenant_id = $4)) AND ($5 = 0 OR leases.unit_id IN ( SELECT u.id FROM units u WHERE u.org_id = $1 AND u.property_id = $5)) AND leases.updated_at >= $6 LIMIT 10001)
+SELECT leases.id, leases.org_id, leases.unit_id, leases.status, leases.start_date, leases.end_date, leases.monthly_rent, leases.deposit, leases.created_at, leases.updated_at, leases.activated_at, leases.terminated_at, leases.termination_reason, (SELECT count(*) FROM capped) AS total
 FROM leases
 WHERE leases.org_id = $1
   AND ($2 = '' OR leases.status = $2)
@@ -306,8 +307,9 @@ WHERE leases.org_id = $1
   AND ($5 = 0 OR leases.unit_id IN (
         SELECT u.id FROM units u WHERE u.org_id = $1 AND u.property_id = $5))
   AND leases.updated_at >= $6
+  AND leases.id < CAST($7 AS BIGINT)
 ORDER BY leases.id DESC
-LIMIT $8 OFFSET $7
+LIMIT $9 OFFSET $8
 `
 
 type ListLeasesParams struct {
@@ -317,6 +319,7 @@ type ListLeasesParams struct {
 	TenantID     interface{}
 	PropertyID   interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -326,6 +329,8 @@ type ListLeasesRow struct {
 	Total int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListLeases(ctx context.Context, arg ListLeasesParams) ([]ListLeasesRow, error) {
 	rows, err := q.db.Query(ctx, listLeases,
 		arg.OrgID,
@@ -334,6 +339,7 @@ func (q *Queries) ListLeases(ctx context.Context, arg ListLeasesParams) ([]ListL
 		arg.TenantID,
 		arg.PropertyID,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -146,15 +146,17 @@ func (q *Queries) ListPaymentAllocations(ctx context.Context, arg ListPaymentAll
 }
 
 const listPayments = `-- name: ListPayments :many
-SELECT payments.id, payments.org_id, payments.tenant_id, payments.charge_id, payments.amount, payments.method, payments.reference, payments.notes, payments.status, payments.error, payments.unapplied_amount, payments.created_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM payments WHERE payments.org_id = $1 AND ($2 = 0 OR payments.tenant_id = $2) AND ($3 = '' OR payments.status = $3) AND ($4 = '' OR payments.method = $4) AND payments.created_at >= $5 LIMIT 10001)
+SELECT payments.id, payments.org_id, payments.tenant_id, payments.charge_id, payments.amount, payments.method, payments.reference, payments.notes, payments.status, payments.error, payments.unapplied_amount, payments.created_at, (SELECT count(*) FROM capped) AS total
 FROM payments
-WHERE org_id = $1
-  AND ($2 = 0 OR tenant_id = $2)
-  AND ($3 = '' OR status = $3)
-  AND ($4 = '' OR method = $4)
-  AND created_at >= $5
+WHERE payments.org_id = $1
+  AND ($2 = 0 OR payments.tenant_id = $2)
+  AND ($3 = '' OR payments.status = $3)
+  AND ($4 = '' OR payments.method = $4)
+  AND payments.created_at >= $5
+  AND payments.id < CAST($6 AS BIGINT)
 ORDER BY id DESC
-LIMIT $7 OFFSET $6
+LIMIT $8 OFFSET $7
 `
 
 type ListPaymentsParams struct {
@@ -163,6 +165,7 @@ type ListPaymentsParams struct {
 	Status       interface{}
 	Method       interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -173,6 +176,8 @@ type ListPaymentsRow struct {
 }
 
 // Payments never change, so updated_since filters on created_at.
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]ListPaymentsRow, error) {
 	rows, err := q.db.Query(ctx, listPayments,
 		arg.OrgID,
@@ -180,6 +185,7 @@ func (q *Queries) ListPayments(ctx context.Context, arg ListPaymentsParams) ([]L
 		arg.Status,
 		arg.Method,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

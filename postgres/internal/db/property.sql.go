@@ -75,19 +75,22 @@ func (q *Queries) InsertProperty(ctx context.Context, arg InsertPropertyParams) 
 }
 
 const listProperties = `-- name: ListProperties :many
-SELECT properties.id, properties.org_id, properties.name, properties.address, properties.city, properties.postal_code, properties.country, properties.status, properties.created_at, properties.updated_at, properties.archived_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM properties WHERE properties.org_id = $1 AND ($2 = '' OR properties.status = $2) AND properties.updated_at >= $3 LIMIT 10001)
+SELECT properties.id, properties.org_id, properties.name, properties.address, properties.city, properties.postal_code, properties.country, properties.status, properties.created_at, properties.updated_at, properties.archived_at, (SELECT count(*) FROM capped) AS total
 FROM properties
-WHERE org_id = $1
-  AND ($2 = '' OR status = $2)
-  AND updated_at >= $3
+WHERE properties.org_id = $1
+  AND ($2 = '' OR properties.status = $2)
+  AND properties.updated_at >= $3
+  AND properties.id < CAST($4 AS BIGINT)
 ORDER BY id DESC
-LIMIT $5 OFFSET $4
+LIMIT $6 OFFSET $5
 `
 
 type ListPropertiesParams struct {
 	OrgID        int64
 	Status       interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -97,11 +100,14 @@ type ListPropertiesRow struct {
 	Total    int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListProperties(ctx context.Context, arg ListPropertiesParams) ([]ListPropertiesRow, error) {
 	rows, err := q.db.Query(ctx, listProperties,
 		arg.OrgID,
 		arg.Status,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

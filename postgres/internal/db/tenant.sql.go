@@ -98,14 +98,16 @@ func (q *Queries) InsertTenant(ctx context.Context, arg InsertTenantParams) (int
 }
 
 const listTenants = `-- name: ListTenants :many
-SELECT tenants.id, tenants.org_id, tenants.email, tenants.first_name, tenants.last_name, tenants.phone, tenants.status, tenants.invite_token_hash, tenants.password_hash, tenants.created_at, tenants.updated_at, tenants.activated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = $1 AND ($2 = '' OR tenants.status = $2) AND ($3 = '' OR tenants.email = $3) AND tenants.updated_at >= $4 LIMIT 10001)
+SELECT tenants.id, tenants.org_id, tenants.email, tenants.first_name, tenants.last_name, tenants.phone, tenants.status, tenants.invite_token_hash, tenants.password_hash, tenants.created_at, tenants.updated_at, tenants.activated_at, (SELECT count(*) FROM capped) AS total
 FROM tenants
-WHERE org_id = $1
-  AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR email = $3)
-  AND updated_at >= $4
+WHERE tenants.org_id = $1
+  AND ($2 = '' OR tenants.status = $2)
+  AND ($3 = '' OR tenants.email = $3)
+  AND tenants.updated_at >= $4
+  AND tenants.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
-LIMIT $6 OFFSET $5
+LIMIT $7 OFFSET $6
 `
 
 type ListTenantsParams struct {
@@ -113,6 +115,7 @@ type ListTenantsParams struct {
 	Status       interface{}
 	Email        interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -122,12 +125,15 @@ type ListTenantsRow struct {
 	Total  int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListTenants(ctx context.Context, arg ListTenantsParams) ([]ListTenantsRow, error) {
 	rows, err := q.db.Query(ctx, listTenants,
 		arg.OrgID,
 		arg.Status,
 		arg.Email,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -80,14 +80,16 @@ func (q *Queries) InsertUnit(ctx context.Context, arg InsertUnitParams) (int64, 
 }
 
 const listUnits = `-- name: ListUnits :many
-SELECT units.id, units.org_id, units.property_id, units.name, units.floor, units.bedrooms, units.bathrooms, units.area_sqm, units.market_rent, units.status, units.created_at, units.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM units WHERE units.org_id = $1 AND ($2 = 0 OR units.property_id = $2) AND ($3 = '' OR units.status = $3) AND units.updated_at >= $4 LIMIT 10001)
+SELECT units.id, units.org_id, units.property_id, units.name, units.floor, units.bedrooms, units.bathrooms, units.area_sqm, units.market_rent, units.status, units.created_at, units.updated_at, (SELECT count(*) FROM capped) AS total
 FROM units
-WHERE org_id = $1
-  AND ($2 = 0 OR property_id = $2)
-  AND ($3 = '' OR status = $3)
-  AND updated_at >= $4
+WHERE units.org_id = $1
+  AND ($2 = 0 OR units.property_id = $2)
+  AND ($3 = '' OR units.status = $3)
+  AND units.updated_at >= $4
+  AND units.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
-LIMIT $6 OFFSET $5
+LIMIT $7 OFFSET $6
 `
 
 type ListUnitsParams struct {
@@ -95,6 +97,7 @@ type ListUnitsParams struct {
 	PropertyID   interface{}
 	Status       interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -104,12 +107,15 @@ type ListUnitsRow struct {
 	Total int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListUnits(ctx context.Context, arg ListUnitsParams) ([]ListUnitsRow, error) {
 	rows, err := q.db.Query(ctx, listUnits,
 		arg.OrgID,
 		arg.PropertyID,
 		arg.Status,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

@@ -71,14 +71,16 @@ func (q *Queries) InsertVendor(ctx context.Context, arg InsertVendorParams) (int
 }
 
 const listVendors = `-- name: ListVendors :many
-SELECT vendors.id, vendors.org_id, vendors.name, vendors.trade, vendors.email, vendors.phone, vendors.status, vendors.created_at, vendors.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM vendors WHERE vendors.org_id = $1 AND ($2 = '' OR vendors.status = $2) AND ($3 = '' OR vendors.trade = $3) AND vendors.updated_at >= $4 LIMIT 10001)
+SELECT vendors.id, vendors.org_id, vendors.name, vendors.trade, vendors.email, vendors.phone, vendors.status, vendors.created_at, vendors.updated_at, (SELECT count(*) FROM capped) AS total
 FROM vendors
-WHERE org_id = $1
-  AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR trade = $3)
-  AND updated_at >= $4
+WHERE vendors.org_id = $1
+  AND ($2 = '' OR vendors.status = $2)
+  AND ($3 = '' OR vendors.trade = $3)
+  AND vendors.updated_at >= $4
+  AND vendors.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
-LIMIT $6 OFFSET $5
+LIMIT $7 OFFSET $6
 `
 
 type ListVendorsParams struct {
@@ -86,6 +88,7 @@ type ListVendorsParams struct {
 	Status       interface{}
 	Trade        interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -95,12 +98,15 @@ type ListVendorsRow struct {
 	Total  int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListVendors(ctx context.Context, arg ListVendorsParams) ([]ListVendorsRow, error) {
 	rows, err := q.db.Query(ctx, listVendors,
 		arg.OrgID,
 		arg.Status,
 		arg.Trade,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

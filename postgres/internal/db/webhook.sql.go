@@ -174,15 +174,17 @@ func (q *Queries) InsertWebhook(ctx context.Context, arg InsertWebhookParams) (i
 }
 
 const listWebhooks = `-- name: ListWebhooks :many
-SELECT webhooks.id, webhooks.org_id, webhooks.url, webhooks.events, webhooks.description, webhooks.retry_schedule, webhooks.timeout_seconds, webhooks.headers, webhooks.ordered, webhooks.enabled, webhooks.disabled_reason, webhooks.source, webhooks.secret, webhooks.previous_secret, webhooks.previous_secret_expires_at, webhooks.secret_rotated_at, webhooks.created_at, webhooks.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM webhooks WHERE webhooks.org_id = $1 AND (CAST($2 AS TEXT) = '' OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST($2 AS TEXT)) AND (CAST($3 AS TEXT) = '' OR webhooks.source = CAST($3 AS TEXT)) AND webhooks.updated_at >= $4 LIMIT 10001)
+SELECT webhooks.id, webhooks.org_id, webhooks.url, webhooks.events, webhooks.description, webhooks.retry_schedule, webhooks.timeout_seconds, webhooks.headers, webhooks.ordered, webhooks.enabled, webhooks.disabled_reason, webhooks.source, webhooks.secret, webhooks.previous_secret, webhooks.previous_secret_expires_at, webhooks.secret_rotated_at, webhooks.created_at, webhooks.updated_at, (SELECT count(*) FROM capped) AS total
 FROM webhooks
-WHERE org_id = $1
+WHERE webhooks.org_id = $1
   AND (CAST($2 AS TEXT) = ''
-       OR (CASE WHEN enabled THEN 'true' ELSE 'false' END) = CAST($2 AS TEXT))
-  AND (CAST($3 AS TEXT) = '' OR source = CAST($3 AS TEXT))
-  AND updated_at >= $4
+       OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST($2 AS TEXT))
+  AND (CAST($3 AS TEXT) = '' OR webhooks.source = CAST($3 AS TEXT))
+  AND webhooks.updated_at >= $4
+  AND webhooks.id < CAST($5 AS BIGINT)
 ORDER BY id DESC
-LIMIT $6 OFFSET $5
+LIMIT $7 OFFSET $6
 `
 
 type ListWebhooksParams struct {
@@ -190,6 +192,7 @@ type ListWebhooksParams struct {
 	Enabled      string
 	Source       string
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -199,12 +202,15 @@ type ListWebhooksRow struct {
 	Total   int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]ListWebhooksRow, error) {
 	rows, err := q.db.Query(ctx, listWebhooks,
 		arg.OrgID,
 		arg.Enabled,
 		arg.Source,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

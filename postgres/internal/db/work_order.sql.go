@@ -112,17 +112,19 @@ func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams
 }
 
 const listWorkOrders = `-- name: ListWorkOrders :many
-SELECT work_orders.id, work_orders.org_id, work_orders.property_id, work_orders.unit_id, work_orders.title, work_orders.description, work_orders.priority, work_orders.category, work_orders.reported_by, work_orders.status, work_orders.vendor_id, work_orders.assigned_to, work_orders.due_at, work_orders.sla_breached_at, work_orders.resolution_notes, work_orders.completed_at, work_orders.verified_at, work_orders.closed_at, work_orders.cancelled_at, work_orders.created_at, work_orders.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = $1 AND ($2 = '' OR work_orders.status = $2) AND ($3 = '' OR work_orders.priority = $3) AND ($4 = 0 OR work_orders.property_id = $4) AND ($5 = 0 OR work_orders.unit_id = $5) AND ($6 = 0 OR work_orders.vendor_id = $6) AND work_orders.updated_at >= $7 LIMIT 10001)
+SELECT work_orders.id, work_orders.org_id, work_orders.property_id, work_orders.unit_id, work_orders.title, work_orders.description, work_orders.priority, work_orders.category, work_orders.reported_by, work_orders.status, work_orders.vendor_id, work_orders.assigned_to, work_orders.due_at, work_orders.sla_breached_at, work_orders.resolution_notes, work_orders.completed_at, work_orders.verified_at, work_orders.closed_at, work_orders.cancelled_at, work_orders.created_at, work_orders.updated_at, (SELECT count(*) FROM capped) AS total
 FROM work_orders
-WHERE org_id = $1
-  AND ($2 = '' OR status = $2)
-  AND ($3 = '' OR priority = $3)
-  AND ($4 = 0 OR property_id = $4)
-  AND ($5 = 0 OR unit_id = $5)
-  AND ($6 = 0 OR vendor_id = $6)
-  AND updated_at >= $7
+WHERE work_orders.org_id = $1
+  AND ($2 = '' OR work_orders.status = $2)
+  AND ($3 = '' OR work_orders.priority = $3)
+  AND ($4 = 0 OR work_orders.property_id = $4)
+  AND ($5 = 0 OR work_orders.unit_id = $5)
+  AND ($6 = 0 OR work_orders.vendor_id = $6)
+  AND work_orders.updated_at >= $7
+  AND work_orders.id < CAST($8 AS BIGINT)
 ORDER BY id DESC
-LIMIT $9 OFFSET $8
+LIMIT $10 OFFSET $9
 `
 
 type ListWorkOrdersParams struct {
@@ -133,6 +135,7 @@ type ListWorkOrdersParams struct {
 	UnitID       interface{}
 	VendorID     interface{}
 	UpdatedSince time.Time
+	BelowID      int64
 	Off          int32
 	Lim          int32
 }
@@ -142,6 +145,8 @@ type ListWorkOrdersRow struct {
 	Total     int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) ([]ListWorkOrdersRow, error) {
 	rows, err := q.db.Query(ctx, listWorkOrders,
 		arg.OrgID,
@@ -151,6 +156,7 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 		arg.UnitID,
 		arg.VendorID,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

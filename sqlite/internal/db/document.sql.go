@@ -76,14 +76,16 @@ func (q *Queries) InsertDocument(ctx context.Context, arg InsertDocumentParams) 
 }
 
 const listDocuments = `-- name: ListDocuments :many
-SELECT documents.id, documents.org_id, documents.title, documents.scope, documents.scope_id, documents.file_name, documents.content_type, documents.size, documents.sha256, documents.storage_key, documents.created_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM documents WHERE documents.org_id = ?1 AND (?2 = '' OR documents.scope = ?2) AND (?3 = 0 OR documents.scope_id = ?3) AND documents.created_at >= ?4 LIMIT 10001)
+SELECT documents.id, documents.org_id, documents.title, documents.scope, documents.scope_id, documents.file_name, documents.content_type, documents.size, documents.sha256, documents.storage_key, documents.created_at, (SELECT count(*) FROM capped) AS total
 FROM documents
-WHERE org_id = ?1
-  AND (?2 = '' OR scope = ?2)
-  AND (?3 = 0 OR scope_id = ?3)
-  AND created_at >= ?4
+WHERE documents.org_id = ?1
+  AND (?2 = '' OR documents.scope = ?2)
+  AND (?3 = 0 OR documents.scope_id = ?3)
+  AND documents.created_at >= ?4
+  AND documents.id < CAST(?5 AS BIGINT)
 ORDER BY id DESC
-LIMIT ?6 OFFSET ?5
+LIMIT ?7 OFFSET ?6
 `
 
 type ListDocumentsParams struct {
@@ -91,6 +93,7 @@ type ListDocumentsParams struct {
 	Scope        interface{}
 	ScopeID      interface{}
 	CreatedSince string
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -100,12 +103,15 @@ type ListDocumentsRow struct {
 	Total    int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListDocuments(ctx context.Context, arg ListDocumentsParams) ([]ListDocumentsRow, error) {
 	rows, err := q.query(ctx, q.listDocumentsStmt, listDocuments,
 		arg.OrgID,
 		arg.Scope,
 		arg.ScopeID,
 		arg.CreatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

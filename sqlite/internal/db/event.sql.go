@@ -68,21 +68,24 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (int64
 }
 
 const listEvents = `-- name: ListEvents :many
-SELECT events.seq, events.org_id, events.type, events.fired_at, events.resource_type, events.resource_id, events.data, events.previous_attributes, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM events WHERE events.org_id = ?1 AND (?2 = '[]' OR events.type IN (SELECT value FROM json_each(?2))) AND events.fired_at >= ?3 LIMIT 10001)
+SELECT events.seq, events.org_id, events.type, events.fired_at, events.resource_type, events.resource_id, events.data, events.previous_attributes, (SELECT count(*) FROM capped) AS total
 FROM events
-WHERE org_id = ?1
-  AND (?2 = '[]' OR type IN (SELECT value FROM json_each(?2)))
-  AND fired_at >= ?3
+WHERE events.org_id = ?1
+  AND (?2 = '[]' OR events.type IN (SELECT value FROM json_each(?2)))
+  AND events.fired_at >= ?3
+  AND events.seq < CAST(?4 AS BIGINT)
 ORDER BY seq DESC
-LIMIT ?5 OFFSET ?4
+LIMIT ?6 OFFSET ?5
 `
 
 type ListEventsParams struct {
-	OrgID int64
-	Types interface{}
-	Since string
-	Off   int64
-	Lim   int64
+	OrgID   int64
+	Types   interface{}
+	Since   string
+	BelowID int64
+	Off     int64
+	Lim     int64
 }
 
 type ListEventsRow struct {
@@ -90,11 +93,14 @@ type ListEventsRow struct {
 	Total int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListEventsRow, error) {
 	rows, err := q.query(ctx, q.listEventsStmt, listEvents,
 		arg.OrgID,
 		arg.Types,
 		arg.Since,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)

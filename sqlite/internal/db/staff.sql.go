@@ -67,19 +67,22 @@ func (q *Queries) InsertStaff(ctx context.Context, arg InsertStaffParams) (int64
 }
 
 const listStaff = `-- name: ListStaff :many
-SELECT staff.id, staff.org_id, staff.name, staff.email, staff.phone, staff.role, staff.created_at, staff.updated_at, count(*) OVER () AS total
+WITH capped AS (SELECT 1 FROM staff WHERE staff.org_id = ?1 AND (?2 = '' OR staff.role = ?2) AND staff.updated_at >= ?3 LIMIT 10001)
+SELECT staff.id, staff.org_id, staff.name, staff.email, staff.phone, staff.role, staff.created_at, staff.updated_at, (SELECT count(*) FROM capped) AS total
 FROM staff
-WHERE org_id = ?1
-  AND (?2 = '' OR role = ?2)
-  AND updated_at >= ?3
+WHERE staff.org_id = ?1
+  AND (?2 = '' OR staff.role = ?2)
+  AND staff.updated_at >= ?3
+  AND staff.id < CAST(?4 AS BIGINT)
 ORDER BY id DESC
-LIMIT ?5 OFFSET ?4
+LIMIT ?6 OFFSET ?5
 `
 
 type ListStaffParams struct {
 	OrgID        int64
 	Role         interface{}
 	UpdatedSince string
+	BelowID      int64
 	Off          int64
 	Lim          int64
 }
@@ -89,11 +92,14 @@ type ListStaffRow struct {
 	Total int64
 }
 
+// The total counts at most porter.TotalCap+1 rows: a page costs the same
+// however many match.
 func (q *Queries) ListStaff(ctx context.Context, arg ListStaffParams) ([]ListStaffRow, error) {
 	rows, err := q.query(ctx, q.listStaffStmt, listStaff,
 		arg.OrgID,
 		arg.Role,
 		arg.UpdatedSince,
+		arg.BelowID,
 		arg.Off,
 		arg.Lim,
 	)
