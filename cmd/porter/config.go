@@ -22,6 +22,7 @@ type config struct {
 	BaseURL              string
 	RateLimit            string
 	AllowPrivateWebhooks bool
+	WebhookAllowCIDRs    string
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
@@ -66,7 +67,9 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	if err != nil {
 		c.envErr = usagef("PORTER_ALLOW_PRIVATE_WEBHOOKS %q: want 1, 0, true or false", getenv("PORTER_ALLOW_PRIVATE_WEBHOOKS"))
 	}
-	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on private addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
+	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", allow, "allow webhook targets on loopback, RFC 1918 and unique-local addresses (PORTER_ALLOW_PRIVATE_WEBHOOKS)")
+	fs.StringVar(&c.WebhookAllowCIDRs, "webhook-allow-cidrs", getenv("PORTER_WEBHOOK_ALLOW_CIDRS"),
+		"comma-separated ranges webhooks may reach besides public addresses, e.g. 10.1.0.0/16; never metadata or link-local (PORTER_WEBHOOK_ALLOW_CIDRS)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("PORTER_SMTP_URL"), "smtp://user:pass@host:port?from=addr; unset keeps mail in the outbox (PORTER_SMTP_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", envOr(getenv, "PORTER_DATA_DIR", "data"), "directory for uploaded documents (PORTER_DATA_DIR)")
 	fs.StringVar(&c.MaxUpload, "max-upload", envOr(getenv, "PORTER_MAX_UPLOAD", "10MB"), "largest document upload (PORTER_MAX_UPLOAD)")
