@@ -275,7 +275,9 @@ func never(s string) string { return "url: " + s + " and can never be a webhook 
 func private(s string) string {
 	return "url: " + s + "; set PORTER_ALLOW_PRIVATE_WEBHOOKS=1 or add it to PORTER_WEBHOOK_ALLOW_CIDRS to allow it"
 }
-func restricted(s string) string { return "url: " + s + "; add it to PORTER_WEBHOOK_ALLOW_CIDRS to allow it" }
+func restricted(s string) string {
+	return "url: " + s + "; add it to PORTER_WEBHOOK_ALLOW_CIDRS to allow it"
+}
 
 func TestCheckURLSyntax(t *testing.T) {
 	long := "https://example.com/" + strings.Repeat("a", MaxURLLength)
@@ -756,7 +758,7 @@ func TestAllowedTargetsConnect(t *testing.T) {
 
 	// A list that does not hold loopback refuses it at connect time too.
 	other := &Guard{AllowCIDRs: mustCIDRs("10.0.0.0/8")}
-	_, err := other.Client(5*time.Second).Get(srv.URL)
+	_, err := other.Client(5 * time.Second).Get(srv.URL)
 	checkErr(t, "other list", err, private("127.0.0.1 is a loopback address"))
 	if want := int32(2 * len(targets)); hits.Load() != want {
 		t.Errorf("refused request reached the receiver")
