@@ -500,6 +500,26 @@ func (s *Service) DeleteWebhook(ctx context.Context, orgID, id int64) (*Webhook,
 	})
 }
 
+// Unsubscribe removes a REST hook subscription (seed 000's
+// unsubscribe.php) and returns it as it was. A webhook created through
+// /v1/webhooks is not a REST hook: removing it here would let a no-code
+// tool's clean-up delete an integration someone set up by hand.
+func (s *Service) Unsubscribe(ctx context.Context, orgID, id int64) (*Webhook, error) {
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Webhook, error) {
+		w, err := tx.WebhookForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if w.Source != WebhookSourceRESTHook {
+			return nil, Errorf(EINVALID, "webhook %d was created through /v1/webhooks, not subscribe.php, so unsubscribe.php does not remove it; use DELETE /v1/webhooks/%d", id, id)
+		}
+		if err := tx.DeleteWebhook(ctx, id); err != nil {
+			return nil, fmt.Errorf("unsubscribe: %w", err)
+		}
+		return w, record(ctx, tx, now, "webhook.deleted", "webhook", w.ID, w, nil)
+	})
+}
+
 // RotateWebhookSecret gives a webhook a new secret, returned this once.
 // The one it replaces keeps signing for WebhookSecretOverlap, so that
 // receivers can switch without losing deliveries; so do those rotated out
