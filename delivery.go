@@ -206,17 +206,15 @@ func requireEnabled(ctx context.Context, tx Tx, webhookID int64) error {
 		return err
 	}
 	if !w.Enabled {
-		return Errorf(ECONFLICT, "webhook %d is disabled (%s); enable it first with PATCH /v1/webhooks/%d {\"enabled\": true}",
-			webhookID, orDefault(w.DisabledReason, "disabled"), webhookID)
+		// A webhook turned off through the API has no reason to repeat.
+		why := ""
+		if w.DisabledReason != "" {
+			why = " (" + w.DisabledReason + ")"
+		}
+		return Errorf(ECONFLICT, "webhook %d is disabled%s; enable it first with PATCH /v1/webhooks/%d {\"enabled\": true}",
+			webhookID, why, webhookID)
 	}
 	return nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // TestInput names the event a test delivery samples; by default the
