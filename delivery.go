@@ -314,6 +314,8 @@ func sampleValue(field string, now time.Time) any {
 		return json.Number("100.00")
 	case field == "events" || field == "lease_alert_days" || field == "items":
 		return []any{}
+	case field == "charge_categories":
+		return DefaultChargeCategories()
 	case field == "enabled":
 		return true
 	case field == "email":
