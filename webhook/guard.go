@@ -290,6 +290,7 @@ var neverRules = slices.Concat(rules(ClassNever,
 	"255.255.255.255/32", reasonBroadcast,
 	"::/128", reasonUnspecified,
 	"fd00:ec2::254/128", reasonMetadata, // AWS over IPv6
+	"fd20:ce::254/128", reasonMetadata, // Google Cloud over IPv6
 	"fe80::/10", reasonLinkLocal,
 	"ff00::/8", reasonMulticast,
 	// RFC 8215 lets each network pick where its local-use NAT64 prefix

@@ -122,6 +122,8 @@ func TestClassify(t *testing.T) {
 		{"fe80::1%eth0", N, reasonLinkLocal},
 		{"febf:ffff::1", N, reasonLinkLocal},
 		{"fd00:ec2::254", N, reasonMetadata},
+		{"fd20:ce::254", N, reasonMetadata},
+		{"fd20:ce::253", V, reasonUniqueLocal},
 		{"ff02::1", N, reasonMulticast},
 		{"ff05::1:3", N, reasonMulticast},
 		{"ff0e::1", N, reasonMulticast},
@@ -234,7 +236,7 @@ func TestNeverTargetsAsDocumented(t *testing.T) {
 		"allow cidrs":   {AllowPrivate: true, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("fd00::/8")}},
 	}
 	for _, a := range []string{
-		"169.254.0.1", "169.254.169.254", "169.254.255.254", "fe80::1", "febf::1", "fd00:ec2::254",
+		"169.254.0.1", "169.254.169.254", "169.254.255.254", "fe80::1", "febf::1", "fd00:ec2::254", "fd20:ce::254",
 		"100.100.100.200", "0.0.0.0", "0.0.0.1", "::", "224.0.0.1", "239.255.255.250", "ff02::1", "ff0e::fb",
 		"255.255.255.255", "::ffff:169.254.169.254", "::169.254.169.254", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe",
 		"2002:a9fe:a9fe::1", "::ffff:100.100.100.200", "64:ff9b::6464:64c8", "::ffff:0.0.0.0", "::ffff:224.0.0.1",
