@@ -180,7 +180,7 @@ func (s *Service) CreateOrganization(ctx context.Context, name string) (*Organiz
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	org := &Organization{Name: name, CreatedAt: s.now(), LeaseAlertDays: DefaultLeaseAlertDays}
+	org := &Organization{Name: name, CreatedAt: s.now(), LeaseAlertDays: DefaultLeaseAlertDays, ChargeCategories: DefaultChargeCategories()}
 	if err := s.Store.CreateOrganization(ctx, org); err != nil {
 		return nil, err
 	}

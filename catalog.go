@@ -38,7 +38,7 @@ var Catalog = []EventType{
 	{Name: "lease.expired", Description: "A lease passes its end date", Fields: []string{"id", "unit_id", "tenant_id", "end_date"}, Scope: "leases:read"},
 	{Name: "lease.terminated", Description: "A lease is terminated before its end", Fields: []string{"id", "unit_id", "tenant_id", "terminated_at"}, Scope: "leases:read"},
 
-	{Name: "organization.updated", Description: "An organization's name or settings (such as its lease alert days) change", Fields: []string{"id", "name", "lease_alert_days"}, Scope: "settings:read"},
+	{Name: "organization.updated", Description: "An organization's name or settings (such as its lease alert days or charge categories) change", Fields: []string{"id", "name", "lease_alert_days", "charge_categories"}, Scope: "settings:read"},
 
 	{Name: "charge.created", Description: "A charge is added to a tenant", Fields: []string{"id", "tenant_id", "amount", "due_date", "category"}, Scope: "charges:read"},
 	{Name: "charge.updated", Description: "A charge is paid, partly paid, voided or edited", Fields: []string{"id", "tenant_id", "amount", "balance", "status"}, Scope: "charges:read"},

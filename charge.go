@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -17,7 +18,7 @@ type Charge struct {
 	Balance     Money      `json:"balance"` // what is still owed
 	Description string     `json:"description"`
 	DueDate     string     `json:"due_date"` // YYYY-MM-DD
-	Category    string     `json:"category"` // rent | utility | late_fee | other
+	Category    string     `json:"category"` // one of the organization's charge_categories
 	Status      string     `json:"status"`   // open | partially_paid | paid | void
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
@@ -32,10 +33,35 @@ const (
 	ChargeVoid          = "void"
 )
 
-var (
-	chargeStatuses   = []string{ChargeOpen, ChargePartiallyPaid, ChargePaid, ChargeVoid}
-	chargeCategories = []string{"rent", "utility", "late_fee", "other"}
-)
+var chargeStatuses = []string{ChargeOpen, ChargePartiallyPaid, ChargePaid, ChargeVoid}
+
+// chargeCategories returns the categories the organization's charges may
+// take, and the one a charge without a category gets: "other" while the
+// list holds it, else the list's first.
+func chargeCategories(ctx context.Context, tx Tx) (allowed []string, def string, err error) {
+	org, err := tx.Organization(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	allowed = org.ChargeCategories
+	if len(allowed) == 0 {
+		allowed = DefaultChargeCategories()
+	}
+	def = allowed[0]
+	if slices.Contains(allowed, "other") {
+		def = "other"
+	}
+	return allowed, def, nil
+}
+
+// checkCategory refuses a category the organization does not define,
+// listing those it does.
+func checkCategory(v *Validation, category string, allowed []string) {
+	if !slices.Contains(allowed, category) {
+		v.Add("category", "must be one of %s: the organization's charge_categories, which PATCH /v1/organization changes",
+			strings.Join(allowed, ", "))
+	}
+}
 
 // ChargeFilter narrows a charge listing.
 type ChargeFilter struct {
@@ -85,14 +111,18 @@ func (in ChargeUpdate) apply(c *Charge) {
 }
 
 // validate checks the editable fields, adding to v what the caller found.
-func (c *Charge) validate(v Validation) error {
+// The category is checked against allowed only when given: a charge keeps
+// a category its organization has since dropped.
+func (c *Charge) validate(v Validation, category *string, allowed []string) error {
 	v.Required("description", c.Description)
 	if c.DueDate == "" {
 		v.Add("due_date", "is required")
 	} else if _, err := ParseDate(c.DueDate); err != nil {
 		v.Add("due_date", "%s", err)
 	}
-	v.OneOf("category", c.Category, chargeCategories...)
+	if category != nil {
+		checkCategory(&v, c.Category, allowed)
+	}
 	return v.Err()
 }
 
@@ -100,7 +130,11 @@ func (c *Charge) validate(v Validation) error {
 // amount.
 func (s *Service) CreateCharge(ctx context.Context, orgID int64, in ChargeInput) (*Charge, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Charge, error) {
-		c := &Charge{Category: "other", Status: ChargeOpen, CreatedAt: now, UpdatedAt: now, LeaseID: in.LeaseID}
+		allowed, def, err := chargeCategories(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		c := &Charge{Category: def, Status: ChargeOpen, CreatedAt: now, UpdatedAt: now, LeaseID: in.LeaseID}
 		var v Validation
 		if in.TenantID == nil {
 			v.Add("tenant_id", "is required")
@@ -113,7 +147,7 @@ func (s *Service) CreateCharge(ctx context.Context, orgID int64, in ChargeInput)
 			v.Add("amount", "must be greater than 0")
 		}
 		ChargeUpdate{in.Description, in.DueDate, in.Category}.apply(c)
-		if err := c.validate(v); err != nil {
+		if err := c.validate(v, in.Category, allowed); err != nil {
 			return nil, err
 		}
 		if err := refExists(ctx, "tenant_id", c.TenantID, tx.Tenant); err != nil {
@@ -150,7 +184,13 @@ func (s *Service) UpdateCharge(ctx context.Context, orgID, id int64, in ChargeUp
 		}
 		before := *c
 		in.apply(c)
-		if err := c.validate(Validation{}); err != nil {
+		var allowed []string
+		if in.Category != nil {
+			if allowed, _, err = chargeCategories(ctx, tx); err != nil {
+				return nil, err
+			}
+		}
+		if err := c.validate(Validation{}, in.Category, allowed); err != nil {
 			return nil, err
 		}
 		if unchanged(&before, c) {
@@ -200,12 +240,14 @@ func (s *Service) Charges(ctx context.Context, orgID int64, f ChargeFilter) (Lis
 	if f.Status != "" {
 		v.OneOf("status", f.Status, chargeStatuses...)
 	}
-	if f.Category != "" {
-		v.OneOf("category", f.Category, chargeCategories...)
+	if f.Category != "" && !validCategory(f.Category) {
+		v.Add("category", "%q is not a category: categories are 1 to %d lower-case letters, digits, _ or -", f.Category, maxChargeCategoryBytes)
 	}
 	if err := v.Err(); err != nil {
 		return List[*Charge]{}, err
 	}
+	// Any well-formed category filters, even one the organization has since dropped:
+	// its old charges still carry it.
 	return view(ctx, s, orgID, func(tx Tx) (List[*Charge], error) { return tx.Charges(ctx, f) })
 }
 

@@ -206,17 +206,15 @@ func requireEnabled(ctx context.Context, tx Tx, webhookID int64) error {
 		return err
 	}
 	if !w.Enabled {
-		return Errorf(ECONFLICT, "webhook %d is disabled (%s); enable it first with PATCH /v1/webhooks/%d {\"enabled\": true}",
-			webhookID, orDefault(w.DisabledReason, "disabled"), webhookID)
+		// A webhook turned off through the API has no reason to repeat.
+		why := ""
+		if w.DisabledReason != "" {
+			why = " (" + w.DisabledReason + ")"
+		}
+		return Errorf(ECONFLICT, "webhook %d is disabled%s; enable it first with PATCH /v1/webhooks/%d {\"enabled\": true}",
+			webhookID, why, webhookID)
 	}
 	return nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // TestInput names the event a test delivery samples; by default the
@@ -316,6 +314,8 @@ func sampleValue(field string, now time.Time) any {
 		return json.Number("100.00")
 	case field == "events" || field == "lease_alert_days" || field == "items":
 		return []any{}
+	case field == "charge_categories":
+		return DefaultChargeCategories()
 	case field == "enabled":
 		return true
 	case field == "email":

@@ -220,7 +220,7 @@ func (s *Service) inspectionTransition(ctx context.Context, orgID, id int64, fro
 			return nil, err
 		}
 		if insp.Status != from {
-			return nil, Errorf(ECONFLICT, "inspection %d is %s; only a %s inspection can become %s", id, insp.Status, from, to)
+			return nil, Errorf(ECONFLICT, "inspection %d is %s; only %s can become %s", id, insp.Status, withArticle(from+" inspection"), to)
 		}
 		before := copyInspection(insp)
 		insp.Status, insp.UpdatedAt = to, now

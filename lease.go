@@ -195,7 +195,7 @@ func leaseState(l *Lease, action string, allowed ...string) error {
 			return nil
 		}
 	}
-	return Errorf(ECONFLICT, "lease %d is %s; only a %s lease can be %s", l.ID, l.Status, strings.Join(allowed, " or "), action)
+	return Errorf(ECONFLICT, "lease %d is %s; only %s can be %s", l.ID, l.Status, withArticle(strings.Join(allowed, " or ")+" lease"), action)
 }
 
 // dateOf is the UTC calendar date of t.

@@ -10,7 +10,13 @@ type Organization struct {
 	// LeaseAlertDays are the days before a lease's end at which
 	// lease.expiring_soon fires, e.g. [30, 60, 90]. Default [60].
 	LeaseAlertDays []int `json:"lease_alert_days"`
+	// ChargeCategories are the categories its charges may take.
+	ChargeCategories []string `json:"charge_categories"`
 }
 
 // DefaultLeaseAlertDays is seed 000's renewal alert window.
 var DefaultLeaseAlertDays = []int{60}
+
+// DefaultChargeCategories are seed 000's examples, each organization's
+// until it sets its own.
+func DefaultChargeCategories() []string { return []string{"rent", "utility", "late_fee", "other"} }

@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// Limits on an organization's lease alert thresholds.
+// Limits on an organization's lease alert thresholds and charge categories.
 const (
-	MaxLeaseAlerts   = 5
-	MaxLeaseAlertDay = 365
+	MaxLeaseAlerts         = 5
+	MaxLeaseAlertDay       = 365
+	MaxChargeCategories    = 50
+	maxChargeCategoryBytes = 40
 )
 
 // OrganizationInput edits an organization's settings; nil fields are left
@@ -18,6 +20,9 @@ const (
 type OrganizationInput struct {
 	Name           *string `json:"name"`
 	LeaseAlertDays *[]int  `json:"lease_alert_days"`
+	// ChargeCategories replaces the list charges' category must come
+	// from. Charges already made keep theirs.
+	ChargeCategories *[]string `json:"charge_categories"`
 }
 
 func (o *Organization) validate() error {
@@ -38,7 +43,45 @@ func (o *Organization) validate() error {
 		}
 		seen[d] = true
 	}
+	validateChargeCategories(&v, o.ChargeCategories)
 	return v.Err()
+}
+
+func validateChargeCategories(v *Validation, cats []string) {
+	if len(cats) == 0 {
+		v.Add("charge_categories", "must hold at least one category, e.g. [\"rent\", \"utility\", \"late_fee\", \"other\"]")
+		return
+	}
+	if len(cats) > MaxChargeCategories {
+		v.Add("charge_categories", "must hold at most %d categories", MaxChargeCategories)
+		return
+	}
+	seen := map[string]bool{}
+	for _, c := range cats {
+		if !validCategory(c) {
+			v.Add("charge_categories", "%q is not a category: use 1 to %d lower-case letters, digits, _ or -, such as parking_fee", c, maxChargeCategoryBytes)
+			return
+		}
+		if seen[c] {
+			v.Add("charge_categories", "holds %q twice", c)
+			return
+		}
+		seen[c] = true
+	}
+}
+
+// validCategory keeps categories usable as identifiers in a query string,
+// a report column or a no-code tool's dropdown.
+func validCategory(c string) bool {
+	if c == "" || len(c) > maxChargeCategoryBytes {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if b := c[i]; !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Organization returns the caller's organization and its settings.
@@ -47,7 +90,8 @@ func (s *Service) Organization(ctx context.Context, orgID int64) (*Organization,
 }
 
 // UpdateOrganization edits the caller's organization. An empty
-// lease_alert_days turns lease.expiring_soon off.
+// lease_alert_days turns lease.expiring_soon off; charge_categories
+// replaces the list a charge's category must come from.
 func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in OrganizationInput) (*Organization, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Organization, error) {
 		org, err := tx.OrganizationForUpdate(ctx)
@@ -56,7 +100,12 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 		}
 		before := *org
 		before.LeaseAlertDays = slices.Clone(org.LeaseAlertDays)
+		before.ChargeCategories = slices.Clone(org.ChargeCategories)
 		set(&org.Name, in.Name)
+		if in.ChargeCategories != nil {
+			// Kept in the order given: it is the order a dropdown shows.
+			org.ChargeCategories = slices.Clone(*in.ChargeCategories)
+		}
 		if in.LeaseAlertDays != nil {
 			org.LeaseAlertDays = slices.Clone(*in.LeaseAlertDays)
 			if org.LeaseAlertDays == nil {
@@ -66,6 +115,9 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 		}
 		if err := org.validate(); err != nil {
 			return nil, err
+		}
+		if unchanged(&before, org) {
+			return org, nil // an empty edit writes nothing
 		}
 		if err := tx.UpdateOrganization(ctx, org); err != nil {
 			return nil, fmt.Errorf("update organization: %w", err)

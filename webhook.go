@@ -28,8 +28,8 @@ type Webhook struct {
 	Enabled        bool              `json:"enabled"`
 	DisabledReason string            `json:"disabled_reason"`
 	Source         string            `json:"source"` // api | rest_hook
-	// SecretRotatedAt is when the secret last changed; the one before it
-	// still signs for WebhookSecretOverlap after that.
+	// SecretRotatedAt is when the secret last changed; every secret it
+	// replaced still signs for WebhookSecretOverlap after its rotation.
 	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
@@ -500,9 +500,30 @@ func (s *Service) DeleteWebhook(ctx context.Context, orgID, id int64) (*Webhook,
 	})
 }
 
+// Unsubscribe removes a REST hook subscription (seed 000's
+// unsubscribe.php) and returns it as it was. A webhook created through
+// /v1/webhooks is not a REST hook: removing it here would let a no-code
+// tool's clean-up delete an integration someone set up by hand.
+func (s *Service) Unsubscribe(ctx context.Context, orgID, id int64) (*Webhook, error) {
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Webhook, error) {
+		w, err := tx.WebhookForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if w.Source != WebhookSourceRESTHook {
+			return nil, Errorf(EINVALID, "webhook %d was created through /v1/webhooks, not subscribe.php, so unsubscribe.php does not remove it; use DELETE /v1/webhooks/%d", id, id)
+		}
+		if err := tx.DeleteWebhook(ctx, id); err != nil {
+			return nil, fmt.Errorf("unsubscribe: %w", err)
+		}
+		return w, record(ctx, tx, now, "webhook.deleted", "webhook", w.ID, w, nil)
+	})
+}
+
 // RotateWebhookSecret gives a webhook a new secret, returned this once.
 // The one it replaces keeps signing for WebhookSecretOverlap, so that
-// receivers can switch without losing deliveries.
+// receivers can switch without losing deliveries; so do those rotated out
+// before it within that time, up to MaxWebhookSecrets signing at once.
 func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in RotateSecretInput) (*WebhookWithSecret, error) {
 	if _, err := s.Webhook(ctx, orgID, id); err != nil {
 		return nil, err // 404 before any complaint about the body
@@ -525,10 +546,9 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in R
 		if err != nil {
 			return nil, err
 		}
-		next := WebhookSealedSecrets{Current: sealed}
-		if len(old.Current) > 0 {
-			expires := now.Add(WebhookSecretOverlap)
-			next.Previous, next.PreviousExpiresAt = old.Current, &expires
+		next, err := s.rotateSecrets(id, old, sealed, now)
+		if err != nil {
+			return nil, err
 		}
 		if err := tx.SetWebhookSecrets(ctx, id, next); err != nil {
 			return nil, fmt.Errorf("rotate webhook secret: %w", err)
@@ -540,27 +560,6 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in R
 		}
 		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
 	})
-}
-
-// WebhookSecrets returns the secrets that sign a webhook's deliveries: the
-// current one ("" when it has none) and, within WebhookSecretOverlap of a
-// rotation, the previous one ("" otherwise).
-func (s *Service) WebhookSecrets(ctx context.Context, orgID, id int64) (current, previous string, err error) {
-	sealed, err := view(ctx, s, orgID, func(tx Tx) (WebhookSealedSecrets, error) { return tx.WebhookSecrets(ctx, id) })
-	if err != nil {
-		return "", "", err
-	}
-	if len(sealed.Current) > 0 {
-		if current, err = s.Secrets.Open(sealed.Current); err != nil {
-			return "", "", fmt.Errorf("webhook %d secret: %w", id, err)
-		}
-	}
-	if len(sealed.Previous) > 0 && sealed.PreviousExpiresAt != nil && s.Now().Before(*sealed.PreviousExpiresAt) {
-		if previous, err = s.Secrets.Open(sealed.Previous); err != nil {
-			return "", "", fmt.Errorf("webhook %d previous secret: %w", id, err)
-		}
-	}
-	return current, previous, nil
 }
 
 // Webhook returns one webhook.

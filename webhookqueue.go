@@ -58,19 +58,19 @@ func NewWebhookQueue(svc *Service, node string, newAttemptID func() string) *Web
 type Subscription struct {
 	OrgID int64
 	*Webhook
-	secret        string
-	previous      string
-	previousUntil time.Time
+	secret  string
+	retired []retiredSecret // newest first
 }
 
-// Secrets are those that sign an attempt at now, newest first.
+// Secrets are those that sign an attempt at now, newest first: the
+// current one and each rotated out less than WebhookSecretOverlap ago.
 func (s *Subscription) Secrets(now time.Time) []string {
 	var out []string
 	if s.secret != "" {
 		out = append(out, s.secret)
 	}
-	if s.previous != "" && now.Before(s.previousUntil) {
-		out = append(out, s.previous)
+	for _, r := range liveRetired(s.retired, now) {
+		out = append(out, r.Secret)
 	}
 	return out
 }
@@ -125,11 +125,8 @@ func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
 				return fmt.Errorf("webhook %d secret: %w", h.ID, err)
 			}
 		}
-		if len(h.Sealed.Previous) > 0 && h.Sealed.PreviousExpiresAt != nil {
-			if s.previous, err = q.svc.Secrets.Open(h.Sealed.Previous); err != nil {
-				return fmt.Errorf("webhook %d previous secret: %w", h.ID, err)
-			}
-			s.previousUntil = *h.Sealed.PreviousExpiresAt
+		if s.retired, err = q.svc.openRetired(h.Sealed); err != nil {
+			return fmt.Errorf("webhook %d retired secrets: %w", h.ID, err)
 		}
 		subs[h.ID] = s
 		byEvent := match[h.OrgID]

@@ -116,7 +116,7 @@ func (s *Server) addRoutes() {
 		Summary: "List charges", Response: []chargeView{}, List: true, Query: append(listParams,
 			queryParam{Name: "tenant_id", Type: "integer"}, queryParam{Name: "lease_id", Type: "integer"},
 			queryParam{Name: "status", Type: "string", Enum: []string{"open", "partially_paid", "paid", "void"}},
-			queryParam{Name: "category", Type: "string", Enum: []string{"rent", "utility", "late_fee", "other"}})}, s.handleListCharges())
+			queryParam{Name: "category", Type: "string", Description: "One of the organization's charge_categories (GET /v1/organization)"})}, s.handleListCharges())
 	s.handle(&route{Method: post, Path: "/v1/charges", API: v1API, Scope: "charges:write", Tag: "Charges",
 		Summary: "Create a charge", Request: chargeInput{}, Response: chargeView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateCharge))
 	s.handle(&route{Method: get, Path: "/v1/charges/{id}", API: v1API, Scope: "charges:read", Tag: "Charges",
@@ -193,7 +193,7 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: get, Path: "/v1/organization", API: v1API, Scope: "settings:read", Tag: "Organization",
 		Summary: "Get the caller's organization and its settings", Response: organizationView{}}, s.handleGetOrganization())
 	s.handle(&route{Method: patch, Path: "/v1/organization", API: v1API, Scope: "settings:write", Tag: "Organization",
-		Summary: "Update the organization's name or lease alert days", Request: organizationInput{}, Response: organizationView{}}, s.handleUpdateOrganization())
+		Summary: "Update the organization's name, lease alert days or charge categories", Request: organizationInput{}, Response: organizationView{}}, s.handleUpdateOrganization())
 
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,

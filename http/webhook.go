@@ -150,7 +150,7 @@ func (s *Server) handleSeedUnsubscribe() handlerFunc {
 		if in.ID <= 0 {
 			return fieldError("id", "is required: the id subscribe.php returned")
 		}
-		hook, err := s.svc.DeleteWebhook(r.Context(), orgID(r), int64(in.ID))
+		hook, err := s.svc.Unsubscribe(r.Context(), orgID(r), int64(in.ID))
 		if porter.ErrorCode(err) == porter.ENOTFOUND {
 			return porter.Errorf(porter.EINVALID, "subscription %d does not exist", in.ID)
 		} else if err != nil {

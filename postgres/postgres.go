@@ -123,10 +123,14 @@ func (d *DB) run(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(p
 	return nil
 }
 
-// CreateOrganization inserts org.
+// CreateOrganization inserts org; without charge categories it gets the
+// defaults, as the column does.
 func (d *DB) CreateOrganization(ctx context.Context, org *porter.Organization) error {
+	if len(org.ChargeCategories) == 0 {
+		org.ChargeCategories = porter.DefaultChargeCategories()
+	}
 	id, err := db.New(d.pool).InsertOrganization(ctx, db.InsertOrganizationParams{
-		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), CreatedAt: org.CreatedAt,
+		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), ChargeCategories: encodeStrings(org.ChargeCategories), CreatedAt: org.CreatedAt,
 	})
 	if err != nil {
 		return fmt.Errorf("create organization: %w", err)

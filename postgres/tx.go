@@ -39,11 +39,13 @@ func (t *tx) OrganizationForUpdate(ctx context.Context) (*porter.Organization, e
 }
 
 func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) error {
-	return t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays)})
+	return t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays),
+		ChargeCategories: encodeStrings(org.ChargeCategories)})
 }
 
 func organization(r db.Organization) *porter.Organization {
-	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, LeaseAlertDays: decodeInts(r.LeaseAlertDays)}
+	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, LeaseAlertDays: decodeInts(r.LeaseAlertDays),
+		ChargeCategories: decodeStrings(r.ChargeCategories)}
 }
 
 func encodeInts(v []int) string {

@@ -1,6 +1,6 @@
 -- name: InsertOrganization :one
-INSERT INTO organizations (name, lease_alert_days, created_at)
-VALUES (sqlc.arg(name), sqlc.arg(lease_alert_days), sqlc.arg(created_at))
+INSERT INTO organizations (name, lease_alert_days, charge_categories, created_at)
+VALUES (sqlc.arg(name), sqlc.arg(lease_alert_days), sqlc.arg(charge_categories), sqlc.arg(created_at))
 RETURNING id;
 
 -- name: GetOrganization :one
@@ -10,5 +10,6 @@ SELECT * FROM organizations WHERE id = sqlc.arg(id);
 SELECT * FROM organizations ORDER BY id;
 
 -- name: UpdateOrganization :exec
-UPDATE organizations SET name = sqlc.arg(name), lease_alert_days = sqlc.arg(lease_alert_days)
+UPDATE organizations SET name = sqlc.arg(name), lease_alert_days = sqlc.arg(lease_alert_days),
+    charge_categories = sqlc.arg(charge_categories)
 WHERE id = sqlc.arg(id);

@@ -211,10 +211,14 @@ func (d *DB) View(ctx context.Context, orgID int64, fn func(porter.Tx) error) er
 	return nil
 }
 
-// CreateOrganization inserts org.
+// CreateOrganization inserts org; without charge categories it gets the
+// defaults, as the column does.
 func (d *DB) CreateOrganization(ctx context.Context, org *porter.Organization) error {
+	if len(org.ChargeCategories) == 0 {
+		org.ChargeCategories = porter.DefaultChargeCategories()
+	}
 	id, err := db.New(d.write).InsertOrganization(ctx, db.InsertOrganizationParams{
-		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), CreatedAt: ts(org.CreatedAt),
+		Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays), ChargeCategories: encodeStrings(org.ChargeCategories), CreatedAt: ts(org.CreatedAt),
 	})
 	if err != nil {
 		return fmt.Errorf("create organization: %w", err)

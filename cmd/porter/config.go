@@ -24,6 +24,7 @@ type config struct {
 	RateLimit            string
 	AllowPrivateWebhooks bool
 	TrustForwardedFor    bool
+	WebhookAllowCIDRs    string
 	SMTPURL              string
 	DataDir              string
 	MaxUpload            string
@@ -69,8 +70,11 @@ var settings = []setting{
 	{Env: "PORTER_RATE_LIMIT", Flag: "rate-limit", Def: "60/m", Serve: true, Usage: "requests per minute per key (keys may override)",
 		field: func(c *config) any { return &c.RateLimit }},
 	{Env: "PORTER_ALLOW_PRIVATE_WEBHOOKS", Flag: "allow-private-webhooks", Def: "false", Serve: true,
-		Usage: "`1` lets webhooks target loopback and private addresses, e.g. a receiver on this machine",
+		Usage: "`1` lets webhooks target loopback, RFC 1918 and unique-local addresses (never metadata or link-local), e.g. a receiver on this machine",
 		field: func(c *config) any { return &c.AllowPrivateWebhooks }},
+	{Env: "PORTER_WEBHOOK_ALLOW_CIDRS", Flag: "webhook-allow-cidrs", Serve: true,
+		Usage: "further ranges webhooks may target, e.g. `10.1.0.0/16,100.64.0.0/10`; one reaching a never-allowed range stops start",
+		field: func(c *config) any { return &c.WebhookAllowCIDRs }},
 	{Env: "PORTER_TRUST_FORWARDED_FOR", Flag: "trust-forwarded-for", Def: "false", Serve: true,
 		Usage: "`1` behind a proxy that sets it: the failed-authentication limit counts X-Forwarded-For's last address",
 		field: func(c *config) any { return &c.TrustForwardedFor }},

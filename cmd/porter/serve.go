@@ -54,6 +54,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return usagef("--event-retention: %v", err)
 		}
 	}
+	// Checked before anything opens: a list reaching metadata or
+	// link-local addresses is refused, not silently narrowed.
+	allowCIDRs, err := webhook.ParseAllowCIDRs(c.WebhookAllowCIDRs)
+	if err != nil {
+		return usagef("%v", err)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	st, err := openStore(ctx, c.DB)
@@ -83,7 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ln.Close()
 		return err
 	}
-	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks}
+	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks, AllowCIDRs: allowCIDRs}
 	svc.CheckWebhookURL = guard.CheckURL
 	svc.NewWebhookSecret = webhook.NewSecret
 	webhook.Version = version

@@ -42,7 +42,7 @@ func (q *Queries) GetInspectionForUpdate(ctx context.Context, arg GetInspectionF
 }
 
 const getOrganizationForUpdate = `-- name: GetOrganizationForUpdate :one
-SELECT id, name, lease_alert_days, created_at FROM organizations WHERE id = $1 FOR UPDATE
+SELECT id, name, lease_alert_days, created_at, charge_categories FROM organizations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetOrganizationForUpdate(ctx context.Context, id int64) (Organization, error) {
@@ -53,6 +53,7 @@ func (q *Queries) GetOrganizationForUpdate(ctx context.Context, id int64) (Organ
 		&i.Name,
 		&i.LeaseAlertDays,
 		&i.CreatedAt,
+		&i.ChargeCategories,
 	)
 	return i, err
 }

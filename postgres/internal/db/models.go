@@ -162,10 +162,15 @@ type Message struct {
 }
 
 type Organization struct {
-	ID             int64
-	Name           string
-	LeaseAlertDays string
-	CreatedAt      time.Time
+	ID               int64
+	Name             string
+	LeaseAlertDays   string
+	CreatedAt        time.Time
+	ChargeCategories string
+}
+
+type OutboxPending struct {
+	Seq int64
 }
 
 type Payment struct {
@@ -283,6 +288,55 @@ type Webhook struct {
 	SecretRotatedAt         *time.Time
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
+}
+
+type WebhookAttempt struct {
+	ID              int64
+	DeliveryID      int64
+	AttemptID       string
+	Number          int32
+	StartedAt       time.Time
+	DurationMs      int64
+	Url             string
+	RequestHeaders  string
+	ResponseStatus  *int32
+	ResponseHeaders string
+	ResponseBody    string
+	Error           string
+}
+
+type WebhookConfig struct {
+	ID      int32
+	Version int64
+}
+
+type WebhookDelivery struct {
+	ID             int64
+	OrgID          int64
+	WebhookID      int64
+	EventSeq       int64
+	EventID        string
+	EventType      string
+	ResourceKey    string
+	Test           bool
+	Payload        []byte
+	Status         string
+	Attempts       int32
+	RetryFrom      int32
+	NextAttemptAt  *time.Time
+	LeaseOwner     string
+	LeaseToken     string
+	ResponseStatus *int32
+	Error          string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CompletedAt    *time.Time
+}
+
+type WebhookHealth struct {
+	WebhookID           int64
+	ConsecutiveFailures int32
+	FailingSince        *time.Time
 }
 
 type WorkOrder struct {

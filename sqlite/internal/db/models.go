@@ -162,10 +162,16 @@ type Message struct {
 }
 
 type Organization struct {
-	ID             int64
-	Name           string
-	LeaseAlertDays string
-	CreatedAt      string
+	ID               int64
+	Name             string
+	LeaseAlertDays   string
+	CreatedAt        string
+	ChargeCategories string
+}
+
+type OutboxCursor struct {
+	ID  int64
+	Seq int64
 }
 
 type Payment struct {
@@ -277,6 +283,55 @@ type Webhook struct {
 	SecretRotatedAt         sql.NullString
 	CreatedAt               string
 	UpdatedAt               string
+}
+
+type WebhookAttempt struct {
+	ID              int64
+	DeliveryID      int64
+	AttemptID       string
+	Number          int64
+	StartedAt       string
+	DurationMs      int64
+	Url             string
+	RequestHeaders  string
+	ResponseStatus  sql.NullInt64
+	ResponseHeaders string
+	ResponseBody    string
+	Error           string
+}
+
+type WebhookConfig struct {
+	ID      int64
+	Version int64
+}
+
+type WebhookDelivery struct {
+	ID             int64
+	OrgID          int64
+	WebhookID      int64
+	EventSeq       int64
+	EventID        string
+	EventType      string
+	ResourceKey    string
+	Test           bool
+	Payload        []byte
+	Status         string
+	Attempts       int64
+	RetryFrom      int64
+	NextAttemptAt  sql.NullString
+	LeaseOwner     string
+	LeaseToken     string
+	ResponseStatus sql.NullInt64
+	Error          string
+	CreatedAt      string
+	UpdatedAt      string
+	CompletedAt    sql.NullString
+}
+
+type WebhookHealth struct {
+	WebhookID           int64
+	ConsecutiveFailures int64
+	FailingSince        sql.NullString
 }
 
 type WorkOrder struct {

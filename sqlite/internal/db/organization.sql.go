@@ -10,7 +10,7 @@ import (
 )
 
 const getOrganization = `-- name: GetOrganization :one
-SELECT id, name, lease_alert_days, created_at FROM organizations WHERE id = ?1
+SELECT id, name, lease_alert_days, created_at, charge_categories FROM organizations WHERE id = ?1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
@@ -21,31 +21,38 @@ func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, 
 		&i.Name,
 		&i.LeaseAlertDays,
 		&i.CreatedAt,
+		&i.ChargeCategories,
 	)
 	return i, err
 }
 
 const insertOrganization = `-- name: InsertOrganization :one
-INSERT INTO organizations (name, lease_alert_days, created_at)
-VALUES (?1, ?2, ?3)
+INSERT INTO organizations (name, lease_alert_days, charge_categories, created_at)
+VALUES (?1, ?2, ?3, ?4)
 RETURNING id
 `
 
 type InsertOrganizationParams struct {
-	Name           string
-	LeaseAlertDays string
-	CreatedAt      string
+	Name             string
+	LeaseAlertDays   string
+	ChargeCategories string
+	CreatedAt        string
 }
 
 func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganizationParams) (int64, error) {
-	row := q.queryRow(ctx, q.insertOrganizationStmt, insertOrganization, arg.Name, arg.LeaseAlertDays, arg.CreatedAt)
+	row := q.queryRow(ctx, q.insertOrganizationStmt, insertOrganization,
+		arg.Name,
+		arg.LeaseAlertDays,
+		arg.ChargeCategories,
+		arg.CreatedAt,
+	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
 }
 
 const listOrganizations = `-- name: ListOrganizations :many
-SELECT id, name, lease_alert_days, created_at FROM organizations ORDER BY id
+SELECT id, name, lease_alert_days, created_at, charge_categories FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
@@ -62,6 +69,7 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 			&i.Name,
 			&i.LeaseAlertDays,
 			&i.CreatedAt,
+			&i.ChargeCategories,
 		); err != nil {
 			return nil, err
 		}
@@ -77,17 +85,24 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 }
 
 const updateOrganization = `-- name: UpdateOrganization :exec
-UPDATE organizations SET name = ?1, lease_alert_days = ?2
-WHERE id = ?3
+UPDATE organizations SET name = ?1, lease_alert_days = ?2,
+    charge_categories = ?3
+WHERE id = ?4
 `
 
 type UpdateOrganizationParams struct {
-	Name           string
-	LeaseAlertDays string
-	ID             int64
+	Name             string
+	LeaseAlertDays   string
+	ChargeCategories string
+	ID               int64
 }
 
 func (q *Queries) UpdateOrganization(ctx context.Context, arg UpdateOrganizationParams) error {
-	_, err := q.exec(ctx, q.updateOrganizationStmt, updateOrganization, arg.Name, arg.LeaseAlertDays, arg.ID)
+	_, err := q.exec(ctx, q.updateOrganizationStmt, updateOrganization,
+		arg.Name,
+		arg.LeaseAlertDays,
+		arg.ChargeCategories,
+		arg.ID,
+	)
 	return err
 }
