@@ -30,6 +30,10 @@ import (
 type Config struct {
 	Workers     int // concurrent attempts on this node (64)
 	PerEndpoint int // concurrent attempts to one webhook (8)
+	// SlowAfter (1 s): an endpoint whose last attempt took longer, or
+	// has one in flight for longer, shares half the workers with every
+	// other such endpoint (see lanes).
+	SlowAfter time.Duration
 	Batch       int // events per fan-out, deliveries per record (256)
 	// An attempt's lease is twice the webhook's timeout plus LeaseMargin
 	// (30 s): longer than the wait in a lane and the attempt together, so
@@ -66,6 +70,7 @@ func (c *Config) defaults() {
 	defd(&c.Retention, 30*24*time.Hour)
 	defd(&c.PruneInterval, time.Minute)
 	defd(&c.DrainTimeout, 30*time.Second)
+	defd(&c.SlowAfter, time.Second)
 	if c.Client == nil {
 		// Unguarded: for tests. Production passes webhook.Guard's client.
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -99,7 +104,7 @@ type Engine struct {
 func New(q *porter.WebhookQueue, store porter.QueueStore, cfg Config) *Engine {
 	cfg.defaults()
 	e := &Engine{q: q, store: store, cfg: cfg, now: cfg.Now, log: cfg.Logger,
-		lanes:     newLanes(cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers),
+		lanes:     newLanes(cfg.Workers, cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers, cfg.SlowAfter, time.Now),
 		results:   make(chan *porter.Result, 4*cfg.Workers),
 		claimPoke: make(chan struct{}, 1),
 	}
@@ -319,6 +324,9 @@ func (e *Engine) claim(ctx context.Context, hookIDs []int64) error {
 		got := map[int64]int{}
 		for _, d := range ds {
 			got[d.WebhookID]++
+			if d.Probe {
+				e.metrics.circuit(porter.CircuitHalfOpen, 1)
+			}
 		}
 		e.lanes.add(ds)
 		var dirty []int64
@@ -363,7 +371,7 @@ func (e *Engine) work(ctx context.Context) {
 		if sub == nil {
 			// Disabled or deleted since it was leased: its deliveries
 			// were failed with it.
-			if e.lanes.done(d) {
+			if e.lanes.done(d, nil) {
 				e.pokeClaimer()
 			}
 			continue
@@ -375,12 +383,12 @@ func (e *Engine) work(ctx context.Context) {
 			if err := e.q.Release(ctx, []*porter.QueuedDelivery{d}); err != nil {
 				e.log.Warn("delivery: give back a late delivery", "delivery", d.ID, "err", err)
 			}
-			e.lanes.done(d)
+			e.lanes.done(d, nil)
 			continue
 		}
 		r := e.send(ctx, d, sub)
 		e.metrics.attempted(r)
-		if e.lanes.done(d) || (e.starved.Load() && e.lanes.roomy()) {
+		if e.lanes.done(d, r) || (e.starved.Load() && e.lanes.roomy()) {
 			e.pokeClaimer()
 		}
 		e.results <- r
@@ -431,8 +439,19 @@ func (e *Engine) apply(fx *porter.Effects) {
 	e.metrics.recorded(fx)
 	// Queued deliveries of a disabled webhook were failed with it.
 	e.lanes.drop(fx.Disabled)
-	if len(fx.Due) > 0 {
-		e.lanes.markDirty(e.orgOf, fx.Due...)
+	// Those of a webhook whose circuit is open go back to wait for its
+	// probe, holding no worker here.
+	if held := e.lanes.drop(fx.Held); len(held) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := e.q.Release(ctx, held)
+		cancel()
+		if err != nil {
+			// Their leases lapse instead; nothing is lost, only delayed.
+			e.log.Warn("delivery: give back deliveries of an open circuit", "n", len(held), "err", err)
+		}
+	}
+	if due := append(fx.Due, fx.Released...); len(due) > 0 {
+		e.lanes.markDirty(e.orgOf, due...)
 		e.pokeClaimer()
 	}
 }

@@ -36,6 +36,7 @@ type config struct {
 	DisableAfter         string
 	MetricsToken         string
 	LeaseMargin          string
+	MaxWebhooksPerOrg    int
 
 	envErr error // a bad environment value, reported after flags are parsed
 }
@@ -81,6 +82,8 @@ func (c *config) serverFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DisableAfter, "webhook-disable-after", envOr(getenv, "PORTER_WEBHOOK_DISABLE_AFTER", "5d"), "how long a webhook may fail before it is disabled (PORTER_WEBHOOK_DISABLE_AFTER)")
 	fs.StringVar(&c.LeaseMargin, "webhook-lease-margin", envOr(getenv, "PORTER_WEBHOOK_LEASE_MARGIN", "30s"),
 		"an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses (PORTER_WEBHOOK_LEASE_MARGIN)")
+	c.intEnv(fs, getenv, &c.MaxWebhooksPerOrg, "webhook-max-per-org", "PORTER_WEBHOOK_MAX_PER_ORG", porter.DefaultMaxWebhooksPerOrg,
+		"most webhooks (REST hooks included) one organization may have (PORTER_WEBHOOK_MAX_PER_ORG)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", getenv("PORTER_METRICS_TOKEN"), "bearer token /metrics requires; unset leaves it open (PORTER_METRICS_TOKEN)")
 }
 

@@ -77,6 +77,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks}
 	svc.CheckWebhookURL = guard.CheckURL
 	svc.NewWebhookSecret = webhook.NewSecret
+	svc.MaxWebhooksPerOrg = c.MaxWebhooksPerOrg
 	webhook.Version = version
 	if *demo {
 		if err := seedDemo(ctx, svc, c.BaseURL, stdout); err != nil {
@@ -152,7 +153,7 @@ func (c *config) engineSettings() (engineSettings, error) {
 		return es, usagef("--webhook-lease-margin: %v", err)
 	}
 	for name, v := range map[string]int{"--webhook-workers": c.Workers, "--webhook-per-endpoint": c.PerEndpoint,
-		"--webhook-disable-after-failures": c.DisableAfterFailures} {
+		"--webhook-disable-after-failures": c.DisableAfterFailures, "--webhook-max-per-org": c.MaxWebhooksPerOrg} {
 		if v <= 0 {
 			return es, usagef("%s: want a positive whole number, not %d", name, v)
 		}
