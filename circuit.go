@@ -30,14 +30,14 @@ func (c *Circuit) Closed() bool { return c.State == "" || c.State == CircuitClos
 
 // CircuitPolicy decides when a circuit opens and how long it stays open.
 type CircuitPolicy struct {
-	Threshold   int           // attempts in a row without an answer that open it (5)
+	Threshold   int           // attempts in a row without an answer that open it (3)
 	Cooldown    time.Duration // before the first probe (30 s); doubles at each re-open
 	MaxCooldown time.Duration // the longest cool-down (10 min)
 }
 
 // Defaults of a CircuitPolicy.
 const (
-	DefaultCircuitThreshold   = 5
+	DefaultCircuitThreshold   = 3
 	DefaultCircuitCooldown    = 30 * time.Second
 	DefaultCircuitMaxCooldown = 10 * time.Minute
 )
