@@ -34,7 +34,7 @@ type Config struct {
 	// has one in flight for longer, shares half the workers with every
 	// other such endpoint (see lanes).
 	SlowAfter time.Duration
-	Batch       int // events per fan-out, deliveries per record (256)
+	Batch     int // events per fan-out, deliveries per record (256)
 	// An attempt's lease is twice the webhook's timeout plus LeaseMargin
 	// (30 s): longer than the wait in a lane and the attempt together, so
 	// only a dead node's leases lapse.

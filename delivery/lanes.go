@@ -54,8 +54,8 @@ type lane struct {
 	orgID    int64
 	queue    []*porter.QueuedDelivery
 	inflight int
-	reserved int  // budget promised to a fan-out or claim in progress
-	dirty    bool // more may be due in the database than was claimed
+	reserved int                 // budget promised to a fan-out or claim in progress
+	dirty    bool                // more may be due in the database than was claimed
 	started  map[int64]time.Time // attempts in flight, by delivery, since
 }
 

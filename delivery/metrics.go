@@ -28,7 +28,7 @@ type Metrics struct {
 	disabled   int64
 	events     int64
 	circuits   map[string]int64 // transitions, by the state moved to
-	buckets    []int64 // cumulative at write time; counts per bucket here
+	buckets    []int64          // cumulative at write time; counts per bucket here
 	sum        float64
 	count      int64
 }
