@@ -30,11 +30,7 @@ import (
 type Config struct {
 	Workers     int // concurrent attempts on this node (64)
 	PerEndpoint int // concurrent attempts to one webhook (8)
-	// SlowAfter (1 s): an endpoint whose last attempt took longer, or
-	// has one in flight for longer, shares half the workers with every
-	// other such endpoint (see lanes).
-	SlowAfter time.Duration
-	Batch     int // events per fan-out, deliveries per record (256)
+	Batch       int // events per fan-out, deliveries per record (256)
 	// An attempt's lease is twice the webhook's timeout plus LeaseMargin
 	// (30 s): longer than the wait in a lane and the attempt together, so
 	// only a dead node's leases lapse.
@@ -44,6 +40,10 @@ type Config struct {
 	PruneInterval time.Duration // (1 min)
 	PruneBatch    int           // rows deleted per prune transaction (1000)
 	DrainTimeout  time.Duration // how long a stopping node lets attempts in flight finish (30 s)
+	// SlowAfter (1 s): an endpoint with an attempt in flight for longer,
+	// like one that has not answered yet, shares half the workers with
+	// every other such endpoint (see lanes).
+	SlowAfter time.Duration
 
 	Client *http.Client     // sends attempts; SSRF-guarded in production (webhook.Guard.Client)
 	Now    func() time.Time // the queue's clock
@@ -230,11 +230,17 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 	defer tick.Stop()
 	backoff := newBackoff()
 	sweep := true
+	var rest time.Duration // how long a sweep woken by a commit waits after the last
 	for {
 		var err error
 		if sweep {
 			e.starved.Store(false)
+			start := time.Now()
 			err = e.claim(ctx, nil)
+			// When commits wake it faster than a sweep takes (many
+			// deliveries that do not fit), sweeps take at most a third of
+			// the time rather than all of it.
+			rest = 2 * time.Since(start)
 		} else {
 			err = e.claim(ctx, e.lanes.takeDirty())
 		}
@@ -253,6 +259,15 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 			return
 		case <-due:
 			sweep = true
+			if rest > time.Millisecond {
+				t := time.NewTimer(rest)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
 		case <-tick.C:
 			sweep = true
 		case <-e.claimPoke:

@@ -17,14 +17,17 @@ import (
 // the rest stays due in the database for any node.
 //
 // No endpoint and no organization may take the node for itself while
-// others wait. A lane is proven while its last attempt on this node was
-// answered within slowAfter and none of its attempts in flight has been
-// waiting longer; every other lane (new, slow, silent) is unproven.
-// Unproven lanes together send at most share at once and hold at most
-// half the node's budget, so that endpoints that answer promptly always
+// others wait. A lane is proven while its last attempt on this node got
+// an answer (any status) and none of its attempts in flight has been
+// waiting longer than slowAfter; every other lane (new, or silent) is
+// unproven. Unproven lanes together send at most share at once and hold
+// at most half the node's budget, so that endpoints that answer always
 // find at least half the workers and half the budget free of those that
-// do not. While other organizations have deliveries waiting to start, one
-// organization sends at most share at once.
+// do not; one organization's unproven lanes take at most half of that,
+// so that no organization keeps another's new endpoints from their first
+// attempt. While other organizations have deliveries waiting to start, one
+// organization sends at most share at once: slow endpoints that do answer
+// are bounded by that, and by perEndpoint.
 type lanes struct {
 	mu          sync.Mutex
 	cond        *sync.Cond // signalled when a delivery is queued or the lanes close
@@ -35,7 +38,7 @@ type lanes struct {
 	slowAfter   time.Duration // an attempt not answered by then makes its lane unproven
 	now         func() time.Time
 
-	prompt      map[int64]bool // webhooks whose last attempt here was answered within slowAfter; outlives lanes
+	answered    map[int64]bool // webhooks whose last attempt here got an answer; outlives lanes
 	busy        map[*lane]struct{}
 	orgInflight map[int64]int
 
@@ -72,15 +75,15 @@ func newLanes(workers, perEndpoint, holdLane, holdTotal int, slowAfter time.Dura
 	ls := &lanes{perEndpoint: perEndpoint, holdLane: holdLane, holdTotal: holdTotal,
 		share: max(perEndpoint, workers/2), slowAfter: slowAfter, now: now,
 		byHook: map[int64]*lane{}, byOrg: map[int64]*orgLanes{},
-		prompt: map[int64]bool{}, busy: map[*lane]struct{}{}, orgInflight: map[int64]int{}}
+		answered: map[int64]bool{}, busy: map[*lane]struct{}{}, orgInflight: map[int64]int{}}
 	ls.cond = sync.NewCond(&ls.mu)
 	return ls
 }
 
-// proven tells whether l's endpoint answers promptly: its last attempt
-// here was answered within slowAfter and nothing in flight is older.
+// proven tells whether l's endpoint answers: its last attempt here was
+// answered and nothing in flight has waited longer than slowAfter.
 func (ls *lanes) proven(l *lane, now time.Time) bool {
-	if !ls.prompt[l.hookID] {
+	if !ls.answered[l.hookID] {
 		return false
 	}
 	for _, at := range l.started {
@@ -91,25 +94,30 @@ func (ls *lanes) proven(l *lane, now time.Time) bool {
 	return true
 }
 
-// unproven counts what unproven lanes have in flight and hold.
-func (ls *lanes) unproven(now time.Time) (inflight, held int) {
+// unprovenHeld counts what unproven lanes hold, all of them and orgID's.
+func (ls *lanes) unprovenHeld(now time.Time, orgID int64) (all, org int) {
 	for _, l := range ls.byHook {
-		if l.held() > 0 && !ls.proven(l, now) {
-			inflight += l.inflight
-			held += l.held()
+		if h := l.held(); h > 0 && !ls.proven(l, now) {
+			all += h
+			if l.orgID == orgID {
+				org += h
+			}
 		}
 	}
-	return inflight, held
+	return all, org
 }
 
-func (ls *lanes) unprovenInflight(now time.Time) int {
-	n := 0
+// unprovenInflight counts what unproven lanes have in flight, all of them
+// and by organization.
+func (ls *lanes) unprovenInflight(now time.Time) (int, map[int64]int) {
+	n, byOrg := 0, map[int64]int{}
 	for l := range ls.busy {
 		if !ls.proven(l, now) {
 			n += l.inflight
+			byOrg[l.orgID] += l.inflight
 		}
 	}
-	return n
+	return n, byOrg
 }
 
 func (ls *lanes) lane(orgID, hookID int64) *lane {
@@ -133,8 +141,9 @@ func (ls *lanes) reserve(orgID, hookID int64, n int) int {
 	n = min(n, ls.holdLane-l.held(), ls.holdTotal-ls.held)
 	if n > 0 {
 		if now := ls.now(); !ls.proven(l, now) {
-			_, held := ls.unproven(now)
-			n = min(n, max(ls.holdLane, ls.holdTotal/2)-held)
+			all, org := ls.unprovenHeld(now, orgID)
+			share := max(ls.holdLane, ls.holdTotal/2)
+			n = min(n, share-all, max(ls.holdLane, share/2)-org)
 		}
 	}
 	if n <= 0 {
@@ -214,17 +223,17 @@ func (ls *lanes) pick() *porter.QueuedDelivery {
 		return nil
 	}
 	now := ls.now()
-	unproven := ls.unprovenInflight(now)
-	if d := ls.pickFrom(now, unproven, len(ls.orgs) > 1); d != nil {
+	unproven, byOrg := ls.unprovenInflight(now)
+	if d := ls.pickFrom(now, unproven, byOrg, len(ls.orgs) > 1); d != nil {
 		return d
 	}
 	if len(ls.orgs) > 1 {
-		return ls.pickFrom(now, unproven, false)
+		return ls.pickFrom(now, unproven, byOrg, false)
 	}
 	return nil
 }
 
-func (ls *lanes) pickFrom(now time.Time, unproven int, orgShare bool) *porter.QueuedDelivery {
+func (ls *lanes) pickFrom(now time.Time, unproven int, unprovenOf map[int64]int, orgShare bool) *porter.QueuedDelivery {
 	for i := range ls.orgs {
 		oi := (ls.next + i) % len(ls.orgs)
 		o := ls.orgs[oi]
@@ -234,7 +243,10 @@ func (ls *lanes) pickFrom(now time.Time, unproven int, orgShare bool) *porter.Qu
 		for j := range o.lanes {
 			li := (o.next + j) % len(o.lanes)
 			l := o.lanes[li]
-			if l.inflight >= ls.perEndpoint || unproven >= ls.share && !ls.proven(l, now) {
+			if l.inflight >= ls.perEndpoint {
+				continue
+			}
+			if !ls.proven(l, now) && (unproven >= ls.share || unprovenOf[o.id] >= max(1, ls.share/2)) {
 				continue
 			}
 			d := l.queue[0]
@@ -298,8 +310,7 @@ func (ls *lanes) done(d *porter.QueuedDelivery, r *porter.Result) (claim bool) {
 		return false
 	}
 	if r != nil && r.Outcome != porter.OutcomeOther {
-		at, ok := l.started[d.ID]
-		ls.prompt[l.hookID] = r.Outcome == porter.OutcomeAnswered && ok && ls.now().Sub(at) < ls.slowAfter
+		ls.answered[l.hookID] = r.Outcome == porter.OutcomeAnswered
 	}
 	delete(l.started, d.ID)
 	l.inflight--
