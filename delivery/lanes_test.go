@@ -234,4 +234,3 @@ func TestLanesShares(t *testing.T) {
 		})
 	}
 }
-
