@@ -240,7 +240,7 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 			// When commits wake it faster than a sweep takes (many
 			// deliveries that do not fit), sweeps take at most a third of
 			// the time rather than all of it.
-			rest = 2 * time.Since(start)
+			rest = min(2*time.Since(start), e.cfg.SweepInterval)
 		} else {
 			err = e.claim(ctx, e.lanes.takeDirty())
 		}
