@@ -49,10 +49,9 @@ const (
 // NewWebhookQueue returns the queue of svc's store, leasing as node.
 func NewWebhookQueue(svc *Service, node string, newAttemptID func() string) *WebhookQueue {
 	return &WebhookQueue{
-		svc: svc, Node: node, NewAttemptID: newAttemptID,
+		svc: svc, Node: node, NewAttemptID: newAttemptID, Circuit: DefaultCircuitPolicy(),
 		DisableAfterFailures: DefaultDisableAfterFailures, DisableAfter: DefaultDisableAfter, MaxRetryAfter: DefaultMaxRetryAfter,
-		Jitter:  func(d time.Duration) time.Duration { return d + rand.N(d/10+1) },
-		Circuit: DefaultCircuitPolicy(),
+		Jitter: func(d time.Duration) time.Duration { return d + rand.N(d/10+1) },
 	}
 }
 
