@@ -278,3 +278,37 @@ func TestWebhookCapPerOrg(t *testing.T) {
 		f.webhook(f.org, in)
 	})
 }
+
+func TestWebhookEditClosesCircuit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newQueueFixture(t, s)
+		w := f.webhook(f.org, porter.WebhookInput{Events: []string{"property.created"}, RetrySchedule: &[]int{1, 1}})
+		for i := range 3 {
+			f.property(f.org, fmt.Sprint("P", i))
+		}
+		f.fanOut()
+		for _, d := range f.claim(w.ID, 3) {
+			f.outcome(f.q, d, 0)
+		}
+		state := func() string {
+			got, err := f.svc.Webhook(f.ctx, f.org, w.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Health.Circuit.State
+		}
+		if state() != porter.CircuitOpen {
+			t.Fatalf("circuit %s after three timeouts", state())
+		}
+		// The subscriber fixes its URL: the new address is tried at once.
+		if _, err := f.svc.UpdateWebhook(f.ctx, f.org, w.ID, porter.WebhookPatch{URL: ptr("https://hooks.example.com/fixed")}); err != nil {
+			t.Fatal(err)
+		}
+		if state() != porter.CircuitClosed {
+			t.Fatalf("circuit %s after the URL changed", state())
+		}
+		if ds := f.claim(w.ID, 10); len(ds) != 3 {
+			t.Fatalf("after the URL changed %d deliveries were due, want the 3 held", len(ds))
+		}
+	})
+}

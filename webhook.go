@@ -163,6 +163,9 @@ type WebhookTx interface {
 	// WebhookHealthOf reads the health of this organization's webhooks
 	// among ids; one with no row is healthy and absent from the map.
 	WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*WebhookHealth, error)
+	// CloseWebhookCircuit closes webhook id's circuit, if open, and makes
+	// the deliveries it held due at now.
+	CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error
 }
 
 // WebhookInput creates a webhook: seed 004's registration shape.
@@ -562,6 +565,13 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 		w.UpdatedAt = now
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return nil, fmt.Errorf("update webhook: %w", err)
+		}
+		if w.Enabled && (w.URL != before.URL || !before.Enabled) {
+			// A new address, or one enabled again, is tried at once: the
+			// circuit opened on what was there before.
+			if err := tx.CloseWebhookCircuit(ctx, w.ID, s.Now()); err != nil {
+				return nil, fmt.Errorf("update webhook: %w", err)
+			}
 		}
 		if before.Enabled && !w.Enabled {
 			// Nothing more is sent; recover sends what was pending once enabled again.

@@ -677,6 +677,31 @@ func (q *queueTx) ReleaseHeld(ctx context.Context, webhookID int64, until, now t
 	return nil
 }
 
+func (t *tx) CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error {
+	rows, err := t.query(ctx, qOpenCircuits, jsonArg([]int64{id}))
+	if err != nil {
+		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
+	}
+	open, err := scanHealth(rows)
+	if err != nil {
+		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
+	}
+	h := open[id]
+	if h == nil {
+		return nil
+	}
+	until, held := h.Circuit.HoldUntil()
+	h.Circuit = porter.Circuit{State: porter.CircuitClosed}
+	q := &queueTx{t}
+	if err := q.SetWebhookHealth(ctx, []*porter.WebhookHealth{h}); err != nil {
+		return err
+	}
+	if held {
+		return q.ReleaseHeld(ctx, id, until, now)
+	}
+	return nil
+}
+
 func (t *tx) WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
 	rows, err := t.query(ctx, qWebhookHealthOf, t.orgID, jsonArg(ids))
 	if err != nil {
