@@ -28,6 +28,10 @@ type QueuedDelivery struct {
 	LeaseToken string    // the leased attempt's id (X-PM-Delivery); "" when not leased
 	LeaseUntil time.Time // when an unfinished attempt is given up for lost
 	CreatedAt  time.Time
+	// DueAt, when set on one inserted unleased, is when it is first due:
+	// its webhook's circuit is open until then.
+	DueAt time.Time
+	Probe bool // the attempt leased is its webhook's half-open circuit probe
 }
 
 // ClaimWant asks for up to N due deliveries of one webhook, leased until LeaseUntil.
@@ -45,11 +49,12 @@ type AttemptRecord struct {
 	NextAttemptAt *time.Time // when pending
 }
 
-// WebhookHealth is a webhook's current run of failures.
+// WebhookHealth is a webhook's current run of failures and its circuit breaker.
 type WebhookHealth struct {
 	WebhookID           int64
 	ConsecutiveFailures int        // failed deliveries since the last success
 	FailingSince        *time.Time // first failed attempt since the last success
+	Circuit             Circuit
 }
 
 // QueueWebhook is an enabled webhook as the queue loads it.
@@ -61,8 +66,10 @@ type QueueWebhook struct {
 
 // DeliveryStats describe the queue as a whole, for /metrics.
 type DeliveryStats struct {
-	Pending         int
-	OldestPendingAt *time.Time
+	Pending          int
+	OldestPendingAt  *time.Time
+	OpenCircuits     int // webhooks whose circuit is open
+	HalfOpenCircuits int // webhooks whose circuit is probing
 }
 
 // QueueTx is one write transaction of the delivery engine. It spans
@@ -105,6 +112,16 @@ type QueueTx interface {
 	// a webhook with no row is healthy and absent from the map.
 	WebhookHealth(ctx context.Context, ids []int64) (map[int64]*WebhookHealth, error)
 	SetWebhookHealth(ctx context.Context, hs []*WebhookHealth) error
+	// OpenCircuits returns the health of the webhooks among ids whose
+	// circuit is not closed (on PostgreSQL, locked); nil ids reads every
+	// such webhook without locking.
+	OpenCircuits(ctx context.Context, ids []int64) (map[int64]*WebhookHealth, error)
+	// HoldDeliveries makes webhookID's pending deliveries that no node
+	// holds wait until until: its circuit is open.
+	HoldDeliveries(ctx context.Context, webhookID int64, until time.Time) error
+	// ReleaseHeld makes webhookID's pending deliveries that wait past now
+	// but no later than until (those its circuit held) due at now.
+	ReleaseHeld(ctx context.Context, webhookID int64, until, now time.Time) error
 	// NotifyDue tells every node, once the transaction commits, that
 	// deliveries may be due.
 	NotifyDue(ctx context.Context) error

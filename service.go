@@ -22,6 +22,9 @@ type Service struct {
 	CheckWebhookURL func(ctx context.Context, url string) error
 	// NewWebhookSecret makes a whsec_ secret; nil uses 32 random bytes.
 	NewWebhookSecret func() string
+	// MaxWebhooksPerOrg caps an organization's webhooks (REST hooks
+	// included); 0 means no cap. porter serve sets it (100 by default).
+	MaxWebhooksPerOrg int
 }
 
 // NewService returns a Service with the real clock.

@@ -33,6 +33,63 @@ type Webhook struct {
 	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// Health is how its deliveries are going; reads (GET) carry it.
+	Health *WebhookHealthView `json:"health,omitempty"`
+}
+
+// WebhookHealthView is a webhook's health as the API shows it.
+type WebhookHealthView struct {
+	ConsecutiveFailures int         `json:"consecutive_failures"` // deliveries failed (retries spent) since the last success
+	FailingSince        *time.Time  `json:"failing_since"`        // first failed attempt since the last success
+	Circuit             CircuitView `json:"circuit"`
+}
+
+// CircuitView is a webhook's circuit breaker as the API shows it.
+type CircuitView struct {
+	State               string     `json:"state"`                // closed | open | half_open
+	ConsecutiveFailures int        `json:"consecutive_failures"` // attempts in a row that got no answer
+	OpenedAt            *time.Time `json:"opened_at"`
+	NextProbeAt         *time.Time `json:"next_probe_at"` // open: when one delivery probes the endpoint
+}
+
+func healthView(h *WebhookHealth) *WebhookHealthView {
+	v := &WebhookHealthView{Circuit: CircuitView{State: CircuitClosed}}
+	if h == nil {
+		return v
+	}
+	sec := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		u := t.UTC().Truncate(time.Second)
+		return &u
+	}
+	v.ConsecutiveFailures, v.FailingSince = h.ConsecutiveFailures, sec(h.FailingSince)
+	c := h.Circuit
+	if !c.Closed() {
+		v.Circuit.State, v.Circuit.OpenedAt, v.Circuit.NextProbeAt = c.State, sec(c.OpenedAt), sec(c.ProbeAt)
+	}
+	v.Circuit.ConsecutiveFailures = c.Failures
+	return v
+}
+
+// withHealth sets the health of each webhook.
+func withHealth(ctx context.Context, tx Tx, ws ...*Webhook) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ws))
+	for i, w := range ws {
+		ids[i] = w.ID
+	}
+	hs, err := tx.WebhookHealthOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, w := range ws {
+		w.Health = healthView(hs[w.ID])
+	}
+	return nil
 }
 
 // WebhookWithSecret is a webhook as created or rotated: the one response
@@ -64,6 +121,9 @@ const (
 	webhookSecretPrefix    = "whsec_"
 	webhookSecretRandBytes = 32
 )
+
+// DefaultMaxWebhooksPerOrg is porter serve's cap on an organization's webhooks.
+const DefaultMaxWebhooksPerOrg = 100
 
 // DefaultRetrySchedule is seed 000's table: at once, then 5 minutes, 30
 // minutes, 2 hours and 6 hours later: five attempts.
@@ -100,6 +160,12 @@ type WebhookTx interface {
 	Webhooks(ctx context.Context, f WebhookFilter) (List[*Webhook], error)
 	WebhookSecrets(ctx context.Context, id int64) (WebhookSealedSecrets, error)
 	SetWebhookSecrets(ctx context.Context, id int64, s WebhookSealedSecrets) error
+	// WebhookHealthOf reads the health of this organization's webhooks
+	// among ids; one with no row is healthy and absent from the map.
+	WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*WebhookHealth, error)
+	// CloseWebhookCircuit closes webhook id's circuit, if open, and makes
+	// the deliveries it held due at now.
+	CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error
 }
 
 // WebhookInput creates a webhook: seed 004's registration shape.
@@ -430,12 +496,36 @@ func (s *Service) CreateWebhook(ctx context.Context, orgID int64, in WebhookInpu
 		}
 	}
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*WebhookWithSecret, error) {
+		if err := s.checkWebhookCap(ctx, tx); err != nil {
+			return nil, err
+		}
 		w.CreatedAt, w.UpdatedAt = now, now
 		if err := tx.InsertWebhook(ctx, w, sealed); err != nil {
 			return nil, fmt.Errorf("create webhook: %w", err)
 		}
 		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.created", "webhook", w.ID, w, nil)
 	})
+}
+
+// checkWebhookCap refuses a webhook past MaxWebhooksPerOrg. The
+// organization's row is locked first, so that creates at once cannot
+// both take the last place.
+func (s *Service) checkWebhookCap(ctx context.Context, tx Tx) error {
+	if s.MaxWebhooksPerOrg <= 0 {
+		return nil
+	}
+	if _, err := tx.OrganizationForUpdate(ctx); err != nil {
+		return fmt.Errorf("create webhook: %w", err)
+	}
+	l, err := tx.Webhooks(ctx, WebhookFilter{ListParams: ListParams{Page: 1, PerPage: 1}})
+	if err != nil {
+		return fmt.Errorf("create webhook: %w", err)
+	}
+	if l.Total >= s.MaxWebhooksPerOrg {
+		return Errorf(ECONFLICT, "this organization already has %d webhooks, the most allowed (%d); delete one, or raise the limit "+
+			"with PORTER_WEBHOOK_MAX_PER_ORG (--webhook-max-per-org)", l.Total, s.MaxWebhooksPerOrg)
+	}
+	return nil
 }
 
 // UpdateWebhook edits a webhook. Enabling it again clears disabled_reason.
@@ -475,6 +565,13 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 		w.UpdatedAt = now
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return nil, fmt.Errorf("update webhook: %w", err)
+		}
+		if w.Enabled && (w.URL != before.URL || !before.Enabled) {
+			// A new address, or one enabled again, is tried at once: the
+			// circuit opened on what was there before.
+			if err := tx.CloseWebhookCircuit(ctx, w.ID, s.Now()); err != nil {
+				return nil, fmt.Errorf("update webhook: %w", err)
+			}
 		}
 		if before.Enabled && !w.Enabled {
 			// Nothing more is sent; recover sends what was pending once enabled again.
@@ -564,11 +661,23 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in R
 
 // Webhook returns one webhook.
 func (s *Service) Webhook(ctx context.Context, orgID, id int64) (*Webhook, error) {
-	return view(ctx, s, orgID, func(tx Tx) (*Webhook, error) { return tx.Webhook(ctx, id) })
+	return view(ctx, s, orgID, func(tx Tx) (*Webhook, error) {
+		w, err := tx.Webhook(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return w, withHealth(ctx, tx, w)
+	})
 }
 
 // Webhooks lists webhooks, newest first.
 func (s *Service) Webhooks(ctx context.Context, orgID int64, f WebhookFilter) (List[*Webhook], error) {
 	f.Normalize()
-	return view(ctx, s, orgID, func(tx Tx) (List[*Webhook], error) { return tx.Webhooks(ctx, f) })
+	return view(ctx, s, orgID, func(tx Tx) (List[*Webhook], error) {
+		l, err := tx.Webhooks(ctx, f)
+		if err != nil {
+			return l, err
+		}
+		return l, withHealth(ctx, tx, l.Items...)
+	})
 }

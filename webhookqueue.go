@@ -29,6 +29,8 @@ type WebhookQueue struct {
 	// Jitter lengthens a retry delay a little, so that retries of many
 	// deliveries failed together do not arrive together again.
 	Jitter func(time.Duration) time.Duration
+	// Circuit opens a webhook's circuit when its endpoint stops answering.
+	Circuit CircuitPolicy
 
 	mu      sync.RWMutex
 	loaded  bool
@@ -47,7 +49,7 @@ const (
 // NewWebhookQueue returns the queue of svc's store, leasing as node.
 func NewWebhookQueue(svc *Service, node string, newAttemptID func() string) *WebhookQueue {
 	return &WebhookQueue{
-		svc: svc, Node: node, NewAttemptID: newAttemptID,
+		svc: svc, Node: node, NewAttemptID: newAttemptID, Circuit: DefaultCircuitPolicy(),
 		DisableAfterFailures: DefaultDisableAfterFailures, DisableAfter: DefaultDisableAfter, MaxRetryAfter: DefaultMaxRetryAfter,
 		Jitter: func(d time.Duration) time.Duration { return d + rand.N(d/10+1) },
 	}
@@ -180,6 +182,12 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 		if err := q.refresh(ctx, tx); err != nil {
 			return err
 		}
+		// A webhook whose circuit is open gets its deliveries queued to
+		// wait for the probe, never leased here.
+		circuits, err := tx.OpenCircuits(ctx, nil)
+		if err != nil {
+			return err
+		}
 		var ds []*QueuedDelivery
 		var dsubs []*Subscription
 		ordered := map[int64][]*QueuedDelivery{}
@@ -231,6 +239,14 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 				due = true
 				continue
 			}
+			if h := circuits[d.WebhookID]; h != nil {
+				if until, ok := h.Circuit.HoldUntil(); ok && until.After(now) {
+					d.DueAt = until
+				} else {
+					due = true // the probe may go now: the claimer sends it
+				}
+				continue
+			}
 			if until, ok := admit(dsubs[i]); ok {
 				d.LeaseToken, d.LeaseUntil, d.Attempt = q.NewAttemptID(), until, 1
 				leased = append(leased, d)
@@ -272,9 +288,17 @@ func (q *WebhookQueue) Claim(ctx context.Context, wants []ClaimWant) ([]*QueuedD
 			out = nil
 			return nil
 		}
-		var err error
-		out, err = tx.ClaimDeliveries(ctx, q.Node, q.svc.Now(), live, q.NewAttemptID)
-		return err
+		now := q.svc.Now()
+		live, probes, err := q.circuitWants(ctx, tx, now, live)
+		if err != nil || len(live) == 0 {
+			out = nil
+			return err
+		}
+		out, err = tx.ClaimDeliveries(ctx, q.Node, now, live, q.NewAttemptID)
+		if err != nil {
+			return err
+		}
+		return q.startProbes(ctx, tx, out, probes)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
@@ -282,8 +306,63 @@ func (q *WebhookQueue) Claim(ctx context.Context, wants []ClaimWant) ([]*QueuedD
 	return out, nil
 }
 
+// circuitWants trims wants to what the webhooks' circuits allow: nothing
+// while one is open, a single probe once its cool-down is over. Deliveries
+// of a circuit not yet probed are made to wait for it, so that they leave
+// every node's view of what is due.
+func (q *WebhookQueue) circuitWants(ctx context.Context, tx QueueTx, now time.Time, wants []ClaimWant) ([]ClaimWant, map[int64]*WebhookHealth, error) {
+	ids := make([]int64, len(wants))
+	for i, w := range wants {
+		ids[i] = w.WebhookID
+	}
+	open, err := tx.OpenCircuits(ctx, ids)
+	if err != nil || len(open) == 0 {
+		return wants, nil, err
+	}
+	probes := map[int64]*WebhookHealth{}
+	out := wants[:0:0]
+	for _, w := range wants {
+		h := open[w.WebhookID]
+		switch {
+		case h == nil:
+			out = append(out, w)
+		case h.Circuit.ProbeDue(now):
+			w.N = 1
+			probes[w.WebhookID] = h
+			out = append(out, w)
+		default:
+			until, _ := h.Circuit.HoldUntil()
+			if err := tx.HoldDeliveries(ctx, w.WebhookID, until); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return out, probes, nil
+}
+
+// startProbes half-opens the circuits whose probe was leased: the rest of
+// their deliveries wait until the probe's lease lapses, or it answers.
+func (q *WebhookQueue) startProbes(ctx context.Context, tx QueueTx, leased []*QueuedDelivery, probes map[int64]*WebhookHealth) error {
+	var changed []*WebhookHealth
+	for _, d := range leased {
+		h := probes[d.WebhookID]
+		if h == nil {
+			continue
+		}
+		delete(probes, d.WebhookID)
+		d.Probe = true
+		h.Circuit.StartProbe(d.LeaseToken, d.LeaseUntil)
+		changed = append(changed, h)
+		if err := tx.HoldDeliveries(ctx, d.WebhookID, d.LeaseUntil); err != nil {
+			return err
+		}
+	}
+	return tx.SetWebhookHealth(ctx, changed)
+}
+
 // Release gives back leased deliveries never attempted (a draining node's
-// queue), due at once for any node.
+// queue), due at once for any node, or, if their webhook's circuit is
+// open, when it may be probed.
 func (q *WebhookQueue) Release(ctx context.Context, ds []*QueuedDelivery) error {
 	if len(ds) == 0 {
 		return nil
@@ -291,6 +370,25 @@ func (q *WebhookQueue) Release(ctx context.Context, ds []*QueuedDelivery) error 
 	return q.svc.Store.UpdateQueue(ctx, func(tx QueueTx) error {
 		if err := tx.ReleaseDeliveries(ctx, q.svc.Now(), ds); err != nil {
 			return err
+		}
+		var ids []int64
+		seen := map[int64]bool{}
+		for _, d := range ds {
+			if !seen[d.WebhookID] {
+				seen[d.WebhookID] = true
+				ids = append(ids, d.WebhookID)
+			}
+		}
+		open, err := tx.OpenCircuits(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, h := range open {
+			if until, ok := h.Circuit.HoldUntil(); ok {
+				if err := tx.HoldDeliveries(ctx, id, until); err != nil {
+					return err
+				}
+			}
 		}
 		return tx.NotifyDue(ctx)
 	})
@@ -313,6 +411,8 @@ type Result struct {
 	Attempt  *DeliveryAttempt
 	// RetryAfter is the receiver's Retry-After on a 429 or 503; 0 if none.
 	RetryAfter time.Duration
+	// Outcome says whether the endpoint answered, for its circuit.
+	Outcome Outcome
 }
 
 func (r *Result) succeeded() bool {
@@ -332,6 +432,12 @@ func (r *Result) gone() bool {
 type Effects struct {
 	Disabled []int64
 	Due      []int64
+	// Held are webhooks whose circuit is open: send nothing more to them
+	// and give back what is queued. Released are those whose circuit just
+	// closed: their held deliveries are due now.
+	Held, Released []int64
+	// Circuit transitions this record made.
+	CircuitsOpened, CircuitsClosed int
 	// What the recorded attempts came to; stale ones (lease lost) count nowhere.
 	Succeeded, Retried, Failed int
 }
@@ -450,6 +556,7 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 		}
 		var changed []*WebhookHealth
 		alerts := map[int64]bool{}
+		released := map[int64]time.Time{} // circuits closed, and until when they held deliveries
 		for i, rec := range recs {
 			d := rec.Delivery
 			if !applied[i] || d.Test {
@@ -461,6 +568,16 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 				health[d.WebhookID] = h
 			}
 			before := *h
+			wasHeld, _ := h.Circuit.HoldUntil()
+			switch h.Circuit.Observe(q.Circuit, results[i].Outcome, d.LeaseToken, now) {
+			case CircuitOpen:
+				fx.CircuitsOpened++
+			case CircuitClosed:
+				fx.CircuitsClosed++
+				if released[d.WebhookID].IsZero() {
+					released[d.WebhookID] = wasHeld
+				}
+			}
 			if rec.Status == DeliverySucceeded {
 				h.ConsecutiveFailures, h.FailingSince = 0, nil
 			} else {
@@ -486,7 +603,8 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 					c.reason = fmt.Sprintf("deliveries have failed since %s", h.FailingSince.UTC().Format(TimeLayout))
 				}
 			}
-			if before.ConsecutiveFailures != h.ConsecutiveFailures || !sameTime(before.FailingSince, h.FailingSince) {
+			if before.ConsecutiveFailures != h.ConsecutiveFailures || !sameTime(before.FailingSince, h.FailingSince) ||
+				!sameCircuit(&before.Circuit, &h.Circuit) {
 				changed = append(changed, h)
 			}
 		}
@@ -503,10 +621,14 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 				if disabled {
 					fx.Disabled = append(fx.Disabled, id)
 				}
+				continue
 			} else if alerts[id] {
 				if err := q.alert(ctx, tx.For(c.orgID), now, id, "failing", ""); err != nil {
 					return err
 				}
+			}
+			if err := q.followCircuit(ctx, tx, now, health[id], released, fx); err != nil {
+				return err
 			}
 		}
 	}
@@ -517,6 +639,33 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 		return tx.NotifyDue(ctx)
 	}
 	return nil
+}
+
+// followCircuit holds a webhook's deliveries while its circuit is open,
+// this attempt's retry among them, and releases them when it closes.
+func (q *WebhookQueue) followCircuit(ctx context.Context, tx QueueTx, now time.Time, h *WebhookHealth, released map[int64]time.Time, fx *Effects) error {
+	if h == nil {
+		return nil
+	}
+	if until, ok := h.Circuit.HoldUntil(); ok {
+		fx.Held = append(fx.Held, h.WebhookID)
+		return tx.HoldDeliveries(ctx, h.WebhookID, until)
+	}
+	if held, ok := released[h.WebhookID]; ok {
+		fx.Released = append(fx.Released, h.WebhookID)
+		if !held.IsZero() {
+			if err := tx.ReleaseHeld(ctx, h.WebhookID, held, now); err != nil {
+				return err
+			}
+		}
+		return tx.NotifyDue(ctx)
+	}
+	return nil
+}
+
+func sameCircuit(a, b *Circuit) bool {
+	return a.State == b.State && a.Failures == b.Failures && a.Opens == b.Opens && a.ProbeToken == b.ProbeToken &&
+		sameTime(a.OpenedAt, b.OpenedAt) && sameTime(a.ProbeAt, b.ProbeAt)
 }
 
 func sameTime(a, b *time.Time) bool {

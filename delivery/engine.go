@@ -41,6 +41,10 @@ type Config struct {
 	PruneBatch    int           // rows deleted per prune transaction (1000)
 	DrainTimeout  time.Duration // how long a stopping node lets attempts in flight finish (30 s)
 	Nodes         NodeConfig    // heartbeats, and finding dead nodes (nodes.go)
+	// SlowAfter (1 s): an endpoint with an attempt in flight for longer,
+	// like one that has not answered yet, shares half the workers with
+	// every other such endpoint (see lanes).
+	SlowAfter time.Duration
 
 	Client *http.Client     // sends attempts; SSRF-guarded in production (webhook.Guard.Client)
 	Now    func() time.Time // the queue's clock
@@ -67,6 +71,7 @@ func (c *Config) defaults() {
 	defd(&c.Retention, 30*24*time.Hour)
 	defd(&c.PruneInterval, time.Minute)
 	defd(&c.DrainTimeout, 30*time.Second)
+	defd(&c.SlowAfter, time.Second)
 	if c.Client == nil {
 		// Unguarded: for tests. Production passes webhook.Guard's client.
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -100,7 +105,7 @@ type Engine struct {
 func New(q *porter.WebhookQueue, store porter.QueueStore, cfg Config) *Engine {
 	cfg.defaults()
 	e := &Engine{q: q, store: store, cfg: cfg, now: cfg.Now, log: cfg.Logger,
-		lanes:     newLanes(cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers),
+		lanes:     newLanes(cfg.Workers, cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers, cfg.SlowAfter, time.Now),
 		results:   make(chan *porter.Result, 4*cfg.Workers),
 		claimPoke: make(chan struct{}, 1),
 	}
@@ -231,11 +236,17 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 	defer tick.Stop()
 	backoff := newBackoff()
 	sweep := true
+	var rest time.Duration // how long a sweep woken by a commit waits after the last
 	for {
 		var err error
 		if sweep {
 			e.starved.Store(false)
+			start := time.Now()
 			err = e.claim(ctx, nil)
+			// When commits wake it faster than a sweep takes (many
+			// deliveries that do not fit), sweeps take at most a third of
+			// the time rather than all of it.
+			rest = min(2*time.Since(start), e.cfg.SweepInterval)
 		} else {
 			err = e.claim(ctx, e.lanes.takeDirty())
 		}
@@ -254,6 +265,15 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 			return
 		case <-due:
 			sweep = true
+			if rest > time.Millisecond {
+				t := time.NewTimer(rest)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
 		case <-tick.C:
 			sweep = true
 		case <-e.claimPoke:
@@ -325,6 +345,9 @@ func (e *Engine) claim(ctx context.Context, hookIDs []int64) error {
 		got := map[int64]int{}
 		for _, d := range ds {
 			got[d.WebhookID]++
+			if d.Probe {
+				e.metrics.circuit(porter.CircuitHalfOpen, 1)
+			}
 		}
 		e.lanes.add(ds)
 		var dirty []int64
@@ -369,7 +392,7 @@ func (e *Engine) work(ctx context.Context) {
 		if sub == nil {
 			// Disabled or deleted since it was leased: its deliveries
 			// were failed with it.
-			if e.lanes.done(d) {
+			if e.lanes.done(d, nil) {
 				e.pokeClaimer()
 			}
 			continue
@@ -381,12 +404,12 @@ func (e *Engine) work(ctx context.Context) {
 			if err := e.q.Release(ctx, []*porter.QueuedDelivery{d}); err != nil {
 				e.log.Warn("delivery: give back a late delivery", "delivery", d.ID, "err", err)
 			}
-			e.lanes.done(d)
+			e.lanes.done(d, nil)
 			continue
 		}
 		r := e.send(ctx, d, sub)
 		e.metrics.attempted(r)
-		if e.lanes.done(d) || (e.starved.Load() && e.lanes.roomy()) {
+		if e.lanes.done(d, r) || (e.starved.Load() && e.lanes.roomy()) {
 			e.pokeClaimer()
 		}
 		e.results <- r
@@ -437,8 +460,19 @@ func (e *Engine) apply(fx *porter.Effects) {
 	e.metrics.recorded(fx)
 	// Queued deliveries of a disabled webhook were failed with it.
 	e.lanes.drop(fx.Disabled)
-	if len(fx.Due) > 0 {
-		e.lanes.markDirty(e.orgOf, fx.Due...)
+	// Those of a webhook whose circuit is open go back to wait for its
+	// probe, holding no worker here.
+	if held := e.lanes.drop(fx.Held); len(held) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := e.q.Release(ctx, held)
+		cancel()
+		if err != nil {
+			// Their leases lapse instead; nothing is lost, only delayed.
+			e.log.Warn("delivery: give back deliveries of an open circuit", "n", len(held), "err", err)
+		}
+	}
+	if due := append(fx.Due, fx.Released...); len(due) > 0 {
+		e.lanes.markDirty(e.orgOf, due...)
 		e.pokeClaimer()
 	}
 }

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"sync"
+	"time"
 
 	"porter"
 )
@@ -14,12 +15,32 @@ import (
 // Every delivery held counts against two budgets, the lane's (holdLane)
 // and the node's (holdTotal): leases are taken only for what fits, and
 // the rest stays due in the database for any node.
+//
+// No endpoint and no organization may take the node for itself while
+// others wait. A lane is proven while its last attempt on this node got
+// an answer (any status) and none of its attempts in flight has been
+// waiting longer than slowAfter; every other lane (new, or silent) is
+// unproven. Unproven lanes together send at most share at once and hold
+// at most half the node's budget, so that endpoints that answer always
+// find at least half the workers and half the budget free of those that
+// do not; one organization's unproven lanes take at most half of that,
+// so that no organization keeps another's new endpoints from their first
+// attempt. While other organizations have deliveries waiting to start, one
+// organization sends at most share at once: slow endpoints that do answer
+// are bounded by that, and by perEndpoint.
 type lanes struct {
 	mu          sync.Mutex
 	cond        *sync.Cond // signalled when a delivery is queued or the lanes close
 	perEndpoint int
 	holdLane    int
 	holdTotal   int
+	share       int           // in flight: of unproven lanes together, and of one organization while others wait
+	slowAfter   time.Duration // an attempt not answered by then makes its lane unproven
+	now         func() time.Time
+
+	answered    map[int64]bool // webhooks whose last attempt here got an answer; outlives lanes
+	busy        map[*lane]struct{}
+	orgInflight map[int64]int
 
 	byHook map[int64]*lane
 	orgs   []*orgLanes // organizations with queued deliveries, in turn order
@@ -36,8 +57,9 @@ type lane struct {
 	orgID    int64
 	queue    []*porter.QueuedDelivery
 	inflight int
-	reserved int  // budget promised to a fan-out or claim in progress
-	dirty    bool // more may be due in the database than was claimed
+	reserved int                 // budget promised to a fan-out or claim in progress
+	dirty    bool                // more may be due in the database than was claimed
+	started  map[int64]time.Time // attempts in flight, by delivery, since
 }
 
 func (l *lane) held() int { return len(l.queue) + l.inflight + l.reserved }
@@ -48,11 +70,54 @@ type orgLanes struct {
 	next  int
 }
 
-func newLanes(perEndpoint, holdLane, holdTotal int) *lanes {
+// newLanes makes the lanes of a node with workers workers.
+func newLanes(workers, perEndpoint, holdLane, holdTotal int, slowAfter time.Duration, now func() time.Time) *lanes {
 	ls := &lanes{perEndpoint: perEndpoint, holdLane: holdLane, holdTotal: holdTotal,
-		byHook: map[int64]*lane{}, byOrg: map[int64]*orgLanes{}}
+		share: max(perEndpoint, workers/2), slowAfter: slowAfter, now: now,
+		byHook: map[int64]*lane{}, byOrg: map[int64]*orgLanes{},
+		answered: map[int64]bool{}, busy: map[*lane]struct{}{}, orgInflight: map[int64]int{}}
 	ls.cond = sync.NewCond(&ls.mu)
 	return ls
+}
+
+// proven tells whether l's endpoint answers: its last attempt here was
+// answered and nothing in flight has waited longer than slowAfter.
+func (ls *lanes) proven(l *lane, now time.Time) bool {
+	if !ls.answered[l.hookID] {
+		return false
+	}
+	for _, at := range l.started {
+		if now.Sub(at) >= ls.slowAfter {
+			return false
+		}
+	}
+	return true
+}
+
+// unprovenHeld counts what unproven lanes hold, all of them and orgID's.
+func (ls *lanes) unprovenHeld(now time.Time, orgID int64) (all, org int) {
+	for _, l := range ls.byHook {
+		if h := l.held(); h > 0 && !ls.proven(l, now) {
+			all += h
+			if l.orgID == orgID {
+				org += h
+			}
+		}
+	}
+	return all, org
+}
+
+// unprovenInflight counts what unproven lanes have in flight, all of them
+// and by organization.
+func (ls *lanes) unprovenInflight(now time.Time) (int, map[int64]int) {
+	n, byOrg := 0, map[int64]int{}
+	for l := range ls.busy {
+		if !ls.proven(l, now) {
+			n += l.inflight
+			byOrg[l.orgID] += l.inflight
+		}
+	}
+	return n, byOrg
 }
 
 func (ls *lanes) lane(orgID, hookID int64) *lane {
@@ -74,6 +139,13 @@ func (ls *lanes) reserve(orgID, hookID int64, n int) int {
 	}
 	l := ls.lane(orgID, hookID)
 	n = min(n, ls.holdLane-l.held(), ls.holdTotal-ls.held)
+	if n > 0 {
+		if now := ls.now(); !ls.proven(l, now) {
+			all, org := ls.unprovenHeld(now, orgID)
+			share := max(ls.holdLane, ls.holdTotal/2)
+			n = min(n, share-all, max(ls.holdLane, share/2)-org)
+		}
+	}
 	if n <= 0 {
 		// What did not fit is due in the database: claim it once there is room.
 		l.dirty = true
@@ -144,15 +216,37 @@ func (ls *lanes) take() *porter.QueuedDelivery {
 }
 
 // pick takes the next turn's delivery: the next organization's next lane
-// that may send more.
+// that may send more. An organization at its share gives its turn to the
+// others; it sends past its share only when none of them can.
 func (ls *lanes) pick() *porter.QueuedDelivery {
+	if len(ls.orgs) == 0 {
+		return nil
+	}
+	now := ls.now()
+	unproven, byOrg := ls.unprovenInflight(now)
+	if d := ls.pickFrom(now, unproven, byOrg, len(ls.orgs) > 1); d != nil {
+		return d
+	}
+	if len(ls.orgs) > 1 {
+		return ls.pickFrom(now, unproven, byOrg, false)
+	}
+	return nil
+}
+
+func (ls *lanes) pickFrom(now time.Time, unproven int, unprovenOf map[int64]int, orgShare bool) *porter.QueuedDelivery {
 	for i := range ls.orgs {
 		oi := (ls.next + i) % len(ls.orgs)
 		o := ls.orgs[oi]
+		if orgShare && ls.orgInflight[o.id] >= ls.share {
+			continue
+		}
 		for j := range o.lanes {
 			li := (o.next + j) % len(o.lanes)
 			l := o.lanes[li]
 			if l.inflight >= ls.perEndpoint {
+				continue
+			}
+			if !ls.proven(l, now) && (unproven >= ls.share || unprovenOf[o.id] >= max(1, ls.share/2)) {
 				continue
 			}
 			d := l.queue[0]
@@ -160,6 +254,12 @@ func (ls *lanes) pick() *porter.QueuedDelivery {
 			l.queue = l.queue[1:]
 			l.inflight++
 			ls.inflight++
+			if l.started == nil {
+				l.started = map[int64]time.Time{}
+			}
+			l.started[d.ID] = now
+			ls.busy[l] = struct{}{}
+			ls.orgInflight[o.id]++
 			o.next = li + 1
 			ls.next = oi + 1
 			if len(l.queue) == 0 {
@@ -199,16 +299,27 @@ func (ls *lanes) deactivate(o *orgLanes, li int) {
 	}
 }
 
-// done ends a send (or a delivery dropped unsent): its budget is free.
-// It reports whether the lane wants a claim now that it has room.
-func (ls *lanes) done(d *porter.QueuedDelivery) (claim bool) {
+// done ends a send (r is what came of it) or a delivery dropped unsent
+// (r is nil): its budget is free. It reports whether the lane wants a
+// claim now that it has room.
+func (ls *lanes) done(d *porter.QueuedDelivery, r *porter.Result) (claim bool) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	l := ls.byHook[d.WebhookID]
 	if l == nil {
 		return false
 	}
+	if r != nil && r.Outcome != porter.OutcomeOther {
+		ls.answered[l.hookID] = r.Outcome == porter.OutcomeAnswered
+	}
+	delete(l.started, d.ID)
 	l.inflight--
+	if l.inflight == 0 {
+		delete(ls.busy, l)
+	}
+	if ls.orgInflight[l.orgID]--; ls.orgInflight[l.orgID] <= 0 {
+		delete(ls.orgInflight, l.orgID)
+	}
 	ls.inflight--
 	ls.held--
 	ls.cond.Broadcast() // the lane may send again

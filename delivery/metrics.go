@@ -27,13 +27,24 @@ type Metrics struct {
 	attempts   map[string]int64 // by result: 2xx, 3xx, 4xx, 5xx, error
 	disabled   int64
 	events     int64
-	buckets    []int64 // cumulative at write time; counts per bucket here
+	circuits   map[string]int64 // transitions, by the state moved to
+	buckets    []int64          // cumulative at write time; counts per bucket here
 	sum        float64
 	count      int64
 }
 
 func newMetrics(e *Engine) *Metrics {
-	return &Metrics{e: e, deliveries: map[string]int64{}, attempts: map[string]int64{}, buckets: make([]int64, len(attemptBuckets))}
+	return &Metrics{e: e, deliveries: map[string]int64{}, attempts: map[string]int64{}, circuits: map[string]int64{},
+		buckets: make([]int64, len(attemptBuckets))}
+}
+
+func (m *Metrics) circuit(to string, n int) {
+	if n == 0 {
+		return
+	}
+	m.mu.Lock()
+	m.circuits[to] += int64(n)
+	m.mu.Unlock()
 }
 
 func (m *Metrics) fannedOut(n int) {
@@ -68,6 +79,8 @@ func (m *Metrics) recorded(fx *porter.Effects) {
 	m.deliveries["retried"] += int64(fx.Retried)
 	m.deliveries["failed"] += int64(fx.Failed)
 	m.disabled += int64(len(fx.Disabled))
+	m.circuits[porter.CircuitOpen] += int64(fx.CircuitsOpened)
+	m.circuits[porter.CircuitClosed] += int64(fx.CircuitsClosed)
 }
 
 // Handler serves the metrics in Prometheus' text format. A non-empty
@@ -123,6 +136,11 @@ func (m *Metrics) WriteTo(ctx context.Context, w io.Writer) {
 	p("# HELP porter_webhooks_disabled_total Webhooks this node disabled (410 Gone, or failing too long).")
 	p("# TYPE porter_webhooks_disabled_total counter")
 	p("porter_webhooks_disabled_total %d", m.disabled)
+	p("# HELP porter_webhook_circuit_transitions_total Circuit breaker transitions this node made, by the state moved to.")
+	p("# TYPE porter_webhook_circuit_transitions_total counter")
+	for _, to := range []string{porter.CircuitOpen, porter.CircuitHalfOpen, porter.CircuitClosed} {
+		p(`porter_webhook_circuit_transitions_total{to="%s"} %d`, to, m.circuits[to])
+	}
 	p("# HELP porter_webhook_inflight Attempts in flight on this node.")
 	p("# TYPE porter_webhook_inflight gauge")
 	p("porter_webhook_inflight %d", inflight)
@@ -136,6 +154,10 @@ func (m *Metrics) WriteTo(ctx context.Context, w io.Writer) {
 	p("# HELP porter_webhook_queue_depth Pending deliveries in the database, every node's.")
 	p("# TYPE porter_webhook_queue_depth gauge")
 	p("porter_webhook_queue_depth %d", stats.Pending)
+	p("# HELP porter_webhook_circuit_open Webhooks whose circuit is open (deliveries wait for a probe) or half-open (probing), every node's.")
+	p("# TYPE porter_webhook_circuit_open gauge")
+	p(`porter_webhook_circuit_open{state="open"} %d`, stats.OpenCircuits)
+	p(`porter_webhook_circuit_open{state="half_open"} %d`, stats.HalfOpenCircuits)
 	age := 0.0
 	if stats.OldestPendingAt != nil {
 		age = max(m.e.now().Sub(*stats.OldestPendingAt).Seconds(), 0)

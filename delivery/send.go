@@ -52,8 +52,14 @@ func (e *Engine) send(ctx context.Context, d *porter.QueuedDelivery, sub *porter
 	if err != nil {
 		a.Error = describe(err, ctx, timeout)
 		a.DurationMS = since(started, e.now())
+		// A refused target or a node shutting down says nothing of
+		// whether the endpoint answers.
+		if !webhook.IsTargetError(err) && !errors.Is(ctx.Err(), context.Canceled) {
+			res.Outcome = porter.OutcomeUnreachable
+		}
 		return res
 	}
+	res.Outcome = porter.OutcomeAnswered
 	status := resp.StatusCode
 	a.ResponseStatus = &status
 	a.ResponseHeaders = flatten(resp.Header)

@@ -95,12 +95,36 @@ WHERE d.id = j.i AND d.lease_token = j.t AND d.status = 'pending'`
 	qEnsureHealth = `INSERT INTO webhook_health (webhook_id, consecutive_failures)
 SELECT id, 0 FROM webhooks WHERE id = ANY($1) ORDER BY id
 ON CONFLICT (webhook_id) DO NOTHING`
-	qWebhookHealth = `SELECT webhook_id, consecutive_failures, failing_since FROM webhook_health
+	healthColumns = `webhook_id, consecutive_failures, failing_since, circuit_state, circuit_failures, circuit_opens,
+       circuit_opened_at, circuit_probe_at, circuit_probe_token`
+	qWebhookHealth = `SELECT ` + healthColumns + ` FROM webhook_health
 WHERE webhook_id = ANY($1) ORDER BY webhook_id FOR UPDATE`
-	qSetWebhookHealth = `INSERT INTO webhook_health (webhook_id, consecutive_failures, failing_since)
-SELECT j.w, j.f, j.s FROM jsonb_to_recordset($1::jsonb) AS j(w bigint, f integer, s timestamptz)
+	qSetWebhookHealth = `INSERT INTO webhook_health (` + healthColumns + `)
+SELECT j.w, j.f, j.s, j.cs, j.cf, j.co, j.ca, j.cp, j.ct
+FROM jsonb_to_recordset($1::jsonb) AS j(w bigint, f integer, s timestamptz, cs text, cf integer, co integer,
+     ca timestamptz, cp timestamptz, ct text)
 WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = j.w)
-ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since`
+ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+    circuit_state = excluded.circuit_state, circuit_failures = excluded.circuit_failures, circuit_opens = excluded.circuit_opens,
+    circuit_opened_at = excluded.circuit_opened_at, circuit_probe_at = excluded.circuit_probe_at,
+    circuit_probe_token = excluded.circuit_probe_token`
+	// Circuits being claimed are locked, in id order as the health rows
+	// always are, so that two nodes never both send a probe.
+	qOpenCircuitsLocked = `SELECT ` + healthColumns + ` FROM webhook_health
+WHERE circuit_state <> 'closed' AND webhook_id = ANY($1) ORDER BY webhook_id FOR UPDATE`
+	qOpenCircuits = `SELECT ` + healthColumns + ` FROM webhook_health WHERE circuit_state <> 'closed'`
+	// Only deliveries no node holds wait: a leased one's next_attempt_at
+	// is its lease.
+	qHoldDeliveries = `UPDATE webhook_deliveries SET next_attempt_at = $2
+WHERE webhook_id = $1 AND status = 'pending' AND lease_token = '' AND next_attempt_at < $2`
+	qReleaseHeld = `UPDATE webhook_deliveries SET next_attempt_at = $3
+WHERE webhook_id = $1 AND status = 'pending' AND lease_token = '' AND next_attempt_at > $3 AND next_attempt_at <= $2`
+	qWebhookHealthOf = `SELECT h.webhook_id, h.consecutive_failures, h.failing_since, h.circuit_state, h.circuit_failures,
+       h.circuit_opens, h.circuit_opened_at, h.circuit_probe_at, h.circuit_probe_token
+FROM webhook_health h JOIN webhooks w ON w.id = h.webhook_id
+WHERE w.org_id = $1 AND h.webhook_id = ANY($2)`
+	qCircuitStats = `SELECT count(*) FILTER (WHERE circuit_state = 'open'), count(*) FILTER (WHERE circuit_state = 'half_open')
+FROM webhook_health WHERE circuit_state <> 'closed'`
 	// Rows are pruned oldest first, looking at no more than the oldest
 	// limit rows: ids grow with time, so old rows lead.
 	qPruneAttempts = `DELETE FROM webhook_attempts WHERE id IN (
@@ -160,6 +184,9 @@ func (d *DB) DeliveryStats(ctx context.Context) (porter.DeliveryStats, error) {
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return st, fmt.Errorf("delivery stats: %w", err)
 		}
+	}
+	if err := d.pool.QueryRow(ctx, qCircuitStats).Scan(&st.OpenCircuits, &st.HalfOpenCircuits); err != nil {
+		return st, fmt.Errorf("delivery stats: circuits: %w", err)
 	}
 	return st, nil
 }
@@ -383,6 +410,9 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 		if d.Test {
 			r.Payload = d.Body
 		}
+		if !d.DueAt.IsZero() {
+			r.Next = d.DueAt
+		}
 		if d.LeaseToken != "" {
 			r.Attempts, r.Next, r.Owner, r.LeaseToken = 1, d.LeaseUntil, owner, d.LeaseToken
 		}
@@ -414,7 +444,7 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 		d.ID = ids[i]
 	}
 	for _, d := range ds {
-		if d.LeaseToken == "" {
+		if d.LeaseToken == "" && d.DueAt.IsZero() {
 			return t.notifyDue(ctx) // due at once for any node
 		}
 	}
@@ -623,24 +653,111 @@ func (q *queueTx) WebhookHealth(ctx context.Context, ids []int64) (map[int64]*po
 	if err != nil {
 		return nil, fmt.Errorf("webhook health: %w", err)
 	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	return out, nil
+}
+
+// scanHealth reads health rows; one that says nothing (made to exist to
+// be locked) is left out: the webhook is healthy.
+func scanHealth(rows pgx.Rows) (map[int64]*porter.WebhookHealth, error) {
 	defer rows.Close()
 	out := map[int64]*porter.WebhookHealth{}
 	for rows.Next() {
 		h := &porter.WebhookHealth{}
-		if err := rows.Scan(&h.WebhookID, &h.ConsecutiveFailures, &h.FailingSince); err != nil {
-			return nil, fmt.Errorf("webhook health: %w", err)
+		c := &h.Circuit
+		if err := rows.Scan(&h.WebhookID, &h.ConsecutiveFailures, &h.FailingSince, &c.State, &c.Failures, &c.Opens, &c.OpenedAt,
+			&c.ProbeAt, &c.ProbeToken); err != nil {
+			return nil, err
 		}
-		if h.ConsecutiveFailures > 0 || h.FailingSince != nil {
+		if h.ConsecutiveFailures > 0 || h.FailingSince != nil || c.Failures > 0 || !c.Closed() {
 			out[h.WebhookID] = h
 		}
 	}
 	return out, rows.Err()
 }
 
+func (q *queueTx) OpenCircuits(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
+	var rows pgx.Rows
+	var err error
+	if ids == nil {
+		rows, err = q.pg.Query(ctx, qOpenCircuits)
+	} else {
+		rows, err = q.pg.Query(ctx, qOpenCircuitsLocked, ids)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open circuits: %w", err)
+	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("open circuits: %w", err)
+	}
+	return out, nil
+}
+
+func (q *queueTx) HoldDeliveries(ctx context.Context, webhookID int64, until time.Time) error {
+	if _, err := q.pg.Exec(ctx, qHoldDeliveries, webhookID, until); err != nil {
+		return fmt.Errorf("hold deliveries of webhook %d: %w", webhookID, err)
+	}
+	return nil
+}
+
+func (q *queueTx) ReleaseHeld(ctx context.Context, webhookID int64, until, now time.Time) error {
+	res, err := q.pg.Exec(ctx, qReleaseHeld, webhookID, until, now)
+	if err != nil {
+		return fmt.Errorf("release held deliveries of webhook %d: %w", webhookID, err)
+	}
+	if res.RowsAffected() > 0 {
+		return q.notifyDue(ctx)
+	}
+	return nil
+}
+
+func (t *tx) CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error {
+	q := &queueTx{t}
+	open, err := q.OpenCircuits(ctx, []int64{id})
+	if err != nil {
+		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
+	}
+	h := open[id]
+	if h == nil {
+		return nil
+	}
+	until, held := h.Circuit.HoldUntil()
+	h.Circuit = porter.Circuit{State: porter.CircuitClosed}
+	if err := q.SetWebhookHealth(ctx, []*porter.WebhookHealth{h}); err != nil {
+		return err
+	}
+	if held {
+		return q.ReleaseHeld(ctx, id, until, now)
+	}
+	return nil
+}
+
+func (t *tx) WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
+	rows, err := t.pg.Query(ctx, qWebhookHealthOf, t.orgID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	return out, nil
+}
+
 type healthRow struct {
 	Webhook  int64      `json:"w"`
 	Failures int        `json:"f"`
 	Since    *time.Time `json:"s"`
+	State    string     `json:"cs"`
+	CFail    int        `json:"cf"`
+	Opens    int        `json:"co"`
+	Opened   *time.Time `json:"ca"`
+	Probe    *time.Time `json:"cp"`
+	Token    string     `json:"ct"`
 }
 
 func (q *queueTx) SetWebhookHealth(ctx context.Context, hs []*porter.WebhookHealth) error {
@@ -649,7 +766,12 @@ func (q *queueTx) SetWebhookHealth(ctx context.Context, hs []*porter.WebhookHeal
 	}
 	rows := make([]healthRow, len(hs))
 	for i, h := range hs {
-		rows[i] = healthRow{Webhook: h.WebhookID, Failures: h.ConsecutiveFailures, Since: h.FailingSince}
+		c := h.Circuit
+		if c.State == "" {
+			c.State = porter.CircuitClosed
+		}
+		rows[i] = healthRow{Webhook: h.WebhookID, Failures: h.ConsecutiveFailures, Since: h.FailingSince,
+			State: c.State, CFail: c.Failures, Opens: c.Opens, Opened: c.OpenedAt, Probe: c.ProbeAt, Token: c.ProbeToken}
 	}
 	if _, err := q.pg.Exec(ctx, qSetWebhookHealth, jsonArg(rows)); err != nil {
 		return fmt.Errorf("set webhook health: %w", err)

@@ -51,12 +51,33 @@ SET attempts = attempts - 1, next_attempt_at = ?1, lease_owner = '', lease_token
 FROM json_each(?2) j
 WHERE webhook_deliveries.id = j.value ->> 'i' AND webhook_deliveries.lease_token = j.value ->> 't'
   AND webhook_deliveries.status = 'pending'`
-	qWebhookHealth = `SELECT webhook_id, consecutive_failures, failing_since FROM webhook_health
+	healthColumns = `webhook_id, consecutive_failures, failing_since, circuit_state, circuit_failures, circuit_opens,
+       circuit_opened_at, circuit_probe_at, circuit_probe_token`
+	qWebhookHealth = `SELECT ` + healthColumns + ` FROM webhook_health
 WHERE webhook_id IN (SELECT value FROM json_each(?))`
-	qSetWebhookHealth = `INSERT INTO webhook_health (webhook_id, consecutive_failures, failing_since)
-SELECT j.value ->> 'w', j.value ->> 'f', j.value ->> 's' FROM json_each(?) j
+	qSetWebhookHealth = `INSERT INTO webhook_health (` + healthColumns + `)
+SELECT j.value ->> 'w', j.value ->> 'f', j.value ->> 's', j.value ->> 'cs', j.value ->> 'cf', j.value ->> 'co',
+       j.value ->> 'ca', j.value ->> 'cp', j.value ->> 'ct'
+FROM json_each(?) j
 WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.id = j.value ->> 'w')
-ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since`
+ON CONFLICT (webhook_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+    circuit_state = excluded.circuit_state, circuit_failures = excluded.circuit_failures, circuit_opens = excluded.circuit_opens,
+    circuit_opened_at = excluded.circuit_opened_at, circuit_probe_at = excluded.circuit_probe_at,
+    circuit_probe_token = excluded.circuit_probe_token`
+	qOpenCircuits = `SELECT ` + healthColumns + ` FROM webhook_health WHERE circuit_state <> 'closed'
+  AND (?1 IS NULL OR webhook_id IN (SELECT value FROM json_each(?1)))`
+	// Only deliveries no node holds wait: a leased one's next_attempt_at
+	// is its lease.
+	qHoldDeliveries = `UPDATE webhook_deliveries SET next_attempt_at = ?2
+WHERE webhook_id = ?1 AND status = 'pending' AND lease_token = '' AND next_attempt_at < ?2`
+	qReleaseHeld = `UPDATE webhook_deliveries SET next_attempt_at = ?3
+WHERE webhook_id = ?1 AND status = 'pending' AND lease_token = '' AND next_attempt_at > ?3 AND next_attempt_at <= ?2`
+	qWebhookHealthOf = `SELECT h.webhook_id, h.consecutive_failures, h.failing_since, h.circuit_state, h.circuit_failures,
+       h.circuit_opens, h.circuit_opened_at, h.circuit_probe_at, h.circuit_probe_token
+FROM webhook_health h JOIN webhooks w ON w.id = h.webhook_id
+WHERE w.org_id = ?1 AND h.webhook_id IN (SELECT value FROM json_each(?2))`
+	qCircuitStats = `SELECT count(*) FILTER (WHERE circuit_state = 'open'), count(*) FILTER (WHERE circuit_state = 'half_open')
+FROM webhook_health WHERE circuit_state <> 'closed'`
 	// Rows are pruned oldest first, looking at no more than the oldest
 	// limit rows: ids grow with time, so old rows lead.
 	qPruneAttempts = `DELETE FROM webhook_attempts WHERE id IN (
@@ -172,10 +193,11 @@ func (v *valuesQuery) all() []string {
 // Every hand-written query is prepared on the write connection; the read
 // pool prepares the ones read transactions use.
 var (
-	readQueries  = []string{qDeliveries, qDelivery, qDeliveryAttempts, qDeliveryStats, qDeliveryCreated, qDueWebhooks}
+	readQueries = []string{qDeliveries, qDelivery, qDeliveryAttempts, qDeliveryStats, qDeliveryCreated, qDueWebhooks, qCircuitStats,
+		qWebhookHealthOf}
 	writeQueries = slices.Concat([]string{qWebhookConfigVersion, qEnabledWebhooks, qOutboxEvents, qMarkFannedOut, qPendingResources,
 		qClaimCandidates, qEventsBySeq, qReleaseDeliveries, qWebhookHealth, qSetWebhookHealth, qPruneAttempts, qPruneDeliveries,
-		qRequeueDelivery, qRequeueFailed, qFailPending},
+		qRequeueDelivery, qRequeueFailed, qFailPending, qOpenCircuits, qHoldDeliveries, qReleaseHeld},
 		vInsertDeliveries.all(), vLeaseDeliveries.all(), vInsertAttempts.all(), vFinishAttempts.all(), readQueries)
 )
 
@@ -203,6 +225,9 @@ func (d *DB) DeliveryStats(ctx context.Context) (porter.DeliveryStats, error) {
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return st, fmt.Errorf("delivery stats: %w", err)
 		}
+	}
+	if err := d.read.QueryRowContext(ctx, qCircuitStats).Scan(&st.OpenCircuits, &st.HalfOpenCircuits); err != nil {
+		return st, fmt.Errorf("delivery stats: circuits: %w", err)
 	}
 	return st, nil
 }
@@ -365,6 +390,9 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 			payload = d.Body
 		}
 		attempts, next, lowner := 0, ts(d.CreatedAt), ""
+		if !d.DueAt.IsZero() {
+			next = ts(d.DueAt)
+		}
 		if d.LeaseToken != "" {
 			attempts, next, lowner = 1, ts(d.LeaseUntil), owner
 		}
@@ -398,7 +426,7 @@ func (t *tx) insertDeliveries(ctx context.Context, owner string, ds []*porter.Qu
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for i, d := range ds {
 		d.ID = ids[i]
-		if d.LeaseToken == "" {
+		if d.LeaseToken == "" && d.DueAt.IsZero() {
 			t.wake.deliveries = true // due at once for any worker
 		}
 	}
@@ -595,24 +623,119 @@ func (q *queueTx) WebhookHealth(ctx context.Context, ids []int64) (map[int64]*po
 	if err != nil {
 		return nil, fmt.Errorf("webhook health: %w", err)
 	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	return out, nil
+}
+
+func scanHealth(rows *sql.Rows) (map[int64]*porter.WebhookHealth, error) {
 	defer rows.Close()
 	out := map[int64]*porter.WebhookHealth{}
 	for rows.Next() {
 		h := &porter.WebhookHealth{}
-		var since sql.NullString
-		if err := rows.Scan(&h.WebhookID, &h.ConsecutiveFailures, &since); err != nil {
-			return nil, fmt.Errorf("webhook health: %w", err)
+		c := &h.Circuit
+		var since, opened, probe sql.NullString
+		if err := rows.Scan(&h.WebhookID, &h.ConsecutiveFailures, &since, &c.State, &c.Failures, &c.Opens, &opened, &probe,
+			&c.ProbeToken); err != nil {
+			return nil, err
 		}
-		h.FailingSince = pnts(since)
+		h.FailingSince, c.OpenedAt, c.ProbeAt = pnts(since), pnts(opened), pnts(probe)
 		out[h.WebhookID] = h
 	}
 	return out, rows.Err()
+}
+
+func (q *queueTx) OpenCircuits(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
+	var arg any
+	if ids != nil {
+		arg = jsonArg(ids)
+	}
+	rows, err := q.query(ctx, qOpenCircuits, arg)
+	if err != nil {
+		return nil, fmt.Errorf("open circuits: %w", err)
+	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("open circuits: %w", err)
+	}
+	return out, nil
+}
+
+func (q *queueTx) HoldDeliveries(ctx context.Context, webhookID int64, until time.Time) error {
+	if _, err := q.exec(ctx, qHoldDeliveries, webhookID, ts(until)); err != nil {
+		return fmt.Errorf("hold deliveries of webhook %d: %w", webhookID, err)
+	}
+	return nil
+}
+
+func (q *queueTx) ReleaseHeld(ctx context.Context, webhookID int64, until, now time.Time) error {
+	n, err := q.exec(ctx, qReleaseHeld, webhookID, ts(until), ts(now))
+	if err != nil {
+		return fmt.Errorf("release held deliveries of webhook %d: %w", webhookID, err)
+	}
+	if n > 0 {
+		q.wake.deliveries = true
+	}
+	return nil
+}
+
+func (t *tx) CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error {
+	rows, err := t.query(ctx, qOpenCircuits, jsonArg([]int64{id}))
+	if err != nil {
+		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
+	}
+	open, err := scanHealth(rows)
+	if err != nil {
+		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
+	}
+	h := open[id]
+	if h == nil {
+		return nil
+	}
+	until, held := h.Circuit.HoldUntil()
+	h.Circuit = porter.Circuit{State: porter.CircuitClosed}
+	q := &queueTx{t}
+	if err := q.SetWebhookHealth(ctx, []*porter.WebhookHealth{h}); err != nil {
+		return err
+	}
+	if held {
+		return q.ReleaseHeld(ctx, id, until, now)
+	}
+	return nil
+}
+
+func (t *tx) WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*porter.WebhookHealth, error) {
+	rows, err := t.query(ctx, qWebhookHealthOf, t.orgID, jsonArg(ids))
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	out, err := scanHealth(rows)
+	if err != nil {
+		return nil, fmt.Errorf("webhook health: %w", err)
+	}
+	return out, nil
 }
 
 type healthRow struct {
 	Webhook  int64   `json:"w"`
 	Failures int     `json:"f"`
 	Since    *string `json:"s"`
+	State    string  `json:"cs"`
+	CFail    int     `json:"cf"`
+	Opens    int     `json:"co"`
+	Opened   *string `json:"ca"`
+	Probe    *string `json:"cp"`
+	Token    string  `json:"ct"`
+}
+
+func nsts(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := ts(*t)
+	return &s
 }
 
 func (q *queueTx) SetWebhookHealth(ctx context.Context, hs []*porter.WebhookHealth) error {
@@ -621,11 +744,12 @@ func (q *queueTx) SetWebhookHealth(ctx context.Context, hs []*porter.WebhookHeal
 	}
 	rows := make([]healthRow, len(hs))
 	for i, h := range hs {
-		rows[i] = healthRow{Webhook: h.WebhookID, Failures: h.ConsecutiveFailures}
-		if h.FailingSince != nil {
-			s := ts(*h.FailingSince)
-			rows[i].Since = &s
+		c := h.Circuit
+		if c.State == "" {
+			c.State = porter.CircuitClosed
 		}
+		rows[i] = healthRow{Webhook: h.WebhookID, Failures: h.ConsecutiveFailures, Since: nsts(h.FailingSince),
+			State: c.State, CFail: c.Failures, Opens: c.Opens, Opened: nsts(c.OpenedAt), Probe: nsts(c.ProbeAt), Token: c.ProbeToken}
 	}
 	if _, err := q.exec(ctx, qSetWebhookHealth, jsonArg(rows)); err != nil {
 		return fmt.Errorf("set webhook health: %w", err)

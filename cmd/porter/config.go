@@ -41,6 +41,7 @@ type config struct {
 	DisableAfter         string
 	LeaseMargin          string
 	MetricsToken         string
+	MaxWebhooksPerOrg    int
 
 	envErr error // a bad environment value, reported after flags are parsed
 }
@@ -106,6 +107,9 @@ var settings = []setting{
 		field: func(c *config) any { return &c.DisableAfterFailures }},
 	{Env: "PORTER_WEBHOOK_DISABLE_AFTER", Flag: "webhook-disable-after", Def: "5d", Serve: true, Usage: "how long a webhook may fail before it is disabled",
 		field: func(c *config) any { return &c.DisableAfter }},
+	{Env: "PORTER_WEBHOOK_MAX_PER_ORG", Flag: "webhook-max-per-org", Def: "100", Serve: true,
+		Usage: "most webhooks (REST hooks included) one organization may have",
+		field: func(c *config) any { return &c.MaxWebhooksPerOrg }},
 	{Env: "PORTER_WEBHOOK_LEASE_MARGIN", Flag: "webhook-lease-margin", Def: "30s", Serve: true,
 		Usage: "an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses",
 		field: func(c *config) any { return &c.LeaseMargin }},

@@ -92,6 +92,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks, AllowCIDRs: allowCIDRs}
 	svc.CheckWebhookURL = guard.CheckURL
 	svc.NewWebhookSecret = webhook.NewSecret
+	svc.MaxWebhooksPerOrg = c.MaxWebhooksPerOrg
 	webhook.Version = version
 	if *demo {
 		if err := seedDemo(ctx, svc, c.BaseURL, c.DB, stdout); err != nil {
@@ -220,7 +221,7 @@ func (c *config) engineSettings() (engineSettings, error) {
 		return es, usagef("--webhook-lease-margin: %v", err)
 	}
 	for name, v := range map[string]int{"--webhook-workers": c.Workers, "--webhook-per-endpoint": c.PerEndpoint,
-		"--webhook-disable-after-failures": c.DisableAfterFailures} {
+		"--webhook-disable-after-failures": c.DisableAfterFailures, "--webhook-max-per-org": c.MaxWebhooksPerOrg} {
 		if v <= 0 {
 			return es, usagef("%s: want a positive whole number, not %d", name, v)
 		}
