@@ -597,3 +597,28 @@ func TestQueueBinaryResponse(t *testing.T) {
 		}
 	})
 }
+
+// A webhook hears what happens from its creation on: an event committed
+// before it was made, and still in the outbox when it was (the engine was
+// slow to start, or busy), is not sent to it.
+func TestQueueWebhookHearsOnlyLaterEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newQueueFixture(t, s)
+		f.property(f.org, "Before the webhook")
+		f.now = f.now.Add(time.Minute)
+		hook := f.webhook(f.org, porter.WebhookInput{Events: []string{"property.created"}})
+		f.property(f.org, "After the webhook")
+		f.fanOut()
+		list, err := f.svc.WebhookDeliveries(f.ctx, f.org, hook.ID, porter.DeliveryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Items) != 1 {
+			t.Fatalf("deliveries: %d, want 1 (only the property created after the webhook)", len(list.Items))
+		}
+		after := f.events("property.created")[0] // newest first
+		if got := list.Items[0].EventID; got != after.ID() {
+			t.Errorf("delivered %s, want %s (the later event)", got, after.ID())
+		}
+	})
+}

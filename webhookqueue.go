@@ -204,6 +204,11 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 				return fmt.Errorf("fan out %s: %w", e.ID(), err)
 			}
 			for _, s := range subs {
+				// A webhook hears what happens from its creation on, not
+				// what the outbox still held when it was made.
+				if e.FiredAt.Before(s.CreatedAt) {
+					continue
+				}
 				d := &QueuedDelivery{OrgID: e.OrgID, WebhookID: s.ID, EventSeq: e.Seq, EventID: e.ID(), EventType: e.Type, Body: body, CreatedAt: now}
 				if s.Ordered {
 					d.ResourceKey = e.ResourceType + ":" + strconv.FormatInt(e.ResourceID, 10)
