@@ -436,6 +436,9 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 		}
 	}
 	if rt.API == pageAPI {
+		if pathParam.MatchString(rt.Path) {
+			out["404"] = ref("responses", "Page404")
+		}
 		return out
 	}
 
@@ -645,7 +648,7 @@ func (s *Server) errorResponses() map[string]any {
 			"headers":     map[string]any{"Location": map[string]any{"required": true, "description": "Where it is now.", "schema": map[string]any{"type": "string"}}},
 		},
 		"Page400": pageError("The form is incomplete or wrong: the page again, saying what to fix."),
-		"Page404": pageError("The invitation token is unknown, used or expired: a page saying so."),
+		"Page404": pageError("Not found: a page saying why, such as an invitation token that is unknown, used or expired."),
 	}
 	for _, code := range problemCodes {
 		status := statusOf(code)
