@@ -433,6 +433,14 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 			out["301"] = ref("responses", "MovedPermanently")
 		case rt.API == pageAPI:
 			out[strconv.Itoa(code)] = ref("responses", "Page"+strconv.Itoa(code))
+		case rt.API == seedAPI && code == http.StatusForbidden:
+			out["403"] = ref("responses", "SeedForbidden")
+		case rt.API == v1API:
+			for _, c := range problemCodes {
+				if statusOf(c) == code {
+					out[strconv.Itoa(code)] = ref("responses", "problem-"+c)
+				}
+			}
 		}
 	}
 	if rt.API == pageAPI {

@@ -23,7 +23,7 @@ func (s *Server) addRoutes() {
 		Summary: "Open a maintenance request", Request: seedWorkOrderRequest{}, Key: "work_order", Response: workOrderView{}}, s.handleSeedCreateWorkOrder())
 	s.handle(&route{Method: get, Path: "/api/triggers.php", API: seedAPI, Tag: "Seed API",
 		Summary: "List available webhook events", Key: "triggers", Response: []trigger{}}, s.handleTriggers())
-	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API",
+	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API", Also: []int{http.StatusForbidden}, // the event's read scope
 		Summary: "Polling trigger for Zapier", Response: pollResponse{}, Query: pollParams}, s.handleTriggerPoll())
 	s.handle(&route{Method: post, Path: "/api/action_send_message.php", API: seedAPI, Scope: "broadcasts:write", Tag: "Seed API",
 		Summary: "Send a broadcast message", Request: seedBroadcastRequest{}, Response: seedBroadcastResponse{}}, s.handleSeedSendMessage())

@@ -137,3 +137,39 @@ func (c *captureWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// TestSpecValidationCatches proves the check above can fail: a status the
+// document does not list, a body of the wrong shape and a 401 without
+// WWW-Authenticate are each reported.
+func TestSpecValidationCatches(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		v, err := openAPIValidator(a.srv.Config.Handler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name, method, path string
+			status             int
+			header             http.Header
+			body               string
+		}{
+			{"undocumented status", "GET", "/v1/tenants/1", http.StatusTeapot, http.Header{"Content-Type": {"application/json"}}, `{}`},
+			{"wrong shape", "GET", "/v1/tenants/1", http.StatusOK, http.Header{"Content-Type": {"application/json"},
+				"X-Ratelimit-Limit": {"1"}, "X-Ratelimit-Remaining": {"1"}, "X-Ratelimit-Reset": {"1"}}, `{"data": {"id": "seven"}}`},
+			{"401 without WWW-Authenticate", "GET", "/v1/tenants", http.StatusUnauthorized, http.Header{"Content-Type": {"application/json"}},
+				`{"error":"unauthorized","message":"Missing or invalid Bearer token"}`},
+			{"429 without Retry-After", "GET", "/v1/tenants", http.StatusTooManyRequests, http.Header{"Content-Type": {"application/problem+json"}},
+				`{"type":"/docs/problems#problem-rate_limited","title":"Too many requests","status":429,"detail":"slow down"}`},
+		}
+		for _, c := range cases {
+			req := httptest.NewRequest(c.method, c.path, nil)
+			res := &http.Response{StatusCode: c.status, Header: c.header, Request: req, Body: nopCloser{bytes.NewReader([]byte(c.body))}}
+			specCheck.mu.Lock()
+			ok, errs := v.ValidateHttpResponse(req, res)
+			specCheck.mu.Unlock()
+			if ok || len(errs) == 0 {
+				t.Errorf("%s: passed validation", c.name)
+			}
+		}
+	})
+}
