@@ -140,11 +140,17 @@ func (g *schemas) component(t reflect.Type, u use) string {
 		return name
 	}
 	base, suffix := componentName(t.Name()), ""
-	if other, ok := g.taken[base]; ok && other.t == t && u != asResponse {
+	if other, ok := g.taken[base]; ok && other.t == t && other.use == asResponse && u != asResponse {
 		suffix = "Input"
 	}
 	if u == asUpdate {
-		suffix += "Update" // the create schema's fields, none required
+		// The create schema's fields, none required: TenantInput's is
+		// TenantUpdate.
+		if trimmed := strings.TrimSuffix(base, "Input") + "Update"; g.taken[trimmed].t == nil {
+			base = trimmed
+		} else {
+			suffix += "Update"
+		}
 	}
 	name := base + suffix
 	for i := 1; ; i++ {
