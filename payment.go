@@ -39,6 +39,9 @@ const (
 	DefaultPaymentMethod = "manual"
 )
 
+// PaymentStatuses lists every payment status; the API documents these.
+var PaymentStatuses = []string{PaymentSucceeded, PaymentFailed}
+
 // PaymentFilter narrows a payment listing. Payments never change, so
 // UpdatedSince applies to created_at.
 type PaymentFilter struct {
@@ -90,7 +93,7 @@ func (in PaymentInput) payment(now time.Time) (*Payment, error) {
 	set(&p.Reference, in.Reference)
 	set(&p.Notes, in.Notes)
 	set(&p.Status, in.Status)
-	v.OneOf("status", p.Status, PaymentSucceeded, PaymentFailed)
+	v.OneOf("status", p.Status, PaymentStatuses...)
 	reason := ""
 	if in.Error != nil {
 		reason = strings.TrimSpace(*in.Error)

@@ -27,6 +27,9 @@ const (
 	UnitUnavailable = "unavailable"
 )
 
+// UnitStatuses lists every unit status; the API documents these.
+var UnitStatuses = []string{UnitVacant, UnitOccupied, UnitUnavailable}
+
 // UnitFilter narrows a unit listing.
 type UnitFilter struct {
 	ListParams
@@ -76,7 +79,7 @@ func (u *Unit) validate(ctx context.Context, tx Tx) error {
 	} else if err := refExists(ctx, "property_id", u.PropertyID, tx.Property); err != nil {
 		return err
 	}
-	v.OneOf("status", u.Status, UnitVacant, UnitOccupied, UnitUnavailable)
+	v.OneOf("status", u.Status, UnitStatuses...)
 	if u.Bedrooms < 0 {
 		v.Add("bedrooms", "must not be negative")
 	}

@@ -26,6 +26,9 @@ const (
 	VendorInactive = "inactive"
 )
 
+// VendorStatuses lists every vendor status; the API documents these.
+var VendorStatuses = []string{VendorActive, VendorInactive}
+
 // VendorFilter narrows a vendor listing.
 type VendorFilter struct {
 	ListParams
@@ -70,7 +73,7 @@ func (v *Vendor) validate() error {
 			val.Add("email", "must be an email address")
 		}
 	}
-	val.OneOf("status", v.Status, VendorActive, VendorInactive)
+	val.OneOf("status", v.Status, VendorStatuses...)
 	return val.Err()
 }
 

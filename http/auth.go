@@ -34,6 +34,10 @@ func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route
 		s.authFailures.fail(addr, s.now())
 	}
 	if err != nil {
+		if porter.ErrorCode(err) == porter.EUNAUTHORIZED {
+			// RFC 9110 §11.6.1: a 401 names the scheme that would work.
+			w.Header().Set("WWW-Authenticate", "Bearer")
+		}
 		return err
 	}
 	r = r.WithContext(context.WithValue(r.Context(), keyCtx, key))

@@ -26,6 +26,10 @@ func TestUnauthorizedBodyIsSeed000s(t *testing.T) {
 				if r.Status != 401 || len(body) != 2 || body["error"] != "unauthorized" || body["message"] != "Missing or invalid Bearer token" {
 					t.Fatalf("%s with %q: %d %s", path, key, r.Status, r.Body)
 				}
+				// RFC 9110 §11.6.1: a 401 says which scheme to use.
+				if got := r.Header.Values("WWW-Authenticate"); len(got) != 1 || got[0] != "Bearer" {
+					t.Fatalf("%s with %q: WWW-Authenticate %q, want Bearer", path, key, got)
+				}
 			}
 		}
 	})
@@ -39,8 +43,8 @@ func TestExpiredAndRevokedKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := a.doKey(expired, "GET", "/v1/tenants", nil, nil); r.Status != 401 {
-			t.Fatalf("expired: %d", r.Status)
+		if r := a.doKey(expired, "GET", "/v1/tenants", nil, nil); r.Status != 401 || r.Header.Get("WWW-Authenticate") != "Bearer" {
+			t.Fatalf("expired: %d, WWW-Authenticate %q", r.Status, r.Header.Get("WWW-Authenticate"))
 		}
 		text, k, _ := a.svc.CreateAPIKey(ctx, a.org, porter.APIKeyInput{Name: "soon revoked"})
 		a.doKey(text, "GET", "/v1/tenants", nil, nil).must(t, 200)

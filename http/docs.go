@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -209,8 +210,21 @@ func (s *Server) handleProblems() handlerFunc {
 			d := problemDocs[code]
 			rows = append(rows, row{code, titleOf(code), d.Text, d.Example, statusOf(code)})
 		}
+		var page bytes.Buffer
+		if err := problemsPage.Execute(&page, map[string]any{"Base": strings.TrimRight(s.cfg.BaseURL, "/"), "Problems": rows}); err != nil {
+			return fmt.Errorf("render /docs/problems: %w", err)
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", docsCSP)
-		return problemsPage.Execute(w, map[string]any{"Base": strings.TrimRight(s.cfg.BaseURL, "/"), "Problems": rows})
+		serveRevalidated(w, r, page.Bytes())
+		return nil
 	}
+}
+
+// serveRevalidated writes a generated body with a strong ETag of its
+// content, so that clients revalidate (304) instead of downloading again.
+func serveRevalidated(w http.ResponseWriter, r *http.Request, body []byte) {
+	sum := sha256.Sum256(body)
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }

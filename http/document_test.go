@@ -20,7 +20,7 @@ import (
 func (a *api) withUploads(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	srv := httptest.NewServer(porterhttp.NewServer(a.svc, porterhttp.Config{DefaultRateLimit: 1000, UploadDir: dir, MaxUploadBytes: 1024}, nil))
+	srv := httptest.NewServer(validated(t, porterhttp.NewServer(a.svc, porterhttp.Config{DefaultRateLimit: 1000, UploadDir: dir, MaxUploadBytes: 1024}, nil)))
 	t.Cleanup(srv.Close)
 	a.srv = srv
 	return dir

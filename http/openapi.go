@@ -1,6 +1,8 @@
 package http
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -20,7 +22,14 @@ func (s *Server) handleOpenAPI() handlerFunc {
 		// Public and harmless: let other origins' tools load it.
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Cache-Control", "no-cache")
-		writeJSON(w, http.StatusOK, s.openAPI())
+		var body bytes.Buffer
+		enc := json.NewEncoder(&body)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s.openAPI()); err != nil {
+			return fmt.Errorf("encode the OpenAPI document: %w", err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		serveRevalidated(w, r, body.Bytes())
 		return nil
 	}
 }
@@ -44,11 +53,15 @@ func (s *Server) openAPI() map[string]any {
 			"title":       "Porter API",
 			"version":     version,
 			"description": apiDescription,
+			"license":     map[string]any{"name": "MIT", "identifier": "MIT"},
 		},
 		"security": []any{map[string]any{"bearer": []string{}}},
+		// Without a configured base URL the document is relative to
+		// wherever it was loaded from, as OpenAPI defines for "/".
+		"servers": []any{map[string]any{"url": "/", "description": "The server this document was loaded from"}},
 	}
 	if s.cfg.BaseURL != "" {
-		doc["servers"] = []any{map[string]any{"url": strings.TrimRight(s.cfg.BaseURL, "/")}}
+		doc["servers"] = []any{map[string]any{"url": strings.TrimRight(s.cfg.BaseURL, "/"), "description": "This Porter server"}}
 	}
 
 	paths := map[string]any{}
@@ -58,7 +71,7 @@ func (s *Server) openAPI() map[string]any {
 		tag := routeTag(rt)
 		if !seenTag[tag] {
 			seenTag[tag] = true
-			tags = append(tags, map[string]any{"name": tag})
+			tags = append(tags, map[string]any{"name": tag, "description": tagDescriptions[tag]})
 		}
 		p := specPath(rt.Path)
 		item, _ := paths[p].(map[string]any)
@@ -69,13 +82,13 @@ func (s *Server) openAPI() map[string]any {
 		item[strings.ToLower(rt.Method)] = s.operation(rt, g)
 	}
 	doc["paths"] = paths
-	doc["tags"] = append(tags, map[string]any{"name": "Webhooks", "description": webhookDescription})
+	doc["tags"] = append(tags, map[string]any{"name": "Webhooks", "description": tagDescriptions["Webhooks"]})
 	doc["webhooks"] = webhooks(g)
 
 	// Shared pieces. Built after the operations so that g holds every
 	// type they reach.
-	g.of(reflect.TypeFor[pageLinks](), false)
-	g.of(reflect.TypeFor[pageMeta](), false)
+	g.of(reflect.TypeFor[pageLinks](), asResponse)
+	g.of(reflect.TypeFor[pageMeta](), asResponse)
 	doc["components"] = map[string]any{
 		"securitySchemes": map[string]any{
 			"bearer": map[string]any{
@@ -101,6 +114,31 @@ func routeTag(rt *route) string {
 		return "Pages"
 	}
 	return "API"
+}
+
+// tagDescriptions introduce each group of operations in the reference.
+// TestOpenAPITagsDescribed fails for a tag without one.
+var tagDescriptions = map[string]string{
+	"Seed API":              "Seed 000's endpoints at their `.php` paths, the contract Zapier, Make and n8n integrations already use: results under a named key, every error HTTP 400 `{\"error\": \"…\"}`; ids and amounts may be sent as numeric strings.",
+	"Properties":            "Buildings or sites an organization manages.",
+	"Units":                 "Rentable units of a property, vacant, occupied or unavailable.",
+	"Tenants":               "Residents, invited by email; they activate their account on the invitation page.",
+	"Inspections":           "Move-in, move-out and routine inspections with checklists, from scheduled to approved.",
+	"Documents":             "Files attached to a property, unit, tenant, lease or work order.",
+	"Staff":                 "The organization's staff members and their roles.",
+	"Broadcasts":            "Messages sent to many tenants at once, queued per recipient and channel.",
+	"Charges":               "What tenants owe: rent, utilities, late fees and the like.",
+	"Payments":              "Money received from tenants, allocated to their charges oldest first.",
+	"Vendors":               "Contractors that work orders can be assigned to.",
+	"Work orders":           "Maintenance requests, from open to closed, with service-level due times by priority.",
+	"Leases":                "Agreements between a tenant and a unit, from draft to terminated or expired.",
+	"Organization":          "The caller's organization and its settings.",
+	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
+	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
+	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",
+	"Docs":                  "This document and the HTML reference built from it: public, no key.",
+	"Pages":                 "Pages for people rather than programs: public, no key.",
+	"Webhooks":              webhookDescription,
 }
 
 // pathParam matches a ServeMux wildcard: {id} or {rest...}.
@@ -226,9 +264,21 @@ func queryParamSchema(q queryParam) map[string]any {
 	return s
 }
 
+// bodyUse is how rt's request body is described: PATCH sends only what
+// changes, anything else every required field.
+func bodyUse(rt *route) use {
+	if rt.Method == http.MethodPatch {
+		return asUpdate
+	}
+	return asCreate
+}
+
 func requestBody(rt *route, g *schemas) map[string]any {
 	if mt, ok := rt.Request.(mediaBody); ok {
 		return map[string]any{"required": true, "content": map[string]any{string(mt): map[string]any{"schema": map[string]any{"type": "string", "format": "binary", "contentMediaType": string(mt)}}}}
+	}
+	if rt.Form {
+		return map[string]any{"required": true, "content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": g.of(typeOf(rt.Request), bodyUse(rt))}}}
 	}
 	if rt.Raw {
 		if rt.Request == nil && rt.Method == http.MethodGet {
@@ -239,9 +289,11 @@ func requestBody(rt *route, g *schemas) map[string]any {
 	if rt.Request == nil {
 		return nil
 	}
-	body := map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.of(typeOf(rt.Request), true)}}}
+	body := map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.of(typeOf(rt.Request), bodyUse(rt))}}}
 	if rt.API == v1API {
 		body["description"] = "A JSON object; unknown fields are rejected with 400. On update, only the fields sent change."
+	} else {
+		body["description"] = "A JSON object; unknown fields are ignored, as no-code tools send extras."
 	}
 	return body
 }
@@ -274,9 +326,19 @@ func formSchema(t reflect.Type, g *schemas) map[string]any {
 			props[name] = binary
 			continue
 		}
-		props[name] = g.of(f.Type, true)
+		props[name] = g.of(f.Type, asCreate)
 	}
-	return map[string]any{"type": "object", "properties": props}
+	out := map[string]any{"type": "object", "properties": props}
+	rules := requestRules[t]
+	for name, values := range rules.Enums {
+		if p, ok := props[name].(map[string]any); ok {
+			props[name] = withEnum(p, values, false)
+		}
+	}
+	if len(rules.Required) > 0 {
+		out["required"] = rules.Required
+	}
+	return out
 }
 
 func jsonContent(schema map[string]any) map[string]any {
@@ -290,9 +352,17 @@ func ref(kind, name string) map[string]any {
 // successContent is the success body of rt, nil for none.
 func successContent(rt *route, g *schemas) map[string]any {
 	if mt, ok := rt.Response.(mediaBody); ok {
-		return map[string]any{string(mt): map[string]any{"schema": map[string]any{"type": "string"}}}
+		out := map[string]any{}
+		for _, t := range strings.Split(string(mt), ",") {
+			out[strings.TrimSpace(t)] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		return out
 	}
-	resp := g.of(typeOf(rt.Response), false)
+	if _, ok := rt.Response.(fileBody); ok {
+		// The type the file was sniffed as when uploaded: any at all.
+		return map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+	}
+	resp := g.of(typeOf(rt.Response), asResponse)
 	switch rt.API {
 	case pageAPI:
 		if rt.Response == nil {
@@ -308,13 +378,10 @@ func successContent(rt *route, g *schemas) map[string]any {
 	if rt.Status == http.StatusNoContent {
 		return nil
 	}
-	if rt.Raw && rt.Response == nil && rt.Method == http.MethodGet {
-		return map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
-	}
 	if rt.List {
 		items := resp
 		if t := typeOf(rt.Response); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			items = g.of(t.Elem(), false)
+			items = g.of(t.Elem(), asResponse)
 		}
 		return jsonContent(map[string]any{
 			"type": "object",
@@ -330,50 +397,115 @@ func successContent(rt *route, g *schemas) map[string]any {
 	return jsonContent(map[string]any{"type": "object", "properties": map[string]any{"data": resp}, "required": []string{"data"}})
 }
 
+// responses lists every status rt can answer, derived from its fields so
+// that a new route, or a new rule in a shared layer, is documented by
+// construction:
+//
+//   - API: v1 errors are problem+json, seed errors {"error"} (and every
+//     seed 404, 409 and 422 is a 400), pages answer HTML or {"error"};
+//   - not a page (a key is needed): 401 with WWW-Authenticate, 429 with
+//     Retry-After (per key, and per client address for failed keys);
+//   - Scope: 403; a {wildcard} in Path: 404;
+//   - a body (Request, Raw, Form) or any POST or PATCH: 400, 413 and 415
+//     (actions refuse a body that is not empty or {});
+//   - Query: 400; POST, PATCH, DELETE: 409; POST: 422 (Idempotency-Key
+//     reused with another body);
+//   - Conditional: 206, 304, 412, 416; Also: what else the handler says.
 func (s *Server) responses(rt *route, g *schemas) map[string]any {
-	ok := map[string]any{"description": http.StatusText(rt.Status)}
+	ok := map[string]any{"description": successDescription(rt)}
 	if c := successContent(rt, g); c != nil {
 		ok["content"] = c
 	}
 	out := map[string]any{strconv.Itoa(rt.Status): ok}
+	if rt.Conditional {
+		partial := map[string]any{"description": "Part of the content, for a Range request."}
+		if c := successContent(rt, g); c != nil {
+			partial["content"] = c
+		}
+		out["206"] = partial
+		out["304"] = ref("responses", "NotModified")
+		out["412"] = ref("responses", "PreconditionFailed")
+		out["416"] = ref("responses", "RangeNotSatisfiable")
+	}
+	for _, code := range rt.Also {
+		switch {
+		case code == http.StatusMovedPermanently:
+			out["301"] = ref("responses", "MovedPermanently")
+		case rt.API == pageAPI:
+			out[strconv.Itoa(code)] = ref("responses", "Page"+strconv.Itoa(code))
+		case rt.API == seedAPI && code == http.StatusForbidden:
+			out["403"] = ref("responses", "SeedForbidden")
+		case rt.API == v1API:
+			for _, c := range problemCodes {
+				if statusOf(c) == code {
+					out[strconv.Itoa(code)] = ref("responses", "problem-"+c)
+				}
+			}
+		}
+	}
 	if rt.API == pageAPI {
 		if pathParam.MatchString(rt.Path) {
-			out["404"] = map[string]any{"description": "Not found"}
+			out["404"] = ref("responses", "Page404")
 		}
 		return out
 	}
+
 	headers := rateLimitHeaders()
 	if rt.Method == http.MethodPost {
 		headers["Idempotent-Replayed"] = ref("headers", "Idempotent-Replayed")
 	}
+	if rt.Response != nil {
+		if _, ok := rt.Response.(fileBody); ok {
+			headers["Content-Disposition"] = map[string]any{"description": "`attachment` with the file's name as uploaded.", "schema": map[string]any{"type": "string"}}
+			headers["ETag"] = map[string]any{"description": "The file's SHA-256, quoted.", "schema": map[string]any{"type": "string"}}
+		}
+	}
 	ok["headers"] = headers
+
+	hasBody := rt.Request != nil || rt.Raw || rt.Form
+	write := rt.Method == http.MethodPost || rt.Method == http.MethodPatch || rt.Method == http.MethodDelete
+	bodied := hasBody || rt.Method == http.MethodPost || rt.Method == http.MethodPatch
+	invalid := bodied || len(rt.Query) > 0 || rt.List
+
 	out["401"] = ref("responses", "Unauthorized")
 	if rt.API == seedAPI {
+		// Seed 000 answers every validation or processing error with 400.
 		out["400"] = ref("responses", "SeedError")
 		if rt.Scope != "" {
 			out["403"] = ref("responses", "SeedForbidden")
 		}
+		if bodied {
+			out["413"] = ref("responses", "SeedTooLarge")
+			out["415"] = ref("responses", "SeedUnsupportedMedia")
+		}
 		out["429"] = ref("responses", "SeedRateLimited")
 		return out
 	}
-	hasBody := rt.Request != nil || rt.Raw
-	write := rt.Method != http.MethodGet && rt.Method != http.MethodHead
 	add := func(code string, when bool) {
 		if when {
 			out[strconv.Itoa(statusOf(code))] = ref("responses", "problem-"+code)
 		}
 	}
-	add(porter.EINVALID, hasBody || len(rt.Query) > 0 || rt.Method == http.MethodPost)
+	add(porter.EINVALID, invalid)
 	add(porter.EFORBIDDEN, rt.Scope != "")
 	add(porter.ENOTFOUND, pathParam.MatchString(rt.Path))
 	add(porter.ECONFLICT, write)
-	add(porter.ETOOLARGE, hasBody || rt.Method == http.MethodPost)
-	add(eUnsupportedMedia, hasBody)
+	add(porter.ETOOLARGE, bodied)
+	add(eUnsupportedMedia, bodied)
 	add(porter.EUNPROCESS, rt.Method == http.MethodPost)
 	add(porter.ERATELIMIT, true)
 	return out
 }
 
+func successDescription(rt *route) string {
+	if rt.Summary != "" {
+		return http.StatusText(rt.Status) + ": " + strings.ToLower(rt.Summary[:1]) + rt.Summary[1:]
+	}
+	return http.StatusText(rt.Status)
+}
+
+// rateLimitHeaders are on every answer to a request whose key was
+// accepted: the limit is counted before anything else is checked.
 func rateLimitHeaders() map[string]any {
 	return map[string]any{
 		"X-RateLimit-Limit":     ref("headers", "X-RateLimit-Limit"),
@@ -382,12 +514,31 @@ func rateLimitHeaders() map[string]any {
 	}
 }
 
+// rateLimitedHeaders are a 429's: Retry-After always, the X-RateLimit
+// headers when the key was known (not for too many failed keys).
+func rateLimitedHeaders() map[string]any {
+	h := map[string]any{"Retry-After": ref("headers", "Retry-After")}
+	for name, v := range responseHeaders {
+		if strings.HasPrefix(name, "X-RateLimit-") {
+			optional := map[string]any{}
+			for k, x := range v.(map[string]any) {
+				if k != "required" {
+					optional[k] = x
+				}
+			}
+			h[name] = optional
+		}
+	}
+	return h
+}
+
 var responseHeaders = map[string]any{
-	"X-RateLimit-Limit":     map[string]any{"description": "Requests this key may make per minute.", "schema": map[string]any{"type": "integer"}},
-	"X-RateLimit-Remaining": map[string]any{"description": "Requests left in the current one-minute window.", "schema": map[string]any{"type": "integer"}},
-	"X-RateLimit-Reset":     map[string]any{"description": "When the window resets, in Unix seconds.", "schema": map[string]any{"type": "integer"}},
-	"Retry-After":           map[string]any{"description": "Seconds to wait before retrying.", "schema": map[string]any{"type": "integer"}},
+	"X-RateLimit-Limit":     map[string]any{"required": true, "description": "Requests this key may make per minute.", "schema": map[string]any{"type": "integer"}},
+	"X-RateLimit-Remaining": map[string]any{"required": true, "description": "Requests left in the current one-minute window.", "schema": map[string]any{"type": "integer"}},
+	"X-RateLimit-Reset":     map[string]any{"required": true, "description": "When the window resets, in Unix seconds.", "schema": map[string]any{"type": "integer"}},
+	"Retry-After":           map[string]any{"required": true, "description": "Seconds to wait before retrying.", "schema": map[string]any{"type": "integer", "minimum": 1}},
 	"Idempotent-Replayed":   map[string]any{"description": "`true` when this is the stored response to an earlier request with the same Idempotency-Key.", "schema": map[string]any{"type": "string", "enum": []string{"true"}}},
+	"WWW-Authenticate":      map[string]any{"required": true, "description": "The scheme to authenticate with (RFC 9110).", "schema": map[string]any{"type": "string", "const": "Bearer"}},
 }
 
 var sharedParameters = map[string]any{
@@ -414,11 +565,11 @@ func (s *Server) sharedSchemas(g *schemas) map[string]any {
 		"type":        "object",
 		"description": "An RFC 9457 problem, sent as `application/problem+json`. The `type` URI names the kind of error; see /docs/problems.",
 		"properties": map[string]any{
-			"type":   map[string]any{"type": "string", "format": "uri"},
+			"type":   map[string]any{"type": "string", "format": "uri-reference", "description": "Absolute when the server knows its base URL (PORTER_BASE_URL), else relative."},
 			"title":  map[string]any{"type": "string"},
 			"status": map[string]any{"type": "integer"},
 			"detail": map[string]any{"type": "string"},
-			"errors": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[porter.FieldError](), false), "description": "For invalid requests: each field at fault and what is wrong with it."},
+			"errors": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[porter.FieldError](), asResponse), "description": "For invalid requests: each field at fault and what is wrong with it."},
 		},
 		"required": []string{"type", "title", "status", "detail"},
 	}
@@ -451,6 +602,7 @@ func (s *Server) errorResponses() map[string]any {
 	out := map[string]any{
 		"Unauthorized": map[string]any{
 			"description": "The Bearer key is missing, malformed, unknown, revoked or expired. Every API answers this body (not problem+json).",
+			"headers":     map[string]any{"WWW-Authenticate": ref("headers", "WWW-Authenticate")},
 			"content": map[string]any{"application/json": map[string]any{
 				"schema":  ref("schemas", "Unauthorized"),
 				"example": unauthorizedBody,
@@ -474,18 +626,43 @@ func (s *Server) errorResponses() map[string]any {
 		},
 		"SeedRateLimited": map[string]any{
 			"description": "The key's requests per minute are used up.",
-			"headers":     withRetryAfter(rateLimitHeaders()),
+			"headers":     rateLimitedHeaders(),
 			"content": map[string]any{"application/json": map[string]any{
 				"schema":  ref("schemas", "CodedError"),
 				"example": map[string]any{"error": porter.ERATELIMIT, "message": "rate limit of 60 requests per minute exceeded; retry in 12 seconds"},
 			}},
 		},
+		"SeedTooLarge": map[string]any{
+			"description": "The request body is larger than the limit (1 MiB by default).",
+			"headers":     rateLimitHeaders(),
+			"content": map[string]any{"application/json": map[string]any{
+				"schema":  ref("schemas", "SeedError"),
+				"example": map[string]any{"error": "request body is larger than 1048576 bytes"},
+			}},
+		},
+		"SeedUnsupportedMedia": map[string]any{
+			"description": "The body is not of a media type the endpoint reads.",
+			"headers":     rateLimitHeaders(),
+			"content": map[string]any{"application/json": map[string]any{
+				"schema":  ref("schemas", "SeedError"),
+				"example": map[string]any{"error": `Content-Type must be application/json, not "text/plain"`},
+			}},
+		},
+		"NotModified":         map[string]any{"description": "Not modified: the copy named by If-None-Match (or If-Modified-Since) is current."},
+		"PreconditionFailed":  map[string]any{"description": "Precondition failed: If-Match or If-Unmodified-Since did not hold."},
+		"RangeNotSatisfiable": map[string]any{"description": "Range not satisfiable: the Range asked for lies outside the content."},
+		"MovedPermanently": map[string]any{
+			"description": "Moved permanently, to the Location given.",
+			"headers":     map[string]any{"Location": map[string]any{"required": true, "description": "Where it is now.", "schema": map[string]any{"type": "string"}}},
+		},
+		"Page400": pageError("The form is incomplete or wrong: the page again, saying what to fix."),
+		"Page404": pageError("Not found: a page saying why, such as an invitation token that is unknown, used or expired."),
 	}
 	for _, code := range problemCodes {
 		status := statusOf(code)
 		headers := rateLimitHeaders()
 		if code == porter.ERATELIMIT {
-			headers = withRetryAfter(headers)
+			headers = rateLimitedHeaders()
 		}
 		example := map[string]any{
 			"type":   base + "/docs/problems#problem-" + code,
@@ -508,15 +685,22 @@ func (s *Server) errorResponses() map[string]any {
 	return out
 }
 
-func withRetryAfter(h map[string]any) map[string]any {
-	h["Retry-After"] = ref("headers", "Retry-After")
-	return h
+// pageError is a page's error: HTML for a person, or {"error"} when the
+// request could not be read at all.
+func pageError(desc string) map[string]any {
+	return map[string]any{
+		"description": desc,
+		"content": map[string]any{
+			"text/html":        map[string]any{"schema": map[string]any{"type": "string"}},
+			"application/json": map[string]any{"schema": ref("schemas", "SeedError")},
+		},
+	}
 }
 
 // webhooks documents each catalog event as an OpenAPI 3.1 webhook: the
 // POST Porter sends to a subscribed URL.
 func webhooks(g *schemas) map[string]any {
-	envelope := g.of(reflect.TypeFor[eventView](), false)
+	envelope := g.of(reflect.TypeFor[eventView](), asResponse)
 	out := map[string]any{}
 	for _, e := range porter.Catalog {
 		props := map[string]any{}

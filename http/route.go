@@ -32,6 +32,11 @@ type route struct {
 	Status   int  // success status, default 200
 	List     bool // v1 list: Laravel pagination around Response
 	Raw      bool // multipart or non-JSON body (uploads)
+	Form     bool // the body is an HTML form (application/x-www-form-urlencoded) of Request's fields
+	// Conditional routes are served by http.ServeContent, which also
+	// answers conditional and range requests: 206, 304, 412, 416.
+	Conditional bool
+	Also        []int // statuses the handler answers that no other field implies
 	// Sensitive responses carry a secret shown once: a remembered
 	// Idempotency-Key response is sealed at rest like the secret itself.
 	Sensitive bool

@@ -23,7 +23,7 @@ func (s *Server) addRoutes() {
 		Summary: "Open a maintenance request", Request: seedWorkOrderRequest{}, Key: "work_order", Response: workOrderView{}}, s.handleSeedCreateWorkOrder())
 	s.handle(&route{Method: get, Path: "/api/triggers.php", API: seedAPI, Tag: "Seed API",
 		Summary: "List available webhook events", Key: "triggers", Response: []trigger{}}, s.handleTriggers())
-	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API",
+	s.handle(&route{Method: get, Path: "/api/trigger_poll.php", API: seedAPI, Tag: "Seed API", Also: []int{http.StatusForbidden}, // the event's read scope
 		Summary: "Polling trigger for Zapier", Response: pollResponse{}, Query: pollParams}, s.handleTriggerPoll())
 	s.handle(&route{Method: post, Path: "/api/action_send_message.php", API: seedAPI, Scope: "broadcasts:write", Tag: "Seed API",
 		Summary: "Send a broadcast message", Request: seedBroadcastRequest{}, Response: seedBroadcastResponse{}}, s.handleSeedSendMessage())
@@ -92,8 +92,8 @@ func (s *Server) addRoutes() {
 		Summary: "Upload a document (multipart/form-data: file, title, scope, scope_id)", Request: documentUpload{}, Response: documentView{}, Status: http.StatusCreated}, s.handleUploadDocument())
 	s.handle(&route{Method: get, Path: "/v1/documents/{id}", API: v1API, Scope: "documents:read", Tag: "Documents",
 		Summary: "Get a document's metadata", Response: documentView{}}, getOne("document", s.svc.Document))
-	s.handle(&route{Method: get, Path: "/v1/documents/{id}/download", API: v1API, Scope: "documents:read", Tag: "Documents",
-		Summary: "Download a document's file"}, s.handleDownloadDocument())
+	s.handle(&route{Method: get, Path: "/v1/documents/{id}/download", API: v1API, Scope: "documents:read", Tag: "Documents", Conditional: true,
+		Summary: "Download a document's file, with the content type it was sniffed as", Response: fileBody{}}, s.handleDownloadDocument())
 
 	s.handle(&route{Method: get, Path: "/v1/staff", API: v1API, Scope: "staff:read", Tag: "Staff",
 		Summary: "List staff", Response: []staffView{}, List: true, Query: append(listParams, queryParam{Name: "role", Type: "string", Enum: porter.StaffRoles})}, s.handleListStaff())
@@ -231,16 +231,20 @@ func (s *Server) addRoutes() {
 		Summary: "Send a delivery again now, whatever its status, with a fresh retry schedule", Response: deliveryView{}, Status: http.StatusAccepted}, act("delivery", s.svc.ReplayDelivery))
 
 	// The OpenAPI document and the API reference: public.
-	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs",
+	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,
 		Summary: "This OpenAPI 3.1 document", Response: map[string]any{}}, s.handleOpenAPI())
-	s.handle(&route{Method: get, Path: "/docs", API: pageAPI, Tag: "Docs",
+	s.handle(&route{Method: get, Path: "/docs", API: pageAPI, Tag: "Docs", Conditional: true,
 		Summary: "API reference (HTML, works offline)", Response: mediaBody("text/html")}, s.handleDocs())
-	s.handle(&route{Method: get, Path: "/docs/problems", API: pageAPI, Tag: "Docs",
+	s.handle(&route{Method: get, Path: "/docs/problems", API: pageAPI, Tag: "Docs", Conditional: true,
 		Summary: "Problem types of v1 errors (HTML)", Response: mediaBody("text/html")}, s.handleProblems())
-	s.handle(&route{Method: get, Path: "/docs/{file}", API: pageAPI, Tag: "Docs",
-		Summary: "The reference's scripts and their licenses", Response: mediaBody("text/javascript")}, s.handleDocsAsset())
+	s.handle(&route{Method: get, Path: "/docs/{file}", API: pageAPI, Tag: "Docs", Conditional: true, Also: []int{http.StatusMovedPermanently},
+		Summary: "The reference's scripts and their licenses (index.html redirects to /docs)", Response: mediaBody("text/javascript, text/plain")}, s.handleDocsAsset())
 
 	// Pages for people: the invitation a tenant accepts.
-	s.handle(&route{Method: get, Path: "/accept-invite.php", API: pageAPI}, s.handleAcceptPage())
-	s.handle(&route{Method: post, Path: "/accept-invite.php", API: pageAPI}, s.handleAccept())
+	s.handle(&route{Method: get, Path: "/accept-invite.php", API: pageAPI, Tag: "Pages", Also: []int{http.StatusNotFound},
+		Summary: "The invitation page: a form to set a password (HTML)", Query: []queryParam{{Name: "token", Type: "string", Description: "The invitation token from the accept_url"}},
+		Response: mediaBody("text/html")}, s.handleAcceptPage())
+	s.handle(&route{Method: post, Path: "/accept-invite.php", API: pageAPI, Tag: "Pages", Form: true, Also: []int{http.StatusBadRequest, http.StatusNotFound},
+		Summary: "Accept an invitation: set the password, the tenant becomes active (HTML)", Request: acceptForm{},
+		Response: mediaBody("text/html")}, s.handleAccept())
 }

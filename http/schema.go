@@ -26,9 +26,20 @@ type schemas struct {
 // in a response: a request's fields are all optional (PATCH sends only
 // what changes), a response always carries its non-omitempty fields.
 type schemaKey struct {
-	t     reflect.Type
-	input bool
+	t   reflect.Type
+	use use
 }
+
+// use is what a schema describes: a response, or a request body that
+// creates (or acts: every required field must be sent) or updates (every
+// field optional).
+type use int
+
+const (
+	asResponse use = iota
+	asCreate
+	asUpdate
+)
 
 // openAPISchemaer lets a type with custom JSON describe itself.
 type openAPISchemaer interface {
@@ -38,6 +49,10 @@ type openAPISchemaer interface {
 // mediaBody, as a route's Request or Response, is a body that is not JSON:
 // its media type, e.g. "text/html" or "application/pdf".
 type mediaBody string
+
+// fileBody, as a route's Response, is a stored file served with its own
+// media type, whatever that is.
+type fileBody struct{}
 
 var (
 	timeType       = reflect.TypeFor[time.Time]()
@@ -55,7 +70,7 @@ func newSchemas() *schemas {
 
 // of returns the schema of values of type t. A nil t (an untyped nil
 // interface) is any value.
-func (g *schemas) of(t reflect.Type, input bool) map[string]any {
+func (g *schemas) of(t reflect.Type, u use) map[string]any {
 	if t == nil {
 		return map[string]any{}
 	}
@@ -66,15 +81,21 @@ func (g *schemas) of(t reflect.Type, input bool) map[string]any {
 	case timeType, porterTimeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case moneyType:
+		if u != asResponse {
+			// porter.Money also reads a numeric string, as no-code tools send one.
+			return map[string]any{"description": "amount, at most two decimals: a number, or the same number as a string",
+				"oneOf": []any{map[string]any{"type": "number"}, map[string]any{"type": "string", "pattern": `^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*$`}}}
+		}
 		return map[string]any{"type": "number", "description": "amount, two decimals"}
 	case flexIntType:
-		return map[string]any{"type": []string{"integer", "string"}, "description": "an integer, or a string of digits"}
+		return map[string]any{"description": "an integer, or the same integer as a string (an empty string is the same as leaving the field out)",
+			"oneOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string", "pattern": "^(-?[0-9]+)?$"}}}
 	case rawMessageType:
 		return map[string]any{}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return nullable(g.of(t.Elem(), input))
+		return nullable(g.of(t.Elem(), u))
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -89,11 +110,11 @@ func (g *schemas) of(t reflect.Type, input bool) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return map[string]any{"type": "string", "contentEncoding": "base64"}
 		}
-		return map[string]any{"type": "array", "items": g.of(t.Elem(), input)}
+		return map[string]any{"type": "array", "items": g.of(t.Elem(), u)}
 	case reflect.Map:
 		s := map[string]any{"type": "object"}
 		if t.Elem().Kind() != reflect.Interface {
-			s["additionalProperties"] = g.of(t.Elem(), input)
+			s["additionalProperties"] = g.of(t.Elem(), u)
 		}
 		return s
 	case reflect.Struct:
@@ -102,22 +123,34 @@ func (g *schemas) of(t reflect.Type, input bool) map[string]any {
 			return map[string]any{}
 		}
 		if t.Name() == "" {
-			return g.object(t, input)
+			return g.object(t, u)
 		}
-		return map[string]any{"$ref": "#/components/schemas/" + g.component(t, input)}
+		if u == asUpdate && len(requestRules[t].Required) == 0 {
+			u = asCreate // the same schema: share it
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + g.component(t, u)}
 	}
 	return map[string]any{} // interfaces: any value
 }
 
 // component registers t's schema under a name and returns the name.
-func (g *schemas) component(t reflect.Type, input bool) string {
-	key := schemaKey{t, input}
+func (g *schemas) component(t reflect.Type, u use) string {
+	key := schemaKey{t, u}
 	if name, ok := g.names[key]; ok {
 		return name
 	}
 	base, suffix := componentName(t.Name()), ""
-	if other, ok := g.taken[base]; ok && other.t == t && input {
+	if other, ok := g.taken[base]; ok && other.t == t && other.use == asResponse && u != asResponse {
 		suffix = "Input"
+	}
+	if u == asUpdate {
+		// The create schema's fields, none required: TenantInput's is
+		// TenantUpdate.
+		if trimmed := strings.TrimSuffix(base, "Input") + "Update"; g.taken[trimmed].t == nil {
+			base = trimmed
+		} else {
+			suffix += "Update"
+		}
 	}
 	name := base + suffix
 	for i := 1; ; i++ {
@@ -132,7 +165,7 @@ func (g *schemas) component(t reflect.Type, input bool) string {
 	}
 	g.names[key], g.taken[name] = name, key
 	g.defs[name] = map[string]any{} // placeholder: t may refer to itself
-	g.defs[name] = g.object(t, input)
+	g.defs[name] = g.object(t, u)
 	return name
 }
 
@@ -155,10 +188,26 @@ func componentName(s string) string {
 }
 
 // object describes a struct as encoding/json writes it.
-func (g *schemas) object(t reflect.Type, input bool) map[string]any {
+func (g *schemas) object(t reflect.Type, u use) map[string]any {
 	props := map[string]any{}
 	var required []string
-	g.fields(t, input, props, &required)
+	g.fields(t, u, props, &required)
+	if u != asResponse {
+		rules := requestRules[t]
+		if u == asCreate {
+			required = append(required, rules.Required...)
+			for _, name := range rules.Required {
+				if p, ok := props[name].(map[string]any); ok {
+					props[name] = nonNull(p) // null is the same as left out
+				}
+			}
+		}
+		for name, values := range rules.Enums {
+			if p, ok := props[name].(map[string]any); ok {
+				props[name] = withEnum(p, values, rules.BlankIsUnset)
+			}
+		}
+	}
 	s := map[string]any{"type": "object", "properties": props}
 	if len(required) > 0 {
 		s["required"] = required
@@ -166,7 +215,7 @@ func (g *schemas) object(t reflect.Type, input bool) map[string]any {
 	return s
 }
 
-func (g *schemas) fields(t reflect.Type, input bool, props map[string]any, required *[]string) {
+func (g *schemas) fields(t reflect.Type, u use, props map[string]any, required *[]string) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -181,7 +230,7 @@ func (g *schemas) fields(t reflect.Type, input bool, props map[string]any, requi
 			}
 			if ft.Kind() == reflect.Struct {
 				// Embedded fields are promoted, as encoding/json does.
-				g.fields(ft, input, props, required)
+				g.fields(ft, u, props, required)
 				continue
 			}
 		}
@@ -191,7 +240,7 @@ func (g *schemas) fields(t reflect.Type, input bool, props map[string]any, requi
 		if name == "" {
 			name = f.Name
 		}
-		s := g.of(f.Type, input)
+		s := g.of(f.Type, u)
 		base := f.Type
 		for base.Kind() == reflect.Pointer {
 			base = base.Elem()
@@ -210,7 +259,7 @@ func (g *schemas) fields(t reflect.Type, input bool, props map[string]any, requi
 			s["description"] = doc
 		}
 		props[name] = s
-		if !input && !hasOpt(opts, "omitempty") && !hasOpt(opts, "omitzero") {
+		if u == asResponse && !hasOpt(opts, "omitempty") && !hasOpt(opts, "omitzero") {
 			*required = append(*required, name)
 		}
 	}
@@ -246,6 +295,10 @@ func nullable(s map[string]any) map[string]any {
 	if len(s) == 0 {
 		return s // any value already includes null
 	}
+	if alts, ok := s["oneOf"].([]any); ok {
+		s["oneOf"] = append(alts, map[string]any{"type": "null"})
+		return s
+	}
 	return map[string]any{"oneOf": []any{s, map[string]any{"type": "null"}}}
 }
 
@@ -255,4 +308,36 @@ func typeOf(v any) reflect.Type {
 		return nil
 	}
 	return reflect.TypeOf(v)
+}
+
+// nonNull undoes nullable.
+func nonNull(s map[string]any) map[string]any {
+	if types, ok := s["type"].([]string); ok {
+		var keep []string
+		for _, t := range types {
+			if t != "null" {
+				keep = append(keep, t)
+			}
+		}
+		if len(keep) == 1 {
+			s["type"] = keep[0]
+		} else {
+			s["type"] = keep
+		}
+		return s
+	}
+	if alts, ok := s["oneOf"].([]any); ok {
+		var keep []any
+		for _, a := range alts {
+			if m, ok := a.(map[string]any); ok && len(m) == 1 && m["type"] == "null" {
+				continue
+			}
+			keep = append(keep, a)
+		}
+		if len(keep) == 1 && len(s) == 1 {
+			return keep[0].(map[string]any)
+		}
+		s["oneOf"] = keep
+	}
+	return s
 }

@@ -40,7 +40,7 @@ func newAPI(t *testing.T, store porter.Store) *api {
 	a.svc.Now = func() time.Time { return a.now }
 	a.svc.Secrets, _ = porter.NewSecretBox(bytes.Repeat([]byte{7}, 32)) // fixed: any 32 bytes seal
 	h := porterhttp.NewServer(a.svc, porterhttp.Config{DefaultRateLimit: 1000, UploadDir: t.TempDir(), MaxUploadBytes: 1 << 20}, nil)
-	a.srv = httptest.NewServer(h)
+	a.srv = httptest.NewServer(validated(t, h))
 	t.Cleanup(a.srv.Close)
 	a.svc.BaseURL = a.srv.URL
 	ctx := context.Background()

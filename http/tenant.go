@@ -88,6 +88,12 @@ func (s *Server) handleAcceptPage() handlerFunc {
 	}
 }
 
+// acceptForm documents the form the invitation page posts.
+type acceptForm struct {
+	Token    string `json:"token" doc:"The invitation token"`
+	Password string `json:"password" doc:"The new password, at least 8 characters"`
+}
+
 func (s *Server) handleAccept() handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)

@@ -1,0 +1,73 @@
+package http
+
+import (
+	"reflect"
+
+	"porter"
+)
+
+// fieldRules is what the OpenAPI spec says of a request type's fields
+// beyond their Go types: which the domain's validation refuses to do
+// without, and the closed lists it checks values against. The lists are
+// the domain's own variables, so a value added there is documented here;
+// TestOpenAPIRequiredMatchesValidation sends {} to every create endpoint
+// and fails when Required and the 400's "is required" fields differ.
+type fieldRules struct {
+	Required []string            // on create and actions; PATCH leaves every field optional
+	Enums    map[string][]string // JSON name -> allowed values
+	// BlankIsUnset: seed endpoints take "" for a field left out, as
+	// no-code tools send unmapped fields, so "" is allowed too.
+	BlankIsUnset bool
+}
+
+var requestRules = map[reflect.Type]fieldRules{
+	reflect.TypeFor[seedTenantRequest]():      {Required: []string{"email", "first_name", "last_name"}},
+	reflect.TypeFor[seedPaymentRequest]():     {Required: []string{"tenant_id", "amount"}},
+	reflect.TypeFor[seedChargeRequest]():      {Required: []string{"tenant_id", "amount", "description", "due_date"}},
+	reflect.TypeFor[seedWorkOrderRequest]():   {Required: []string{"title", "description", "property_id"}, Enums: map[string][]string{"priority": porter.WorkOrderPriorities}, BlankIsUnset: true},
+	reflect.TypeFor[seedBroadcastRequest]():   {Required: []string{"subject", "body"}, Enums: map[string][]string{"audience": porter.BroadcastAudiences, "channel": porter.BroadcastChannels}, BlankIsUnset: true},
+	reflect.TypeFor[seedSubscribeRequest]():   {Required: []string{"event", "target_url"}},
+	reflect.TypeFor[seedUnsubscribeRequest](): {Required: []string{"id"}},
+
+	reflect.TypeFor[porter.PropertyInput]():       {Required: []string{"name"}},
+	reflect.TypeFor[porter.UnitInput]():           {Required: []string{"property_id", "name"}, Enums: map[string][]string{"status": porter.UnitStatuses}},
+	reflect.TypeFor[porter.TenantInput]():         {Required: []string{"email", "first_name", "last_name"}},
+	reflect.TypeFor[porter.StaffInput]():          {Required: []string{"name"}, Enums: map[string][]string{"role": porter.StaffRoles}},
+	reflect.TypeFor[porter.VendorInput]():         {Required: []string{"name"}, Enums: map[string][]string{"status": porter.VendorStatuses}},
+	reflect.TypeFor[porter.WorkOrderInput]():      {Required: []string{"property_id", "title", "description"}, Enums: map[string][]string{"priority": porter.WorkOrderPriorities}},
+	reflect.TypeFor[porter.WorkOrderPatch]():      {Enums: map[string][]string{"priority": porter.WorkOrderPriorities}},
+	reflect.TypeFor[porter.InspectionInput]():     {Required: []string{"property_id", "scheduled_for"}, Enums: map[string][]string{"kind": porter.InspectionKinds}},
+	reflect.TypeFor[porter.InspectionItemInput](): {Required: []string{"label"}, Enums: map[string][]string{"result": porter.ItemResults}},
+	reflect.TypeFor[porter.InspectionItemSeed]():  {Required: []string{"label"}},
+	reflect.TypeFor[porter.RejectInput]():         {Required: []string{"reason"}},
+	reflect.TypeFor[porter.BroadcastInput]():      {Required: []string{"subject", "body"}, Enums: map[string][]string{"audience": porter.BroadcastAudiences, "channel": porter.BroadcastChannels}},
+	reflect.TypeFor[porter.ChargeInput]():         {Required: []string{"tenant_id", "amount", "description", "due_date"}},
+	reflect.TypeFor[porter.PaymentInput]():        {Required: []string{"tenant_id", "amount"}, Enums: map[string][]string{"status": porter.PaymentStatuses}},
+	reflect.TypeFor[porter.LeaseInput]():          {Required: []string{"unit_id", "start_date", "end_date"}},
+	reflect.TypeFor[porter.RenewInput]():          {Required: []string{"end_date"}},
+	reflect.TypeFor[porter.WebhookInput]():        {Required: []string{"url", "events"}},
+	reflect.TypeFor[porter.RecoverInput]():        {Required: []string{"since"}},
+	reflect.TypeFor[documentUpload]():             {Required: []string{"file", "scope", "scope_id"}, Enums: map[string][]string{"scope": porter.DocumentScopes}},
+	reflect.TypeFor[acceptForm]():                 {Required: []string{"token", "password"}},
+}
+
+// withEnum restricts s to values. A field that may be null, or (on seed
+// endpoints) blank, keeps those too: both mean "left out".
+func withEnum(s map[string]any, values []string, blank bool) map[string]any {
+	enum := make([]any, 0, len(values)+2)
+	for _, v := range values {
+		enum = append(enum, v)
+	}
+	if blank {
+		enum = append(enum, "")
+	}
+	if types, ok := s["type"].([]string); ok {
+		for _, t := range types {
+			if t == "null" {
+				enum = append(enum, nil)
+			}
+		}
+	}
+	s["enum"] = enum
+	return s
+}
