@@ -289,11 +289,14 @@ func requestBody(rt *route, g *schemas) map[string]any {
 	if rt.Request == nil {
 		return nil
 	}
-	body := map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.of(typeOf(rt.Request), bodyUse(rt))}}}
+	schema := map[string]any{"schema": g.of(typeOf(rt.Request), bodyUse(rt))}
+	body := map[string]any{"required": true, "content": map[string]any{"application/json": schema}}
 	if rt.API == v1API {
 		body["description"] = "A JSON object; unknown fields are rejected with 400. On update, only the fields sent change."
 	} else {
-		body["description"] = "A JSON object; unknown fields are ignored, as no-code tools send extras."
+		// No-code tools send forms: their fields read as the JSON ones.
+		body["content"] = map[string]any{"application/json": schema, "application/x-www-form-urlencoded": schema, "multipart/form-data": schema}
+		body["description"] = "A JSON object, or a form (urlencoded or multipart) with the same fields; unknown fields are ignored, as no-code tools send extras."
 	}
 	return body
 }
@@ -464,19 +467,17 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 
 	hasBody := rt.Request != nil || rt.Raw || rt.Form
 	write := rt.Method == http.MethodPost || rt.Method == http.MethodPatch || rt.Method == http.MethodDelete
-	bodied := hasBody || rt.Method == http.MethodPost || rt.Method == http.MethodPatch
+	// An action without a body still refuses one (400, 413, 415).
+	bodied := hasBody || write
 	invalid := bodied || len(rt.Query) > 0 || rt.List
 
 	out["401"] = ref("responses", "Unauthorized")
 	if rt.API == seedAPI {
-		// Seed 000 answers every validation or processing error with 400.
+		// Seed 000 answers every validation or processing error with 400,
+		// an over-long body or an unreadable Content-Type included.
 		out["400"] = ref("responses", "SeedError")
 		if rt.Scope != "" {
 			out["403"] = ref("responses", "SeedForbidden")
-		}
-		if bodied {
-			out["413"] = ref("responses", "SeedTooLarge")
-			out["415"] = ref("responses", "SeedUnsupportedMedia")
 		}
 		out["429"] = ref("responses", "SeedRateLimited")
 		return out
@@ -630,22 +631,6 @@ func (s *Server) errorResponses() map[string]any {
 			"content": map[string]any{"application/json": map[string]any{
 				"schema":  ref("schemas", "CodedError"),
 				"example": map[string]any{"error": porter.ERATELIMIT, "message": "rate limit of 60 requests per minute exceeded; retry in 12 seconds"},
-			}},
-		},
-		"SeedTooLarge": map[string]any{
-			"description": "The request body is larger than the limit (1 MiB by default).",
-			"headers":     rateLimitHeaders(),
-			"content": map[string]any{"application/json": map[string]any{
-				"schema":  ref("schemas", "SeedError"),
-				"example": map[string]any{"error": "request body is larger than 1048576 bytes"},
-			}},
-		},
-		"SeedUnsupportedMedia": map[string]any{
-			"description": "The body is not of a media type the endpoint reads.",
-			"headers":     rateLimitHeaders(),
-			"content": map[string]any{"application/json": map[string]any{
-				"schema":  ref("schemas", "SeedError"),
-				"example": map[string]any{"error": `Content-Type must be application/json, not "text/plain"`},
 			}},
 		},
 		"NotModified":         map[string]any{"description": "Not modified: the copy named by If-None-Match (or If-Modified-Since) is current."},
