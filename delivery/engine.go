@@ -93,6 +93,8 @@ type Engine struct {
 	results   chan *porter.Result
 	claimPoke chan struct{}
 	starved   atomic.Bool // a sweep ran out of room before asking every webhook
+	duePoke   chan struct{}
+	retries   *wakeups // sweeps the moment a retry recorded here comes due
 }
 
 // New returns an engine sending what q leases from store.
@@ -102,7 +104,14 @@ func New(q *porter.WebhookQueue, store porter.QueueStore, cfg Config) *Engine {
 		lanes:     newLanes(cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers),
 		results:   make(chan *porter.Result, 4*cfg.Workers),
 		claimPoke: make(chan struct{}, 1),
+		duePoke:   make(chan struct{}, 1),
 	}
+	e.retries = &wakeups{now: cfg.Now, fire: func() {
+		select {
+		case e.duePoke <- struct{}{}:
+		default:
+		}
+	}}
 	e.metrics = newMetrics(e)
 	return e
 }
@@ -135,6 +144,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { defer close(recorded); e.record() }()
 
 	<-ctx.Done()
+	e.retries.stop()
 	loops.Wait() // no more leases are taken
 	unsent := e.lanes.close()
 	release, cancel := context.WithTimeout(context.Background(), e.cfg.DrainTimeout)
@@ -247,6 +257,8 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 		case <-ctx.Done():
 			return
 		case <-due:
+			sweep = true
+		case <-e.duePoke:
 			sweep = true
 		case <-tick.C:
 			sweep = true
@@ -431,6 +443,9 @@ func (e *Engine) apply(fx *porter.Effects) {
 	e.metrics.recorded(fx)
 	// Queued deliveries of a disabled webhook were failed with it.
 	e.lanes.drop(fx.Disabled)
+	if len(fx.RetryAt) > 0 {
+		e.retries.add(fx.RetryAt...)
+	}
 	if len(fx.Due) > 0 {
 		e.lanes.markDirty(e.orgOf, fx.Due...)
 		e.pokeClaimer()
