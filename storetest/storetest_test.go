@@ -1,0 +1,17 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+)
+
+// The banner says how many were skipped, why, and how to run them.
+func TestSkipBanner(t *testing.T) {
+	got := skipBanner(37, "PostgreSQL is not installed")
+	for _, want := range []string{"37 PostgreSQL test(s)", "SKIPPED", "only SQLite was tested", "PostgreSQL is not installed",
+		"apt-get install -y postgresql", "PORTER_TEST_POSTGRES_URL", "PORTER_TEST_REQUIRE_POSTGRES=1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("banner lacks %q:\n%s", want, got)
+		}
+	}
+}
