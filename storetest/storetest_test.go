@@ -15,3 +15,19 @@ func TestSkipBanner(t *testing.T) {
 		}
 	}
 }
+
+// The server's CPU time is readable once it runs, and grows with work.
+func TestPostgresCPU(t *testing.T) {
+	adminURL(t) // skips, or fails under PORTER_TEST_REQUIRE_POSTGRES, without one
+	defer stopServer()
+	if serverProc == nil {
+		t.Skip("an external PostgreSQL: its CPU is not ours to read")
+	}
+	before, err := PostgresCPU()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before <= 0 {
+		t.Fatalf("a started server used %s of CPU", before)
+	}
+}
