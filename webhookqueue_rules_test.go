@@ -301,3 +301,34 @@ func TestQueueDeliveryFailedDoesNotFeedItself(t *testing.T) {
 		}
 	})
 }
+
+// An ordered delivery that fails for good releases the next event of its
+// resource, as one that succeeds does: the hold lasts while it is retried,
+// not forever.
+func TestQueueOrderedFailureReleasesNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newQueueFixture(t, s)
+		f.fanOut() // the fixture's own events
+		hook := f.webhook(f.org, porter.WebhookInput{Events: []string{"property.*"}, Ordered: true, RetrySchedule: &[]int{}})
+		a := f.property(f.org, "A")
+		if _, err := f.svc.UpdateProperty(f.ctx, f.org, a.ID, porter.PropertyInput{Name: ptr("A2")}); err != nil {
+			t.Fatal(err)
+		}
+		f.fanOut()
+		ds := f.claim(hook.ID, 10)
+		if len(ds) != 1 || ds[0].EventType != "property.created" {
+			t.Fatalf("claimed %+v, want A's creation alone", ds)
+		}
+		fx := f.answer(ds[0], 500) // the only attempt: failed
+		if got := f.delivery(f.org, ds[0].ID); got.Status != porter.DeliveryFailed {
+			t.Fatalf("%+v", got)
+		}
+		if len(fx.Due) != 1 || fx.Due[0] != hook.ID {
+			t.Fatalf("a failed ordered delivery did not release the next: %+v", fx)
+		}
+		next := f.claim(hook.ID, 10)
+		if len(next) != 1 || next[0].EventType != "property.updated" {
+			t.Fatalf("claimed %+v, want A's update", next)
+		}
+	})
+}
