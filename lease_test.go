@@ -32,13 +32,20 @@ func newLeaseFixture(t *testing.T, s porter.Store, alertDays ...int) *leaseFixtu
 	f := &leaseFixture{t: t, ctx: context.Background(), store: s, now: time.Date(2025, 5, 9, 14, 30, 0, 0, time.UTC)}
 	f.svc = f.newService()
 	if len(alertDays) == 0 {
-		alertDays = []int{60}
+		// Without thresholds, the organization is made as any is, so that
+		// the tests run on the default (seed 000: 60 days).
+		org, err := f.svc.CreateOrganization(f.ctx, "Acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.org = org.ID
+	} else {
+		org := &porter.Organization{Name: "Acme", CreatedAt: f.now, LeaseAlertDays: alertDays}
+		if err := s.CreateOrganization(f.ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		f.org = org.ID
 	}
-	org := &porter.Organization{Name: "Acme", CreatedAt: f.now, LeaseAlertDays: alertDays}
-	if err := s.CreateOrganization(f.ctx, org); err != nil {
-		t.Fatal(err)
-	}
-	f.org = org.ID
 	p, err := f.svc.CreateProperty(f.ctx, f.org, porter.PropertyInput{Name: ptr("Maple Court")})
 	if err != nil {
 		t.Fatal(err)
@@ -669,6 +676,24 @@ func TestOrganizationSettings(t *testing.T) {
 		f.pass("2025-05-10")
 		if n := len(f.events("lease.expiring_soon")); n != 0 {
 			t.Fatalf("%d alerts with alerts off", n)
+		}
+	})
+}
+
+// Seed 000's default renewal window: lease.expiring_soon 60 days before
+// the end, not 61, under a clock the test moves.
+func TestLeaseSchedulerDefaultSixtyDays(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newLeaseFixture(t, s)
+		f.activeLease(f.unit, "2025-05-01", "2025-12-31")
+		f.pass("2025-10-31") // 61 days left
+		if evs := f.events("lease.expiring_soon"); len(evs) != 0 {
+			t.Fatalf("alerted 61 days before the end: %s", evs[0].Data)
+		}
+		f.pass("2025-11-01") // 60 days left
+		evs := f.events("lease.expiring_soon")
+		if len(evs) != 1 || !strings.Contains(string(evs[0].Data), `"days_remaining":60`) {
+			t.Fatalf("60 days before the end: %d alerts", len(evs))
 		}
 	})
 }

@@ -109,14 +109,19 @@ func TestConcurrentPartialPayments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []int64
-		for i, amount := range []porter.Money{300_00, 400_00, 300_00} {
-			c, err := svc.CreateCharge(ctx, org, porter.ChargeInput{TenantID: &tn.ID, Amount: ptr(amount),
-				Description: ptr("rent"), DueDate: ptr(fmt.Sprintf("2025-0%d-01", i+1))})
+		// Created out of due-date order, so that paying oldest-due first
+		// differs from paying in the order of creation (or of id).
+		ids := make([]int64, 3) // by due date
+		for _, c := range []struct {
+			month  int
+			amount porter.Money
+		}{{3, 300_00}, {1, 300_00}, {2, 400_00}} {
+			ch, err := svc.CreateCharge(ctx, org, porter.ChargeInput{TenantID: &tn.ID, Amount: ptr(c.amount),
+				Description: ptr("rent"), DueDate: ptr(fmt.Sprintf("2025-0%d-01", c.month))})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, c.ID)
+			ids[c.month-1] = ch.ID
 		}
 		var wg sync.WaitGroup
 		errs := make(chan error, 10)

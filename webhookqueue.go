@@ -445,6 +445,7 @@ type Effects struct {
 	CircuitsOpened, CircuitsClosed int
 	// What the recorded attempts came to; stale ones (lease lost) count nowhere.
 	Succeeded, Retried, Failed int
+	RetryAt                    []time.Time // when each retry is due: the engine wakes then, not at its next sweep
 }
 
 // Record stores finished attempts and moves each delivery on: succeeded,
@@ -537,6 +538,7 @@ func (q *WebhookQueue) follow(ctx context.Context, tx QueueTx, now time.Time, re
 			fx.Succeeded++
 		case DeliveryPending:
 			fx.Retried++
+			fx.RetryAt = append(fx.RetryAt, *rec.NextAttemptAt)
 		default:
 			fx.Failed++
 		}

@@ -99,6 +99,8 @@ type Engine struct {
 	results   chan *porter.Result
 	claimPoke chan struct{}
 	starved   atomic.Bool // a sweep ran out of room before asking every webhook
+	duePoke   chan struct{}
+	retries   *wakeups // sweeps the moment a retry recorded here comes due
 }
 
 // New returns an engine sending what q leases from store.
@@ -108,7 +110,14 @@ func New(q *porter.WebhookQueue, store porter.QueueStore, cfg Config) *Engine {
 		lanes:     newLanes(cfg.Workers, cfg.PerEndpoint, 2*cfg.PerEndpoint, 4*cfg.Workers, cfg.SlowAfter, time.Now),
 		results:   make(chan *porter.Result, 4*cfg.Workers),
 		claimPoke: make(chan struct{}, 1),
+		duePoke:   make(chan struct{}, 1),
 	}
+	e.retries = &wakeups{now: cfg.Now, fire: func() {
+		select {
+		case e.duePoke <- struct{}{}:
+		default:
+		}
+	}}
 	e.metrics = newMetrics(e)
 	return e
 }
@@ -145,6 +154,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() { defer close(recorded); e.record() }()
 
 	<-ctx.Done()
+	e.retries.stop()
 	loops.Wait() // no more leases are taken
 	unsent := e.lanes.close()
 	release, cancel := context.WithTimeout(context.Background(), e.cfg.DrainTimeout)
@@ -274,6 +284,8 @@ func (e *Engine) claimLoop(ctx context.Context, due <-chan struct{}) {
 				case <-t.C:
 				}
 			}
+		case <-e.duePoke:
+			sweep = true
 		case <-tick.C:
 			sweep = true
 		case <-e.claimPoke:
@@ -470,6 +482,9 @@ func (e *Engine) apply(fx *porter.Effects) {
 			// Their leases lapse instead; nothing is lost, only delayed.
 			e.log.Warn("delivery: give back deliveries of an open circuit", "n", len(held), "err", err)
 		}
+	}
+	if len(fx.RetryAt) > 0 {
+		e.retries.add(fx.RetryAt...)
 	}
 	if due := append(fx.Due, fx.Released...); len(due) > 0 {
 		e.lanes.markDirty(e.orgOf, due...)

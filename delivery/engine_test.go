@@ -84,6 +84,8 @@ type fixture struct {
 	org int64
 	// stop ends the engine and waits for it to drain.
 	stop func()
+	// realJitter keeps the queue's own retry jitter; others run without.
+	realJitter bool
 }
 
 func start(t testing.TB, s porter.Store, cfg delivery.Config) *fixture {
@@ -122,7 +124,9 @@ func (f *fixture) run(cfg delivery.Config) {
 	}
 	cfg.Now = f.svc.Now
 	q := porter.NewWebhookQueue(f.svc, "node-test", webhook.NewAttemptID)
-	q.Jitter = nil
+	if !f.realJitter {
+		q.Jitter = nil
+	}
 	f.eng = delivery.New(q, s, cfg)
 	ctx, cancel := context.WithCancel(f.ctx)
 	done := make(chan error, 1)

@@ -131,6 +131,9 @@ func TestCharges(t *testing.T) {
 			t.Fatalf("detail: %s", r.Body)
 		}
 		a.do("PATCH", "/v1/charges/"+id, map[string]any{"description": "x"}).must(t, 409)
+		if n := a.eventCount(); n != events {
+			t.Fatalf("refused changes to a void charge recorded %d events", n-events)
+		}
 		partly := a.charge(tn, 100, "2025-06-01")
 		a.do("POST", "/v1/payments", map[string]any{"tenant_id": tn, "amount": 40}).must(t, 201)
 		events = a.eventCount()

@@ -69,17 +69,6 @@ func (q *query) time(name string) *time.Time {
 	return &t.Time
 }
 
-func (q *query) date(name string) string {
-	s := q.v.Get(name)
-	if s == "" {
-		return ""
-	}
-	if _, err := porter.ParseDate(s); err != nil {
-		q.err.Add(name, "must be an ISO date such as 2025-06-01")
-	}
-	return s
-}
-
 // list reads page, per_page, starting_after and updated_since.
 func (q *query) list() porter.ListParams {
 	p := porter.ListParams{

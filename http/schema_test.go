@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,13 @@ func TestSchemaGenerator(t *testing.T) {
 		if got := schemaJSON(t, props[name]); got != w {
 			t.Errorf("%s = %s, want %s", name, got, w)
 		}
+	}
+	// An unexported field is in neither the schema nor the JSON.
+	if _, ok := props["hidden"]; ok {
+		t.Error("the schema shows an unexported field")
+	}
+	if got := schemaJSON(t, schemaNode{hidden: 1}); strings.Contains(got, "hidden") {
+		t.Errorf("JSON shows an unexported field: %s", got)
 	}
 	for name := range props {
 		if _, ok := want[name]; !ok {

@@ -101,14 +101,13 @@ func (s *Server) handleAccept() handlerFunc {
 			return porter.Errorf(porter.EINVALID, "could not read the form")
 		}
 		token, password := r.PostForm.Get("token"), r.PostForm.Get("password")
-		_, t, err := s.svc.InvitedTenant(r.Context(), token)
-		if err != nil {
+		if _, _, err := s.svc.InvitedTenant(r.Context(), token); err != nil {
 			if porter.ErrorCode(err) != porter.ENOTFOUND {
 				return err
 			}
 			return s.renderAccept(w, http.StatusNotFound, acceptData{Invalid: true, Error: porter.ErrorMessage(err)})
 		}
-		t, err = s.svc.AcceptInvite(r.Context(), token, password)
+		t, err := s.svc.AcceptInvite(r.Context(), token, password)
 		switch porter.ErrorCode(err) {
 		case "":
 			return s.renderAccept(w, http.StatusOK, acceptData{Done: true, Tenant: t})

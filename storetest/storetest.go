@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,7 +34,44 @@ var Engines = []string{SQLite, Postgres}
 func Main(m *testing.M) int {
 	code := m.Run()
 	stopServer()
+	reportSkips()
 	return code
+}
+
+// skipped counts the tests skipped for want of PostgreSQL; skipReason is why.
+var (
+	skipped    atomic.Int64
+	skipReason atomic.Value // string
+)
+
+// skipBanner is what a test binary says at its end when it skipped
+// PostgreSQL tests: passing with only SQLite tested must not look like a
+// full pass.
+func skipBanner(n int64, reason string) string {
+	line := strings.Repeat("=", 72)
+	return fmt.Sprintf("%s\nWARNING: %d PostgreSQL test(s) of %s were SKIPPED: only SQLite was tested.\n  Why: %s\n"+
+		"  To run them: apt-get install -y postgresql (the tests start their own server),\n"+
+		"  or set PORTER_TEST_POSTGRES_URL to a server where the user may create databases.\n"+
+		"  Set PORTER_TEST_REQUIRE_POSTGRES=1 to fail instead of skipping (CI does).\n%s\n",
+		line, n, filepath.Base(os.Args[0]), reason, line)
+}
+
+// reportSkips prints the banner to stderr and, since go test ./... hides
+// the output of a passing package, to the terminal too when there is one.
+func reportSkips() {
+	n := skipped.Load()
+	if n == 0 {
+		return
+	}
+	reason, _ := skipReason.Load().(string)
+	banner := skipBanner(n, reason)
+	fmt.Fprint(os.Stderr, banner)
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprint(tty, banner)
+			tty.Close()
+		}
+	}
 }
 
 // Each runs fn once per engine, as subtests named after the engines, each
@@ -103,6 +141,8 @@ func adminURL(t testing.TB) string {
 		if os.Getenv("PORTER_TEST_REQUIRE_POSTGRES") != "" {
 			t.Fatalf("PostgreSQL is required: %v", err)
 		}
+		skipped.Add(1)
+		skipReason.CompareAndSwap(nil, err.Error())
 		t.Skipf("PostgreSQL tests skipped: %v", err)
 	}
 	return admin

@@ -63,8 +63,8 @@ func TestOrgAndKeyCommands(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			env := map[string]string{"PORTER_DB": db}
 			out, errs, code := runPorter(t, env, "migrate")
-			if code != 0 {
-				t.Fatalf("migrate: %d %s", code, errs)
+			if code != 0 || lastLine(out) != "migrations applied" {
+				t.Fatalf("migrate: %d %q %s", code, out, errs)
 			}
 			out, errs, code = runPorter(t, env, "org", "create", "--name", "Acme")
 			if code != 0 {
