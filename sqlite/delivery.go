@@ -682,11 +682,8 @@ func (q *queueTx) ReleaseHeld(ctx context.Context, webhookID int64, until, now t
 }
 
 func (t *tx) CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error {
-	rows, err := t.query(ctx, qOpenCircuits, jsonArg([]int64{id}))
-	if err != nil {
-		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
-	}
-	open, err := scanHealth(rows)
+	q := &queueTx{t}
+	open, err := q.OpenCircuits(ctx, []int64{id})
 	if err != nil {
 		return fmt.Errorf("close circuit of webhook %d: %w", id, err)
 	}
@@ -696,7 +693,6 @@ func (t *tx) CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) e
 	}
 	until, held := h.Circuit.HoldUntil()
 	h.Circuit = porter.Circuit{State: porter.CircuitClosed}
-	q := &queueTx{t}
 	if err := q.SetWebhookHealth(ctx, []*porter.WebhookHealth{h}); err != nil {
 		return err
 	}
