@@ -74,7 +74,7 @@ func TestSessionExpiry(t *testing.T) {
 		}
 		// Used every 11 hours, it lives on until the absolute limit.
 		start := now
-		for now.Add(11*time.Hour).Before(start.Add(porter.SessionMax)) {
+		for now.Add(11 * time.Hour).Before(start.Add(porter.SessionMax)) {
 			now = now.Add(11 * time.Hour)
 			if _, err := svc.SessionUser(ctx, token); err != nil {
 				t.Fatalf("at +%v: %v", now.Sub(start), err)
