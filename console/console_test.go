@@ -459,3 +459,56 @@ func must(t *testing.T, err error) {
 func ptr[T any](v T) *T { return &v }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An admin generates a key with a scope, sees it once, and revokes it
+// (after confirming); the API then answers 401 to it.
+func TestAPIKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		ctx := tab(t)
+		confirms := 0
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+				confirms++
+				go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+			}
+		})
+		s.signIn(t, ctx, "admin@acme.test", password)
+		var key string
+		run(t, ctx,
+			loads(chromedp.Click(`a[href="/settings/api-keys"]`, chromedp.ByQuery)),
+			chromedp.SendKeys("#key-name", "Zapier", chromedp.ByQuery),
+			chromedp.Click(`input[name="scope"][value="tenants:read"]`, chromedp.ByQuery),
+			loads(chromedp.Submit("#key-name", chromedp.ByQuery)),
+			chromedp.Value("#newkey", &key, chromedp.ByQuery),
+		)
+		if !strings.HasPrefix(key, "pm_") {
+			t.Fatalf("key = %q", key)
+		}
+		api := func() int {
+			req, _ := http.NewRequest("GET", s.URL+"/v1/tenants", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			code, _ := do(t, req)
+			return code
+		}
+		if code := api(); code != 200 {
+			t.Fatalf("the new key: %d", code)
+		}
+		// Shown once: the list has its prefix and scope, not the key.
+		var body string
+		run(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.Text("tbody", &body, chromedp.ByQuery))
+		if strings.Contains(body, key) || !strings.Contains(body, "tenants:read") || !strings.Contains(body, key[:8]) {
+			t.Fatalf("list: %s", body)
+		}
+		run(t, ctx,
+			chromedp.Click(`td form button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//td[starts-with(normalize-space(.), "revoked")]`, chromedp.BySearch),
+		)
+		if confirms != 1 {
+			t.Fatalf("%d confirmations asked", confirms)
+		}
+		if code := api(); code != http.StatusUnauthorized {
+			t.Fatalf("a revoked key: %d", code)
+		}
+	})
+}
