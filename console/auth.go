@@ -14,8 +14,6 @@ import (
 
 const sessionCookie = "porter_session"
 
-type userKey struct{}
-
 // need is the least role a handler requires.
 type need int
 
