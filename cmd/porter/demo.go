@@ -73,6 +73,10 @@ func seedDemo(ctx context.Context, svc *porter.Service, baseURL, dsn string, std
 	if err != nil {
 		return err
 	}
+	password := porter.NewPassword()
+	if _, err := svc.CreateUser(ctx, org.ID, porter.UserInput{Email: demoAdmin, Role: porter.RoleAdmin, Password: password}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, `Porter demo data is ready: organization %d, property %d (%s).
 
 API key (full access; shown once):
@@ -82,9 +86,17 @@ Try:
   curl -H "Authorization: Bearer %s" %s/v1/tenants
   curl -H "Authorization: Bearer %s" %s/api/triggers.php
   API reference: %s/docs
-`, org.ID, prop.ID, prop.Name, text, text, baseURL, text, baseURL, baseURL)
+
+Console (sign in with a browser; the password is shown once):
+  %s/login
+  email:    %s
+  password: %s
+`, org.ID, prop.ID, prop.Name, text, text, baseURL, text, baseURL, baseURL, baseURL, demoAdmin, password)
 	return nil
 }
+
+// demoAdmin is the demo organization's console admin.
+const demoAdmin = "admin@example.com"
 
 // alreadySeeded tells someone who ran --demo again, having lost the key it
 // printed, how to make another: keys are stored hashed, never shown twice.
@@ -103,4 +115,5 @@ func alreadySeeded(orgs []*porter.Organization, dsn string, stdout io.Writer) {
 		db = " (with the same --db or PORTER_DB as this server)"
 	}
 	fmt.Fprintf(stdout, "Make a key (printed once, on the last line) in another terminal%s:\n  ./porter key create --org %d --name NAME\n", db, orgs[0].ID)
+	fmt.Fprintf(stdout, "and a console user (its password printed once):\n  ./porter user create --org %d --email EMAIL --role admin\n", orgs[0].ID)
 }

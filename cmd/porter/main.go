@@ -56,6 +56,8 @@ Usage:
                                     create an API key; prints the key last, once
   porter key list --org ID [--json] list an organization's API keys
   porter key revoke --org ID KEY_ID revoke an API key at once
+  porter user create --org ID --email EMAIL [--role admin|manager|viewer] [--password-stdin]
+                                    create a console user; prints a generated password last, once
   porter version                    print the version
 
 Every command takes --db (PORTER_DB). Run 'porter COMMAND --help' for its flags.
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return orgCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "key":
 		return keyCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "porter", version)
 		return nil

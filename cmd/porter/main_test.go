@@ -9,6 +9,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -224,6 +225,20 @@ func TestServeDemo(t *testing.T) {
 			res.Body.Close()
 			if res.StatusCode != 200 || !strings.Contains(string(body), "jane@example.com") {
 				t.Fatalf("demo tenants: %d %s", res.StatusCode, body)
+			}
+			// The console's demo admin signs in with the printed password.
+			pw := regexp.MustCompile(`(?m)^\s*password: (\S+)$`).FindStringSubmatch(out.String())
+			if pw == nil || !strings.Contains(out.String(), base+"/login") || !strings.Contains(out.String(), "admin@example.com") {
+				t.Fatalf("no console sign-in printed: %s", out.String())
+			}
+			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			res, err = client.PostForm(base+"/login", url.Values{"email": {"admin@example.com"}, "password": {pw[1]}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" || len(res.Cookies()) != 1 {
+				t.Fatalf("console sign-in: %d %v", res.StatusCode, res.Header)
 			}
 			cancel()
 			select {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"porter"
+	"porter/console"
 	"porter/delivery"
 	porterhttp "porter/http"
 	"porter/mail"
@@ -26,7 +27,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var c config
 	fs := newFlags("serve", "serve [--demo] [flags]", getenv, &c)
 	c.serverFlags(fs, getenv)
-	demo := fs.Bool("demo", false, "on an empty database, create a demo organization and print an API key")
+	demo := fs.Bool("demo", false, "on an empty database, create a demo organization and print an API key and a console sign-in")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
@@ -104,6 +105,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
 		TrustForwardedFor: c.TrustForwardedFor,
 	}, logger)
+	// The console takes / and its pages; the API keeps /api, /v1 and /docs.
+	handler = console.New(svc, console.Config{BaseURL: c.BaseURL, TrustForwardedFor: c.TrustForwardedFor}, logger).Mount(handler)
 	// Counted so that a stopping server can say what it waits for.
 	var requests atomic.Int64
 	api := handler

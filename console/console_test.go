@@ -1,0 +1,514 @@
+package console_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"porter"
+	"porter/console"
+	porterhttp "porter/http"
+	"porter/storetest"
+)
+
+const password = "correct horse battery staple"
+
+// site is Porter's real handler (console and API) on a loopback server,
+// with two organizations and their users.
+type site struct {
+	URL      string
+	svc      *porter.Service
+	org      int64 // Acme: admin@acme.test, viewer@acme.test
+	otherOrg int64 // Other: admin@other.test
+
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (s *site) clock() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.now
+}
+
+func (s *site) advance(d time.Duration) {
+	s.mu.Lock()
+	s.now = s.now.Add(d)
+	s.mu.Unlock()
+}
+
+func newSite(t *testing.T, st porter.Store) *site {
+	t.Helper()
+	ctx := context.Background()
+	s := &site{now: time.Date(2026, 5, 9, 14, 30, 0, 0, time.UTC)}
+	svc := porter.NewService(st, "", nil)
+	svc.Now = s.clock
+	s.svc = svc
+	handler := console.New(svc, console.Config{}, nil).Mount(porterhttp.NewServer(svc, porterhttp.Config{}, nil))
+	srv := httptest.NewServer(handler) // 127.0.0.1
+	t.Cleanup(srv.Close)
+	s.URL, svc.BaseURL = srv.URL, srv.URL
+	for _, o := range []struct {
+		id    *int64
+		name  string
+		users map[string]string
+	}{
+		{&s.org, "Acme", map[string]string{"admin@acme.test": porter.RoleAdmin, "viewer@acme.test": porter.RoleViewer}},
+		{&s.otherOrg, "Other", map[string]string{"admin@other.test": porter.RoleAdmin}},
+	} {
+		org, err := svc.CreateOrganization(ctx, o.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*o.id = org.ID
+		for email, role := range o.users {
+			if _, err := svc.CreateUser(ctx, org.ID, porter.UserInput{Email: email, Role: role, Password: password}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return s
+}
+
+// tab opens a new tab in the shared browser, with no cookies. Tests run
+// one at a time, so clearing the browser's cookies isolates them. (A new
+// browser context per test would be cleaner, but headless Chromium opens
+// no tab in one: "no browser is open".)
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	if browser == nil {
+		t.Skip(browserMissing)
+	}
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelT)
+	run(t, ctx, network.ClearBrowserCookies())
+	return ctx
+}
+
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// signIn fills the sign-in form and returns the h1 of the page it lands on.
+func (s *site) signIn(t *testing.T, ctx context.Context, email, pw string) string {
+	t.Helper()
+	var h1 string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.WaitVisible("#email", chromedp.ByQuery),
+		chromedp.SendKeys("#email", email, chromedp.ByQuery),
+		chromedp.SendKeys("#password", pw, chromedp.ByQuery),
+		loads(chromedp.Submit("#password", chromedp.ByQuery)),
+		chromedp.Text("h1", &h1, chromedp.ByQuery),
+	)
+	return h1
+}
+
+// loads runs an action that makes the page load another document (a form
+// post, a click on a link) and waits until that document has loaded.
+func loads(a chromedp.Action) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		loaded := make(chan struct{}, 1)
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		chromedp.ListenTarget(lctx, func(ev any) {
+			if _, ok := ev.(*page.EventLoadEventFired); ok {
+				select {
+				case loaded <- struct{}{}:
+				default:
+				}
+			}
+		})
+		if err := a.Do(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-loaded:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var s string
+	run(t, ctx, chromedp.Text(sel, &s, chromedp.ByQuery))
+	return strings.TrimSpace(s)
+}
+
+// sessionCookie is the browser's session cookie, for plain HTTP requests.
+func sessionCookie(t *testing.T, ctx context.Context) *http.Cookie {
+	t.Helper()
+	var cookies []*network.Cookie
+	run(t, ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		cookies, err = network.GetCookies().Do(ctx)
+		return err
+	}))
+	for _, c := range cookies {
+		if c.Name == "porter_session" {
+			if !c.HTTPOnly || c.SameSite != network.CookieSameSiteLax {
+				t.Fatalf("session cookie: httpOnly=%v sameSite=%v", c.HTTPOnly, c.SameSite)
+			}
+			return &http.Cookie{Name: c.Name, Value: c.Value}
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+// get fetches a page with a cookie, without following redirects.
+func get(t *testing.T, rawURL string, ck *http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", rawURL, nil)
+	if ck != nil {
+		req.AddCookie(ck)
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestSignInAndOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		ctx := tab(t)
+		// Signed out, a page sends the browser to sign in.
+		var loc string
+		run(t, ctx, chromedp.Navigate(s.URL+"/properties"), chromedp.WaitVisible("#email", chromedp.ByQuery), chromedp.Location(&loc))
+		if !strings.Contains(loc, "/login?next=%2Fproperties") {
+			t.Fatalf("location = %s", loc)
+		}
+		// A wrong password and an unknown email read the same.
+		if h1 := s.signIn(t, ctx, "admin@acme.test", "wrong password!!"); h1 != "Sign in to Porter" {
+			t.Fatalf("wrong password landed on %q", h1)
+		}
+		wrong := text(t, ctx, "#signin-error")
+		s.signIn(t, ctx, "nobody@acme.test", password)
+		if unknown := text(t, ctx, "#signin-error"); unknown != wrong || wrong != "Email or password is incorrect." {
+			t.Fatalf("errors differ: %q vs %q", wrong, unknown)
+		}
+		if h1 := s.signIn(t, ctx, "Admin@Acme.test", password); h1 != "Dashboard" {
+			t.Fatalf("signed in to %q", h1)
+		}
+		if who := text(t, ctx, ".who"); who != "admin@acme.test (admin)" {
+			t.Fatalf("who = %q", who)
+		}
+		old := sessionCookie(t, ctx)
+		if code, _ := get(t, s.URL+"/", old); code != 200 {
+			t.Fatalf("dashboard with the cookie: %d", code)
+		}
+		// Sign out by the button; the old cookie no longer signs in.
+		run(t, ctx, loads(chromedp.Click(".signout button", chromedp.ByQuery)), chromedp.WaitVisible("#email", chromedp.ByQuery))
+		if code, _ := get(t, s.URL+"/", old); code != http.StatusSeeOther {
+			t.Fatalf("dashboard with a signed-out cookie: %d", code)
+		}
+	})
+}
+
+func TestSignInRateLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		post := func(email, pw string) int {
+			req, _ := http.NewRequest("POST", s.URL+"/login", strings.NewReader(url.Values{"email": {email}, "password": {pw}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			code, _ := do(t, req)
+			return code
+		}
+		for range 5 {
+			if code := post("viewer@acme.test", "not the password"); code != http.StatusUnauthorized {
+				t.Fatalf("failed sign-in: %d", code)
+			}
+		}
+		// The account is locked for the window, even with its password.
+		if code := post("viewer@acme.test", password); code != http.StatusTooManyRequests {
+			t.Fatalf("sixth try: %d", code)
+		}
+		if code := post("admin@acme.test", password); code != http.StatusSeeOther {
+			t.Fatalf("another account: %d", code)
+		}
+		s.advance(16 * time.Minute)
+		if code := post("viewer@acme.test", password); code != http.StatusSeeOther {
+			t.Fatalf("after the window: %d", code)
+		}
+	})
+}
+
+func TestViewerCannotReachSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		ctx := tab(t)
+		s.signIn(t, ctx, "viewer@acme.test", password)
+		// No link to it, and the server refuses it when typed.
+		var links int
+		run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('a[href^="/settings"]').length`, &links))
+		if links != 0 {
+			t.Fatal("a viewer sees a settings link")
+		}
+		run(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.WaitVisible("h1", chromedp.ByQuery))
+		if h1 := text(t, ctx, "h1"); h1 != "Forbidden" {
+			t.Fatalf("h1 = %q", h1)
+		}
+		ck := sessionCookie(t, ctx)
+		if code, _ := get(t, s.URL+"/settings/api-keys", ck); code != http.StatusForbidden {
+			t.Fatalf("GET settings as viewer: %d", code)
+		}
+		req, _ := http.NewRequest("POST", s.URL+"/settings/api-keys", strings.NewReader("name=sneaky"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(ck)
+		if code, _ := do(t, req); code != http.StatusForbidden {
+			t.Fatalf("POST settings as viewer: %d", code)
+		}
+		if keys, _ := s.svc.APIKeys(context.Background(), s.org); len(keys) != 0 {
+			t.Fatalf("a viewer made a key: %v", keys)
+		}
+	})
+}
+
+// A form posted from another site is refused, whatever cookie it carries.
+func TestCrossOriginPostRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		u, err := s.svc.Authenticate(context.Background(), "admin@acme.test", password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, err := s.svc.StartSession(context.Background(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ck := &http.Cookie{Name: "porter_session", Value: token}
+		for _, h := range []map[string]string{
+			{"Sec-Fetch-Site": "cross-site"},
+			{"Origin": "http://evil.example"},
+		} {
+			for _, path := range []string{"/settings/api-keys", "/logout"} {
+				req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader("name=csrf"))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				for k, v := range h {
+					req.Header.Set(k, v)
+				}
+				req.AddCookie(ck)
+				if code, body := do(t, req); code != http.StatusForbidden || !strings.Contains(body, "another site") {
+					t.Fatalf("POST %s with %v: %d", path, h, code)
+				}
+			}
+		}
+		if keys, _ := s.svc.APIKeys(context.Background(), s.org); len(keys) != 0 {
+			t.Fatal("a cross-origin post made a key")
+		}
+		if code, _ := get(t, s.URL+"/", ck); code != 200 {
+			t.Fatalf("the session was ended by a cross-origin post: %d", code)
+		}
+	})
+}
+
+func TestXSSRendersAsText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		const evil = `<script>alert(1)</script>`
+		p, err := s.svc.CreateProperty(context.Background(), s.org, porter.PropertyInput{Name: ptr(evil), City: ptr(`"><img src=x onerror=alert(2)>`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := tab(t)
+		dialogs := 0
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+				dialogs++
+			}
+		})
+		s.signIn(t, ctx, "admin@acme.test", password)
+		run(t, ctx, chromedp.Navigate(s.URL+"/properties"), chromedp.WaitVisible("table", chromedp.ByQuery))
+		if got := text(t, ctx, "tbody a"); got != evil {
+			t.Fatalf("list shows %q", got)
+		}
+		run(t, ctx, chromedp.Navigate(s.URL+"/properties/"+itoa(p.ID)), chromedp.WaitVisible("#property-name", chromedp.ByQuery))
+		if got := text(t, ctx, "#property-name"); got != evil {
+			t.Fatalf("page shows %q", got)
+		}
+		var scripts, imgs int
+		run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('main script').length`, &scripts),
+			chromedp.Evaluate(`document.querySelectorAll('main img').length`, &imgs))
+		if scripts != 0 || imgs != 0 || dialogs != 0 {
+			t.Fatalf("injected: %d scripts, %d images, %d dialogs", scripts, imgs, dialogs)
+		}
+	})
+}
+
+func TestOtherOrganizationIs404(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		theirs, err := s.svc.CreateProperty(context.Background(), s.otherOrg, porter.PropertyInput{Name: ptr("Their Tower")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := tab(t)
+		s.signIn(t, ctx, "admin@acme.test", password)
+		run(t, ctx, chromedp.Navigate(s.URL+"/properties/"+itoa(theirs.ID)), chromedp.WaitVisible("h1", chromedp.ByQuery))
+		if h1 := text(t, ctx, "h1"); h1 != "Not found" {
+			t.Fatalf("h1 = %q", h1)
+		}
+		ck := sessionCookie(t, ctx)
+		code, body := get(t, s.URL+"/properties/"+itoa(theirs.ID), ck)
+		if code != http.StatusNotFound || strings.Contains(body, "Their Tower") {
+			t.Fatalf("another org's property: %d", code)
+		}
+		if code, _ := get(t, s.URL+"/properties/999999", ck); code != http.StatusNotFound {
+			t.Fatalf("a missing property: %d", code)
+		}
+		if code, _ := get(t, s.URL+"/properties", ck); code != 200 {
+			t.Fatal(code)
+		}
+		if _, body := get(t, s.URL+"/properties", ck); strings.Contains(body, "Their Tower") {
+			t.Fatal("another org's property is listed")
+		}
+	})
+}
+
+func TestDashboard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		ctx := context.Background()
+		svc, org := s.svc, s.org
+		p, err := svc.CreateProperty(ctx, org, porter.PropertyInput{Name: ptr("Maple Court")})
+		must(t, err)
+		u, err := svc.CreateUnit(ctx, org, porter.UnitInput{PropertyID: &p.ID, Name: ptr("1A")})
+		must(t, err)
+		tn, err := svc.CreateTenant(ctx, org, porter.TenantInput{Email: ptr("jane@example.com"), FirstName: ptr("Jane"), LastName: ptr("Smith")})
+		must(t, err)
+		rent := porter.Money(180000)
+		l, err := svc.CreateLease(ctx, org, porter.LeaseInput{UnitID: &u.ID, TenantID: &tn.ID, StartDate: ptr("2026-01-01"), EndDate: ptr("2026-06-20"), MonthlyRent: &rent})
+		must(t, err)
+		_, err = svc.ActivateLease(ctx, org, l.ID)
+		must(t, err)
+		for _, wo := range []string{"Leaky tap", "Broken window"} {
+			_, err := svc.CreateWorkOrder(ctx, org, porter.WorkOrderInput{PropertyID: &p.ID, Title: ptr(wo), Description: ptr(wo)})
+			must(t, err)
+		}
+		s.advance(4 * 24 * time.Hour) // past the normal priority's 72 h SLA: now 2026-05-13
+		_, err = svc.CreateWorkOrder(ctx, org, porter.WorkOrderInput{PropertyID: &p.ID, Title: ptr("Squeaky door"), Description: ptr("Squeaky door")})
+		must(t, err)
+		for _, c := range []struct {
+			amount porter.Money
+			due    string
+		}{{10000, "2026-05-01"}, {5000, "2026-05-20"}} {
+			_, err := svc.CreateCharge(ctx, org, porter.ChargeInput{TenantID: &tn.ID, Amount: &c.amount, Description: ptr("Fee"), DueDate: ptr(c.due), Category: ptr("late_fee")})
+			must(t, err)
+		}
+		paid := porter.Money(2500)
+		_, err = svc.RecordPayment(ctx, org, porter.PaymentInput{TenantID: &tn.ID, Amount: &paid})
+		must(t, err)
+
+		b := tab(t)
+		s.signIn(t, b, "viewer@acme.test", password)
+		want := map[string]string{
+			"open-work-orders": "3", "overdue-work-orders": "2", "charges-overdue": "1", "charges-due": "1",
+			"leases-30": "0", "leases-60": "1", "leases-90": "1", "failed-deliveries": "0",
+		}
+		for name, n := range want {
+			if got := text(t, b, `[data-count="`+name+`"]`); got != n {
+				t.Errorf("%s = %s, want %s", name, got, n)
+			}
+		}
+		var bars int
+		var title string
+		run(t, b, chromedp.Evaluate(`document.querySelectorAll('svg.bars rect').length`, &bars),
+			chromedp.Evaluate(`document.querySelector('svg.bars rect:last-of-type title').textContent`, &title))
+		if bars != 14 || title != "May 13: 25.00" {
+			t.Fatalf("chart: %d bars, last %q", bars, title)
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An admin generates a key with a scope, sees it once, and revokes it
+// (after confirming); the API then answers 401 to it.
+func TestAPIKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st porter.Store) {
+		s := newSite(t, st)
+		ctx := tab(t)
+		confirms := 0
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+				confirms++
+				go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+			}
+		})
+		s.signIn(t, ctx, "admin@acme.test", password)
+		var key string
+		run(t, ctx,
+			loads(chromedp.Click(`a[href="/settings/api-keys"]`, chromedp.ByQuery)),
+			chromedp.SendKeys("#key-name", "Zapier", chromedp.ByQuery),
+			chromedp.Click(`input[name="scope"][value="tenants:read"]`, chromedp.ByQuery),
+			loads(chromedp.Submit("#key-name", chromedp.ByQuery)),
+			chromedp.Value("#newkey", &key, chromedp.ByQuery),
+		)
+		if !strings.HasPrefix(key, "pm_") {
+			t.Fatalf("key = %q", key)
+		}
+		api := func() int {
+			req, _ := http.NewRequest("GET", s.URL+"/v1/tenants", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			code, _ := do(t, req)
+			return code
+		}
+		if code := api(); code != 200 {
+			t.Fatalf("the new key: %d", code)
+		}
+		// Shown once: the list has its prefix and scope, not the key.
+		var body string
+		run(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.Text("tbody", &body, chromedp.ByQuery))
+		if strings.Contains(body, key) || !strings.Contains(body, "tenants:read") || !strings.Contains(body, key[:8]) {
+			t.Fatalf("list: %s", body)
+		}
+		run(t, ctx,
+			chromedp.Click(`td form button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//td[starts-with(normalize-space(.), "revoked")]`, chromedp.BySearch),
+		)
+		if confirms != 1 {
+			t.Fatalf("%d confirmations asked", confirms)
+		}
+		if code := api(); code != http.StatusUnauthorized {
+			t.Fatalf("a revoked key: %d", code)
+		}
+	})
+}
