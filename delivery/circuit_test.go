@@ -48,7 +48,7 @@ func TestCircuitOpensAndProbes(t *testing.T) {
 		w := f.webhook(porter.WebhookInput{URL: srv.URL, Events: []string{"property.created"}, TimeoutSeconds: &timeout,
 			RetrySchedule: &[]int{1, 1, 1, 1, 1, 1, 1, 1}})
 		const cooldown = 1500 * time.Millisecond
-		runEngine(f, delivery.Config{SweepInterval: 50 * time.Millisecond, LeaseMargin: 5 * time.Second, DrainTimeout: 200 * time.Millisecond},
+		f.runTuned(delivery.Config{SweepInterval: 50 * time.Millisecond, LeaseMargin: 5 * time.Second, DrainTimeout: 200 * time.Millisecond},
 			func(q *porter.WebhookQueue) { q.Circuit.Cooldown, q.Circuit.MaxCooldown = cooldown, 2*cooldown })
 		circuit := func() porter.CircuitView {
 			t.Helper()

@@ -114,7 +114,10 @@ func newFixture(t testing.TB, s porter.Store) *fixture {
 }
 
 // run starts an engine on f's store; f.stop stops it.
-func (f *fixture) run(cfg delivery.Config) {
+func (f *fixture) run(cfg delivery.Config) { f.runTuned(cfg, nil) }
+
+// runTuned is run with tune adjusting the engine's queue first.
+func (f *fixture) runTuned(cfg delivery.Config, tune func(*porter.WebhookQueue)) {
 	t, s := f.t, f.svc.Store
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = 50 * time.Millisecond
@@ -126,6 +129,9 @@ func (f *fixture) run(cfg delivery.Config) {
 	q := porter.NewWebhookQueue(f.svc, "node-test", webhook.NewAttemptID)
 	if !f.realJitter {
 		q.Jitter = nil
+	}
+	if tune != nil {
+		tune(q)
 	}
 	f.eng = delivery.New(q, s, cfg)
 	ctx, cancel := context.WithCancel(f.ctx)

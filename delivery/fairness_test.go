@@ -1,7 +1,6 @@
 package delivery_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -59,38 +58,6 @@ func newDeadListener(tb testing.TB) *deadListener {
 }
 
 func (d *deadListener) url(path string) string { return "http://" + d.ln.Addr().String() + path }
-
-// runEngine starts an engine on f's store, tune adjusting its queue.
-func runEngine(f *fixture, cfg delivery.Config, tune func(*porter.WebhookQueue)) {
-	t := f.t
-	cfg.Now = f.svc.Now
-	q := porter.NewWebhookQueue(f.svc, "node-fair", func() string { return fmt.Sprintf("att_%024x", attemptIDs.Add(1)) })
-	q.Jitter = nil
-	if tune != nil {
-		tune(q)
-	}
-	f.eng = delivery.New(q, f.svc.Store, cfg)
-	ctx, cancel := context.WithCancel(f.ctx)
-	done := make(chan error, 1)
-	go func() { done <- f.eng.Run(ctx) }()
-	var once sync.Once
-	f.stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Error(err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Error("engine did not stop")
-			}
-		})
-	}
-	t.Cleanup(f.stop)
-}
-
-var attemptIDs atomic.Int64
 
 // fairScenario is a healthy endpoint sharing the node with dead ones.
 type fairScenario struct {
@@ -151,7 +118,7 @@ func fairRun(tb testing.TB, s porter.Store, sc fairScenario, rate int, d time.Du
 		}
 		hooks[deadOrg] = append(hooks[deadOrg], w.ID)
 	}
-	runEngine(f, delivery.Config{SweepInterval: 50 * time.Millisecond, LeaseMargin: 5 * time.Second, DrainTimeout: 200 * time.Millisecond}, nil)
+	f.run(delivery.Config{SweepInterval: 50 * time.Millisecond, LeaseMargin: 5 * time.Second, DrainTimeout: 200 * time.Millisecond})
 	time.Sleep(100 * time.Millisecond) // the engine is up and listening
 
 	committed := map[int64]time.Time{}
