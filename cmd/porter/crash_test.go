@@ -123,6 +123,13 @@ func crashSetup(t *testing.T, db string) (map[string]string, string) {
 	t.Helper()
 	env := map[string]string{"PORTER_DB": db, "PORTER_DATA_DIR": t.TempDir(), "PORTER_ALLOW_PRIVATE_WEBHOOKS": "1",
 		"PORTER_RATE_LIMIT": "100000/m", "PORTER_NODE": ""}
+	return env, orgKey(t, env, "crash")
+}
+
+// orgKey migrates env's database, makes an organization, and returns a
+// key of it named name that no rate limit slows.
+func orgKey(t *testing.T, env map[string]string, name string) string {
+	t.Helper()
 	if _, errs, code := runPorter(t, env, "migrate"); code != 0 {
 		t.Fatal(errs)
 	}
@@ -130,11 +137,11 @@ func crashSetup(t *testing.T, db string) (map[string]string, string) {
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	out, errs, code = runPorter(t, env, "key", "create", "--org", lastLine(out), "--name", "crash", "--rate-limit", "100000/m")
+	out, errs, code = runPorter(t, env, "key", "create", "--org", lastLine(out), "--name", name, "--rate-limit", "100000/m")
 	if code != 0 {
 		t.Fatal(errs)
 	}
-	return env, lastLine(out)
+	return lastLine(out)
 }
 
 // queryText reads one text value straight from the database: q is

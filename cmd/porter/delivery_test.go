@@ -157,19 +157,7 @@ func TestDeliveryKillNine(t *testing.T) {
 			dataDir := t.TempDir()
 			env := map[string]string{"PORTER_DB": db, "PORTER_DATA_DIR": dataDir, "PORTER_ALLOW_PRIVATE_WEBHOOKS": "1",
 				"PORTER_WEBHOOK_LEASE_MARGIN": "2s", "PORTER_RATE_LIMIT": "100000/m"}
-			if _, errs, code := runPorter(t, env, "migrate"); code != 0 {
-				t.Fatal(errs)
-			}
-			out, errs, code := runPorter(t, env, "org", "create", "--name", "Acme")
-			if code != 0 {
-				t.Fatal(errs)
-			}
-			org := lastLine(out)
-			out, errs, code = runPorter(t, env, "key", "create", "--org", org, "--name", "burst", "--rate-limit", "100000/m")
-			if code != 0 {
-				t.Fatal(errs)
-			}
-			key := lastLine(out)
+			key := orgKey(t, env, "burst")
 
 			count := 1
 			if engine == storetest.Postgres {
