@@ -2,7 +2,6 @@ package console
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"porter"
+	porterhttp "porter/http"
 )
 
 const sessionCookie = "porter_session"
@@ -132,17 +132,11 @@ func safeNext(next string) string {
 	return next
 }
 
+// clientAddr is who r comes from, as the API's failed-authentication
+// limit counts it (the proxy's last X-Forwarded-For entry when trusted,
+// never one a client wrote; an IPv6 client by its /64).
 func (c *Console) clientAddr(r *http.Request) string {
-	if c.cfg.TrustForwardedFor {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			return strings.TrimSpace(strings.Split(xff, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return porterhttp.ClientAddr(r, c.cfg.TrustForwardedFor).String()
 }
 
 // Sign-in failures allowed in a window, per account and per client address.

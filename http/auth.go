@@ -23,7 +23,7 @@ const touchEvery = time.Minute
 // authenticated checks the Bearer key, the route's scope and the key's rate
 // limit, then runs h (through the idempotency layer for POSTs).
 func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route, h handlerFunc) error {
-	addr := clientAddr(r, s.cfg.TrustForwardedFor)
+	addr := ClientAddr(r, s.cfg.TrustForwardedFor)
 	if blocked, until := s.authFailures.blocked(addr, s.now()); blocked {
 		retry := max(1, int(until.Sub(s.now()).Seconds()+0.999))
 		w.Header().Set("Retry-After", strconv.Itoa(retry))

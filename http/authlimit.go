@@ -75,12 +75,12 @@ func (l *authLimiter) fail(addr netip.Prefix, now time.Time) {
 	w.failures++
 }
 
-// clientAddr is who r comes from, for the failed-authentication limit: the
+// ClientAddr is who r comes from, for limits on failed authentication: the
 // connection's address, or with trustForwarded the last address in
 // X-Forwarded-For, the one the proxy in front of Porter added (earlier
 // ones are the client's to write). An IPv6 client counts by its /64, as
 // one host usually holds a whole /64.
-func clientAddr(r *http.Request, trustForwarded bool) netip.Prefix {
+func ClientAddr(r *http.Request, trustForwarded bool) netip.Prefix {
 	host := r.RemoteAddr
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

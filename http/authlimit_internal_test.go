@@ -25,7 +25,7 @@ func TestClientAddr(t *testing.T) {
 		if c.xff != "" {
 			r.Header.Set("X-Forwarded-For", c.xff)
 		}
-		if got := clientAddr(r, c.trust).String(); got != c.want {
+		if got := ClientAddr(r, c.trust).String(); got != c.want {
 			t.Errorf("%s %q trust=%v: %s, want %s", c.remote, c.xff, c.trust, got, c.want)
 		}
 	}
