@@ -69,6 +69,8 @@ type EventTx interface {
 	InsertEvent(ctx context.Context, e *Event) error
 	Events(ctx context.Context, f EventFilter) (List[*Event], error)
 	Event(ctx context.Context, seq int64) (*Event, error)
+	// ResourceEvents lists the newest events about one record.
+	ResourceEvents(ctx context.Context, resourceType string, id int64, limit int) ([]*Event, error)
 }
 
 // record appends an event about resource to the outbox of tx. For updates,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -136,7 +137,7 @@ var errSignIn = Errorf(EUNAUTHORIZED, "email or password is incorrect")
 
 // dummyHash is checked against when no user has the email, so that an
 // unknown email costs as long as a wrong password.
-var dummyHash = HashPassword("porter-dummy-password")
+var dummyHash = sync.OnceValue(func() string { return HashPassword("porter-dummy-password") })
 
 // Authenticate finds the user with this email and password. An email held
 // in several organizations signs in to the oldest whose password matches.
@@ -150,7 +151,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	if len(users) == 0 {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return nil, errSignIn
 	}
 	for _, u := range users {
@@ -229,12 +230,21 @@ func tokenHash(token string) []byte {
 }
 
 // argon2id parameters: RFC 9106's second recommended option (64 MiB, 3 passes).
-const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024
-	argonThreads = 2
-	argonKeyLen  = 32
+var (
+	argonTime    uint32 = 3
+	argonMemory  uint32 = 64 * 1024
+	argonThreads uint8  = 2
 )
+
+const argonKeyLen = 32
+
+// LightPasswordHashing makes HashPassword cheap (1 pass over 64 KiB), for
+// test suites that create many users: under the race detector a real hash
+// takes about half a second. CheckPassword reads the parameters from each
+// hash, so both kinds verify. Never call it in a server.
+func LightPasswordHashing() {
+	argonTime, argonMemory, argonThreads = 1, 64, 1
+}
 
 // HashPassword hashes a password with argon2id and a random salt, as a
 // PHC string that carries its parameters.

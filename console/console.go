@@ -63,12 +63,20 @@ func New(svc *porter.Service, cfg Config, logger *slog.Logger) *Console {
 	return c
 }
 
+// consolePaths are the console's top-level paths; the API keeps the rest
+// (/v1, /api, /docs, /hooks, ...).
+var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/units", "/tenants", "/leases",
+	"/charges", "/payments", "/work-orders", "/inspections", "/vendors", "/staff", "/documents", "/broadcasts",
+	"/catalog", "/settings"}
+
 // Mount serves the console's paths and hands every other one to api.
 func (c *Console) Mount(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	for _, p := range []string{"/{$}", "/login", "/logout", "/static/", "/properties", "/properties/", "/settings/"} {
+	mux.Handle("/{$}", c)
+	for _, p := range consolePaths {
 		mux.Handle(p, c)
+		mux.Handle(p+"/", c)
 	}
 	return mux
 }
@@ -85,12 +93,12 @@ var funcs = template.FuncMap{
 }
 
 func parsePages() map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	pages := map[string]*template.Template{}
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || name == "partials" {
 			continue
 		}
 		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, n))

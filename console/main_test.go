@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"porter"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -22,6 +23,8 @@ var (
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
 func testMain(m *testing.M) int {
+	// Tests create many users; a real argon2id hash costs ~0.5 s under -race.
+	porter.LightPasswordHashing()
 	path := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {

@@ -182,6 +182,18 @@ func (t *tx) Events(ctx context.Context, f porter.EventFilter) (porter.List[*por
 	return out, nil
 }
 
+func (t *tx) ResourceEvents(ctx context.Context, resourceType string, id int64, limit int) ([]*porter.Event, error) {
+	rows, err := t.q.ListResourceEvents(ctx, db.ListResourceEventsParams{OrgID: t.orgID, ResourceType: resourceType, ResourceID: id, Lim: int64(limit)})
+	if err != nil {
+		return nil, fmt.Errorf("list events of %s %d: %w", resourceType, id, err)
+	}
+	out := make([]*porter.Event, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, event(r))
+	}
+	return out, nil
+}
+
 func event(r db.Event) *porter.Event {
 	e := &porter.Event{
 		Seq: r.Seq, OrgID: r.OrgID, Type: r.Type, FiredAt: pts(r.FiredAt), ResourceType: r.ResourceType,

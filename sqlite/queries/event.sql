@@ -19,3 +19,9 @@ WHERE events.org_id = sqlc.arg(org_id)
   AND events.seq < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY seq DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: ListResourceEvents :many
+SELECT * FROM events
+WHERE org_id = sqlc.arg(org_id) AND resource_type = sqlc.arg(resource_type) AND resource_id = sqlc.arg(resource_id)
+ORDER BY seq DESC
+LIMIT sqlc.arg(lim);

@@ -161,6 +161,14 @@ type Message struct {
 	NextAttemptAt *time.Time
 }
 
+type Node struct {
+	Name        string
+	Host        string
+	Pid         int32
+	StartedAt   time.Time
+	HeartbeatAt time.Time
+}
+
 type Organization struct {
 	ID               int64
 	Name             string
@@ -216,6 +224,13 @@ type RateLimit struct {
 	Count       int32
 }
 
+type Session struct {
+	TokenHash  []byte
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
 type Staff struct {
 	ID        int64
 	OrgID     int64
@@ -255,6 +270,16 @@ type Unit struct {
 	Status     string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type User struct {
+	ID           int64
+	OrgID        int64
+	Email        string
+	Role         string
+	PasswordHash string
+	StaffID      *int64
+	CreatedAt    time.Time
 }
 
 type Vendor struct {
@@ -337,6 +362,12 @@ type WebhookHealth struct {
 	WebhookID           int64
 	ConsecutiveFailures int32
 	FailingSince        *time.Time
+	CircuitState        string
+	CircuitFailures     int32
+	CircuitOpens        int32
+	CircuitOpenedAt     *time.Time
+	CircuitProbeAt      *time.Time
+	CircuitProbeToken   string
 }
 
 type WorkOrder struct {

@@ -222,6 +222,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPropertiesStmt, err = db.PrepareContext(ctx, listProperties); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProperties: %w", err)
 	}
+	if q.listResourceEventsStmt, err = db.PrepareContext(ctx, listResourceEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListResourceEvents: %w", err)
+	}
 	if q.listStaffStmt, err = db.PrepareContext(ctx, listStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaff: %w", err)
 	}
@@ -644,6 +647,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPropertiesStmt: %w", cerr)
 		}
 	}
+	if q.listResourceEventsStmt != nil {
+		if cerr := q.listResourceEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listResourceEventsStmt: %w", cerr)
+		}
+	}
 	if q.listStaffStmt != nil {
 		if cerr := q.listStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaffStmt: %w", cerr)
@@ -894,6 +902,7 @@ type Queries struct {
 	listPaymentAllocationsStmt    *sql.Stmt
 	listPaymentsStmt              *sql.Stmt
 	listPropertiesStmt            *sql.Stmt
+	listResourceEventsStmt        *sql.Stmt
 	listStaffStmt                 *sql.Stmt
 	listTenantsStmt               *sql.Stmt
 	listUnitsStmt                 *sql.Stmt
@@ -995,6 +1004,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPaymentAllocationsStmt:    q.listPaymentAllocationsStmt,
 		listPaymentsStmt:              q.listPaymentsStmt,
 		listPropertiesStmt:            q.listPropertiesStmt,
+		listResourceEventsStmt:        q.listResourceEventsStmt,
 		listStaffStmt:                 q.listStaffStmt,
 		listTenantsStmt:               q.listTenantsStmt,
 		listUnitsStmt:                 q.listUnitsStmt,

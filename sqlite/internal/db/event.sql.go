@@ -134,3 +134,54 @@ func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListE
 	}
 	return items, nil
 }
+
+const listResourceEvents = `-- name: ListResourceEvents :many
+SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes FROM events
+WHERE org_id = ?1 AND resource_type = ?2 AND resource_id = ?3
+ORDER BY seq DESC
+LIMIT ?4
+`
+
+type ListResourceEventsParams struct {
+	OrgID        int64
+	ResourceType string
+	ResourceID   int64
+	Lim          int64
+}
+
+func (q *Queries) ListResourceEvents(ctx context.Context, arg ListResourceEventsParams) ([]Event, error) {
+	rows, err := q.query(ctx, q.listResourceEventsStmt, listResourceEvents,
+		arg.OrgID,
+		arg.ResourceType,
+		arg.ResourceID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Event
+	for rows.Next() {
+		var i Event
+		if err := rows.Scan(
+			&i.Seq,
+			&i.OrgID,
+			&i.Type,
+			&i.FiredAt,
+			&i.ResourceType,
+			&i.ResourceID,
+			&i.Data,
+			&i.PreviousAttributes,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

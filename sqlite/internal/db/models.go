@@ -161,6 +161,14 @@ type Message struct {
 	NextAttemptAt sql.NullString
 }
 
+type Node struct {
+	Name        string
+	Host        string
+	Pid         int64
+	StartedAt   string
+	HeartbeatAt string
+}
+
 type Organization struct {
 	ID               int64
 	Name             string
@@ -211,6 +219,13 @@ type Property struct {
 	ArchivedAt sql.NullString
 }
 
+type Session struct {
+	TokenHash  []byte
+	UserID     int64
+	CreatedAt  string
+	LastSeenAt string
+}
+
 type Staff struct {
 	ID        int64
 	OrgID     int64
@@ -250,6 +265,16 @@ type Unit struct {
 	Status     string
 	CreatedAt  string
 	UpdatedAt  string
+}
+
+type User struct {
+	ID           int64
+	OrgID        int64
+	Email        string
+	Role         string
+	PasswordHash string
+	StaffID      sql.NullInt64
+	CreatedAt    string
 }
 
 type Vendor struct {
@@ -332,6 +357,12 @@ type WebhookHealth struct {
 	WebhookID           int64
 	ConsecutiveFailures int64
 	FailingSince        sql.NullString
+	CircuitState        string
+	CircuitFailures     int64
+	CircuitOpens        int64
+	CircuitOpenedAt     sql.NullString
+	CircuitProbeAt      sql.NullString
+	CircuitProbeToken   string
 }
 
 type WorkOrder struct {
