@@ -11,9 +11,38 @@ import (
 
 type apiKeysData struct {
 	Keys   []*porter.APIKey
-	Scopes []porter.Scope
+	Groups []scopeGroup
 	NewKey string
 	Error  string
+}
+
+// scopeGroup is one row of the scope picker: a resource's read and write
+// scopes side by side (either may be absent).
+type scopeGroup struct {
+	Resource    string
+	Read, Write *porter.Scope
+}
+
+// scopeGroups arranges the scope catalog by resource, in catalog order.
+func scopeGroups() []scopeGroup {
+	var out []scopeGroup
+	at := map[string]int{}
+	for i := range porter.Scopes {
+		sc := &porter.Scopes[i]
+		res, access, _ := strings.Cut(sc.Name, ":")
+		j, ok := at[res]
+		if !ok {
+			j = len(out)
+			at[res] = j
+			out = append(out, scopeGroup{Resource: res})
+		}
+		if access == "write" {
+			out[j].Write = sc
+		} else {
+			out[j].Read = sc
+		}
+	}
+	return out
 }
 
 func (c *Console) apiKeys(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -26,7 +55,7 @@ func (c *Console) renderAPIKeys(w http.ResponseWriter, r *http.Request, u *porte
 		c.fail(w, r, u, err)
 		return
 	}
-	d.Keys, d.Scopes = keys, porter.Scopes
+	d.Keys, d.Groups = keys, scopeGroups()
 	c.render(w, status, "apikeys", view{Title: "API keys", Nav: "settings", User: u, Data: d})
 }
 
@@ -58,6 +87,14 @@ func (c *Console) createAPIKey(w http.ResponseWriter, r *http.Request, u *porter
 		}
 		t := c.svc.Now().UTC().Add(time.Duration(n) * 24 * time.Hour).Truncate(time.Second)
 		in.ExpiresAt = &t
+	}
+	if v := strings.TrimSpace(r.PostForm.Get("rate_limit")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000000 {
+			bad("Rate limit: a whole number of requests per minute from 1 to 1000000, or empty for the server's default.")
+			return
+		}
+		in.RateLimit = n
 	}
 	text, _, err := c.svc.CreateAPIKey(r.Context(), u.OrgID, in)
 	if err != nil {

@@ -286,25 +286,32 @@ func TestAPIKeys(t *testing.T) {
 			loads(chromedp.Click(`a[href="/settings/api-keys"]`, chromedp.ByQuery)),
 			chromedp.SendKeys("#key-name", "Zapier", chromedp.ByQuery),
 			chromedp.Click(`input[name="scope"][value="tenants:read"]`, chromedp.ByQuery),
+			chromedp.SendKeys("#key-rate", "120", chromedp.ByQuery),
 			loads(chromedp.Submit("#key-name", chromedp.ByQuery)),
 			chromedp.Value("#newkey", &key, chromedp.ByQuery),
+			chromedp.Click(`button[data-copy="newkey"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//button[@data-copy="newkey" and text()="Copied"]`, chromedp.BySearch),
 		)
 		if !strings.HasPrefix(key, "pm_") {
 			t.Fatalf("key = %q", key)
 		}
+		limit := ""
 		api := func() int {
 			req, _ := http.NewRequest("GET", s.URL+"/v1/tenants", nil)
 			req.Header.Set("Authorization", "Bearer "+key)
-			code, _ := do(t, req)
-			return code
+			res, err := http.DefaultClient.Do(req)
+			must(t, err)
+			res.Body.Close()
+			limit = res.Header.Get("X-RateLimit-Limit")
+			return res.StatusCode
 		}
-		if code := api(); code != 200 {
-			t.Fatalf("the new key: %d", code)
+		if code := api(); code != 200 || limit != "120" {
+			t.Fatalf("the new key: %d, X-RateLimit-Limit %q", code, limit)
 		}
 		// Shown once: the list has its prefix and scope, not the key.
 		var body string
-		run(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.Text("tbody", &body, chromedp.ByQuery))
-		if strings.Contains(body, key) || !strings.Contains(body, "tenants:read") || !strings.Contains(body, key[:8]) {
+		run(t, ctx, chromedp.Navigate(s.URL+"/settings/api-keys"), chromedp.Text("#keys tbody", &body, chromedp.ByQuery))
+		if strings.Contains(body, key) || !strings.Contains(body, "tenants:read") || !strings.Contains(body, key[:8]) || !strings.Contains(body, "120/min") {
 			t.Fatalf("list: %s", body)
 		}
 		run(t, ctx,
