@@ -30,7 +30,7 @@ var screenshotPages = []struct{ name, path string }{
 }
 
 // TestScreenshots renders the main pages of a small seeded portfolio in
-// Chromium (quality 100 makes PNG). With -update it writes them as PNG for the README; otherwise
+// Chromium, as a 1280×800 window shows them. With -update it writes them as PNG for the README; otherwise
 // it only checks that each page renders to a picture.
 func TestScreenshots(t *testing.T) {
 	if browser == nil {
@@ -49,7 +49,7 @@ func TestScreenshots(t *testing.T) {
 		}
 		var shot []byte
 		run(t, b, chromedp.Navigate(s.URL+path), chromedp.WaitVisible("h1", chromedp.ByQuery),
-			chromedp.FullScreenshot(&shot, 100))
+			chromedp.CaptureScreenshot(&shot))
 		img, err := png.Decode(bytes.NewReader(shot))
 		if err != nil {
 			t.Fatalf("%s: %v", p.name, err)
