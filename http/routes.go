@@ -63,6 +63,8 @@ func (s *Server) addRoutes() {
 		Summary: "Get a tenant", Response: tenantView{}}, getOne("tenant", s.svc.Tenant))
 	s.handle(&route{Method: patch, Path: "/v1/tenants/{id}", API: v1API, Scope: "tenants:write", Tag: "Tenants",
 		Summary: "Update a tenant", Request: tenantInput{}, Response: tenantView{}}, updateOne(s, "tenant", s.svc.UpdateTenant))
+	s.handle(&route{Method: post, Path: "/v1/tenants/{id}/resend-invitation", API: v1API, Scope: "tenants:write", Tag: "Tenants",
+		Summary: "Send an invited tenant a new invitation (the previous link stops working)", Response: tenantView{}}, act("tenant", s.svc.ResendInvitation))
 
 	s.handle(&route{Method: get, Path: "/v1/inspections", API: v1API, Scope: "inspections:read", Tag: "Inspections",
 		Summary: "List inspections", Response: []inspectionView{}, List: true, Query: append(listParams,
