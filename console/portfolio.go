@@ -3,8 +3,10 @@ package console
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -115,13 +117,19 @@ func fieldProblem(err error, labels map[string]string) (msg string, ok bool) {
 	if len(e.Fields) == 0 {
 		return e.Message, true
 	}
+	// Longest first, so that tenant_ids is replaced before tenant_id.
+	fields := slices.SortedFunc(maps.Keys(labels), func(a, b string) int { return len(b) - len(a) })
 	var errs formErrors
 	for _, f := range e.Fields {
 		label := labels[f.Field]
 		if label == "" {
 			label = f.Field
 		}
-		errs.add(label, f.Message)
+		msg := f.Message
+		for _, field := range fields { // "must be after start_date": the form says "start date"
+			msg = strings.ReplaceAll(msg, field, strings.ToLower(labels[field]))
+		}
+		errs.add(label, msg)
 	}
 	return errs.String(), true
 }

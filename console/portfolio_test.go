@@ -308,7 +308,7 @@ func TestPortfolioRefusals(t *testing.T) {
 			{"/charges", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"abc"}, "description": {"Fee"}, "due_date": {"2026-06-01"}}, "Amount must be a number", 400},
 			{"/charges", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"5"}, "description": {"Fee"}, "due_date": {"June"}}, "Due date", 400},
 			{"/charges", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"5"}, "description": {"Fee"}, "due_date": {"2026-06-01"}, "category": {"bogus"}}, "Category must be one of", 400},
-			{"/leases", url.Values{"unit_id": {itoa(mine.unit)}, "tenant_id": {itoa(mine.tenant)}, "start_date": {"2027-05-01"}, "end_date": {"2027-01-01"}, "monthly_rent": {"1800"}}, "End date must be after start_date", 400},
+			{"/leases", url.Values{"unit_id": {itoa(mine.unit)}, "tenant_id": {itoa(mine.tenant)}, "start_date": {"2027-05-01"}, "end_date": {"2027-01-01"}, "monthly_rent": {"1800"}}, "End date must be after start date", 400},
 			{"/leases", url.Values{"unit_id": {itoa(mine.unit)}, "start_date": {"2027-05-01"}, "end_date": {"2028-01-01"}, "monthly_rent": {"1800"}}, "Tenant must name at least one tenant", 400},
 			{"/leases/" + itoa(mine.lease) + "/renew", url.Values{"end_date": {"2030-01-01"}, "monthly_rent": {"abc"}}, "New monthly rent must be a number", 400},
 			{"/leases/" + itoa(mine.lease) + "/terminate", url.Values{}, "only an active lease can be terminated", 409},

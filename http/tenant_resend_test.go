@@ -25,3 +25,21 @@ func TestResendInvitationHTTP(t *testing.T) {
 		a.doKey(key, "POST", path, nil, nil).must(t, 403)
 	})
 }
+
+// GET /v1/tenants?search= and GET /v1/charges?overdue_on= are the
+// console's filters, in the API too.
+func TestTenantSearchAndOverdueHTTP(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		tn := a.do("POST", "/v1/tenants", map[string]any{"email": "jane@example.com", "first_name": "Jane", "last_name": "Smith"}).must(t, 201).obj("data")
+		a.do("POST", "/v1/tenants", map[string]any{"email": "bob@example.com", "first_name": "Bob", "last_name": "Jones"}).must(t, 201)
+		if list := a.do("GET", "/v1/tenants?search=jane+smi", nil).must(t, 200); len(list.JSON["data"].([]any)) != 1 {
+			t.Fatalf("search: %s", list.Body)
+		}
+		a.do("POST", "/v1/charges", map[string]any{"tenant_id": tn["id"], "amount": 25, "description": "Late", "due_date": "2025-05-01"}).must(t, 201)
+		a.do("POST", "/v1/charges", map[string]any{"tenant_id": tn["id"], "amount": 25, "description": "Later", "due_date": "2025-06-01"}).must(t, 201)
+		if list := a.do("GET", "/v1/charges?overdue_on=2025-05-09", nil).must(t, 200); len(list.JSON["data"].([]any)) != 1 {
+			t.Fatalf("overdue: %s", list.Body)
+		}
+		a.do("GET", "/v1/charges?overdue_on=soon", nil).must(t, 400)
+	})
+}
