@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/cdproto/page"
@@ -50,10 +51,10 @@ func TestPortfolioFlow(t *testing.T) {
 		s := newSite(t, st)
 		s.addManager(t)
 		ctx := tab(t)
-		dialogs := 0
+		var dialogs, confirms atomic.Int32 // counted on chromedp's event goroutine
 		chromedp.ListenTarget(ctx, func(ev any) {
 			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
-				dialogs++
+				dialogs.Add(1)
 			}
 		})
 		s.signIn(t, ctx, "manager@acme.test", password)
@@ -151,6 +152,23 @@ func TestPortfolioFlow(t *testing.T) {
 			t.Fatalf("tenant page: %q", body)
 		}
 
+		// Terminate asks to confirm first (htmx), then ends the lease.
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && d.Type == page.DialogTypeConfirm {
+				confirms.Add(1)
+				go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+			}
+		})
+		leases, err := s.svc.Leases(context.Background(), s.org, porter.LeaseFilter{})
+		must(t, err)
+		run(t, ctx, chromedp.Navigate(s.URL+"/leases/"+itoa(leases.Items[0].ID)), chromedp.WaitVisible("#terminate-reason", q),
+			chromedp.SendKeys("#terminate-reason", "moved abroad", q),
+			chromedp.Click("#terminate-lease button", q),
+			chromedp.WaitVisible("#lease-status.status-terminated", q))
+		if n := confirms.Load(); n != 1 {
+			t.Fatalf("terminate asked %d times", n)
+		}
+
 		// What the console did, the API's event log holds.
 		evs, err := s.svc.Events(context.Background(), s.org, porter.EventFilter{ListParams: porter.ListParams{PerPage: porter.MaxPerPage}})
 		must(t, err)
@@ -158,13 +176,14 @@ func TestPortfolioFlow(t *testing.T) {
 		for _, e := range evs.Items {
 			seen[e.Type] = true
 		}
-		for _, typ := range []string{"property.created", "unit.created", "tenant.created", "lease.created", "lease.activated", "unit.updated", "charge.created", "charge.updated", "payment.succeeded"} {
+		for _, typ := range []string{"property.created", "unit.created", "tenant.created", "lease.created", "lease.activated", "unit.updated",
+			"charge.created", "charge.updated", "payment.succeeded", "lease.terminated"} {
 			if !seen[typ] {
 				t.Errorf("no %s event", typ)
 			}
 		}
-		if dialogs != 0 {
-			t.Fatalf("%d dialogs opened", dialogs)
+		if d, c := dialogs.Load(), confirms.Load(); d != c {
+			t.Fatalf("%d dialogs opened, %d of them terminate's confirmation", d, c)
 		}
 	})
 }
@@ -229,7 +248,7 @@ func TestPortfolioRefusals(t *testing.T) {
 			"property_id": {itoa(mine.property)}, "tenant_id": {itoa(mine.tenant)}, "unit_id": {itoa(mine.unit)},
 			"amount": {"25.00"}, "description": {"Fee"}, "due_date": {"2026-06-01"}, "start_date": {"2027-05-01"},
 			"end_date": {"2028-04-30"}, "monthly_rent": {"1800.00"}, "reason": {"moved"}}
-		writes := []string{"/properties", "/properties/%d", "/properties/%d/archive", "/units", "/units/%d", "/tenants",
+		writes := []string{"/properties", "/properties/%d", "/properties/%d/archive", "/units", "/units/%d", "/tenants", "/tenants/%d",
 			"/tenants/%d/resend-invitation", "/leases", "/leases/%d/activate", "/leases/%d/renew", "/leases/%d/terminate",
 			"/charges", "/charges/%d/void", "/payments"}
 		ids := func(p portfolio, path string) string {
@@ -319,6 +338,7 @@ func TestPortfolioRefusals(t *testing.T) {
 			{"/units/" + itoa(mine.unit), url.Values{"name": {"1A"}, "market_rent": {"-5"}}, "Market rent must not be negative", 400},
 			{"/tenants", url.Values{"email": {"not-an-email"}, "first_name": {"A"}, "last_name": {"B"}}, "Email must be an email address", 400},
 			{"/tenants", url.Values{"email": {"tenant@example.com"}, "first_name": {"A"}, "last_name": {"B"}}, "already exists", 409},
+			{"/tenants/" + itoa(mine.tenant), url.Values{"email": {"jane@"}, "first_name": {"Jane"}, "last_name": {"Doe"}}, "Email must be an email address", 400},
 			{"/properties", url.Values{"name": {" "}}, "Name is required", 400},
 			{"/properties/" + itoa(mine.property), url.Values{"name": {""}}, "Name is required", 400},
 			{"/charges/" + itoa(mine.charge) + "/void", nil, "only a charge with no payments applied can be voided", 409},
@@ -387,6 +407,10 @@ func TestPortfolioActions(t *testing.T) {
 		must1("/tenants/"+tenant+"/resend-invitation", nil, "/tenants/"+tenant+"?notice=resent")
 		if _, body := get(t, s.URL+"/tenants/"+tenant+"?notice=resent", ck); !strings.Contains(body, "A new invitation was sent") || !strings.Contains(body, "tenant.invitation_resent") {
 			t.Fatal("the tenant page does not show the resent invitation")
+		}
+		must1("/tenants/"+tenant, url.Values{"email": {"jane.doe@example.com"}, "first_name": {"Jane"}, "last_name": {"Doe"}, "phone": {"+1 555 0100"}}, "/tenants/"+tenant)
+		if tn, err := s.svc.Tenant(ctx, s.org, mine.tenant); err != nil || tn.Email != "jane.doe@example.com" || tn.Phone != "+1 555 0100" {
+			t.Fatalf("edited tenant = %+v, %v", tn, err)
 		}
 		must1("/leases/"+lease+"/activate", nil, "/leases/"+lease)
 		must1("/leases/"+lease+"/renew", url.Values{"end_date": {"2028-04-30"}, "monthly_rent": {"1900.00"}}, "/leases/"+lease)

@@ -34,6 +34,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /tenants", c.signedIn(needRead, c.tenants))
 	c.mux.HandleFunc("POST /tenants", c.signedIn(needWrite, c.inviteTenant))
 	c.mux.HandleFunc("GET /tenants/{id}", c.signedIn(needRead, c.tenant))
+	c.mux.HandleFunc("POST /tenants/{id}", c.signedIn(needWrite, c.updateTenant))
 	c.mux.HandleFunc("POST /tenants/{id}/resend-invitation", c.signedIn(needWrite, c.resendInvitation))
 	c.mux.HandleFunc("GET /leases", c.signedIn(needRead, c.leases))
 	c.mux.HandleFunc("POST /leases", c.signedIn(needWrite, c.createLease))

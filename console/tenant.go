@@ -45,10 +45,7 @@ func (c *Console) inviteTenant(w http.ResponseWriter, r *http.Request, u *porter
 		bad(http.StatusBadRequest, "The form could not be read.")
 		return
 	}
-	v := r.PostForm
-	in := porter.TenantInput{Email: formTextAll(v, "email"), FirstName: formTextAll(v, "first_name"),
-		LastName: formTextAll(v, "last_name"), Phone: formTextAll(v, "phone")}
-	t, err := c.svc.CreateTenant(r.Context(), u.OrgID, in)
+	t, err := c.svc.CreateTenant(r.Context(), u.OrgID, tenantInput(r.PostForm))
 	if msg, ok := fieldProblem(err, tenantLabels); ok {
 		bad(http.StatusBadRequest, msg)
 		return
@@ -71,6 +68,7 @@ type tenantData struct {
 	Charges  []*porter.Charge
 	Payments []*porter.Payment
 	Events   []*porter.Event
+	Form     url.Values // the edit form: the tenant's, or as posted on a refusal
 	Notice   string
 	Error    string
 }
@@ -128,6 +126,9 @@ func (c *Console) renderTenant(w http.ResponseWriter, r *http.Request, u *porter
 		}
 	}
 	d.Tenant, d.Leases, d.Charges, d.Payments, d.Events = t, leases.Items, charges.Items, payments.Items, events
+	if d.Form == nil {
+		d.Form = url.Values{"email": {t.Email}, "first_name": {t.FirstName}, "last_name": {t.LastName}, "phone": {t.Phone}}
+	}
 	c.render(w, status, "tenant", view{Title: tenantLabel(t), Nav: "tenants", User: u, Data: d})
 }
 
@@ -146,4 +147,39 @@ func (c *Console) resendInvitation(w http.ResponseWriter, r *http.Request, u *po
 		return
 	}
 	seeOther(w, r, idPath("/tenants/", id)+"?notice=resent")
+}
+
+func tenantInput(v url.Values) porter.TenantInput {
+	return porter.TenantInput{Email: formTextAll(v, "email"), FirstName: formTextAll(v, "first_name"),
+		LastName: formTextAll(v, "last_name"), Phone: formTextAll(v, "phone")}
+}
+
+// updateTenant is the edit form on a tenant's page: PATCH /v1/tenants/{id}.
+func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderTenant(w, r, u, id, status, tenantData{Form: r.PostForm, Error: msg})
+	}
+	if !readPostedForm(w, r) {
+		bad(http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	_, err := c.svc.UpdateTenant(r.Context(), u.OrgID, id, tenantInput(r.PostForm))
+	if msg, ok := fieldProblem(err, tenantLabels); ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	if msg, ok := stateConflict(err); ok {
+		bad(http.StatusConflict, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/tenants/", id))
 }
