@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"porter"
 )
@@ -101,10 +102,12 @@ func (c *Console) createCharge(w http.ResponseWriter, r *http.Request, u *porter
 }
 
 type chargeData struct {
-	Charge *porter.Charge
-	Tenant *porter.Tenant
-	Events []*porter.Event
-	Error  string
+	Charge     *porter.Charge
+	Tenant     *porter.Tenant
+	Categories []string // the organization's, and the charge's own if it has since been dropped
+	Events     []*porter.Event
+	Form       url.Values // the edit form: the charge's, or as posted on a refusal
+	Error      string
 }
 
 func (c *Console) charge(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -131,8 +134,65 @@ func (c *Console) renderCharge(w http.ResponseWriter, r *http.Request, u *porter
 		c.fail(w, r, u, err)
 		return
 	}
+	org, err := c.svc.Organization(ctx, u.OrgID)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d.Categories = org.ChargeCategories
+	if len(d.Categories) == 0 {
+		d.Categories = porter.DefaultChargeCategories()
+	}
+	if !slices.Contains(d.Categories, ch.Category) {
+		d.Categories = append([]string{ch.Category}, d.Categories...)
+	}
+	if d.Form == nil {
+		d.Form = url.Values{"description": {ch.Description}, "due_date": {ch.DueDate}, "category": {ch.Category}}
+	}
 	d.Charge = ch
 	c.render(w, status, "charge", view{Title: "Charge " + ch.Description, Nav: "charges", User: u, Data: d})
+}
+
+// updateCharge edits an open charge's description, due date or category:
+// PATCH /v1/charges/{id}. An unchanged category is not sent, so a charge
+// keeps one its organization has since dropped.
+func (c *Console) updateCharge(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderCharge(w, r, u, id, status, chargeData{Form: r.PostForm, Error: msg})
+	}
+	if !readPostedForm(w, r) {
+		bad(http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	ch, err := c.svc.Charge(r.Context(), u.OrgID, id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	v := r.PostForm
+	in := porter.ChargeUpdate{Description: formTextAll(v, "description"), DueDate: formTextAll(v, "due_date")}
+	if cat := formText(v, "category"); cat != nil && *cat != ch.Category {
+		in.Category = cat
+	}
+	_, err = c.svc.UpdateCharge(r.Context(), u.OrgID, id, in)
+	if msg, ok := fieldProblem(err, chargeLabels); ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	if msg, ok := stateConflict(err); ok {
+		bad(http.StatusConflict, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/charges/", id))
 }
 
 // voidCharge cancels a charge nothing has been paid on; the Service

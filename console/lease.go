@@ -143,7 +143,11 @@ func (c *Console) renderLease(w http.ResponseWriter, r *http.Request, u *porter.
 	d.CanRenew = l.Status == porter.LeaseActive || l.Status == porter.LeaseExpired
 	d.CanTerminate = l.Status == porter.LeaseActive
 	if d.Form == nil {
-		d.Form = url.Values{"monthly_rent": {l.MonthlyRent.String()}}
+		d.Form = url.Values{"monthly_rent": {l.MonthlyRent.String()}, "start_date": {l.StartDate}, "end_date": {l.EndDate},
+			"deposit": {l.Deposit.String()}}
+		if d.CanRenew {
+			d.Form.Del("end_date") // the renewal's new end date starts empty
+		}
 	}
 	c.render(w, status, "lease", view{Title: "Lease " + strconv.FormatInt(l.ID, 10), Nav: "leases", User: u, Data: d})
 }
@@ -177,6 +181,24 @@ func (c *Console) leaseAction(action func(r *http.Request, org, id int64, v url.
 		}
 		seeOther(w, r, idPath("/leases/", id))
 	}
+}
+
+// editLease changes a draft's term and money: PATCH /v1/leases/{id}.
+func (c *Console) editLease(r *http.Request, org, id int64, v url.Values) error {
+	var errs formErrors
+	in := porter.LeaseInput{StartDate: formTextAll(v, "start_date"), EndDate: formTextAll(v, "end_date"),
+		MonthlyRent: formMoney(v, "monthly_rent", "Monthly rent", &errs), Deposit: formMoney(v, "deposit", "Deposit", &errs)}
+	if len(errs) > 0 {
+		return &porter.Error{Code: porter.EINVALID, Message: errs.String()}
+	}
+	if in.MonthlyRent == nil {
+		in.MonthlyRent = new(porter.Money) // emptied: the Service says it must be greater than 0
+	}
+	if in.Deposit == nil {
+		in.Deposit = new(porter.Money)
+	}
+	_, err := c.svc.UpdateLease(r.Context(), org, id, in)
+	return err
 }
 
 func (c *Console) activateLease(r *http.Request, org, id int64, _ url.Values) error {

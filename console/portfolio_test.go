@@ -249,8 +249,8 @@ func TestPortfolioRefusals(t *testing.T) {
 			"amount": {"25.00"}, "description": {"Fee"}, "due_date": {"2026-06-01"}, "start_date": {"2027-05-01"},
 			"end_date": {"2028-04-30"}, "monthly_rent": {"1800.00"}, "reason": {"moved"}}
 		writes := []string{"/properties", "/properties/%d", "/properties/%d/archive", "/units", "/units/%d", "/tenants", "/tenants/%d",
-			"/tenants/%d/resend-invitation", "/leases", "/leases/%d/activate", "/leases/%d/renew", "/leases/%d/terminate",
-			"/charges", "/charges/%d/void", "/payments"}
+			"/tenants/%d/resend-invitation", "/leases", "/leases/%d", "/leases/%d/activate", "/leases/%d/renew", "/leases/%d/terminate",
+			"/charges", "/charges/%d", "/charges/%d/void", "/payments"}
 		ids := func(p portfolio, path string) string {
 			var id int64
 			switch strings.Split(path, "/")[1] {
@@ -342,6 +342,9 @@ func TestPortfolioRefusals(t *testing.T) {
 			{"/properties", url.Values{"name": {" "}}, "Name is required", 400},
 			{"/properties/" + itoa(mine.property), url.Values{"name": {""}}, "Name is required", 400},
 			{"/charges/" + itoa(mine.charge) + "/void", nil, "only a charge with no payments applied can be voided", 409},
+			{"/charges/" + itoa(mine.charge), url.Values{"description": {"Fee"}, "due_date": {"2026-05-01"}}, "only an open charge can be edited", 409},
+			{"/leases/" + itoa(mine.lease), url.Values{"start_date": {"2026-05-01"}, "end_date": {"2026-04-01"}, "monthly_rent": {"1800"}}, "End date must be after start date", 400},
+			{"/leases/" + itoa(mine.lease), url.Values{"start_date": {"2026-05-01"}, "end_date": {"2027-04-30"}, "monthly_rent": {"lots"}}, "Monthly rent must be a number", 400},
 		} {
 			code, body := post(t, s.URL+tc.path, admin, tc.form)
 			if code != tc.status || !strings.Contains(errorLine(body), tc.want) {
@@ -412,6 +415,10 @@ func TestPortfolioActions(t *testing.T) {
 		if tn, err := s.svc.Tenant(ctx, s.org, mine.tenant); err != nil || tn.Email != "jane.doe@example.com" || tn.Phone != "+1 555 0100" {
 			t.Fatalf("edited tenant = %+v, %v", tn, err)
 		}
+		must1("/leases/"+lease, url.Values{"start_date": {"2026-05-01"}, "end_date": {"2027-04-30"}, "monthly_rent": {"1850.00"}, "deposit": {"1850.00"}}, "/leases/"+lease)
+		if l, err := s.svc.Lease(ctx, s.org, mine.lease); err != nil || l.MonthlyRent != 185000 || l.Deposit != 185000 {
+			t.Fatalf("edited draft = %+v, %v", l, err)
+		}
 		must1("/leases/"+lease+"/activate", nil, "/leases/"+lease)
 		must1("/leases/"+lease+"/renew", url.Values{"end_date": {"2028-04-30"}, "monthly_rent": {"1900.00"}}, "/leases/"+lease)
 		l, err := s.svc.Lease(ctx, s.org, mine.lease)
@@ -441,6 +448,10 @@ func TestPortfolioActions(t *testing.T) {
 		loc := res.Header.Get("Location")
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/charges/") {
 			t.Fatalf("add charge: %d %s", res.StatusCode, loc)
+		}
+		must1(loc, url.Values{"description": {"Two key copies"}, "due_date": {"2026-06-02"}, "category": {"other"}}, loc)
+		if _, body := get(t, s.URL+loc, ck); !strings.Contains(body, "Two key copies") || !strings.Contains(body, "2026-06-02") {
+			t.Fatal("edited charge page")
 		}
 		must1(loc+"/void", nil, loc)
 		if _, body := get(t, s.URL+loc, ck); !strings.Contains(body, `id="charge-status">void`) {
