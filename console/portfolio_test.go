@@ -420,6 +420,9 @@ func TestPortfolioActions(t *testing.T) {
 			t.Fatalf("edited draft = %+v, %v", l, err)
 		}
 		must1("/leases/"+lease+"/activate", nil, "/leases/"+lease)
+		if code, body := get(t, s.URL+"/units/"+itoa(mine.unit), ck); code != 200 || !strings.Contains(body, `<a href="/leases/`+lease+`">Lease `+lease+`</a>`) || !strings.Contains(body, "Jane Doe") {
+			t.Fatalf("the unit page does not show its current lease: %d", code)
+		}
 		must1("/leases/"+lease+"/renew", url.Values{"end_date": {"2028-04-30"}, "monthly_rent": {"1900.00"}}, "/leases/"+lease)
 		l, err := s.svc.Lease(ctx, s.org, mine.lease)
 		must(t, err)
@@ -467,6 +470,18 @@ func TestPortfolioActions(t *testing.T) {
 		}
 		if _, body := get(t, s.URL+"/tenants?q=nobody", ck); !strings.Contains(body, "0 tenants") {
 			t.Fatal("tenant search for nobody")
+		}
+		// Edit the property and the unit.
+		must1("/properties/"+itoa(mine.property), url.Values{"name": {"Elm Court"}, "city": {"Springfield"}}, "/properties/"+itoa(mine.property))
+		must1("/units/"+itoa(mine.unit), url.Values{"name": {"1B"}, "bedrooms": {"2"}, "market_rent": {"950.50"}, "status": {"unavailable"}}, "/units/"+itoa(mine.unit))
+		if p, err := s.svc.Property(ctx, s.org, mine.property); err != nil || p.Name != "Elm Court" || p.City != "Springfield" {
+			t.Fatalf("edited property = %+v, %v", p, err)
+		}
+		if u, err := s.svc.Unit(ctx, s.org, mine.unit); err != nil || u.Name != "1B" || u.Bedrooms != 2 || u.MarketRent != 95050 || u.Status != "unavailable" {
+			t.Fatalf("edited unit = %+v, %v", u, err)
+		}
+		if _, body := get(t, s.URL+"/units?property_id="+itoa(mine.property)+"&status=unavailable", ck); !strings.Contains(body, "1 units") || !strings.Contains(body, ">1B<") {
+			t.Fatal("units filtered by property and status")
 		}
 		// Archive the property; it cannot be archived twice (409, said on the page).
 		must1("/properties/"+itoa(mine.property)+"/archive", nil, "/properties/"+itoa(mine.property))
