@@ -28,6 +28,7 @@ var Catalog = []EventType{
 
 	{Name: "tenant.created", Description: "A tenant user is invited or created", Fields: []string{"id", "email", "first_name", "last_name"}, Scope: "tenants:read", Pollable: true},
 	{Name: "tenant.updated", Description: "A tenant is edited", Fields: []string{"id", "email", "first_name", "last_name", "status"}, Scope: "tenants:read"},
+	{Name: "tenant.invitation_resent", Description: "An invited tenant is sent a new invitation; the previous link stops working", Fields: []string{"id", "email", "status"}, Scope: "tenants:read"},
 	{Name: "tenant.activated", Description: "A tenant accepts the invitation and sets a password", Fields: []string{"id", "email", "status"}, Scope: "tenants:read"},
 
 	{Name: "lease.created", Description: "A new lease is drafted", Fields: []string{"id", "unit_id", "tenant_id", "start_date", "end_date", "monthly_rent"}, Scope: "leases:read"},

@@ -70,6 +70,9 @@ type ChargeFilter struct {
 	LeaseID  int64
 	Status   string
 	Category string
+	// OverdueOn, a date (YYYY-MM-DD), keeps the charges still owing on
+	// that day whose due date is before it; "" keeps all.
+	OverdueOn string
 }
 
 // ChargeTx stores charges.
@@ -242,6 +245,11 @@ func (s *Service) Charges(ctx context.Context, orgID int64, f ChargeFilter) (Lis
 	}
 	if f.Category != "" && !validCategory(f.Category) {
 		v.Add("category", "%q is not a category: categories are 1 to %d lower-case letters, digits, _ or -", f.Category, maxChargeCategoryBytes)
+	}
+	if f.OverdueOn != "" {
+		if _, err := ParseDate(f.OverdueOn); err != nil {
+			v.Add("overdue_on", "%s", err)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return List[*Charge]{}, err

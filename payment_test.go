@@ -182,3 +182,36 @@ func TestMoneyJSON(t *testing.T) {
 		t.Errorf("marshal: %s", b)
 	}
 }
+
+// OverdueOn keeps the charges still owing whose due date is before the day.
+func TestChargesOverdueFilter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		ctx := context.Background()
+		svc, org := newService(t, s)
+		tn, err := svc.CreateTenant(ctx, org, porter.TenantInput{Email: ptr("jane@example.com"), FirstName: ptr("Jane"), LastName: ptr("Smith")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, c := range []struct{ name, due string }{{"late", "2025-05-01"}, {"paid", "2025-05-02"}, {"void", "2025-05-03"}, {"today", "2025-05-09"}} {
+			ch, err := svc.CreateCharge(ctx, org, porter.ChargeInput{TenantID: &tn.ID, Amount: ptr(porter.Money(1000)), Description: ptr(c.name), DueDate: ptr(c.due)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[c.name] = ch.ID
+		}
+		if _, err := svc.RecordPayment(ctx, org, porter.PaymentInput{TenantID: &tn.ID, Amount: ptr(porter.Money(1000)), ChargeID: ptr(ids["paid"])}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.VoidCharge(ctx, org, ids["void"]); err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.Charges(ctx, org, porter.ChargeFilter{OverdueOn: "2025-05-09"})
+		if err != nil || list.Total != 1 || list.Items[0].ID != ids["late"] {
+			t.Fatalf("overdue = %+v, %v", list, err)
+		}
+		if _, err := svc.Charges(ctx, org, porter.ChargeFilter{OverdueOn: "yesterday"}); porter.ErrorCode(err) != porter.EINVALID {
+			t.Fatalf("bad date: %v", err)
+		}
+	})
+}

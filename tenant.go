@@ -43,6 +43,21 @@ type TenantFilter struct {
 	ListParams
 	Status string
 	Email  string
+	// Search matches part of the email or the full name, ignoring ASCII
+	// case.
+	Search string
+}
+
+// SearchPattern is Search as a LIKE pattern over lower-cased text, ""
+// for no search. LIKE's own wildcards and escape in Search become "_",
+// which matches them (and any other one character) on both engines.
+func (f TenantFilter) SearchPattern() string {
+	q := strings.TrimSpace(f.Search)
+	if q == "" {
+		return ""
+	}
+	q = strings.NewReplacer("%", "_", "_", "_", "\\", "_").Replace(strings.ToLower(q))
+	return "%" + q + "%"
 }
 
 // TenantTx stores tenants.
@@ -103,21 +118,52 @@ func (s *Service) CreateTenant(ctx context.Context, orgID int64, in TenantInput)
 		if err := record(ctx, tx, now, "tenant.created", "tenant", t.ID, t, nil); err != nil {
 			return nil, err
 		}
-		t.AcceptURL = strings.TrimRight(s.BaseURL, "/") + "/accept-invite.php?token=" + url.QueryEscape(token)
-		org, err := tx.Organization(ctx)
+		return t, s.queueInvitation(ctx, tx, now, t, token)
+	})
+}
+
+// queueInvitation sets t's accept link for token and queues the
+// invitation email in the mail outbox, in the caller's transaction.
+func (s *Service) queueInvitation(ctx context.Context, tx Tx, now time.Time, t *Tenant, token string) error {
+	t.AcceptURL = strings.TrimRight(s.BaseURL, "/") + "/accept-invite.php?token=" + url.QueryEscape(token)
+	org, err := tx.Organization(ctx)
+	if err != nil {
+		return err
+	}
+	msg := &Message{
+		Channel: "email", To: t.Email, Status: MessageQueued, CreatedAt: now,
+		Subject: "You are invited to " + org.Name,
+		Body: fmt.Sprintf("Hello %s,\n\n%s has invited you to your resident portal. "+
+			"Set your password here:\n\n%s\n\nThe link works once.\n", t.FirstName, org.Name, t.AcceptURL),
+	}
+	if err := tx.InsertMessage(ctx, msg); err != nil {
+		return fmt.Errorf("queue invitation: %w", err)
+	}
+	return nil
+}
+
+// ResendInvitation sends an invited tenant a fresh invitation: a new
+// single-use token replaces the old one, so only the latest email's link
+// works, and the email is queued as CreateTenant queues it. A tenant who
+// has accepted has nothing to accept: 409.
+func (s *Service) ResendInvitation(ctx context.Context, orgID, id int64) (*Tenant, error) {
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Tenant, error) {
+		t, err := tx.TenantForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		msg := &Message{
-			Channel: "email", To: t.Email, Status: MessageQueued, CreatedAt: now,
-			Subject: "You are invited to " + org.Name,
-			Body: fmt.Sprintf("Hello %s,\n\n%s has invited you to your resident portal. "+
-				"Set your password here:\n\n%s\n\nThe link works once.\n", t.FirstName, org.Name, t.AcceptURL),
+		if t.Status != TenantInvited {
+			return nil, Errorf(ECONFLICT, "tenant %d has already accepted the invitation", id)
 		}
-		if err := tx.InsertMessage(ctx, msg); err != nil {
-			return nil, fmt.Errorf("queue invitation: %w", err)
+		token := randomToken()
+		t.InviteTokenHash, t.UpdatedAt = hashToken(token), now
+		if err := tx.UpdateTenant(ctx, t); err != nil {
+			return nil, fmt.Errorf("resend invitation: %w", err)
 		}
-		return t, nil
+		if err := record(ctx, tx, now, "tenant.invitation_resent", "tenant", t.ID, t, nil); err != nil {
+			return nil, err
+		}
+		return t, s.queueInvitation(ctx, tx, now, t, token)
 	})
 }
 
@@ -158,6 +204,9 @@ func (s *Service) Tenants(ctx context.Context, orgID int64, f TenantFilter) (Lis
 		if err := v.Err(); err != nil {
 			return List[*Tenant]{}, err
 		}
+	}
+	if len(f.Search) > 200 {
+		return List[*Tenant]{}, fieldErr("search", "must be at most 200 characters")
 	}
 	return view(ctx, s, orgID, func(tx Tx) (List[*Tenant], error) { return tx.Tenants(ctx, f) })
 }

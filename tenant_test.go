@@ -104,3 +104,94 @@ func TestTenantValidationWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestResendInvitation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		ctx := context.Background()
+		svc, org := newService(t, s)
+		tn, err := svc.CreateTenant(ctx, org, porter.TenantInput{Email: ptr("jane@example.com"), FirstName: ptr("Jane"), LastName: ptr("Smith")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldToken := tn.AcceptURL[strings.Index(tn.AcceptURL, "token=")+6:]
+		again, err := svc.ResendInvitation(ctx, org, tn.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newToken := again.AcceptURL[strings.Index(again.AcceptURL, "token=")+6:]
+		if newToken == oldToken || again.Status != porter.TenantInvited {
+			t.Fatalf("resent = %+v", again)
+		}
+		// Two invitation emails, the second with the new link.
+		var msgs []*porter.Message
+		if err := s.View(ctx, org, func(tx porter.Tx) error {
+			msgs, err = tx.Messages(ctx, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 2 || msgs[0].To != "jane@example.com" || msgs[1].To != "jane@example.com" ||
+			!strings.Contains(msgs[0].Body+msgs[1].Body, again.AcceptURL) {
+			t.Fatalf("messages = %+v", msgs)
+		}
+		evs, err := svc.ResourceEvents(ctx, org, "tenant", tn.ID)
+		if err != nil || len(evs) != 2 || evs[0].Type != "tenant.invitation_resent" || strings.Contains(string(evs[0].Data), "accept_url") {
+			t.Fatalf("events = %+v, %v", evs, err)
+		}
+		// Only the latest link works.
+		if _, err := svc.AcceptInvite(ctx, oldToken, "correct horse"); porter.ErrorCode(err) != porter.ENOTFOUND {
+			t.Fatalf("old token: %v", err)
+		}
+		if _, err := svc.AcceptInvite(ctx, newToken, "correct horse"); err != nil {
+			t.Fatal(err)
+		}
+		// An active tenant has nothing to accept; another organization's
+		// tenant is not found.
+		if _, err := svc.ResendInvitation(ctx, org, tn.ID); porter.ErrorCode(err) != porter.ECONFLICT {
+			t.Fatalf("resend to an active tenant: %v", err)
+		}
+		other := &porter.Organization{Name: "Other", CreatedAt: time.Now()}
+		if err := s.CreateOrganization(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.ResendInvitation(ctx, other.ID, tn.ID); porter.ErrorCode(err) != porter.ENOTFOUND {
+			t.Fatalf("cross-org resend: %v", err)
+		}
+	})
+}
+
+func TestTenantSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		ctx := context.Background()
+		svc, org := newService(t, s)
+		for _, n := range [][3]string{{"jane@example.com", "Jane", "Smith"}, {"bob@acme.test", "Bob", "Jones"}, {"a_b@x.test", "Al", "Percent%"}} {
+			if _, err := svc.CreateTenant(ctx, org, porter.TenantInput{Email: ptr(n[0]), FirstName: ptr(n[1]), LastName: ptr(n[2])}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			search string
+			want   []string
+		}{
+			{"", []string{"a_b@x.test", "bob@acme.test", "jane@example.com"}},
+			{"JANE", []string{"jane@example.com"}},
+			{"ane smi", []string{"jane@example.com"}},
+			{"acme.test", []string{"bob@acme.test"}},
+			{"percent%", []string{"a_b@x.test"}},
+			{"a_b", []string{"a_b@x.test"}},
+			{"nobody", nil},
+		} {
+			list, err := svc.Tenants(ctx, org, porter.TenantFilter{Search: tc.search})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tn := range list.Items {
+				got = append(got, tn.Email)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") || list.Total != len(tc.want) {
+				t.Errorf("search %q = %v (total %d), want %v", tc.search, got, list.Total, tc.want)
+			}
+		}
+	})
+}

@@ -49,6 +49,6 @@ func (s *Server) handleListCharges() handlerFunc {
 	return listOf(s, func(q *query) porter.ChargeFilter {
 		return porter.ChargeFilter{ListParams: q.list(), TenantID: q.id("tenant_id"), LeaseID: q.id("lease_id"),
 			Status:   q.str("status", porter.ChargeOpen, porter.ChargePartiallyPaid, porter.ChargePaid, porter.ChargeVoid),
-			Category: q.str("category")}
+			Category: q.str("category"), OverdueOn: q.str("overdue_on")}
 	}, s.svc.Charges)
 }

@@ -56,13 +56,16 @@ func (s *Server) addRoutes() {
 
 	s.handle(&route{Method: get, Path: "/v1/tenants", API: v1API, Scope: "tenants:read", Tag: "Tenants",
 		Summary: "List tenants", Response: []tenantView{}, List: true, Query: append(listParams,
-			queryParam{Name: "status", Type: "string", Enum: []string{"invited", "active"}}, queryParam{Name: "email", Type: "string"})}, s.handleListTenants())
+			queryParam{Name: "status", Type: "string", Enum: []string{"invited", "active"}}, queryParam{Name: "email", Type: "string"},
+			queryParam{Name: "search", Type: "string", Description: "Part of the email or of the full name, ignoring case"})}, s.handleListTenants())
 	s.handle(&route{Method: post, Path: "/v1/tenants", API: v1API, Scope: "tenants:write", Tag: "Tenants",
 		Summary: "Create (invite) a tenant", Request: tenantInput{}, Response: tenantView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateTenant))
 	s.handle(&route{Method: get, Path: "/v1/tenants/{id}", API: v1API, Scope: "tenants:read", Tag: "Tenants",
 		Summary: "Get a tenant", Response: tenantView{}}, getOne("tenant", s.svc.Tenant))
 	s.handle(&route{Method: patch, Path: "/v1/tenants/{id}", API: v1API, Scope: "tenants:write", Tag: "Tenants",
 		Summary: "Update a tenant", Request: tenantInput{}, Response: tenantView{}}, updateOne(s, "tenant", s.svc.UpdateTenant))
+	s.handle(&route{Method: post, Path: "/v1/tenants/{id}/resend-invitation", API: v1API, Scope: "tenants:write", Tag: "Tenants",
+		Summary: "Send an invited tenant a new invitation (the previous link stops working)", Response: tenantView{}}, act("tenant", s.svc.ResendInvitation))
 
 	s.handle(&route{Method: get, Path: "/v1/inspections", API: v1API, Scope: "inspections:read", Tag: "Inspections",
 		Summary: "List inspections", Response: []inspectionView{}, List: true, Query: append(listParams,
@@ -116,6 +119,7 @@ func (s *Server) addRoutes() {
 		Summary: "List charges", Response: []chargeView{}, List: true, Query: append(listParams,
 			queryParam{Name: "tenant_id", Type: "integer"}, queryParam{Name: "lease_id", Type: "integer"},
 			queryParam{Name: "status", Type: "string", Enum: []string{"open", "partially_paid", "paid", "void"}},
+			queryParam{Name: "overdue_on", Type: "string", Description: "A date (YYYY-MM-DD): only the charges still owing that day whose due date is before it"},
 			queryParam{Name: "category", Type: "string", Description: "One of the organization's charge_categories (GET /v1/organization)"})}, s.handleListCharges())
 	s.handle(&route{Method: post, Path: "/v1/charges", API: v1API, Scope: "charges:write", Tag: "Charges",
 		Summary: "Create a charge", Request: chargeInput{}, Response: chargeView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateCharge))

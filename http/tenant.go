@@ -37,7 +37,7 @@ func (s *Server) handleSeedCreateTenant() handlerFunc {
 
 func (s *Server) handleListTenants() handlerFunc {
 	return listOf(s, func(q *query) porter.TenantFilter {
-		return porter.TenantFilter{ListParams: q.list(), Status: q.str("status", porter.TenantInvited, porter.TenantActive), Email: strings.ToLower(q.str("email"))}
+		return porter.TenantFilter{ListParams: q.list(), Status: q.str("status", porter.TenantInvited, porter.TenantActive), Email: strings.ToLower(q.str("email")), Search: q.str("search")}
 	}, s.svc.Tenants)
 }
 

@@ -66,7 +66,7 @@ func (t *tx) UpdateCharge(ctx context.Context, c *porter.Charge) error {
 
 func (t *tx) Charges(ctx context.Context, f porter.ChargeFilter) (porter.List[*porter.Charge], error) {
 	rows, err := t.q.ListCharges(ctx, db.ListChargesParams{
-		OrgID: t.orgID, TenantID: f.TenantID, LeaseID: f.LeaseID, Status: f.Status, Category: f.Category,
+		OrgID: t.orgID, TenantID: f.TenantID, LeaseID: f.LeaseID, Status: f.Status, Category: f.Category, OverdueOn: f.OverdueOn,
 		UpdatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {

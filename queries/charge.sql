@@ -19,14 +19,14 @@ WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 -- name: ListCharges :many
 -- The total counts at most porter.TotalCap+1 rows: a page costs the same
 -- however many match.
-WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = sqlc.arg(org_id) AND (sqlc.arg(tenant_id) = 0 OR charges.tenant_id = sqlc.arg(tenant_id)) AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR charges.lease_id = CAST(sqlc.arg(lease_id) AS BIGINT)) AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status)) AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category)) AND charges.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = sqlc.arg(org_id) AND (sqlc.arg(tenant_id) = 0 OR charges.tenant_id = sqlc.arg(tenant_id)) AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR charges.lease_id = CAST(sqlc.arg(lease_id) AS BIGINT)) AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status)) AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category)) AND (sqlc.arg(overdue_on) = '' OR (charges.status IN ('open', 'partially_paid') AND charges.due_date < sqlc.arg(overdue_on))) AND charges.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
 SELECT sqlc.embed(charges), (SELECT count(*) FROM capped) AS total
 FROM charges
 WHERE charges.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(tenant_id) = 0 OR charges.tenant_id = sqlc.arg(tenant_id))
   AND (CAST(sqlc.arg(lease_id) AS BIGINT) = 0 OR charges.lease_id = CAST(sqlc.arg(lease_id) AS BIGINT))
   AND (sqlc.arg(status) = '' OR charges.status = sqlc.arg(status))
-  AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category))
+  AND (sqlc.arg(category) = '' OR charges.category = sqlc.arg(category)) AND (sqlc.arg(overdue_on) = '' OR (charges.status IN ('open', 'partially_paid') AND charges.due_date < sqlc.arg(overdue_on)))
   AND charges.updated_at >= sqlc.arg(updated_since)
   AND charges.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC

@@ -23,12 +23,12 @@ WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 -- name: ListTenants :many
 -- The total counts at most porter.TotalCap+1 rows: a page costs the same
 -- however many match.
-WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status)) AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email)) AND tenants.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status)) AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email)) AND (sqlc.arg(search) = '' OR lower(tenants.email) LIKE sqlc.arg(search) OR lower(tenants.first_name || ' ' || tenants.last_name) LIKE sqlc.arg(search)) AND tenants.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
 SELECT sqlc.embed(tenants), (SELECT count(*) FROM capped) AS total
 FROM tenants
 WHERE tenants.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(status) = '' OR tenants.status = sqlc.arg(status))
-  AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email))
+  AND (sqlc.arg(email) = '' OR tenants.email = sqlc.arg(email)) AND (sqlc.arg(search) = '' OR lower(tenants.email) LIKE sqlc.arg(search) OR lower(tenants.first_name || ' ' || tenants.last_name) LIKE sqlc.arg(search))
   AND tenants.updated_at >= sqlc.arg(updated_since)
   AND tenants.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC

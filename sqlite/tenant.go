@@ -45,7 +45,7 @@ func (t *tx) UpdateTenant(ctx context.Context, v *porter.Tenant) error {
 
 func (t *tx) Tenants(ctx context.Context, f porter.TenantFilter) (porter.List[*porter.Tenant], error) {
 	rows, err := t.q.ListTenants(ctx, db.ListTenantsParams{
-		OrgID: t.orgID, Status: f.Status, Email: f.Email, UpdatedSince: since(f.UpdatedSince),
+		OrgID: t.orgID, Status: f.Status, Email: f.Email, Search: f.SearchPattern(), UpdatedSince: since(f.UpdatedSince),
 		Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {

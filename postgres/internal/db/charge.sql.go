@@ -88,18 +88,18 @@ func (q *Queries) InsertCharge(ctx context.Context, arg InsertChargeParams) (int
 }
 
 const listCharges = `-- name: ListCharges :many
-WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = $1 AND ($2 = 0 OR charges.tenant_id = $2) AND (CAST($3 AS BIGINT) = 0 OR charges.lease_id = CAST($3 AS BIGINT)) AND ($4 = '' OR charges.status = $4) AND ($5 = '' OR charges.category = $5) AND charges.updated_at >= $6 LIMIT 10001)
+WITH capped AS (SELECT 1 FROM charges WHERE charges.org_id = $1 AND ($2 = 0 OR charges.tenant_id = $2) AND (CAST($3 AS BIGINT) = 0 OR charges.lease_id = CAST($3 AS BIGINT)) AND ($4 = '' OR charges.status = $4) AND ($5 = '' OR charges.category = $5) AND ($6 = '' OR (charges.status IN ('open', 'partially_paid') AND charges.due_date < $6)) AND charges.updated_at >= $7 LIMIT 10001)
 SELECT charges.id, charges.org_id, charges.tenant_id, charges.lease_id, charges.amount, charges.balance, charges.description, charges.due_date, charges.category, charges.status, charges.created_at, charges.updated_at, charges.paid_at, charges.voided_at, (SELECT count(*) FROM capped) AS total
 FROM charges
 WHERE charges.org_id = $1
   AND ($2 = 0 OR charges.tenant_id = $2)
   AND (CAST($3 AS BIGINT) = 0 OR charges.lease_id = CAST($3 AS BIGINT))
   AND ($4 = '' OR charges.status = $4)
-  AND ($5 = '' OR charges.category = $5)
-  AND charges.updated_at >= $6
-  AND charges.id < CAST($7 AS BIGINT)
+  AND ($5 = '' OR charges.category = $5) AND ($6 = '' OR (charges.status IN ('open', 'partially_paid') AND charges.due_date < $6))
+  AND charges.updated_at >= $7
+  AND charges.id < CAST($8 AS BIGINT)
 ORDER BY id DESC
-LIMIT $9 OFFSET $8
+LIMIT $10 OFFSET $9
 `
 
 type ListChargesParams struct {
@@ -108,6 +108,7 @@ type ListChargesParams struct {
 	LeaseID      int64
 	Status       interface{}
 	Category     interface{}
+	OverdueOn    interface{}
 	UpdatedSince time.Time
 	BelowID      int64
 	Off          int32
@@ -128,6 +129,7 @@ func (q *Queries) ListCharges(ctx context.Context, arg ListChargesParams) ([]Lis
 		arg.LeaseID,
 		arg.Status,
 		arg.Category,
+		arg.OverdueOn,
 		arg.UpdatedSince,
 		arg.BelowID,
 		arg.Off,

@@ -98,22 +98,23 @@ func (q *Queries) InsertTenant(ctx context.Context, arg InsertTenantParams) (int
 }
 
 const listTenants = `-- name: ListTenants :many
-WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = $1 AND ($2 = '' OR tenants.status = $2) AND ($3 = '' OR tenants.email = $3) AND tenants.updated_at >= $4 LIMIT 10001)
+WITH capped AS (SELECT 1 FROM tenants WHERE tenants.org_id = $1 AND ($2 = '' OR tenants.status = $2) AND ($3 = '' OR tenants.email = $3) AND ($4 = '' OR lower(tenants.email) LIKE $4 OR lower(tenants.first_name || ' ' || tenants.last_name) LIKE $4) AND tenants.updated_at >= $5 LIMIT 10001)
 SELECT tenants.id, tenants.org_id, tenants.email, tenants.first_name, tenants.last_name, tenants.phone, tenants.status, tenants.invite_token_hash, tenants.password_hash, tenants.created_at, tenants.updated_at, tenants.activated_at, (SELECT count(*) FROM capped) AS total
 FROM tenants
 WHERE tenants.org_id = $1
   AND ($2 = '' OR tenants.status = $2)
-  AND ($3 = '' OR tenants.email = $3)
-  AND tenants.updated_at >= $4
-  AND tenants.id < CAST($5 AS BIGINT)
+  AND ($3 = '' OR tenants.email = $3) AND ($4 = '' OR lower(tenants.email) LIKE $4 OR lower(tenants.first_name || ' ' || tenants.last_name) LIKE $4)
+  AND tenants.updated_at >= $5
+  AND tenants.id < CAST($6 AS BIGINT)
 ORDER BY id DESC
-LIMIT $7 OFFSET $6
+LIMIT $8 OFFSET $7
 `
 
 type ListTenantsParams struct {
 	OrgID        int64
 	Status       interface{}
 	Email        interface{}
+	Search       interface{}
 	UpdatedSince time.Time
 	BelowID      int64
 	Off          int32
@@ -132,6 +133,7 @@ func (q *Queries) ListTenants(ctx context.Context, arg ListTenantsParams) ([]Lis
 		arg.OrgID,
 		arg.Status,
 		arg.Email,
+		arg.Search,
 		arg.UpdatedSince,
 		arg.BelowID,
 		arg.Off,
