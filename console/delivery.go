@@ -1,0 +1,205 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"porter"
+)
+
+// deliveryFilter is the Recent deliveries filter form.
+type deliveryFilter struct {
+	Status, Event string
+	Statuses      []string
+	Events        []string
+}
+
+// deliveryRows is the Recent deliveries <tbody>: the rows, and the URL
+// htmx polls for the next version of it.
+type deliveryRows struct {
+	HookID int64
+	Items  []*porter.Delivery
+	Poll   string
+}
+
+// deliveryRows reads the page's ?status=&event=&page= and lists that page
+// of the webhook's deliveries, newest first.
+func (c *Console) deliveryRows(r *http.Request, u *porter.User, hookID int64) (deliveryRows, deliveryFilter, pager, error) {
+	q := r.URL.Query()
+	f := porter.DeliveryFilter{ListParams: listParams(r), Status: q.Get("status"), Event: q.Get("event")}
+	filter := deliveryFilter{Status: f.Status, Event: f.Event, Statuses: porter.DeliveryStatuses, Events: porter.EventNames()}
+	list, err := c.svc.WebhookDeliveries(r.Context(), u.OrgID, hookID, f)
+	if err != nil {
+		return deliveryRows{}, filter, pager{}, err
+	}
+	keep := url.Values{}
+	for _, k := range []string{"status", "event", "page"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	// The pager links to the webhook's page, also from a POST's response.
+	pr := r.Clone(r.Context())
+	pr.URL = &url.URL{Path: webhookPath(hookID), RawQuery: keep.Encode()}
+	poll := webhookPath(hookID) + "/deliveries"
+	if len(keep) > 0 {
+		poll += "?" + keep.Encode()
+	}
+	return deliveryRows{HookID: hookID, Items: list.Items, Poll: poll}, filter, newPager(pr, f.ListParams, list.Total), nil
+}
+
+// deliveriesFragment is the Recent deliveries <tbody> alone, which the
+// webhook's page polls (htmx) to stay current without a reload.
+func (c *Console) deliveriesFragment(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	if r.Header.Get("HX-Request") == "" {
+		// A person who opens the URL gets the page it belongs to.
+		target := webhookPath(id)
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	rows, _, _, err := c.deliveryRows(r, u, id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	c.renderFragment(w, r, "webhook", "deliveryrows", rows)
+}
+
+// renderFragment writes one template of a page, for htmx to swap in.
+func (c *Console) renderFragment(w http.ResponseWriter, r *http.Request, page, name string, data any) {
+	var buf bytes.Buffer
+	if err := c.pages[page].ExecuteTemplate(&buf, name, data); err != nil {
+		c.logger.Error("console: render fragment", "page", page, "fragment", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+func deliveryPath(hookID, id int64) string {
+	return webhookPath(hookID) + "/deliveries/" + strconv.FormatInt(id, 10)
+}
+
+type deliveryPage struct {
+	Hook     *porter.Webhook
+	D        *porter.Delivery
+	Body     string // the request body, indented
+	BodyNote string // why there is none
+	Error    string
+	Live     string // the URL the attempts section polls while pending
+}
+
+// loadDelivery returns delivery did of webhook id: one of another webhook
+// (or organization) is not found.
+func (c *Console) loadDelivery(r *http.Request, u *porter.User) (*porter.Webhook, *porter.Delivery, error) {
+	id, ok1 := pathID(r, "id")
+	did, ok2 := pathID(r, "did")
+	if !ok1 || !ok2 {
+		return nil, nil, porter.Errorf(porter.ENOTFOUND, "not found")
+	}
+	d, err := c.svc.Delivery(r.Context(), u.OrgID, did)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.WebhookID != id {
+		return nil, nil, porter.NotFound("delivery", did)
+	}
+	hook, err := c.svc.Webhook(r.Context(), u.OrgID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return hook, d, nil
+}
+
+func (c *Console) delivery(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	c.renderDelivery(w, r, u, http.StatusOK, "")
+}
+
+func (c *Console) renderDelivery(w http.ResponseWriter, r *http.Request, u *porter.User, status int, msg string) {
+	hook, d, err := c.loadDelivery(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	p := deliveryPage{Hook: hook, D: d, Error: msg, Live: deliveryPath(hook.ID, d.ID) + "/live"}
+	p.Body, p.BodyNote, err = c.deliveryBody(r, u, d)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	c.render(w, status, "delivery", view{Title: "Delivery " + strconv.FormatInt(d.ID, 10), Nav: "settings", User: u, Data: p})
+}
+
+// deliveryBody is the body every attempt of d sent: the event's envelope,
+// read back from the event log, which is what the engine signs and sends.
+// A test's sample body is not kept apart from the queue.
+func (c *Console) deliveryBody(r *http.Request, u *porter.User, d *porter.Delivery) (string, string, error) {
+	if d.Test {
+		return "", "A test delivery sends a sample of the event (marked \"test\": true); its body is not kept in the log.", nil
+	}
+	seq, ok := porter.ParseEventID(d.EventID)
+	if !ok {
+		return "", "The body of this delivery is not kept.", nil
+	}
+	ev, err := c.svc.Event(r.Context(), u.OrgID, seq)
+	var e *porter.Error
+	if errors.As(err, &e) && e.Code == porter.ENOTFOUND {
+		return "", "The event has been pruned from the event log; its body is no longer kept.", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return "", "", err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return "", "", err
+	}
+	return buf.String(), "", nil
+}
+
+// deliveryLive is the delivery's status and attempts alone, which its page
+// polls while the delivery is pending.
+func (c *Console) deliveryLive(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	hook, d, err := c.loadDelivery(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	c.renderFragment(w, r, "delivery", "deliverylive", deliveryPage{Hook: hook, D: d, Live: deliveryPath(hook.ID, d.ID) + "/live"})
+}
+
+// replayDelivery sends the delivery again now (same event id, a fresh run
+// of the retry schedule), as POST /v1/deliveries/{id}/replay does.
+func (c *Console) replayDelivery(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	hook, d, err := c.loadDelivery(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if _, err := c.svc.ReplayDelivery(r.Context(), u.OrgID, d.ID); err != nil {
+		if status, msg, ok := refusal(err); ok {
+			c.renderDelivery(w, r, u, status, msg)
+			return
+		}
+		c.fail(w, r, u, err)
+		return
+	}
+	http.Redirect(w, r, deliveryPath(hook.ID, d.ID), http.StatusSeeOther)
+}
