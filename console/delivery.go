@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,32 +143,19 @@ func (c *Console) renderDelivery(w http.ResponseWriter, r *http.Request, u *port
 	c.render(w, status, "delivery", view{Title: "Delivery " + strconv.FormatInt(d.ID, 10), Nav: "settings", User: u, Data: p})
 }
 
-// deliveryBody is the body every attempt of d sent: the event's envelope,
-// read back from the event log, which is what the engine signs and sends.
-// A test's sample body is not kept apart from the queue.
+// deliveryBody is the body every attempt of d sent, indented, or a note
+// saying why it is not kept.
 func (c *Console) deliveryBody(r *http.Request, u *porter.User, d *porter.Delivery) (string, string, error) {
-	if d.Test {
-		return "", "A test delivery sends a sample of the event (marked \"test\": true); its body is not kept in the log.", nil
-	}
-	seq, ok := porter.ParseEventID(d.EventID)
-	if !ok {
-		return "", "The body of this delivery is not kept.", nil
-	}
-	ev, err := c.svc.Event(r.Context(), u.OrgID, seq)
-	var e *porter.Error
-	if errors.As(err, &e) && e.Code == porter.ENOTFOUND {
-		return "", "The event has been pruned from the event log; its body is no longer kept.", nil
-	}
+	raw, err := c.svc.DeliveryBody(r.Context(), u.OrgID, d.ID)
 	if err != nil {
 		return "", "", err
 	}
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return "", "", err
+	if raw == nil {
+		return "", "The event has been pruned from the event log: its body is no longer kept.", nil
 	}
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return "", "", err
+		return string(raw), "", nil
 	}
 	return buf.String(), "", nil
 }

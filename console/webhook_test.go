@@ -264,6 +264,9 @@ func TestWebhookFailingReceiver(t *testing.T) {
 			t.Fatalf("test delivery: %v %s", got.header, got.body)
 		}
 		run(t, ctx, chromedp.WaitVisible("#delivery-status.status-succeeded", chromedp.ByQuery))
+		if body := text(t, ctx, "#delivery-body"); !strings.Contains(body, `"test": true`) {
+			t.Fatalf("test body shown: %s", body)
+		}
 	})
 }
 
