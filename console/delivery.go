@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"porter"
 )
@@ -74,6 +75,30 @@ func (c *Console) deliveriesFragment(w http.ResponseWriter, r *http.Request, u *
 		return
 	}
 	c.renderFragment(w, r, "webhook", "deliveryrows", rows)
+}
+
+// polled wraps the handler of a fragment htmx polls. When the session has
+// ended, signedIn sends the browser to sign in with a redirect, which htmx
+// would follow and swap the sign-in page into the fragment; HX-Redirect
+// makes htmx load the sign-in page as a page instead.
+func polled(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("HX-Request") != "" {
+			w = signInRedirect{w}
+		}
+		h(w, r)
+	}
+}
+
+type signInRedirect struct{ http.ResponseWriter }
+
+func (s signInRedirect) WriteHeader(code int) {
+	if loc := s.Header().Get("Location"); code == http.StatusSeeOther && strings.HasPrefix(loc, "/login") {
+		s.Header().Del("Location")
+		s.Header().Set("HX-Redirect", loc)
+		code = http.StatusUnauthorized
+	}
+	s.ResponseWriter.WriteHeader(code)
 }
 
 // renderFragment writes one template of a page, for htmx to swap in.
@@ -163,6 +188,16 @@ func (c *Console) deliveryBody(r *http.Request, u *porter.User, d *porter.Delive
 // deliveryLive is the delivery's status and attempts alone, which its page
 // polls while the delivery is pending.
 func (c *Console) deliveryLive(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	if r.Header.Get("HX-Request") == "" {
+		id, ok1 := pathID(r, "id")
+		did, ok2 := pathID(r, "did")
+		if !ok1 || !ok2 {
+			c.notFound(w, r, u)
+			return
+		}
+		http.Redirect(w, r, deliveryPath(id, did), http.StatusSeeOther)
+		return
+	}
 	hook, d, err := c.loadDelivery(r, u)
 	if err != nil {
 		c.fail(w, r, u, err)

@@ -35,9 +35,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /settings/webhooks/{id}/rotate", c.signedIn(needAdmin, c.rotateWebhookSecret))
 	c.mux.HandleFunc("POST /settings/webhooks/{id}/test", c.signedIn(needAdmin, c.testWebhook))
 	c.mux.HandleFunc("POST /settings/webhooks/{id}/recover", c.signedIn(needAdmin, c.recoverWebhook))
-	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries", c.signedIn(needAdmin, c.deliveriesFragment))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries", polled(c.signedIn(needAdmin, c.deliveriesFragment)))
 	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}", c.signedIn(needAdmin, c.delivery))
-	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}/live", c.signedIn(needAdmin, c.deliveryLive))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}/live", polled(c.signedIn(needAdmin, c.deliveryLive)))
 	c.mux.HandleFunc("POST /settings/webhooks/{id}/deliveries/{did}/replay", c.signedIn(needAdmin, c.replayDelivery))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {

@@ -358,6 +358,17 @@ func TestWebhookRefusals(t *testing.T) {
 			}
 		}
 		unchanged()
+		// Signed out, a poll makes htmx load the sign-in page, not swap it in.
+		for _, p := range []string{hp + "/deliveries", dp + "/live"} {
+			req, _ := http.NewRequest("GET", s.URL+p, nil)
+			req.Header.Set("HX-Request", "true")
+			res, err := http.DefaultClient.Do(req)
+			must(t, err)
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(res.Header.Get("HX-Redirect"), "/login?next=") {
+				t.Errorf("signed-out poll of %s: %d, HX-Redirect %q", p, res.StatusCode, res.Header.Get("HX-Redirect"))
+			}
+		}
 		if code, body := get(t, s.URL+"/settings/webhooks", other); code != 200 || strings.Contains(body, rc.URL) {
 			t.Fatalf("another org's list: %d, shows Acme's webhook: %v", code, strings.Contains(body, rc.URL))
 		}
