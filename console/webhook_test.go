@@ -267,6 +267,27 @@ func TestWebhookFailingReceiver(t *testing.T) {
 		if body := text(t, ctx, "#delivery-body"); !strings.Contains(body, `"test": true`) {
 			t.Fatalf("test body shown: %s", body)
 		}
+
+		// Delete asks twice: a box to tick (without JavaScript too) and a confirm dialog.
+		var confirms atomic.Int32
+		chromedp.ListenTarget(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+				confirms.Add(1)
+				go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+			}
+		})
+		run(t, ctx,
+			chromedp.Navigate(s.URL+"/settings/webhooks/"+itoa(hook.ID)),
+			chromedp.Click(`#delete input[name="confirm"]`, chromedp.ByQuery),
+			chromedp.Click(`#delete button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`//table[@id="webhooks"]//td[contains(., "No webhooks yet")]`, chromedp.BySearch),
+		)
+		if confirms.Load() != 1 {
+			t.Fatalf("%d confirmations asked", confirms.Load())
+		}
+		if _, err := s.svc.Webhook(bg, s.org, hook.ID); porter.ErrorCode(err) != porter.ENOTFOUND {
+			t.Fatalf("after delete: %v", err)
+		}
 	})
 }
 
@@ -358,6 +379,9 @@ func TestWebhookRefusals(t *testing.T) {
 			}
 		}
 		unchanged()
+		if code, _ := get(t, s.URL+"/static/copy.js", nil); code != 200 {
+			t.Errorf("copy.js: %d", code)
+		}
 		// Signed out, a poll makes htmx load the sign-in page, not swap it in.
 		for _, p := range []string{hp + "/deliveries", dp + "/live"} {
 			req, _ := http.NewRequest("GET", s.URL+p, nil)
