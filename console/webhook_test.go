@@ -84,7 +84,7 @@ func newReceiver(t *testing.T, status int) *receiver {
 		w.Header().Set("X-Receiver", "test")
 		w.WriteHeader(code)
 		if code >= 300 {
-			io.WriteString(w, "receiver is down")
+			io.WriteString(w, "receiver is down <script>alert(1)</script>")
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -237,8 +237,13 @@ func TestWebhookFailingReceiver(t *testing.T) {
 			chromedp.WaitVisible("#attempt-1", chromedp.ByQuery),
 		)
 		attempt := text(t, ctx, "#attempt-1")
-		if !strings.Contains(attempt, "HTTP 500") || !strings.Contains(attempt, "receiver is down") {
+		if !strings.Contains(attempt, "HTTP 500") || !strings.Contains(attempt, "receiver is down <script>alert(1)</script>") {
 			t.Fatalf("failed attempt: %s", attempt)
+		}
+		var scripts int
+		run(t, ctx, chromedp.Evaluate(`document.querySelectorAll('main script').length`, &scripts))
+		if scripts != 0 {
+			t.Fatal("the receiver's answer became a script")
 		}
 		// The first retry of the default schedule is 5 minutes later.
 		if status, next := text(t, ctx, "#delivery-status"), text(t, ctx, "#delivery-next"); status != "pending" || next != "2026-05-09 14:35 UTC" {
