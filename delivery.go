@@ -75,6 +75,9 @@ type DeliveryTx interface {
 	Deliveries(ctx context.Context, f DeliveryFilter) (List[*Delivery], error)
 	Delivery(ctx context.Context, id int64) (*Delivery, error)
 	DeliveryAttempts(ctx context.Context, deliveryID int64) ([]*DeliveryAttempt, error)
+	// DeliveryPayload is the body stored with a delivery: a test's sample;
+	// nil for an event's delivery, whose body is the event's envelope.
+	DeliveryPayload(ctx context.Context, id int64) ([]byte, error)
 	// RequeueDelivery makes a delivery due at now with a fresh run of its
 	// webhook's retry schedule. A delivery whose attempt is in flight is a
 	// conflict.

@@ -51,6 +51,22 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /payments", c.signedIn(needRead, c.payments))
 	c.mux.HandleFunc("POST /payments", c.signedIn(needWrite, c.recordPayment))
 	c.mux.HandleFunc("GET /payments/{id}", c.signedIn(needRead, c.payment))
+	// Settings → Webhooks (admin) and the event catalog (everybody).
+	c.mux.HandleFunc("GET /catalog", c.signedIn(needRead, c.catalog))
+	c.mux.HandleFunc("GET /settings/webhooks", c.signedIn(needAdmin, c.webhooks))
+	c.mux.HandleFunc("POST /settings/webhooks", c.signedIn(needAdmin, c.createWebhook))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}", c.signedIn(needAdmin, c.webhook))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}", c.signedIn(needAdmin, c.updateWebhook))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/enable", c.signedIn(needAdmin, c.setWebhookEnabled(true)))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/disable", c.signedIn(needAdmin, c.setWebhookEnabled(false)))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/delete", c.signedIn(needAdmin, c.deleteWebhook))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/rotate", c.signedIn(needAdmin, c.rotateWebhookSecret))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/test", c.signedIn(needAdmin, c.testWebhook))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/recover", c.signedIn(needAdmin, c.recoverWebhook))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries", polled(c.signedIn(needAdmin, c.deliveriesFragment)))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}", c.signedIn(needAdmin, c.delivery))
+	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}/live", polled(c.signedIn(needAdmin, c.deliveryLive)))
+	c.mux.HandleFunc("POST /settings/webhooks/{id}/deliveries/{did}/replay", c.signedIn(needAdmin, c.replayDelivery))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

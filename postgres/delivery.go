@@ -143,6 +143,7 @@ WHERE org_id = $1 AND ($2::bigint = 0 OR webhook_id = $2) AND ($3::text = '' OR 
   AND ($4::text = '' OR event_type = $4) AND updated_at >= $5 AND id < $8
 ORDER BY id DESC LIMIT $6 OFFSET $7`
 	qDelivery         = `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE org_id = $1 AND id = $2`
+	qDeliveryPayload  = `SELECT payload FROM webhook_deliveries WHERE org_id = $1 AND id = $2`
 	qDeliveryAttempts = `SELECT a.attempt_id, a.delivery_id, a.number, a.started_at, a.duration_ms, a.url, a.request_headers,
        a.response_status, a.response_headers, a.response_body, a.error
 FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
@@ -837,6 +838,14 @@ func (t *tx) Delivery(ctx context.Context, id int64) (*porter.Delivery, error) {
 		return nil, notFound(err, "delivery", id)
 	}
 	return d, nil
+}
+
+func (t *tx) DeliveryPayload(ctx context.Context, id int64) ([]byte, error) {
+	var payload []byte
+	if err := t.pg.QueryRow(ctx, qDeliveryPayload, t.orgID, id).Scan(&payload); err != nil {
+		return nil, notFound(err, "delivery", id)
+	}
+	return payload, nil
 }
 
 func (t *tx) DeliveryAttempts(ctx context.Context, deliveryID int64) ([]*porter.DeliveryAttempt, error) {

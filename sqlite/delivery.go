@@ -95,6 +95,7 @@ WHERE org_id = ?1 AND (?2 = 0 OR webhook_id = ?2) AND (?3 = '' OR status = ?3) A
   AND updated_at >= ?5 AND id < ?8
 ORDER BY id DESC LIMIT ?6 OFFSET ?7`
 	qDelivery         = `SELECT ` + deliveryColumns + ` FROM webhook_deliveries WHERE org_id = ? AND id = ?`
+	qDeliveryPayload  = `SELECT payload FROM webhook_deliveries WHERE org_id = ? AND id = ?`
 	qDeliveryAttempts = `SELECT a.attempt_id, a.delivery_id, a.number, a.started_at, a.duration_ms, a.url, a.request_headers,
        a.response_status, a.response_headers, a.response_body, a.error
 FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
@@ -823,6 +824,25 @@ func (t *tx) Delivery(ctx context.Context, id int64) (*porter.Delivery, error) {
 		return nil, fmt.Errorf("get delivery %d: %w", id, err)
 	}
 	return d, nil
+}
+
+func (t *tx) DeliveryPayload(ctx context.Context, id int64) ([]byte, error) {
+	rows, err := t.query(ctx, qDeliveryPayload, t.orgID, id)
+	if err != nil {
+		return nil, fmt.Errorf("delivery %d payload: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("delivery %d payload: %w", id, err)
+		}
+		return nil, porter.NotFound("delivery", id)
+	}
+	var payload []byte
+	if err := rows.Scan(&payload); err != nil {
+		return nil, fmt.Errorf("delivery %d payload: %w", id, err)
+	}
+	return payload, rows.Err()
 }
 
 func (t *tx) DeliveryAttempts(ctx context.Context, deliveryID int64) ([]*porter.DeliveryAttempt, error) {

@@ -1,9 +1,11 @@
-// Copy buttons: <button type="button" data-copy="ID"> copies the value of
-// the element with that id (a secret shown once) to the clipboard.
+// Copy buttons: <button type="button" data-copy="ID"> (or "#ID", any CSS
+// selector) copies the value of that field, a secret shown once, to the
+// clipboard. A file of its own, as the CSP allows no inline script.
 document.addEventListener("click", function (e) {
   var b = e.target.closest("button[data-copy]");
   if (!b) return;
-  var el = document.getElementById(b.dataset.copy);
+  var ref = b.getAttribute("data-copy");
+  var el = ref.charAt(0) === "#" ? document.querySelector(ref) : document.getElementById(ref);
   if (!el) return;
   var text = el.value !== undefined ? el.value : el.textContent;
   var done = function () { b.textContent = "Copied"; };
