@@ -23,6 +23,12 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /settings/api-keys", c.signedIn(needAdmin, c.apiKeys))
 	c.mux.HandleFunc("POST /settings/api-keys", c.signedIn(needAdmin, c.createAPIKey))
 	c.mux.HandleFunc("POST /settings/api-keys/{id}/revoke", c.signedIn(needAdmin, c.revokeAPIKey))
+	// Settings → Users (admin area).
+	c.mux.HandleFunc("GET /settings/users", c.signedIn(needAdmin, c.users))
+	c.mux.HandleFunc("POST /settings/users", c.signedIn(needAdmin, c.inviteUser))
+	c.mux.HandleFunc("POST /settings/users/{id}/role", c.signedIn(needAdmin, c.changeUser(setRole)))
+	c.mux.HandleFunc("POST /settings/users/{id}/deactivate", c.signedIn(needAdmin, c.changeUser(deactivate)))
+	c.mux.HandleFunc("POST /settings/users/{id}/reactivate", c.signedIn(needAdmin, c.changeUser(reactivate)))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)
