@@ -84,7 +84,13 @@ func BenchmarkConsole(b *testing.B) {
 			p := newPerfSite(b, st)
 			start := time.Now()
 			seedBulk(b, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: 10000, Deliveries: 100000, Payments: 5000, Charges: 2000})
-			b.Logf("%s: seeded in %v", engine, time.Since(start).Round(time.Millisecond))
+			d, err := p.svc.Dashboard(context.Background(), p.org)
+			mustTB(b, err)
+			b.Logf("%s: seeded in %v: %d open work orders, %d SLA breaches, %d failed deliveries in 24 h",
+				engine, time.Since(start).Round(time.Millisecond), d.OpenWorkOrders, d.SLABreaches, d.FailedDeliveries)
+			if d.OpenWorkOrders != 5000 || d.FailedDeliveries == 0 {
+				b.Fatalf("the seed is not what the benchmark says: %+v", d.DashboardCounts)
+			}
 			for _, path := range perfPaths(p) {
 				b.Run(path, func(b *testing.B) {
 					for range b.N {
