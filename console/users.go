@@ -12,10 +12,14 @@ import (
 // usersData is the Settings → Users page: the organization's users, the
 // invite form (kept filled after an error) and a new user's password,
 // shown on this one response only.
+type userRow struct {
+	*porter.User
+	Staff *porter.Staff // the linked staff record, when among Staff
+}
+
 type usersData struct {
-	Users       []*porter.User
+	Users       []userRow
 	Staff       []*porter.Staff
-	StaffByID   map[int64]*porter.Staff
 	Roles       []string
 	Me          int64
 	Error       string
@@ -43,10 +47,17 @@ func (c *Console) renderUsers(w http.ResponseWriter, r *http.Request, u *porter.
 		c.fail(w, r, u, err)
 		return
 	}
-	d.Users, d.Staff, d.Roles, d.Me = users, staff.Items, porter.Roles, u.ID
-	d.StaffByID = make(map[int64]*porter.Staff, len(staff.Items))
+	d.Staff, d.Roles, d.Me = staff.Items, porter.Roles, u.ID
+	byID := make(map[int64]*porter.Staff, len(staff.Items))
 	for _, s := range staff.Items {
-		d.StaffByID[s.ID] = s
+		byID[s.ID] = s
+	}
+	for _, us := range users {
+		row := userRow{User: us}
+		if us.StaffID != nil {
+			row.Staff = byID[*us.StaffID]
+		}
+		d.Users = append(d.Users, row)
 	}
 	if d.Role == "" {
 		d.Role = porter.RoleViewer
