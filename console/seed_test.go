@@ -24,7 +24,7 @@ type bulk struct {
 // payments over the last 30 days and open charges, all of org.
 func seedBulk(tb testing.TB, st porter.Store, org, property, tenant int64, now time.Time, n bulk) {
 	tb.Helper()
-	var series func(n int) string  // a row source with column i from 1 to n
+	var series func(n int) string    // a row source with column i from 1 to n
 	var ago func(secs string) string // now minus secs seconds, as the engine stores times
 	switch st.(type) {
 	case *sqlite.DB:
