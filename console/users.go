@@ -145,7 +145,13 @@ func (c *Console) changeUser(fn func(c *Console, r *http.Request, org, id int64)
 		}
 		c.logger.Info("console: user changed", "org", u.OrgID, "user", changed.ID, "role", changed.Role,
 			"active", changed.Active(), "by", u.ID)
-		http.Redirect(w, r, "/settings/users", http.StatusSeeOther)
+		next := "/settings/users"
+		if changed.ID == u.ID && !changed.Active() {
+			next = "/login" // their own session has just ended
+		} else if changed.ID == u.ID && !changed.CanAdmin() {
+			next = "/" // no longer allowed on this page
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
 	}
 }
 

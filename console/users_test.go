@@ -205,5 +205,22 @@ func TestUsersRefusals(t *testing.T) {
 		if _, body := get(t, s.URL+"/settings/users", admin); strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Fatal("a staff name is not escaped")
 		}
+		// An admin who is not the last may step down, and lands where
+		// their new role may go.
+		_, err = s.svc.SetUserRole(ctx, s.org, ids["manager@acme.test"], porter.RoleAdmin)
+		must(t, err)
+		req, _ := http.NewRequest("POST", s.URL+"/settings/users/"+itoa(ids["admin@acme.test"])+"/role", strings.NewReader("role=manager"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(admin)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := client.Do(req)
+		must(t, err)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+			t.Fatalf("step down: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		if code, _ := get(t, s.URL+"/settings/users", admin); code != http.StatusForbidden {
+			t.Fatalf("a former admin on users: %d", code)
+		}
 	})
 }
