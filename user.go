@@ -24,7 +24,15 @@ type User struct {
 	PasswordHash string // argon2id, PHC string
 	StaffID      *int64 // the staff record this person is, if any
 	CreatedAt    time.Time
+	// LastSignInAt is when the user last signed in; nil: never.
+	LastSignInAt *time.Time
+	// DeactivatedAt is when an admin deactivated the user, who then cannot
+	// sign in and has no sessions; nil: active.
+	DeactivatedAt *time.Time
 }
+
+// Active reports whether the user may sign in.
+func (u *User) Active() bool { return u.DeactivatedAt == nil }
 
 // Console roles, from most to least able.
 const (
@@ -69,11 +77,28 @@ type UserStore interface {
 	// UsersByEmail finds the users with this (lower-case) email in any
 	// organization, oldest first.
 	UsersByEmail(ctx context.Context, email string) ([]*User, error)
+	// OrgUsers lists an organization's users, oldest first.
+	OrgUsers(ctx context.Context, orgID int64) ([]*User, error)
+	// UpdateUser writes u's role and deactivation (u.ID in u.OrgID, else
+	// not found). Deactivating deletes the user's sessions in the same
+	// transaction. It returns ErrLastAdmin, and writes nothing, when the
+	// change would leave an organization that had an active admin with
+	// none.
+	UpdateUser(ctx context.Context, u *User) error
+	// InsertSession stores a session and records the sign-in on its user.
 	InsertSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, tokenHash []byte) (*Session, error)
 	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// PruneSessions deletes the sessions last seen at or before idleBefore
+	// or created at or before createdBefore (SessionLive's bounds), and
+	// returns how many it deleted.
+	PruneSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error)
 }
+
+// ErrLastAdmin refuses to demote or deactivate an organization's last
+// active admin: no one could then manage its users, keys or webhooks.
+var ErrLastAdmin = Errorf(ECONFLICT, "this is the organization's last active admin: make another user admin first")
 
 // UserInput creates a user.
 type UserInput struct {
@@ -155,7 +180,9 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 		return nil, errSignIn
 	}
 	for _, u := range users {
-		if CheckPassword(u.PasswordHash, password) {
+		// A deactivated user's password is still checked, so that the
+		// answer takes as long and reads the same as a wrong password.
+		if CheckPassword(u.PasswordHash, password) && u.Active() {
 			return u, nil
 		}
 	}
@@ -204,7 +231,9 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 		}
 	}
 	u, err := us.User(ctx, sess.UserID)
-	if err != nil {
+	if err != nil || !u.Active() {
+		// Deactivation deletes sessions; this covers one that raced it.
+		us.DeleteSession(ctx, h)
 		return nil, Errorf(EUNAUTHORIZED, "not signed in")
 	}
 	return u, nil

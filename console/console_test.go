@@ -246,10 +246,14 @@ func TestDashboard(t *testing.T) {
 		_, err = svc.RecordPayment(ctx, org, porter.PaymentInput{TenantID: &tn.ID, Amount: &paid})
 		must(t, err)
 
+		if _, err := svc.RunSLAPass(ctx, s.clock()); err != nil {
+			t.Fatal(err)
+		}
+
 		b := tab(t)
 		s.signIn(t, b, "viewer@acme.test", password)
 		want := map[string]string{
-			"open-work-orders": "3", "overdue-work-orders": "2", "charges-overdue": "1", "charges-due": "1",
+			"open-work-orders": "3", "overdue-work-orders": "2", "sla-breaches": "2", "charges-overdue": "1", "charges-due": "1",
 			"leases-30": "0", "leases-60": "1", "leases-90": "1", "failed-deliveries": "0",
 		}
 		for name, n := range want {
@@ -259,10 +263,16 @@ func TestDashboard(t *testing.T) {
 		}
 		var bars int
 		var title string
-		run(t, b, chromedp.Evaluate(`document.querySelectorAll('svg.bars rect').length`, &bars),
-			chromedp.Evaluate(`document.querySelector('svg.bars rect:last-of-type title').textContent`, &title))
+		run(t, b, chromedp.Evaluate(`document.querySelectorAll('#payments-chart rect').length`, &bars),
+			chromedp.Evaluate(`document.querySelector('#payments-chart g:last-of-type > title').textContent`, &title))
 		if bars != 14 || title != "May 13: 25.00" {
-			t.Fatalf("chart: %d bars, last %q", bars, title)
+			t.Fatalf("payments chart: %d bars, last %q", bars, title)
+		}
+		// Deliveries per hour: a succeeded and a failed segment per hour, each bar titled.
+		run(t, b, chromedp.Evaluate(`document.querySelectorAll('#deliveries-chart g[data-bar]').length`, &bars),
+			chromedp.Evaluate(`document.querySelector('#deliveries-chart g:last-of-type > title').textContent`, &title))
+		if bars != 24 || title != "May 13 14:00 UTC: 0 succeeded, 0 failed" {
+			t.Fatalf("deliveries chart: %d bars, last %q", bars, title)
 		}
 	})
 }

@@ -67,6 +67,12 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}", c.signedIn(needAdmin, c.delivery))
 	c.mux.HandleFunc("GET /settings/webhooks/{id}/deliveries/{did}/live", polled(c.signedIn(needAdmin, c.deliveryLive)))
 	c.mux.HandleFunc("POST /settings/webhooks/{id}/deliveries/{did}/replay", c.signedIn(needAdmin, c.replayDelivery))
+	// Settings → Users (admin area).
+	c.mux.HandleFunc("GET /settings/users", c.signedIn(needAdmin, c.users))
+	c.mux.HandleFunc("POST /settings/users", c.signedIn(needAdmin, c.inviteUser))
+	c.mux.HandleFunc("POST /settings/users/{id}/role", c.signedIn(needAdmin, c.changeUser(setRole)))
+	c.mux.HandleFunc("POST /settings/users/{id}/deactivate", c.signedIn(needAdmin, c.changeUser(deactivate)))
+	c.mux.HandleFunc("POST /settings/users/{id}/reactivate", c.signedIn(needAdmin, c.changeUser(reactivate)))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

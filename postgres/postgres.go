@@ -37,10 +37,24 @@ type DB struct {
 }
 
 // Open connects to the database at url (postgres://…).
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string) (*DB, error) { return OpenWith(ctx, url, Options{}) }
+
+// Options are Open's optional settings.
+type Options struct {
+	// OnStatement, when set, is called with the text of every statement
+	// the pool sends (BEGIN and COMMIT included; each of a batch's), before
+	// it is sent: tests count a page's queries with it. Nil sets no tracer.
+	OnStatement func(query string)
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if opts.OnStatement != nil {
+		cfg.ConnConfig.Tracer = statementTracer(opts.OnStatement)
 	}
 	// JIT compiles a plan when its estimated cost is high, which the
 	// queue's batch statements (a JSON parameter of unknown length) always

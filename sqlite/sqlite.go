@@ -53,13 +53,16 @@ type rateWindow struct {
 
 // Open opens (creating if needed) the database file at path. Pragmas go in
 // the DSN so that every pooled connection gets them, not just the first.
-func Open(path string) (*DB, error) {
+func Open(path string) (*DB, error) { return OpenWith(path, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, opts Options) (*DB, error) {
 	pragmas := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "busy_timeout(10000)", "temp_store(MEMORY)"} {
 		pragmas.Add("_pragma", p)
 	}
 	dsn := "file:" + path + "?"
-	write, err := sql.Open("sqlite", dsn+pragmas.Encode()+"&_txlock=immediate")
+	write, err := openPool(dsn+pragmas.Encode()+"&_txlock=immediate", opts)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -72,7 +75,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	pragmas.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", dsn+pragmas.Encode())
+	read, err := openPool(dsn+pragmas.Encode(), opts)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -86,10 +86,35 @@ func Each(t *testing.T, fn func(t *testing.T, s porter.Store)) {
 // Open returns a fresh, migrated store on engine, closed when t ends.
 func Open(t testing.TB, engine string) porter.Store {
 	t.Helper()
+	return OpenWith(t, engine, nil)
+}
+
+// Counter counts the SQL statements a store runs (BEGIN and COMMIT
+// included), for tests that bound a request's queries.
+type Counter struct{ n atomic.Int64 }
+
+// Count returns the statements counted since the last Reset.
+func (c *Counter) Count() int { return int(c.n.Load()) }
+
+// Reset starts counting from zero.
+func (c *Counter) Reset() { c.n.Store(0) }
+
+// OpenCounting returns a fresh, migrated store on engine whose every
+// statement c counts.
+func OpenCounting(t testing.TB, engine string) (porter.Store, *Counter) {
+	t.Helper()
+	c := &Counter{}
+	return OpenWith(t, engine, func(string) { c.n.Add(1) }), c
+}
+
+// OpenWith returns a fresh, migrated store on engine that calls
+// onStatement (when not nil) with every statement it runs.
+func OpenWith(t testing.TB, engine string, onStatement func(query string)) porter.Store {
+	t.Helper()
 	ctx := context.Background()
 	switch engine {
 	case SQLite:
-		db, err := sqlite.Open(filepath.Join(t.TempDir(), "porter.db"))
+		db, err := sqlite.OpenWith(filepath.Join(t.TempDir(), "porter.db"), sqlite.Options{OnStatement: onStatement})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +125,7 @@ func Open(t testing.TB, engine string) porter.Store {
 		return db
 	case Postgres:
 		url := PostgresURL(t)
-		db, err := postgres.Open(ctx, url)
+		db, err := postgres.OpenWith(ctx, url, postgres.Options{OnStatement: onStatement})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,10 @@ import (
 var stdin io.Reader = os.Stdin
 
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const userUsage = "user create --org ID --email EMAIL [--role admin|manager|viewer] [--staff ID] [--password-stdin]"
+	const userUsage = "user create --org ID --email EMAIL [--role admin|manager|viewer] [--staff ID] [--password-stdin]\n" +
+		"       porter user list --org ID\n" +
+		"       porter user set-role --org ID --id USER --role admin|manager|viewer\n" +
+		"       porter user deactivate|reactivate --org ID --id USER"
 	if len(args) == 0 {
 		return usagef("user: want 'porter %s'", userUsage)
 	}
@@ -24,8 +27,12 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintln(stdout, "\nRoles: admin (everything, settings included), manager (portfolio and operations; no keys, webhooks or users), viewer (read only).")
 		return nil
 	}
-	if args[0] != "create" {
-		return usagef("user: unknown subcommand %q (want create)", args[0])
+	switch args[0] {
+	case "list", "set-role", "deactivate", "reactivate":
+		return userChange(ctx, args[0], args[1:], getenv, stdout, userUsage)
+	case "create":
+	default:
+		return usagef("user: unknown subcommand %q (want create, list, set-role, deactivate or reactivate)", args[0])
 	}
 	var c config
 	fs := newFlags("user create", userUsage, getenv, &c)
@@ -76,5 +83,66 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if generated {
 		fmt.Fprintf(stdout, "password (shown once, now):\n%s\n", in.Password)
 	}
+	return nil
+}
+
+// userChange runs the user subcommands other than create, through the
+// same Service calls as the console's Settings → Users.
+func userChange(ctx context.Context, sub string, args []string, getenv func(string) string, stdout io.Writer, usage string) error {
+	var c config
+	fs := newFlags("user "+sub, usage, getenv, &c)
+	org := fs.Int64("org", 0, "organization id (required)")
+	var id *int64
+	var role *string
+	if sub != "list" {
+		id = fs.Int64("id", 0, "the user's id (required)")
+	}
+	if sub == "set-role" {
+		role = fs.String("role", "", "admin, manager or viewer (required)")
+	}
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("user %s: unexpected argument %q", sub, fs.Arg(0))
+	}
+	if *org <= 0 || (id != nil && *id <= 0) {
+		return usagef("user %s: --org and --id are required", sub)
+	}
+	svc, done, err := adminService(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var u *porter.User
+	switch sub {
+	case "list":
+		users, err := svc.Users(ctx, *org)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			status := "active"
+			if !u.Active() {
+				status = "deactivated"
+			}
+			fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\n", u.ID, u.Email, u.Role, status)
+		}
+		return nil
+	case "set-role":
+		u, err = svc.SetUserRole(ctx, *org, *id, *role)
+	case "deactivate":
+		u, err = svc.DeactivateUser(ctx, *org, *id)
+	case "reactivate":
+		u, err = svc.ReactivateUser(ctx, *org, *id)
+	}
+	if err != nil {
+		return err
+	}
+	status := "active"
+	if !u.Active() {
+		status = "deactivated: signed out everywhere"
+	}
+	fmt.Fprintf(stdout, "console user %d %s: %s, %s\n", u.ID, u.Email, u.Role, status)
 	return nil
 }

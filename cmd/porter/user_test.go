@@ -41,6 +41,29 @@ func TestUserCreate(t *testing.T) {
 					t.Errorf("user create %s: %d %s", tc.args, code, errs)
 				}
 			}
+			// list, set-role, deactivate, reactivate; the last admin stays.
+			out, errs, code = runPorter(t, env, "user", "list", "--org", org)
+			if code != 0 || !strings.Contains(out, "ann@example.com\tmanager\tactive") || !strings.Contains(out, "bob@example.com\tviewer\tactive") {
+				t.Fatalf("user list: %d %q %s", code, out, errs)
+			}
+			ann := strings.Fields(out)[0]
+			for _, tc := range []struct {
+				args []string
+				code int
+				want string
+			}{
+				{[]string{"set-role", "--org", org, "--id", ann, "--role", "admin"}, 0, "admin, active"},
+				{[]string{"deactivate", "--org", org, "--id", ann}, 1, "last active admin"},
+				{[]string{"set-role", "--org", org, "--id", ann, "--role", "owner"}, 1, "want admin, manager or viewer"},
+				{[]string{"deactivate", "--org", "999", "--id", ann}, 1, "not found"},
+				{[]string{"deactivate", "--org", org}, 2, "--org and --id are required"},
+				{[]string{"set-role", "--org", org, "--id", ann, "--role", "manager"}, 1, "last active admin"},
+			} {
+				out, errs, code := runPorter(t, env, append([]string{"user"}, tc.args...)...)
+				if code != tc.code || !strings.Contains(out+errs, tc.want) {
+					t.Errorf("user %v: %d %q %q", tc.args, code, out, errs)
+				}
+			}
 			st, err := openStore(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)

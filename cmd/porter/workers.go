@@ -41,6 +41,7 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 	w.run(func() { svc.RunLeaseScheduler(ctx, time.Hour, logger.With("worker", "lease-scheduler")) })
 	w.run(func() { svc.RunSLAScheduler(ctx, time.Minute, logger.With("worker", "sla-scheduler")) })
 	w.run(func() { svc.RunEventPruner(ctx, eventRetention, time.Minute, logger.With("worker", "event-pruner")) })
+	w.run(func() { svc.RunSessionPruner(ctx, time.Hour, logger.With("worker", "session-pruner")) })
 	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)
