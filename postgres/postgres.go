@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -112,9 +113,35 @@ func (d *DB) Close() error {
 	return nil
 }
 
-// Update runs fn in a read-write transaction.
+// Update runs fn in a read-write transaction. A transaction PostgreSQL
+// aborts to break a deadlock (or a serialization failure) is run again,
+// up to updateAttempts times: two writers that lock the same rows in
+// different orders (deleting a webhook cascades to deliveries that the
+// delivery engine is finishing) must not fail a user's request. fn must
+// therefore be safe to run again, as the Service's are: they only read
+// and write through tx and assign their results.
 func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
-	return d.run(ctx, pgx.TxOptions{}, orgID, fn)
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = d.run(ctx, pgx.TxOptions{}, orgID, fn)
+		if attempt == updateAttempts || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*(5+rand.IntN(10))) * time.Millisecond):
+		}
+	}
+}
+
+const updateAttempts = 3
+
+// retryable reports whether err is PostgreSQL aborting a transaction
+// that would succeed if run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001") // deadlock_detected, serialization_failure
 }
 
 // View runs fn in a read-only transaction.

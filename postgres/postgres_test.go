@@ -3,12 +3,15 @@ package postgres_test
 import (
 	"context"
 	"os"
+	"porter"
 	"sync"
 	"testing"
 	"time"
 
 	"porter/postgres"
 	"porter/storetest"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
@@ -96,5 +99,38 @@ func TestRateLimitAcrossNodes(t *testing.T) {
 	}
 	if counts[0] != 1 || counts[1] != 2 || counts[2] != 3 {
 		t.Fatalf("counts %v", counts)
+	}
+}
+
+// A transaction PostgreSQL aborts to break a deadlock runs again; any
+// other error returns at once.
+func TestUpdateRetriesDeadlocks(t *testing.T) {
+	d, err := postgres.Open(context.Background(), storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, c := range []struct {
+		code      string
+		failures  int
+		wantCalls int
+		wantErr   bool
+	}{
+		{"40P01", 1, 2, false}, // deadlock_detected
+		{"40001", 2, 3, false}, // serialization_failure
+		{"40P01", 5, 3, true},  // gives up after three
+		{"23505", 1, 1, true},  // unique_violation: not retried
+	} {
+		calls := 0
+		err := d.Update(context.Background(), 1, func(porter.Tx) error {
+			calls++
+			if calls <= c.failures {
+				return &pgconn.PgError{Code: c.code}
+			}
+			return nil
+		})
+		if calls != c.wantCalls || (err != nil) != c.wantErr {
+			t.Errorf("%s failing %d times: %d calls, err %v", c.code, c.failures, calls, err)
+		}
 	}
 }
