@@ -89,22 +89,37 @@ func Open(t testing.TB, engine string) porter.Store {
 	return OpenWith(t, engine, nil)
 }
 
-// Counter counts the SQL statements a store runs (BEGIN and COMMIT
-// included), for tests that bound a request's queries.
-type Counter struct{ n atomic.Int64 }
+// Counter counts the SQL statements a store runs, for tests that bound a
+// request's queries.
+type Counter struct{ n, q atomic.Int64 }
 
-// Count returns the statements counted since the last Reset.
+// Count returns the statements counted since the last Reset, BEGIN and
+// COMMIT included.
 func (c *Counter) Count() int { return int(c.n.Load()) }
 
+// Queries returns the statements other than transaction control (BEGIN,
+// COMMIT, ROLLBACK) since the last Reset: the reads and writes.
+func (c *Counter) Queries() int { return int(c.q.Load()) }
+
 // Reset starts counting from zero.
-func (c *Counter) Reset() { c.n.Store(0) }
+func (c *Counter) Reset() { c.n.Store(0); c.q.Store(0) }
+
+func (c *Counter) add(query string) {
+	c.n.Add(1)
+	word, _, _ := strings.Cut(strings.TrimSpace(query), " ")
+	switch strings.ToUpper(strings.TrimSuffix(word, ";")) {
+	case "BEGIN", "COMMIT", "ROLLBACK", "END":
+	default:
+		c.q.Add(1)
+	}
+}
 
 // OpenCounting returns a fresh, migrated store on engine whose every
 // statement c counts.
 func OpenCounting(t testing.TB, engine string) (porter.Store, *Counter) {
 	t.Helper()
 	c := &Counter{}
-	return OpenWith(t, engine, func(string) { c.n.Add(1) }), c
+	return OpenWith(t, engine, c.add), c
 }
 
 // OpenWith returns a fresh, migrated store on engine that calls
