@@ -123,6 +123,23 @@ type WorkOrderFilter struct {
 	PropertyID int64
 	UnitID     int64
 	VendorID   int64
+	// Search keeps work orders whose title contains it, ignoring case.
+	Search string
+	// Overdue keeps unresolved work orders (open, assigned, in progress or
+	// on hold) whose SLA deadline has passed at Now.
+	Overdue bool
+	Now     time.Time // set by the Service
+}
+
+// TitlePattern is Search as a LIKE pattern, "" for no search. LIKE's
+// wildcards in the search match any one character: the engines' query
+// parser allows no ESCAPE clause, so "50%" also finds "50x".
+func (f WorkOrderFilter) TitlePattern() string {
+	q := strings.ToLower(strings.TrimSpace(f.Search))
+	if q == "" {
+		return ""
+	}
+	return "%" + strings.NewReplacer("%", "_").Replace(q) + "%"
 }
 
 // WorkOrderTx stores work orders.
@@ -418,5 +435,6 @@ func (s *Service) WorkOrder(ctx context.Context, orgID, id int64) (*WorkOrder, e
 // WorkOrders lists work orders, newest first.
 func (s *Service) WorkOrders(ctx context.Context, orgID int64, f WorkOrderFilter) (List[*WorkOrder], error) {
 	f.Normalize()
+	f.Now = s.Now().UTC()
 	return view(ctx, s, orgID, func(tx Tx) (List[*WorkOrder], error) { return tx.WorkOrders(ctx, f) })
 }

@@ -56,7 +56,7 @@ func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 func (t *tx) WorkOrders(ctx context.Context, f porter.WorkOrderFilter) (porter.List[*porter.WorkOrder], error) {
 	rows, err := t.q.ListWorkOrders(ctx, db.ListWorkOrdersParams{
 		OrgID: t.orgID, Status: f.Status, Priority: f.Priority, PropertyID: f.PropertyID, UnitID: f.UnitID,
-		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
+		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), TitleLike: f.TitlePattern(), Overdue: f.Overdue, Now: f.Now, Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.WorkOrder]{}, fmt.Errorf("list work orders: %w", err)

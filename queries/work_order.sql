@@ -25,7 +25,7 @@ WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 -- name: ListWorkOrders :many
 -- The total counts at most porter.TotalCap+1 rows: a page costs the same
 -- however many match.
-WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR work_orders.status = sqlc.arg(status)) AND (sqlc.arg(priority) = '' OR work_orders.priority = sqlc.arg(priority)) AND (sqlc.arg(property_id) = 0 OR work_orders.property_id = sqlc.arg(property_id)) AND (sqlc.arg(unit_id) = 0 OR work_orders.unit_id = sqlc.arg(unit_id)) AND (sqlc.arg(vendor_id) = 0 OR work_orders.vendor_id = sqlc.arg(vendor_id)) AND work_orders.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = sqlc.arg(org_id) AND (sqlc.arg(status) = '' OR work_orders.status = sqlc.arg(status)) AND (sqlc.arg(priority) = '' OR work_orders.priority = sqlc.arg(priority)) AND (sqlc.arg(property_id) = 0 OR work_orders.property_id = sqlc.arg(property_id)) AND (sqlc.arg(unit_id) = 0 OR work_orders.unit_id = sqlc.arg(unit_id)) AND (sqlc.arg(vendor_id) = 0 OR work_orders.vendor_id = sqlc.arg(vendor_id)) AND work_orders.updated_at >= sqlc.arg(updated_since) AND (sqlc.arg(title_like) = '' OR lower(work_orders.title) LIKE sqlc.arg(title_like) ESCAPE '!') AND (CAST(sqlc.arg(overdue) AS BOOLEAN) = FALSE OR (work_orders.due_at <= sqlc.arg(now) AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold'))) LIMIT 10001)
 SELECT sqlc.embed(work_orders), (SELECT count(*) FROM capped) AS total
 FROM work_orders
 WHERE work_orders.org_id = sqlc.arg(org_id)
@@ -35,6 +35,9 @@ WHERE work_orders.org_id = sqlc.arg(org_id)
   AND (sqlc.arg(unit_id) = 0 OR work_orders.unit_id = sqlc.arg(unit_id))
   AND (sqlc.arg(vendor_id) = 0 OR work_orders.vendor_id = sqlc.arg(vendor_id))
   AND work_orders.updated_at >= sqlc.arg(updated_since)
+  AND (sqlc.arg(title_like) = '' OR lower(work_orders.title) LIKE sqlc.arg(title_like) ESCAPE '!')
+  AND (CAST(sqlc.arg(overdue) AS BOOLEAN) = FALSE
+       OR (work_orders.due_at <= sqlc.arg(now) AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold')))
   AND work_orders.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

@@ -112,7 +112,7 @@ func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams
 }
 
 const listWorkOrders = `-- name: ListWorkOrders :many
-WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = ?1 AND (?2 = '' OR work_orders.status = ?2) AND (?3 = '' OR work_orders.priority = ?3) AND (?4 = 0 OR work_orders.property_id = ?4) AND (?5 = 0 OR work_orders.unit_id = ?5) AND (?6 = 0 OR work_orders.vendor_id = ?6) AND work_orders.updated_at >= ?7 LIMIT 10001)
+WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = ?1 AND (?2 = '' OR work_orders.status = ?2) AND (?3 = '' OR work_orders.priority = ?3) AND (?4 = 0 OR work_orders.property_id = ?4) AND (?5 = 0 OR work_orders.unit_id = ?5) AND (?6 = 0 OR work_orders.vendor_id = ?6) AND work_orders.updated_at >= ?7 AND (?8 = '' OR lower(work_orders.title) LIKE ?8) AND (CAST(?9 AS BOOLEAN) = FALSE OR (work_orders.due_at <= ?10 AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold'))) LIMIT 10001)
 SELECT work_orders.id, work_orders.org_id, work_orders.property_id, work_orders.unit_id, work_orders.title, work_orders.description, work_orders.priority, work_orders.category, work_orders.reported_by, work_orders.status, work_orders.vendor_id, work_orders.assigned_to, work_orders.due_at, work_orders.sla_breached_at, work_orders.resolution_notes, work_orders.completed_at, work_orders.verified_at, work_orders.closed_at, work_orders.cancelled_at, work_orders.created_at, work_orders.updated_at, (SELECT count(*) FROM capped) AS total
 FROM work_orders
 WHERE work_orders.org_id = ?1
@@ -122,9 +122,12 @@ WHERE work_orders.org_id = ?1
   AND (?5 = 0 OR work_orders.unit_id = ?5)
   AND (?6 = 0 OR work_orders.vendor_id = ?6)
   AND work_orders.updated_at >= ?7
-  AND work_orders.id < CAST(?8 AS BIGINT)
+  AND (?8 = '' OR lower(work_orders.title) LIKE ?8)
+  AND (CAST(?9 AS BOOLEAN) = FALSE
+       OR (work_orders.due_at <= ?10 AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold')))
+  AND work_orders.id < CAST(?11 AS BIGINT)
 ORDER BY id DESC
-LIMIT ?10 OFFSET ?9
+LIMIT ?13 OFFSET ?12
 `
 
 type ListWorkOrdersParams struct {
@@ -135,6 +138,9 @@ type ListWorkOrdersParams struct {
 	UnitID       interface{}
 	VendorID     interface{}
 	UpdatedSince string
+	TitleLike    interface{}
+	Overdue      bool
+	Now          string
 	BelowID      int64
 	Off          int64
 	Lim          int64
@@ -156,6 +162,9 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 		arg.UnitID,
 		arg.VendorID,
 		arg.UpdatedSince,
+		arg.TitleLike,
+		arg.Overdue,
+		arg.Now,
 		arg.BelowID,
 		arg.Off,
 		arg.Lim,
