@@ -37,6 +37,10 @@ const (
 // DefaultMaxUploadBytes is a document's size limit unless configured.
 const DefaultMaxUploadBytes = 10 << 20
 
+// UnsupportedMedia is the error code Receive gives a body that is not
+// multipart/form-data.
+const UnsupportedMedia = eUnsupportedMedia
+
 // DocumentFiles keeps documents' bytes on disk, one directory per
 // organization. The API and the console both upload and download through
 // it, so both enforce the same limits and sniff types the same way.
