@@ -399,8 +399,18 @@ func TestOperationsFlow(t *testing.T) {
 			chromedp.WaitVisible("#d-file", chromedp.ByQuery),
 			chromedp.SendKeys("#d-title", "Plumber's invoice", chromedp.ByQuery),
 			chromedp.SetUploadFiles("#d-file", []string{file}, chromedp.ByQuery),
+			// Keeps what the progress bar last showed past the page change.
+			chromedp.Evaluate(`document.addEventListener("htmx:xhr:progress", function () {
+				var bar = document.getElementById("upload-progress");
+				sessionStorage.setItem("progress", (bar.hidden ? "hidden " : "") + bar.value);
+			})`, nil),
 			loads(chromedp.Click("#upload button", chromedp.ByQuery)),
 			chromedp.WaitVisible("#download", chromedp.ByQuery))
+		var progress string
+		run(t, ctx, chromedp.Evaluate(`sessionStorage.getItem("progress") || ""`, &progress))
+		if progress != "100" {
+			t.Errorf("the progress bar showed %q, want 100", progress)
+		}
 		if h1 := text(t, ctx, "h1"); h1 != "Plumber's invoice" {
 			t.Fatalf("document page: %q", h1)
 		}
