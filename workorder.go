@@ -26,6 +26,7 @@ type WorkOrder struct {
 	DueAt           time.Time  `json:"due_at"`      // created_at + the priority's SLA window
 	SLABreachedAt   *time.Time `json:"sla_breached_at"`
 	ResolutionNotes string     `json:"resolution_notes"`
+	Cost            Money      `json:"cost"` // what the work cost, recorded on completion
 	CompletedAt     *time.Time `json:"completed_at"`
 	VerifiedAt      *time.Time `json:"verified_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
@@ -192,6 +193,7 @@ type WorkOrderAssignment struct {
 // WorkOrderCompletion completes a work order.
 type WorkOrderCompletion struct {
 	ResolutionNotes *string `json:"resolution_notes"`
+	Cost            *Money  `json:"cost"` // what the work cost, e.g. 125.50
 }
 
 // setID sets an optional id: nil leaves it, 0 clears it.
@@ -219,6 +221,9 @@ func (w *WorkOrder) validate(ctx context.Context, tx Tx, before *WorkOrder) erro
 	v.Required("title", w.Title)
 	v.Required("description", w.Description)
 	v.OneOf("priority", w.Priority, WorkOrderPriorities...)
+	if w.Cost < 0 {
+		v.Add("cost", "must not be negative")
+	}
 	if w.needsAssignee() && w.VendorID == nil && strings.TrimSpace(w.AssignedTo) == "" {
 		v.Add("assigned_to", "or vendor_id is required while the work order is %s", w.Status)
 	}
@@ -407,6 +412,7 @@ func (s *Service) ResumeWorkOrder(ctx context.Context, orgID, id int64) (*WorkOr
 func (s *Service) CompleteWorkOrder(ctx context.Context, orgID, id int64, in WorkOrderCompletion) (*WorkOrder, error) {
 	return s.workOrderTransition(ctx, orgID, id, "complete", func(w *WorkOrder, now time.Time) error {
 		set(&w.ResolutionNotes, in.ResolutionNotes)
+		set(&w.Cost, in.Cost)
 		w.CompletedAt = &now
 		return nil
 	})

@@ -122,3 +122,47 @@ func TestWorkOrderSearchAndOverdue(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkOrderCost: completing a work order records what it cost, in
+// cents on both engines; a negative cost is refused and writes nothing.
+func TestWorkOrderCost(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		ctx := context.Background()
+		svc, org := newService(t, s)
+		p, err := svc.CreateProperty(ctx, org, porter.PropertyInput{Name: ptr("P")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := svc.CreateWorkOrder(ctx, org, porter.WorkOrderInput{PropertyID: &p.ID, Title: ptr("T"), Description: ptr("D")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AssignWorkOrder(ctx, org, w.ID, porter.WorkOrderAssignment{AssignedTo: ptr("Bob")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.StartWorkOrder(ctx, org, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.CompleteWorkOrder(ctx, org, w.ID, porter.WorkOrderCompletion{Cost: ptr(porter.Money(-1))})
+		if e, ok := err.(*porter.Error); !ok || e.Code != porter.EINVALID || e.Message != "cost must not be negative" {
+			t.Fatalf("negative cost: %v", err)
+		}
+		if got, _ := svc.WorkOrder(ctx, org, w.ID); got.Status != porter.WorkOrderInProgress || got.Cost != 0 {
+			t.Fatalf("after a refused completion: %s, cost %s", got.Status, got.Cost)
+		}
+		if _, err := svc.CompleteWorkOrder(ctx, org, w.ID, porter.WorkOrderCompletion{Cost: ptr(porter.Money(12550))}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := svc.WorkOrder(ctx, org, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := svc.WorkOrders(ctx, org, porter.WorkOrderFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Cost != 12550 || list.Items[0].Cost != 12550 || got.Cost.String() != "125.50" {
+			t.Fatalf("cost %s, listed %s", got.Cost, list.Items[0].Cost)
+		}
+	})
+}

@@ -55,6 +55,21 @@ func opsID(form url.Values, field string) (*int64, error) {
 	return &n, nil
 }
 
+// opsMoney reads an optional amount entered as a decimal (125.50): nil
+// when empty.
+func opsMoney(form url.Values, field string) (*porter.Money, error) {
+	v := strings.TrimSpace(form.Get(field))
+	if v == "" {
+		return nil, nil
+	}
+	m, err := porter.ParseMoney(v)
+	if err != nil {
+		return nil, &porter.Error{Code: porter.EINVALID, Message: field + " " + err.Error() + ", e.g. 125.50",
+			Fields: []porter.FieldError{{Field: field, Message: err.Error()}}}
+	}
+	return &m, nil
+}
+
 // opsQueryID reads an optional id filter from the URL: 0 when empty.
 func opsQueryID(r *http.Request, field string) (int64, error) {
 	id, err := opsID(r.URL.Query(), field)

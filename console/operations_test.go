@@ -223,6 +223,8 @@ func TestOperationsRefusals(t *testing.T) {
 				{"/work-orders", url.Values{"property_id": {id(mine.property)}, "unit_id": {"999999"}, "title": {"t"}, "description": {"d"}}, "unit_id 999999 does not exist"},
 				{wo + "/assign", url.Values{"vendor_id": {""}, "assigned_to": {""}}, "assigned_to or vendor_id is required"},
 				{wo + "/assign", url.Values{"vendor_id": {"x"}}, "vendor_id must be a positive whole number"},
+				{wo + "/complete", url.Values{"cost": {"12.345"}}, "cost must have at most two decimals"},
+				{wo + "/complete", url.Values{"cost": {"ten"}}, "cost must be a number"},
 				{"/inspections", url.Values{"property_id": {id(mine.property)}, "scheduled_for": {"tomorrow"}}, "scheduled_for must be a date and time"},
 				{"/inspections", url.Values{"property_id": {id(mine.property)}, "scheduled_for": {"2026-06-01T10:00"}, "kind": {"party"}}, "kind must be one of"},
 				{"/inspections/" + id(mine.inspection) + "/items", url.Values{"label": {" "}}, "label is required"},
@@ -365,7 +367,8 @@ func TestOperationsFlow(t *testing.T) {
 		}
 		click("#action-start")
 		step("in_progress", "complete", "hold", "cancel")
-		run(t, ctx, chromedp.SendKeys("#resolution-notes", "Replaced the washer", chromedp.ByQuery))
+		run(t, ctx, chromedp.SendKeys("#resolution-notes", "Replaced the washer", chromedp.ByQuery),
+			chromedp.SendKeys("#cost", "125.50", chromedp.ByQuery))
 		click("#action-complete")
 		step("completed", "verify", "cancel")
 		click("#action-verify")
@@ -375,7 +378,10 @@ func TestOperationsFlow(t *testing.T) {
 		wos, err := s.svc.WorkOrders(bg, s.org, porter.WorkOrderFilter{})
 		must(t, err)
 		wo := wos.Items[0]
-		if wo.ResolutionNotes != "Replaced the washer" || wo.VendorID == nil || *wo.VendorID != vendor {
+		if got := text(t, ctx, "#wo-cost"); got != "125.50" {
+			t.Fatalf("cost shown: %q", got)
+		}
+		if wo.ResolutionNotes != "Replaced the washer" || wo.Cost != 12550 || wo.VendorID == nil || *wo.VendorID != vendor {
 			t.Fatalf("work order: %+v", wo)
 		}
 		var events []string

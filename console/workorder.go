@@ -213,7 +213,10 @@ func (c *Console) workOrderAction(w http.ResponseWriter, r *http.Request, u *por
 	case "resume":
 		_, err = c.svc.ResumeWorkOrder(ctx, org, id)
 	case "complete":
-		_, err = c.svc.CompleteWorkOrder(ctx, org, id, porter.WorkOrderCompletion{ResolutionNotes: opsText(form, "resolution_notes")})
+		in := porter.WorkOrderCompletion{ResolutionNotes: opsText(form, "resolution_notes")}
+		if in.Cost, err = opsMoney(form, "cost"); err == nil {
+			_, err = c.svc.CompleteWorkOrder(ctx, org, id, in)
+		}
 	case "verify":
 		_, err = c.svc.VerifyWorkOrder(ctx, org, id)
 	case "close":

@@ -392,4 +392,5 @@ type WorkOrder struct {
 	CancelledAt     *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Cost            int64
 }

@@ -387,4 +387,5 @@ type WorkOrder struct {
 	CancelledAt     sql.NullString
 	CreatedAt       string
 	UpdatedAt       string
+	Cost            int64
 }
