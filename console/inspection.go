@@ -178,8 +178,9 @@ func (c *Console) inspectionAction(w http.ResponseWriter, r *http.Request, u *po
 
 func (c *Console) afterInspection(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, err error) {
 	if err != nil {
-		if msg, ok := badInput(err); ok {
-			c.renderInspection(w, r, u, id, http.StatusBadRequest, msg)
+		// The page again, as it is now, with why the step was refused.
+		if status, msg, ok := refused(err); ok {
+			c.renderInspection(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)

@@ -99,6 +99,23 @@ func badInput(err error) (string, bool) {
 	return "", false
 }
 
+// refused is the message of an error the page it came from should show:
+// bad input (400) or a step the record's status no longer allows (409,
+// e.g. a stale page).
+func refused(err error) (int, string, bool) {
+	var e *porter.Error
+	if !errors.As(err, &e) {
+		return 0, "", false
+	}
+	switch e.Code {
+	case porter.EINVALID, porter.EUNPROCESS:
+		return http.StatusBadRequest, e.Message, true
+	case porter.ECONFLICT:
+		return http.StatusConflict, e.Message, true
+	}
+	return 0, "", false
+}
+
 // opsPicks are the records a form offers in its selects.
 type opsPicks struct {
 	Properties []*porter.Property

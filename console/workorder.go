@@ -228,8 +228,9 @@ func (c *Console) workOrderAction(w http.ResponseWriter, r *http.Request, u *por
 		return
 	}
 	if err != nil {
-		if msg, ok := badInput(err); ok {
-			c.renderWorkOrder(w, r, u, id, http.StatusBadRequest, msg)
+		// The page again, as it is now, with why the step was refused.
+		if status, msg, ok := refused(err); ok {
+			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
