@@ -401,6 +401,15 @@ func TestOperationsFlow(t *testing.T) {
 		content := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("porter "), 20000)...)
 		file := filepath.Join(t.TempDir(), "invoice.pdf")
 		must(t, os.WriteFile(file, content, 0o600))
+		// Refused (no such record): htmx shows the form's message in place.
+		run(t, ctx, chromedp.Navigate(s.URL+"/documents?scope=work_order&scope_id=999999"),
+			chromedp.WaitVisible("#d-file", chromedp.ByQuery),
+			chromedp.SetUploadFiles("#d-file", []string{file}, chromedp.ByQuery),
+			chromedp.Click("#upload button", chromedp.ByQuery),
+			chromedp.WaitVisible("#form-error", chromedp.ByQuery))
+		if msg := text(t, ctx, "#form-error"); msg != "scope_id 999999 does not exist" {
+			t.Fatalf("refused upload: %q", msg)
+		}
 		run(t, ctx, chromedp.Navigate(s.URL+"/documents?scope=work_order&scope_id="+itoa(wo.ID)),
 			chromedp.WaitVisible("#d-file", chromedp.ByQuery),
 			chromedp.SendKeys("#d-title", "Plumber's invoice", chromedp.ByQuery),
