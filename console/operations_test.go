@@ -130,7 +130,7 @@ func TestOperationsRefusals(t *testing.T) {
 		id := func(n int64) string { return itoa(n) }
 
 		t.Run("viewer writes nothing", func(t *testing.T) {
-			for _, path := range []string{"/work-orders", "/work-orders/" + id(mine.workOrder) + "/assign", "/work-orders/" + id(mine.workOrder) + "/cancel",
+			for _, path := range []string{"/work-orders", "/work-orders/" + id(mine.workOrder), "/work-orders/" + id(mine.workOrder) + "/assign", "/work-orders/" + id(mine.workOrder) + "/cancel",
 				"/inspections", "/inspections/" + id(mine.inspection) + "/items", "/inspections/" + id(mine.inspection) + "/submit",
 				"/vendors", "/vendors/" + id(mine.vendor), "/staff", "/staff/" + id(mine.staff), "/broadcasts"} {
 				before := written(t, s.svc, s.org)
@@ -169,6 +169,7 @@ func TestOperationsRefusals(t *testing.T) {
 			}
 			for _, c := range []struct{ path, field, value string }{
 				{"/work-orders/" + id(theirs.workOrder) + "/start", "", ""},
+				{"/work-orders/" + id(theirs.workOrder), "title", "Mine now"},
 				{"/work-orders/" + id(theirs.workOrder) + "/assign", "vendor_id", id(mine.vendor)},
 				{"/work-orders/" + id(theirs.workOrder) + "/assign", "vendor_id", "nope"},
 				{"/inspections/" + id(theirs.inspection) + "/items", "label", "Windows"},
@@ -223,6 +224,8 @@ func TestOperationsRefusals(t *testing.T) {
 				{"/work-orders", url.Values{"property_id": {id(mine.property)}, "unit_id": {"999999"}, "title": {"t"}, "description": {"d"}}, "unit_id 999999 does not exist"},
 				{wo + "/assign", url.Values{"vendor_id": {""}, "assigned_to": {""}}, "assigned_to or vendor_id is required"},
 				{wo + "/assign", url.Values{"vendor_id": {"x"}}, "vendor_id must be a positive whole number"},
+				{wo, url.Values{"title": {" "}}, "title is required"},
+				{wo, url.Values{"priority": {"urgent"}}, "priority must be one of"},
 				{wo + "/complete", url.Values{"cost": {"12.345"}}, "cost must have at most two decimals"},
 				{wo + "/complete", url.Values{"cost": {"ten"}}, "cost must be a number"},
 				{"/inspections", url.Values{"property_id": {id(mine.property)}, "scheduled_for": {"tomorrow"}}, "scheduled_for must be a date and time"},
@@ -289,6 +292,27 @@ func TestOperationsRefusals(t *testing.T) {
 			// The search finds it and only it.
 			if _, body := get(t, s.URL+"/work-orders?q=ALERT", admin); !strings.Contains(body, "1 work orders") {
 				t.Errorf("search: %s", regexp.MustCompile(`<caption>[^<]*`).FindString(body))
+			}
+		})
+
+		t.Run("edit", func(t *testing.T) {
+			wo := s.URL + "/work-orders/" + id(mine.workOrder)
+			if code, _ := post(t, wo, admin, url.Values{"priority": {"emergency"}, "title": {"Dripping tap, flooding"}}); code != http.StatusSeeOther {
+				t.Fatalf("edit: %d", code)
+			}
+			got, err := s.svc.WorkOrder(ctx, s.org, mine.workOrder)
+			must(t, err)
+			if got.Priority != "emergency" || got.Title != "Dripping tap, flooding" || got.Description != "Kitchen" || !got.DueAt.Equal(got.CreatedAt.Add(4*time.Hour)) {
+				t.Fatalf("edited: %+v", got)
+			}
+			_, err = s.svc.CancelWorkOrder(ctx, s.org, mine.workOrder)
+			must(t, err)
+			before := written(t, s.svc, s.org)
+			if code, body := post(t, wo, admin, url.Values{"title": {"Again"}}); code != http.StatusConflict || !strings.Contains(pageError(body), "can no longer be edited") {
+				t.Errorf("edit a cancelled work order: %d %q", code, pageError(body))
+			}
+			if after := written(t, s.svc, s.org); after != before {
+				t.Errorf("a refused edit wrote: %s -> %s", before, after)
 			}
 		})
 	})

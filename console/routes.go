@@ -27,6 +27,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /work-orders", c.signedIn(needRead, c.workOrders))
 	c.mux.HandleFunc("POST /work-orders", c.signedIn(needWrite, c.createWorkOrder))
 	c.mux.HandleFunc("GET /work-orders/{id}", c.signedIn(needRead, c.workOrder))
+	c.mux.HandleFunc("POST /work-orders/{id}", c.signedIn(needWrite, c.updateWorkOrder))
 	c.mux.HandleFunc("POST /work-orders/{id}/{action}", c.signedIn(needWrite, c.workOrderAction))
 	c.mux.HandleFunc("GET /inspections", c.signedIn(needRead, c.inspections))
 	c.mux.HandleFunc("POST /inspections", c.signedIn(needWrite, c.createInspection))

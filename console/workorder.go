@@ -119,6 +119,7 @@ type workOrderData struct {
 	Can          map[string]bool // the actions its status allows
 	Late         bool
 	Picks        *opsPicks
+	Priorities   []string
 	Events       []*porter.Event
 	Error        string
 }
@@ -143,7 +144,7 @@ func (c *Console) renderWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 		c.fail(w, r, u, err)
 		return
 	}
-	d := workOrderData{W: wo, Can: map[string]bool{}, Late: workOrderLate(wo, c.svc.Now()), Error: msg}
+	d := workOrderData{W: wo, Can: map[string]bool{}, Priorities: porter.WorkOrderPriorities, Late: workOrderLate(wo, c.svc.Now()), Error: msg}
 	for _, a := range workOrderActionNames {
 		d.Can[a] = porter.WorkOrderActionAllowed(a, wo.Status)
 	}
@@ -179,6 +180,32 @@ func (c *Console) renderWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 		return
 	}
 	c.render(w, status, "workorder", view{Title: wo.Title, Nav: "work-orders", User: u, Data: d})
+}
+
+// updateWorkOrder edits what a work order is about; its status changes
+// only through the actions.
+func (c *Console) updateWorkOrder(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	if err := readOpsForm(w, r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	form := r.PostForm
+	in := porter.WorkOrderPatch{Title: opsText(form, "title"), Description: opsText(form, "description"),
+		Priority: opsText(form, "priority"), Category: opsText(form, "category")}
+	if _, err := c.svc.UpdateWorkOrder(r.Context(), u.OrgID, id, in); err != nil {
+		if status, msg, ok := refused(err); ok {
+			c.renderWorkOrder(w, r, u, id, status, msg)
+			return
+		}
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
 }
 
 // workOrderAction takes one step of the state machine. The Service
