@@ -269,6 +269,9 @@ func TestOperationsRefusals(t *testing.T) {
 					t.Errorf("upload %v wrote: %s -> %s", c.fields, before, after)
 				}
 			}
+			if code, body := post(t, s.URL+"/documents", admin, url.Values{"title": {"x"}}); code != http.StatusUnsupportedMediaType || !strings.Contains(pageError(body), "multipart") {
+				t.Errorf("upload as a urlencoded form: %d %q", code, pageError(body))
+			}
 			for _, path := range []string{"/work-orders?status=lost", "/work-orders?property_id=x", "/inspections?status=lost", "/vendors?status=gone", "/staff?role=boss", "/documents?scope=planet", "/broadcasts?audience=aliens"} {
 				if code, _ := get(t, s.URL+path, admin); code != http.StatusBadRequest {
 					t.Errorf("GET %s: %d, want 400", path, code)
@@ -466,6 +469,11 @@ func TestOperationsFlow(t *testing.T) {
 		if res.StatusCode != 200 || !bytes.Equal(got.Bytes(), content) || h.Get("Content-Type") != "application/pdf" ||
 			h.Get("Content-Disposition") != `attachment; filename=invoice.pdf` || h.Get("X-Content-Type-Options") != "nosniff" {
 			t.Fatalf("download: %d, %d bytes (want %d), headers %v", res.StatusCode, got.Len(), len(content), h)
+		}
+
+		run(t, ctx, chromedp.Navigate(s.URL+"/work-orders/"+itoa(wo.ID)))
+		if got := text(t, ctx, "#wo-documents a"); got != "Plumber's invoice" {
+			t.Errorf("the work order's documents: %q", got)
 		}
 
 		// An inspection with its checklist.

@@ -120,6 +120,7 @@ type workOrderData struct {
 	Late         bool
 	Picks        *opsPicks
 	Priorities   []string
+	Documents    []*porter.Document // the newest attached to it
 	Events       []*porter.Event
 	Error        string
 }
@@ -175,6 +176,12 @@ func (c *Console) renderWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 			return
 		}
 	}
+	docs, err := c.svc.Documents(ctx, u.OrgID, porter.DocumentFilter{ListParams: porter.ListParams{Page: 1, PerPage: 10}, Scope: "work_order", ScopeID: id})
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d.Documents = docs.Items
 	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "work_order", id); err != nil {
 		c.fail(w, r, u, err)
 		return
