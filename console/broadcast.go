@@ -35,7 +35,7 @@ func (c *Console) renderBroadcasts(w http.ResponseWriter, r *http.Request, u *po
 		c.fail(w, r, u, err)
 		return
 	}
-	picks, err := c.opsPicks(ctx, u.OrgID, pickProperties)
+	picks, err := c.opsPicks(ctx, u.OrgID, opsPickProperties)
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
@@ -63,14 +63,14 @@ func (c *Console) sendBroadcast(w http.ResponseWriter, r *http.Request, u *porte
 		return c.svc.SendBroadcast(r.Context(), u.OrgID, in)
 	}()
 	if err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderBroadcasts(w, r, u, http.StatusBadRequest, form, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/broadcasts/"+strconv.FormatInt(b.ID, 10))
+	opsSeeOther(w, r, "/broadcasts/"+strconv.FormatInt(b.ID, 10))
 }
 
 type broadcastData struct {

@@ -59,7 +59,7 @@ func (c *Console) uploadDocument(w http.ResponseWriter, r *http.Request, u *port
 		case e != nil && e.Code == porterhttp.UnsupportedMedia:
 			c.renderDocuments(w, r, u, http.StatusUnsupportedMediaType, "The upload must be sent as a multipart form (enctype multipart/form-data).")
 		default:
-			if msg, ok := badInput(err); ok {
+			if msg, ok := opsBadInput(err); ok {
 				c.renderDocuments(w, r, u, http.StatusBadRequest, msg)
 				return
 			}
@@ -73,7 +73,7 @@ func (c *Console) uploadDocument(w http.ResponseWriter, r *http.Request, u *port
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	seeOther(w, r, to)
+	opsSeeOther(w, r, to)
 }
 
 type documentData struct {
@@ -82,8 +82,8 @@ type documentData struct {
 	Events    []*porter.Event
 }
 
-// scopePaths are the console pages of the records a document belongs to.
-var scopePaths = map[string]string{"property": "/properties/", "unit": "/units/", "tenant": "/tenants/",
+// documentScopePaths are the console pages of the records a document belongs to.
+var documentScopePaths = map[string]string{"property": "/properties/", "unit": "/units/", "tenant": "/tenants/",
 	"lease": "/leases/", "work_order": "/work-orders/"}
 
 func (c *Console) document(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -98,7 +98,7 @@ func (c *Console) document(w http.ResponseWriter, r *http.Request, u *porter.Use
 		c.fail(w, r, u, err)
 		return
 	}
-	d := documentData{D: doc, ScopeHref: scopePaths[doc.Scope] + strconv.FormatInt(doc.ScopeID, 10)}
+	d := documentData{D: doc, ScopeHref: documentScopePaths[doc.Scope] + strconv.FormatInt(doc.ScopeID, 10)}
 	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "document", id); err != nil {
 		c.fail(w, r, u, err)
 		return

@@ -39,7 +39,7 @@ func (c *Console) renderInspections(w http.ResponseWriter, r *http.Request, u *p
 		c.fail(w, r, u, err)
 		return
 	}
-	picks, err := c.opsPicks(ctx, u.OrgID, pickProperties|pickUnits)
+	picks, err := c.opsPicks(ctx, u.OrgID, opsPickProperties|opsPickUnits)
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
@@ -88,14 +88,14 @@ func (c *Console) createInspection(w http.ResponseWriter, r *http.Request, u *po
 		return c.svc.CreateInspection(r.Context(), u.OrgID, in)
 	}()
 	if err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderInspections(w, r, u, http.StatusBadRequest, form, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/inspections/"+strconv.FormatInt(insp.ID, 10))
+	opsSeeOther(w, r, "/inspections/"+strconv.FormatInt(insp.ID, 10))
 }
 
 type inspectionData struct {
@@ -179,14 +179,14 @@ func (c *Console) inspectionAction(w http.ResponseWriter, r *http.Request, u *po
 func (c *Console) afterInspection(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, err error) {
 	if err != nil {
 		// The page again, as it is now, with why the step was refused.
-		if status, msg, ok := refused(err); ok {
+		if status, msg, ok := opsRefused(err); ok {
 			c.renderInspection(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/inspections/"+strconv.FormatInt(id, 10))
+	opsSeeOther(w, r, "/inspections/"+strconv.FormatInt(id, 10))
 }
 
 // addInspectionItem adds a line to the checklist of an inspection in progress.

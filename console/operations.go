@@ -89,9 +89,9 @@ func opsOneOf(field, value string, allowed ...string) error {
 	return v.Err()
 }
 
-// badInput is the message of an error the person can fix (bad input):
+// opsBadInput is the message of an error the person can fix (bad input):
 // the form is shown again with it, as a 400.
-func badInput(err error) (string, bool) {
+func opsBadInput(err error) (string, bool) {
 	var e *porter.Error
 	if errors.As(err, &e) && (e.Code == porter.EINVALID || e.Code == porter.EUNPROCESS) {
 		return e.Message, true
@@ -99,10 +99,10 @@ func badInput(err error) (string, bool) {
 	return "", false
 }
 
-// refused is the message of an error the page it came from should show:
+// opsRefused is the message of an error the page it came from should show:
 // bad input (400) or a step the record's status no longer allows (409,
 // e.g. a stale page).
-func refused(err error) (int, string, bool) {
+func opsRefused(err error) (int, string, bool) {
 	var e *porter.Error
 	if !errors.As(err, &e) {
 		return 0, "", false
@@ -147,15 +147,15 @@ func (p *opsPicks) UnitName(id *int64) string {
 
 // What a page needs picked: one query per kind.
 const (
-	pickProperties = 1 << iota
-	pickUnits
-	pickVendors
-	pickStaff
+	opsPickProperties = 1 << iota
+	opsPickUnits
+	opsPickVendors
+	opsPickStaff
 )
 
 func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks, error) {
 	p := &opsPicks{names: map[int64]string{}, unitNames: map[int64]string{}}
-	if what&pickProperties != 0 {
+	if what&opsPickProperties != 0 {
 		l, err := c.svc.Properties(ctx, org, porter.PropertyFilter{ListParams: opsAll})
 		if err != nil {
 			return nil, err
@@ -165,7 +165,7 @@ func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks,
 			p.names[pr.ID] = pr.Name
 		}
 	}
-	if what&pickUnits != 0 {
+	if what&opsPickUnits != 0 {
 		l, err := c.svc.Units(ctx, org, porter.UnitFilter{ListParams: opsAll})
 		if err != nil {
 			return nil, err
@@ -175,14 +175,14 @@ func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks,
 			p.unitNames[un.ID] = un.Name
 		}
 	}
-	if what&pickVendors != 0 {
+	if what&opsPickVendors != 0 {
 		l, err := c.svc.Vendors(ctx, org, porter.VendorFilter{ListParams: opsAll, Status: porter.VendorActive})
 		if err != nil {
 			return nil, err
 		}
 		p.Vendors = l.Items
 	}
-	if what&pickStaff != 0 {
+	if what&opsPickStaff != 0 {
 		l, err := c.svc.StaffList(ctx, org, porter.StaffFilter{ListParams: opsAll})
 		if err != nil {
 			return nil, err
@@ -192,7 +192,7 @@ func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks,
 	return p, nil
 }
 
-// seeOther sends the browser to the record it just changed or made.
-func seeOther(w http.ResponseWriter, r *http.Request, path string) {
+// opsSeeOther sends the browser to the record it just changed or made.
+func opsSeeOther(w http.ResponseWriter, r *http.Request, path string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -55,8 +55,8 @@ func newOpsFixture(t *testing.T, svc *porter.Service, org int64) opsFixture {
 	return f
 }
 
-// signInHTTP signs in with a plain form post and returns the session cookie.
-func (s *site) signInHTTP(t *testing.T, email string) *http.Cookie {
+// opsSignIn signs in with a plain form post and returns the session cookie.
+func (s *site) opsSignIn(t *testing.T, email string) *http.Cookie {
 	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.PostForm(s.URL+"/login", url.Values{"email": {email}, "password": {password}})
@@ -71,7 +71,7 @@ func (s *site) signInHTTP(t *testing.T, email string) *http.Cookie {
 	return nil
 }
 
-func post(t *testing.T, rawURL string, ck *http.Cookie, form url.Values) (int, string) {
+func opsPost(t *testing.T, rawURL string, ck *http.Cookie, form url.Values) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest("POST", rawURL, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -79,8 +79,8 @@ func post(t *testing.T, rawURL string, ck *http.Cookie, form url.Values) (int, s
 	return do(t, req)
 }
 
-// upload posts a document as the upload form does without JavaScript.
-func upload(t *testing.T, rawURL string, ck *http.Cookie, fields map[string]string, name string, content []byte) (int, string) {
+// opsUpload posts a document as the upload form does without JavaScript.
+func opsUpload(t *testing.T, rawURL string, ck *http.Cookie, fields map[string]string, name string, content []byte) (int, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -99,9 +99,9 @@ func upload(t *testing.T, rawURL string, ck *http.Cookie, fields map[string]stri
 	return do(t, req)
 }
 
-// written sums what an organization has written: every change records an
+// opsWritten sums what an organization has written: every change records an
 // event, and every document a file.
-func written(t *testing.T, svc *porter.Service, org int64) string {
+func opsWritten(t *testing.T, svc *porter.Service, org int64) string {
 	t.Helper()
 	ctx := context.Background()
 	ev, err := svc.Events(ctx, org, porter.EventFilter{})
@@ -120,8 +120,8 @@ func TestOperationsRefusals(t *testing.T) {
 		s := newSite(t, st)
 		ctx := context.Background()
 		mine, theirs := newOpsFixture(t, s.svc, s.org), newOpsFixture(t, s.svc, s.otherOrg)
-		admin, viewer, other := s.signInHTTP(t, "admin@acme.test"), s.signInHTTP(t, "viewer@acme.test"), s.signInHTTP(t, "admin@other.test")
-		if code, body := upload(t, s.URL+"/documents", other, map[string]string{"scope": "property", "scope_id": itoa(theirs.property)}, "lease.txt", []byte("theirs")); code != http.StatusSeeOther {
+		admin, viewer, other := s.opsSignIn(t, "admin@acme.test"), s.opsSignIn(t, "viewer@acme.test"), s.opsSignIn(t, "admin@other.test")
+		if code, body := opsUpload(t, s.URL+"/documents", other, map[string]string{"scope": "property", "scope_id": itoa(theirs.property)}, "lease.txt", []byte("theirs")); code != http.StatusSeeOther {
 			t.Fatalf("upload as the other organization: %d %s", code, body)
 		}
 		theirDocs, err := s.svc.Documents(ctx, s.otherOrg, porter.DocumentFilter{})
@@ -133,21 +133,21 @@ func TestOperationsRefusals(t *testing.T) {
 			for _, path := range []string{"/work-orders", "/work-orders/" + id(mine.workOrder), "/work-orders/" + id(mine.workOrder) + "/assign", "/work-orders/" + id(mine.workOrder) + "/cancel",
 				"/inspections", "/inspections/" + id(mine.inspection) + "/items", "/inspections/" + id(mine.inspection) + "/submit",
 				"/vendors", "/vendors/" + id(mine.vendor), "/staff", "/staff/" + id(mine.staff), "/broadcasts"} {
-				before := written(t, s.svc, s.org)
-				code, _ := post(t, s.URL+path, viewer, url.Values{"title": {"x"}, "description": {"x"}, "property_id": {id(mine.property)},
+				before := opsWritten(t, s.svc, s.org)
+				code, _ := opsPost(t, s.URL+path, viewer, url.Values{"title": {"x"}, "description": {"x"}, "property_id": {id(mine.property)},
 					"name": {"x"}, "label": {"x"}, "subject": {"x"}, "body": {"x"}, "assigned_to": {"Sam"}})
 				if code != http.StatusForbidden {
 					t.Errorf("viewer POST %s: %d, want 403", path, code)
 				}
-				if after := written(t, s.svc, s.org); after != before {
+				if after := opsWritten(t, s.svc, s.org); after != before {
 					t.Errorf("viewer POST %s wrote: %s -> %s", path, before, after)
 				}
 			}
-			before := written(t, s.svc, s.org)
-			if code, _ := upload(t, s.URL+"/documents", viewer, map[string]string{"scope": "property", "scope_id": id(mine.property)}, "a.txt", []byte("a")); code != http.StatusForbidden {
+			before := opsWritten(t, s.svc, s.org)
+			if code, _ := opsUpload(t, s.URL+"/documents", viewer, map[string]string{"scope": "property", "scope_id": id(mine.property)}, "a.txt", []byte("a")); code != http.StatusForbidden {
 				t.Errorf("viewer upload: %d", code)
 			}
-			if after := written(t, s.svc, s.org); after != before {
+			if after := opsWritten(t, s.svc, s.org); after != before {
 				t.Errorf("viewer upload wrote: %s -> %s", before, after)
 			}
 			// Reading is allowed.
@@ -159,7 +159,7 @@ func TestOperationsRefusals(t *testing.T) {
 		})
 
 		t.Run("another organization's records are not found", func(t *testing.T) {
-			before := written(t, s.svc, s.otherOrg)
+			before := opsWritten(t, s.svc, s.otherOrg)
 			for _, path := range []string{"/work-orders/" + id(theirs.workOrder), "/inspections/" + id(theirs.inspection), "/vendors/" + id(theirs.vendor),
 				"/staff/" + id(theirs.staff), "/documents/" + id(theirDoc), "/documents/" + id(theirDoc) + "/download", "/broadcasts/" + id(theirs.broadcast)} {
 				code, body := get(t, s.URL+path, admin)
@@ -177,36 +177,36 @@ func TestOperationsRefusals(t *testing.T) {
 				{"/vendors/" + id(theirs.vendor), "name", "Mine now"},
 				{"/staff/" + id(theirs.staff), "name", "Mine now"},
 			} {
-				if code, _ := post(t, s.URL+c.path, admin, url.Values{c.field: {c.value}}); code != http.StatusNotFound {
+				if code, _ := opsPost(t, s.URL+c.path, admin, url.Values{c.field: {c.value}}); code != http.StatusNotFound {
 					t.Errorf("POST %s: %d, want 404", c.path, code)
 				}
 			}
 			// A record of theirs is no reference for a record of mine either.
-			if code, body := post(t, s.URL+"/work-orders", admin, url.Values{"property_id": {id(theirs.property)}, "title": {"t"}, "description": {"d"}}); code != http.StatusBadRequest || !strings.Contains(body, "property_id") {
+			if code, body := opsPost(t, s.URL+"/work-orders", admin, url.Values{"property_id": {id(theirs.property)}, "title": {"t"}, "description": {"d"}}); code != http.StatusBadRequest || !strings.Contains(body, "property_id") {
 				t.Errorf("work order on their property: %d", code)
 			}
-			if after := written(t, s.svc, s.otherOrg); after != before {
+			if after := opsWritten(t, s.svc, s.otherOrg); after != before {
 				t.Errorf("their organization changed: %s -> %s", before, after)
 			}
 		})
 
 		t.Run("a step the status does not allow is a 409 page", func(t *testing.T) {
-			before := written(t, s.svc, s.org)
+			before := opsWritten(t, s.svc, s.org)
 			for _, c := range []struct{ path, want string }{
 				{"/work-orders/" + id(mine.workOrder) + "/close", "cannot close work order"},
 				{"/work-orders/" + id(mine.workOrder) + "/start", "cannot start work order"},
 				{"/inspections/" + id(mine.inspection) + "/approve", "only a submitted inspection can become approved"},
 				{"/inspections/" + id(mine.inspection) + "/submit", "items without a result"},
 			} {
-				code, body := post(t, s.URL+c.path, admin, nil)
+				code, body := opsPost(t, s.URL+c.path, admin, nil)
 				if code != http.StatusConflict || !strings.Contains(body, c.want) {
-					t.Errorf("POST %s: %d, want 409 naming %q: %s", c.path, code, c.want, pageError(body))
+					t.Errorf("POST %s: %d, want 409 naming %q: %s", c.path, code, c.want, opsPageError(body))
 				}
 			}
-			if code, _ := post(t, s.URL+"/work-orders/"+id(mine.workOrder)+"/teleport", admin, nil); code != http.StatusNotFound {
+			if code, _ := opsPost(t, s.URL+"/work-orders/"+id(mine.workOrder)+"/teleport", admin, nil); code != http.StatusNotFound {
 				t.Errorf("unknown action: %d", code)
 			}
-			if after := written(t, s.svc, s.org); after != before {
+			if after := opsWritten(t, s.svc, s.org); after != before {
 				t.Errorf("refused steps wrote: %s -> %s", before, after)
 			}
 		})
@@ -238,16 +238,16 @@ func TestOperationsRefusals(t *testing.T) {
 				{"/broadcasts", url.Values{"subject": {"s"}, "body": {"b"}, "audience": {"property_tenants"}}, "property_id is required"},
 				{"/broadcasts", url.Values{"subject": {""}, "body": {"b"}, "audience": {"all_tenants"}}, "subject is required"},
 			} {
-				before := written(t, s.svc, s.org)
-				code, body := post(t, s.URL+c.path, admin, c.form)
+				before := opsWritten(t, s.svc, s.org)
+				code, body := opsPost(t, s.URL+c.path, admin, c.form)
 				if c.field == "" { // an item not in the inspection
 					if code != http.StatusNotFound {
 						t.Errorf("POST %s: %d, want 404", c.path, code)
 					}
-				} else if code != http.StatusBadRequest || !strings.Contains(pageError(body), c.field) {
-					t.Errorf("POST %s %v: %d %q, want 400 naming %q", c.path, c.form, code, pageError(body), c.field)
+				} else if code != http.StatusBadRequest || !strings.Contains(opsPageError(body), c.field) {
+					t.Errorf("POST %s %v: %d %q, want 400 naming %q", c.path, c.form, code, opsPageError(body), c.field)
 				}
-				if after := written(t, s.svc, s.org); after != before {
+				if after := opsWritten(t, s.svc, s.org); after != before {
 					t.Errorf("POST %s wrote: %s -> %s", c.path, before, after)
 				}
 			}
@@ -260,17 +260,17 @@ func TestOperationsRefusals(t *testing.T) {
 				{map[string]string{"scope": "planet", "scope_id": "1"}, "a.txt", "scope must be one of"},
 				{map[string]string{"scope": "property", "scope_id": id(theirs.property)}, "a.txt", "scope_id"},
 			} {
-				before := written(t, s.svc, s.org)
-				code, body := upload(t, s.URL+"/documents", admin, c.fields, c.file, []byte("x"))
-				if code != http.StatusBadRequest || !strings.Contains(pageError(body), c.want) {
-					t.Errorf("upload %v: %d %q, want 400 naming %q", c.fields, code, pageError(body), c.want)
+				before := opsWritten(t, s.svc, s.org)
+				code, body := opsUpload(t, s.URL+"/documents", admin, c.fields, c.file, []byte("x"))
+				if code != http.StatusBadRequest || !strings.Contains(opsPageError(body), c.want) {
+					t.Errorf("upload %v: %d %q, want 400 naming %q", c.fields, code, opsPageError(body), c.want)
 				}
-				if after := written(t, s.svc, s.org); after != before {
+				if after := opsWritten(t, s.svc, s.org); after != before {
 					t.Errorf("upload %v wrote: %s -> %s", c.fields, before, after)
 				}
 			}
-			if code, body := post(t, s.URL+"/documents", admin, url.Values{"title": {"x"}}); code != http.StatusUnsupportedMediaType || !strings.Contains(pageError(body), "multipart") {
-				t.Errorf("upload as a urlencoded form: %d %q", code, pageError(body))
+			if code, body := opsPost(t, s.URL+"/documents", admin, url.Values{"title": {"x"}}); code != http.StatusUnsupportedMediaType || !strings.Contains(opsPageError(body), "multipart") {
+				t.Errorf("upload as a urlencoded form: %d %q", code, opsPageError(body))
 			}
 			for _, path := range []string{"/work-orders?status=lost", "/work-orders?property_id=x", "/inspections?status=lost", "/vendors?status=gone", "/staff?role=boss", "/documents?scope=planet", "/broadcasts?audience=aliens"} {
 				if code, _ := get(t, s.URL+path, admin); code != http.StatusBadRequest {
@@ -300,7 +300,7 @@ func TestOperationsRefusals(t *testing.T) {
 
 		t.Run("edit", func(t *testing.T) {
 			wo := s.URL + "/work-orders/" + id(mine.workOrder)
-			if code, _ := post(t, wo, admin, url.Values{"priority": {"emergency"}, "title": {"Dripping tap, flooding"}}); code != http.StatusSeeOther {
+			if code, _ := opsPost(t, wo, admin, url.Values{"priority": {"emergency"}, "title": {"Dripping tap, flooding"}}); code != http.StatusSeeOther {
 				t.Fatalf("edit: %d", code)
 			}
 			got, err := s.svc.WorkOrder(ctx, s.org, mine.workOrder)
@@ -310,19 +310,19 @@ func TestOperationsRefusals(t *testing.T) {
 			}
 			_, err = s.svc.CancelWorkOrder(ctx, s.org, mine.workOrder)
 			must(t, err)
-			before := written(t, s.svc, s.org)
-			if code, body := post(t, wo, admin, url.Values{"title": {"Again"}}); code != http.StatusConflict || !strings.Contains(pageError(body), "can no longer be edited") {
-				t.Errorf("edit a cancelled work order: %d %q", code, pageError(body))
+			before := opsWritten(t, s.svc, s.org)
+			if code, body := opsPost(t, wo, admin, url.Values{"title": {"Again"}}); code != http.StatusConflict || !strings.Contains(opsPageError(body), "can no longer be edited") {
+				t.Errorf("edit a cancelled work order: %d %q", code, opsPageError(body))
 			}
-			if after := written(t, s.svc, s.org); after != before {
+			if after := opsWritten(t, s.svc, s.org); after != before {
 				t.Errorf("a refused edit wrote: %s -> %s", before, after)
 			}
 		})
 	})
 }
 
-// pageError is the message of an error page or a refused form.
-func pageError(body string) string {
+// opsPageError is the message of an error page or a refused form.
+func opsPageError(body string) string {
 	m := regexp.MustCompile(`(?s)class="error" role="alert"[^>]*>(.*?)</p>`).FindStringSubmatch(body)
 	if m == nil {
 		return ""

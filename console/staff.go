@@ -43,14 +43,14 @@ func (c *Console) createStaff(w http.ResponseWriter, r *http.Request, u *porter.
 	}
 	m, err := c.svc.CreateStaff(r.Context(), u.OrgID, staffInput(r.PostForm))
 	if err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderStaffList(w, r, u, http.StatusBadRequest, r.PostForm, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/staff/"+strconv.FormatInt(m.ID, 10))
+	opsSeeOther(w, r, "/staff/"+strconv.FormatInt(m.ID, 10))
 }
 
 type staffData struct {
@@ -99,12 +99,12 @@ func (c *Console) updateStaff(w http.ResponseWriter, r *http.Request, u *porter.
 		return
 	}
 	if _, err := c.svc.UpdateStaff(r.Context(), u.OrgID, id, staffInput(r.PostForm)); err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderStaff(w, r, u, id, http.StatusBadRequest, r.PostForm, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/staff/"+strconv.FormatInt(id, 10))
+	opsSeeOther(w, r, "/staff/"+strconv.FormatInt(id, 10))
 }

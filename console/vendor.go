@@ -51,14 +51,14 @@ func (c *Console) createVendor(w http.ResponseWriter, r *http.Request, u *porter
 	}
 	v, err := c.svc.CreateVendor(r.Context(), u.OrgID, vendorInput(r.PostForm))
 	if err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderVendors(w, r, u, http.StatusBadRequest, r.PostForm, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/vendors/"+strconv.FormatInt(v.ID, 10))
+	opsSeeOther(w, r, "/vendors/"+strconv.FormatInt(v.ID, 10))
 }
 
 type vendorData struct {
@@ -115,12 +115,12 @@ func (c *Console) updateVendor(w http.ResponseWriter, r *http.Request, u *porter
 		return
 	}
 	if _, err := c.svc.UpdateVendor(r.Context(), u.OrgID, id, vendorInput(r.PostForm)); err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderVendor(w, r, u, id, http.StatusBadRequest, r.PostForm, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/vendors/"+strconv.FormatInt(id, 10))
+	opsSeeOther(w, r, "/vendors/"+strconv.FormatInt(id, 10))
 }

@@ -67,7 +67,7 @@ func (c *Console) renderWorkOrders(w http.ResponseWriter, r *http.Request, u *po
 		c.fail(w, r, u, err)
 		return
 	}
-	picks, err := c.opsPicks(ctx, u.OrgID, pickProperties|pickUnits)
+	picks, err := c.opsPicks(ctx, u.OrgID, opsPickProperties|opsPickUnits)
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
@@ -100,14 +100,14 @@ func (c *Console) createWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 		return c.svc.CreateWorkOrder(r.Context(), u.OrgID, in)
 	}()
 	if err != nil {
-		if msg, ok := badInput(err); ok {
+		if msg, ok := opsBadInput(err); ok {
 			c.renderWorkOrders(w, r, u, http.StatusBadRequest, form, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/work-orders/"+strconv.FormatInt(wo.ID, 10))
+	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(wo.ID, 10))
 }
 
 type workOrderData struct {
@@ -171,7 +171,7 @@ func (c *Console) renderWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 		}
 	}
 	if d.Can["assign"] && u.CanWrite() {
-		if d.Picks, err = c.opsPicks(ctx, u.OrgID, pickVendors|pickStaff); err != nil {
+		if d.Picks, err = c.opsPicks(ctx, u.OrgID, opsPickVendors|opsPickStaff); err != nil {
 			c.fail(w, r, u, err)
 			return
 		}
@@ -205,14 +205,14 @@ func (c *Console) updateWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 	in := porter.WorkOrderPatch{Title: opsText(form, "title"), Description: opsText(form, "description"),
 		Priority: opsText(form, "priority"), Category: opsText(form, "category")}
 	if _, err := c.svc.UpdateWorkOrder(r.Context(), u.OrgID, id, in); err != nil {
-		if status, msg, ok := refused(err); ok {
+		if status, msg, ok := opsRefused(err); ok {
 			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
+	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
 }
 
 // workOrderAction takes one step of the state machine. The Service
@@ -263,12 +263,12 @@ func (c *Console) workOrderAction(w http.ResponseWriter, r *http.Request, u *por
 	}
 	if err != nil {
 		// The page again, as it is now, with why the step was refused.
-		if status, msg, ok := refused(err); ok {
+		if status, msg, ok := opsRefused(err); ok {
 			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
+	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
 }
