@@ -24,6 +24,10 @@ func (c *Console) broadcasts(w http.ResponseWriter, r *http.Request, u *porter.U
 }
 
 func (c *Console) renderBroadcasts(w http.ResponseWriter, r *http.Request, u *porter.User, status int, form url.Values, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	f := porter.BroadcastFilter{ListParams: listParams(r), Audience: r.URL.Query().Get("audience")}
 	if err := opsOneOf("audience", f.Audience, porter.BroadcastAudiences...); err != nil {
 		c.fail(w, r, u, err)

@@ -23,6 +23,10 @@ func (c *Console) documents(w http.ResponseWriter, r *http.Request, u *porter.Us
 }
 
 func (c *Console) renderDocuments(w http.ResponseWriter, r *http.Request, u *porter.User, status int, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	f := porter.DocumentFilter{ListParams: listParams(r), Scope: r.URL.Query().Get("scope")}
 	err := opsOneOf("scope", f.Scope, porter.DocumentScopes...)
 	if err == nil {

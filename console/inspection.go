@@ -27,6 +27,10 @@ func (c *Console) inspections(w http.ResponseWriter, r *http.Request, u *porter.
 }
 
 func (c *Console) renderInspections(w http.ResponseWriter, r *http.Request, u *porter.User, status int, form url.Values, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	f := porter.InspectionFilter{ListParams: listParams(r), Status: r.URL.Query().Get("status")}
 	var err error
 	if f.PropertyID, err = opsQueryID(r, "property_id"); err != nil {

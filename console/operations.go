@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"porter"
 )
@@ -27,8 +28,26 @@ func readOpsForm(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return porter.Errorf(porter.EINVALID, "the form could not be read: %v", err)
 	}
-	return nil
+	return opsCleanText(r.PostForm)
 }
+
+// opsCleanText refuses text the stores cannot keep (PostgreSQL takes no
+// NUL and no invalid UTF-8): a 400 naming the field, not a 500.
+func opsCleanText(values url.Values) error {
+	var v porter.Validation
+	for name, vs := range values {
+		for _, s := range vs {
+			if !utf8.ValidString(name) || !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				v.Add(strings.ToValidUTF8(name, "?"), "must be valid UTF-8 text without NUL characters")
+				break
+			}
+		}
+	}
+	return v.Err()
+}
+
+// opsCheckQuery checks a list page's URL query the same way.
+func opsCheckQuery(r *http.Request) error { return opsCleanText(r.URL.Query()) }
 
 // opsText is a form field, trimmed; nil when absent from the form, so
 // that the Service keeps its default.

@@ -237,6 +237,8 @@ func TestOperationsRefusals(t *testing.T) {
 				{"/staff", url.Values{"name": {"S"}, "role": {"boss"}}, "role must be one of"},
 				{"/broadcasts", url.Values{"subject": {"s"}, "body": {"b"}, "audience": {"property_tenants"}}, "property_id is required"},
 				{"/broadcasts", url.Values{"subject": {""}, "body": {"b"}, "audience": {"all_tenants"}}, "subject is required"},
+				{"/vendors", url.Values{"name": {"V\x00"}}, "name must be valid UTF-8 text without NUL characters"},
+				{"/work-orders", url.Values{"property_id": {id(mine.property)}, "title": {"t\xff"}, "description": {"d"}}, "title must be valid UTF-8"},
 			} {
 				before := opsWritten(t, s.svc, s.org)
 				code, body := opsPost(t, s.URL+c.path, admin, c.form)
@@ -272,7 +274,7 @@ func TestOperationsRefusals(t *testing.T) {
 			if code, body := opsPost(t, s.URL+"/documents", admin, url.Values{"title": {"x"}}); code != http.StatusUnsupportedMediaType || !strings.Contains(opsPageError(body), "multipart") {
 				t.Errorf("upload as a urlencoded form: %d %q", code, opsPageError(body))
 			}
-			for _, path := range []string{"/work-orders?status=lost", "/work-orders?property_id=x", "/inspections?status=lost", "/vendors?status=gone", "/staff?role=boss", "/documents?scope=planet", "/broadcasts?audience=aliens"} {
+			for _, path := range []string{"/work-orders?q=%00", "/work-orders?q=%FF", "/vendors?trade=%00", "/work-orders?status=lost", "/work-orders?property_id=x", "/inspections?status=lost", "/vendors?status=gone", "/staff?role=boss", "/documents?scope=planet", "/broadcasts?audience=aliens"} {
 				if code, _ := get(t, s.URL+path, admin); code != http.StatusBadRequest {
 					t.Errorf("GET %s: %d, want 400", path, code)
 				}

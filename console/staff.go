@@ -22,6 +22,10 @@ func (c *Console) staffList(w http.ResponseWriter, r *http.Request, u *porter.Us
 }
 
 func (c *Console) renderStaffList(w http.ResponseWriter, r *http.Request, u *porter.User, status int, form url.Values, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	f := porter.StaffFilter{ListParams: listParams(r), Role: r.URL.Query().Get("role")}
 	list, err := c.svc.StaffList(r.Context(), u.OrgID, f)
 	if err != nil {

@@ -23,6 +23,10 @@ func (c *Console) vendors(w http.ResponseWriter, r *http.Request, u *porter.User
 }
 
 func (c *Console) renderVendors(w http.ResponseWriter, r *http.Request, u *porter.User, status int, form url.Values, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	q := r.URL.Query()
 	f := porter.VendorFilter{ListParams: listParams(r), Status: q.Get("status"), Trade: strings.TrimSpace(q.Get("trade"))}
 	if err := opsOneOf("status", f.Status, porter.VendorStatuses...); err != nil {

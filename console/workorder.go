@@ -47,6 +47,10 @@ func (c *Console) workOrders(w http.ResponseWriter, r *http.Request, u *porter.U
 // renderWorkOrders shows the list with its filters and, for those who may
 // write, the form that opens a work order (form and msg: a refused one).
 func (c *Console) renderWorkOrders(w http.ResponseWriter, r *http.Request, u *porter.User, status int, form url.Values, msg string) {
+	if err := opsCheckQuery(r); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	q := r.URL.Query()
 	fl := workOrderFilters{Status: q.Get("status"), Priority: q.Get("priority"), Q: strings.TrimSpace(q.Get("q")), Overdue: q.Get("overdue") == "1"}
 	var err error
