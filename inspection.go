@@ -77,6 +77,9 @@ type InspectionTx interface {
 	InsertInspectionItem(ctx context.Context, it *InspectionItem) error
 	UpdateInspectionItem(ctx context.Context, it *InspectionItem) error
 	InspectionItems(ctx context.Context, inspectionID int64) ([]*InspectionItem, error)
+	// ItemsOfInspections reads the items of several inspections at once,
+	// by inspection id, in id order.
+	ItemsOfInspections(ctx context.Context, ids []int64) (map[int64][]*InspectionItem, error)
 }
 
 // InspectionInput schedules an inspection.
@@ -395,10 +398,19 @@ func (s *Service) Inspections(ctx context.Context, orgID int64, f InspectionFilt
 		if err != nil {
 			return l, err
 		}
-		// One query per inspection, at most a page of them.
+		// The page's items in one query, not one per inspection.
+		ids := make([]int64, len(l.Items))
+		for i, insp := range l.Items {
+			ids[i] = insp.ID
+		}
+		items, err := tx.ItemsOfInspections(ctx, ids)
+		if err != nil {
+			return l, err
+		}
 		for _, insp := range l.Items {
-			if insp.Items, err = tx.InspectionItems(ctx, insp.ID); err != nil {
-				return l, err
+			insp.Items = items[insp.ID]
+			if insp.Items == nil {
+				insp.Items = []*InspectionItem{}
 			}
 		}
 		return l, nil

@@ -26,6 +26,7 @@ type WorkOrder struct {
 	DueAt           time.Time  `json:"due_at"`      // created_at + the priority's SLA window
 	SLABreachedAt   *time.Time `json:"sla_breached_at"`
 	ResolutionNotes string     `json:"resolution_notes"`
+	Cost            Money      `json:"cost"` // what the work cost, recorded on completion
 	CompletedAt     *time.Time `json:"completed_at"`
 	VerifiedAt      *time.Time `json:"verified_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
@@ -123,6 +124,23 @@ type WorkOrderFilter struct {
 	PropertyID int64
 	UnitID     int64
 	VendorID   int64
+	// Search keeps work orders whose title contains it, ignoring case.
+	Search string
+	// Overdue keeps unresolved work orders (open, assigned, in progress or
+	// on hold) whose SLA deadline has passed at Now.
+	Overdue bool
+	Now     time.Time // set by the Service
+}
+
+// TitlePattern is Search as a LIKE pattern, "" for no search. LIKE's
+// wildcards in the search match any one character: the engines' query
+// parser allows no ESCAPE clause, so "50%" also finds "50x".
+func (f WorkOrderFilter) TitlePattern() string {
+	q := strings.ToLower(strings.TrimSpace(f.Search))
+	if q == "" {
+		return ""
+	}
+	return "%" + strings.NewReplacer("%", "_").Replace(q) + "%"
 }
 
 // WorkOrderTx stores work orders.
@@ -175,6 +193,7 @@ type WorkOrderAssignment struct {
 // WorkOrderCompletion completes a work order.
 type WorkOrderCompletion struct {
 	ResolutionNotes *string `json:"resolution_notes"`
+	Cost            *Money  `json:"cost"` // what the work cost, e.g. 125.50
 }
 
 // setID sets an optional id: nil leaves it, 0 clears it.
@@ -202,6 +221,9 @@ func (w *WorkOrder) validate(ctx context.Context, tx Tx, before *WorkOrder) erro
 	v.Required("title", w.Title)
 	v.Required("description", w.Description)
 	v.OneOf("priority", w.Priority, WorkOrderPriorities...)
+	if w.Cost < 0 {
+		v.Add("cost", "must not be negative")
+	}
 	if w.needsAssignee() && w.VendorID == nil && strings.TrimSpace(w.AssignedTo) == "" {
 		v.Add("assigned_to", "or vendor_id is required while the work order is %s", w.Status)
 	}
@@ -390,6 +412,7 @@ func (s *Service) ResumeWorkOrder(ctx context.Context, orgID, id int64) (*WorkOr
 func (s *Service) CompleteWorkOrder(ctx context.Context, orgID, id int64, in WorkOrderCompletion) (*WorkOrder, error) {
 	return s.workOrderTransition(ctx, orgID, id, "complete", func(w *WorkOrder, now time.Time) error {
 		set(&w.ResolutionNotes, in.ResolutionNotes)
+		set(&w.Cost, in.Cost)
 		w.CompletedAt = &now
 		return nil
 	})
@@ -418,5 +441,6 @@ func (s *Service) WorkOrder(ctx context.Context, orgID, id int64) (*WorkOrder, e
 // WorkOrders lists work orders, newest first.
 func (s *Service) WorkOrders(ctx context.Context, orgID int64, f WorkOrderFilter) (List[*WorkOrder], error) {
 	f.Normalize()
+	f.Now = s.Now().UTC()
 	return view(ctx, s, orgID, func(tx Tx) (List[*WorkOrder], error) { return tx.WorkOrders(ctx, f) })
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"porter"
+	porterhttp "porter/http"
 )
 
 //go:embed templates/*.html
@@ -30,6 +31,10 @@ type Config struct {
 	// TrustForwardedFor takes the client address from X-Forwarded-For, for
 	// rate limiting sign-ins behind a proxy.
 	TrustForwardedFor bool
+	// UploadDir and MaxUploadBytes are the API's document storage and limit
+	// (porter/http.Config's): the console uploads and downloads the same files.
+	UploadDir      string
+	MaxUploadBytes int64
 }
 
 // Console serves the console's pages.
@@ -42,6 +47,7 @@ type Console struct {
 	signIns *signInLimiter
 	secure  bool
 	csrf    *http.CrossOriginProtection
+	files   porterhttp.DocumentFiles
 }
 
 // New returns the console.
@@ -52,6 +58,7 @@ func New(svc *porter.Service, cfg Config, logger *slog.Logger) *Console {
 	c := &Console{svc: svc, cfg: cfg, logger: logger, mux: http.NewServeMux(),
 		signIns: newSignInLimiter(svc.Now), secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	c.pages = parsePages()
+	c.files = porterhttp.DocumentFiles{Dir: cfg.UploadDir, MaxBytes: cfg.MaxUploadBytes}
 	// Browsers say where a request comes from (Sec-Fetch-Site, Origin): a
 	// state-changing request from another site is refused, whatever cookie
 	// it carries. SameSite=Lax on the cookie is the second line.

@@ -53,7 +53,8 @@ func newSite(t *testing.T, st porter.Store) *site {
 	svc := porter.NewService(st, "", nil)
 	svc.Now = s.clock
 	s.svc = svc
-	handler := console.New(svc, console.Config{}, nil).Mount(porterhttp.NewServer(svc, porterhttp.Config{}, nil))
+	files := t.TempDir() // documents, shared by the console and the API as in 'porter serve'
+	handler := console.New(svc, console.Config{UploadDir: files}, nil).Mount(porterhttp.NewServer(svc, porterhttp.Config{UploadDir: files}, nil))
 	srv := httptest.NewServer(handler) // 127.0.0.1
 	t.Cleanup(srv.Close)
 	s.URL, svc.BaseURL = srv.URL, srv.URL

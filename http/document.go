@@ -34,12 +34,38 @@ const (
 	formOverhead  = 1 << 20  // headers and fields around the file
 )
 
+// DefaultMaxUploadBytes is a document's size limit unless configured.
+const DefaultMaxUploadBytes = 10 << 20
+
+// UnsupportedMedia is the error code Receive gives a body that is not
+// multipart/form-data.
+const UnsupportedMedia = eUnsupportedMedia
+
+// DocumentFiles keeps documents' bytes on disk, one directory per
+// organization. The API and the console both upload and download through
+// it, so both enforce the same limits and sniff types the same way.
+type DocumentFiles struct {
+	Dir      string // "": no upload directory, uploads fail
+	MaxBytes int64  // a file's limit; 0 is DefaultMaxUploadBytes
+}
+
+func (s *Server) files() DocumentFiles {
+	return DocumentFiles{Dir: s.cfg.UploadDir, MaxBytes: s.cfg.MaxUploadBytes}
+}
+
 // orgDir is where an organization's files are kept.
-func (s *Server) orgDir(org int64) (string, error) {
-	if s.cfg.UploadDir == "" {
+func (f DocumentFiles) orgDir(org int64) (string, error) {
+	if f.Dir == "" {
 		return "", errors.New("documents: no upload directory configured")
 	}
-	return filepath.Join(s.cfg.UploadDir, strconv.FormatInt(org, 10)), nil
+	return filepath.Join(f.Dir, strconv.FormatInt(org, 10)), nil
+}
+
+func (f DocumentFiles) limit() int64 {
+	if f.MaxBytes <= 0 {
+		return DefaultMaxUploadBytes
+	}
+	return f.MaxBytes
 }
 
 // handleUploadDocument streams the file to a temporary name in the
@@ -48,57 +74,70 @@ func (s *Server) orgDir(org int64) (string, error) {
 // failure leaves no file, no row and no event.
 func (s *Server) handleUploadDocument() handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ct := r.Header.Get("Content-Type")
-		mt, params, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "multipart/form-data" {
-			return &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type must be multipart/form-data with the file in a field named file, not %q", ct)}
-		}
-		if params["boundary"] == "" {
-			return porter.Errorf(porter.EINVALID, "multipart/form-data needs a boundary parameter")
-		}
-		org := orgID(r)
-		dir, err := s.orgDir(org)
+		doc, err := s.files().Receive(w, r, s.svc, orgID(r))
 		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("upload: %w", err)
-		}
-		limit := s.cfg.MaxUploadBytes
-		body := http.MaxBytesReader(w, r.Body, limit+formOverhead)
-		up, err := s.readUpload(multipart.NewReader(body, params["boundary"]), dir, limit)
-		if up.tmp != "" {
-			defer os.Remove(up.tmp) // gone already once placed
-		}
-		if err != nil {
-			return err
-		}
-
-		key, err := randomKey()
-		if err != nil {
-			return err
-		}
-		final := filepath.Join(dir, key)
-		placed := false
-		doc, err := s.svc.CreateDocument(r.Context(), org, porter.Document{
-			Title: up.title, Scope: up.scope, ScopeID: up.scopeID, FileName: up.fileName, ContentType: up.contentType,
-			Size: up.size, SHA256: up.sha256, StorageKey: key,
-		}, func(*porter.Document) error {
-			if err := os.Rename(up.tmp, final); err != nil {
-				return err
-			}
-			placed = true
-			return nil
-		})
-		if err != nil {
-			if placed {
-				// Placed but not committed: the row is gone, so the file goes.
-				os.Remove(final)
-			}
 			return err
 		}
 		return encode(w, r, data{doc})
 	}
+}
+
+// Receive reads a multipart upload (fields file, title, scope, scope_id)
+// into org's directory and records it as a document through svc. The file
+// is streamed to a temporary name, hashed and sniffed on the way, and takes
+// its final name inside the transaction that records it: any failure leaves
+// no file, no row and no event. A body that is not multipart/form-data is
+// an error with code "unsupported_media_type"; one over the limit, ETOOLARGE.
+func (f DocumentFiles) Receive(w http.ResponseWriter, r *http.Request, svc *porter.Service, org int64) (*porter.Document, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "multipart/form-data" {
+		return nil, &porter.Error{Code: eUnsupportedMedia, Message: fmt.Sprintf("Content-Type must be multipart/form-data with the file in a field named file, not %q", ct)}
+	}
+	if params["boundary"] == "" {
+		return nil, porter.Errorf(porter.EINVALID, "multipart/form-data needs a boundary parameter")
+	}
+	dir, err := f.orgDir(org)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("upload: %w", err)
+	}
+	limit := f.limit()
+	body := http.MaxBytesReader(w, r.Body, limit+formOverhead)
+	up, err := readUpload(multipart.NewReader(body, params["boundary"]), dir, limit)
+	if up.tmp != "" {
+		defer os.Remove(up.tmp) // gone already once placed
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	key, err := randomKey()
+	if err != nil {
+		return nil, err
+	}
+	final := filepath.Join(dir, key)
+	placed := false
+	doc, err := svc.CreateDocument(r.Context(), org, porter.Document{
+		Title: up.title, Scope: up.scope, ScopeID: up.scopeID, FileName: up.fileName, ContentType: up.contentType,
+		Size: up.size, SHA256: up.sha256, StorageKey: key,
+	}, func(*porter.Document) error {
+		if err := os.Rename(up.tmp, final); err != nil {
+			return err
+		}
+		placed = true
+		return nil
+	})
+	if err != nil {
+		if placed {
+			// Placed but not committed: the row is gone, so the file goes.
+			os.Remove(final)
+		}
+		return nil, err
+	}
+	return doc, nil
 }
 
 // upload is what was read from the form.
@@ -113,7 +152,7 @@ type upload struct {
 	scopeID     int64
 }
 
-func (s *Server) readUpload(mr *multipart.Reader, dir string, limit int64) (upload, error) {
+func readUpload(mr *multipart.Reader, dir string, limit int64) (upload, error) {
 	var up upload
 	var v porter.Validation
 	sawFile := false
@@ -136,7 +175,7 @@ func (s *Server) readUpload(mr *multipart.Reader, dir string, limit int64) (uplo
 				return up, fieldError("file", "must be a file part, with a filename")
 			}
 			up.fileName = cleanFileName(part.FileName())
-			if err := s.saveTemp(&up, part, dir, limit); err != nil {
+			if err := saveTemp(&up, part, dir, limit); err != nil {
 				return up, err
 			}
 		case "title", "scope", "scope_id":
@@ -181,7 +220,7 @@ func (s *Server) readUpload(mr *multipart.Reader, dir string, limit int64) (uplo
 }
 
 // saveTemp copies the file part to a temporary file, at most limit bytes.
-func (s *Server) saveTemp(up *upload, part io.Reader, dir string, limit int64) error {
+func saveTemp(up *upload, part io.Reader, dir string, limit int64) error {
 	f, err := os.CreateTemp(dir, ".upload-*")
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
@@ -279,21 +318,27 @@ func (s *Server) handleDownloadDocument() handlerFunc {
 		if err != nil {
 			return err
 		}
-		dir, err := s.orgDir(org)
-		if err != nil {
-			return err
-		}
-		f, err := os.Open(filepath.Join(dir, doc.StorageKey))
-		if err != nil {
-			return fmt.Errorf("document %d: open file: %w", id, err)
-		}
-		defer f.Close()
-		h := w.Header()
-		h.Set("Content-Type", doc.ContentType)
-		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("ETag", `"`+doc.SHA256+`"`)
-		http.ServeContent(w, r, "", doc.CreatedAt, f)
-		return nil
+		return s.files().Serve(w, r, org, doc)
 	}
+}
+
+// Serve sends org's document doc: the type it was sniffed as, nosniff, and
+// as an attachment, so that a browser never renders it in Porter's origin.
+func (f DocumentFiles) Serve(w http.ResponseWriter, r *http.Request, org int64, doc *porter.Document) error {
+	dir, err := f.orgDir(org)
+	if err != nil {
+		return err
+	}
+	file, err := os.Open(filepath.Join(dir, doc.StorageKey))
+	if err != nil {
+		return fmt.Errorf("document %d: open file: %w", doc.ID, err)
+	}
+	defer file.Close()
+	h := w.Header()
+	h.Set("Content-Type", doc.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.FileName}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("ETag", `"`+doc.SHA256+`"`)
+	http.ServeContent(w, r, "", doc.CreatedAt, file)
+	return nil
 }

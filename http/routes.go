@@ -153,7 +153,9 @@ func (s *Server) addRoutes() {
 			queryParam{Name: "status", Type: "string", Enum: workOrderStatuses},
 			queryParam{Name: "priority", Type: "string", Enum: workOrderPriorities},
 			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "unit_id", Type: "integer"},
-			queryParam{Name: "vendor_id", Type: "integer"})}, s.handleListWorkOrders())
+			queryParam{Name: "vendor_id", Type: "integer"},
+			queryParam{Name: "q", Type: "string", Description: "Only work orders whose title contains this text, in any case"},
+			queryParam{Name: "overdue", Type: "boolean", Description: "true: only unresolved work orders (open, assigned, in_progress, on_hold) past their due_at"})}, s.handleListWorkOrders())
 	s.handle(&route{Method: post, Path: "/v1/work_orders", API: v1API, Scope: "work_orders:write", Tag: "Work orders",
 		Summary: "Open a work order (due_at: emergency 4h, high 24h, normal 72h, low 7 days after creation)",
 		Request: workOrderInput{}, Response: workOrderView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateWorkOrder))

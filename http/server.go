@@ -52,7 +52,7 @@ func NewServer(svc *porter.Service, cfg Config, logger *slog.Logger) *Server {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.MaxUploadBytes <= 0 {
-		cfg.MaxUploadBytes = 10 << 20
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if cfg.AuthFailureLimit == 0 {
 		cfg.AuthFailureLimit = DefaultAuthFailureLimit

@@ -63,6 +63,6 @@ func (s *Server) handleListWorkOrders() handlerFunc {
 	return listOf(s, func(q *query) porter.WorkOrderFilter {
 		return porter.WorkOrderFilter{ListParams: q.list(), Status: q.str("status", porter.WorkOrderStatuses...),
 			Priority: q.str("priority", porter.WorkOrderPriorities...), PropertyID: q.id("property_id"),
-			UnitID: q.id("unit_id"), VendorID: q.id("vendor_id")}
+			UnitID: q.id("unit_id"), VendorID: q.id("vendor_id"), Search: q.str("q"), Overdue: q.str("overdue", "true", "false") == "true"}
 	}, s.svc.WorkOrders)
 }

@@ -15,7 +15,7 @@ func (t *tx) InsertWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 		Priority: w.Priority, Category: w.Category, ReportedBy: w.ReportedBy, Status: w.Status,
 		VendorID: w.VendorID, AssignedTo: w.AssignedTo, DueAt: w.DueAt, SlaBreachedAt: w.SLABreachedAt,
 		ResolutionNotes: w.ResolutionNotes, CompletedAt: w.CompletedAt, VerifiedAt: w.VerifiedAt,
-		ClosedAt: w.ClosedAt, CancelledAt: w.CancelledAt, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+		ClosedAt: w.ClosedAt, CancelledAt: w.CancelledAt, Cost: int64(w.Cost), CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
 	})
 	if err != nil {
 		return fmt.Errorf("insert work order: %w", err)
@@ -48,7 +48,7 @@ func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 		Priority: w.Priority, Category: w.Category, Status: w.Status, VendorID: w.VendorID,
 		AssignedTo: w.AssignedTo, DueAt: w.DueAt, SlaBreachedAt: w.SLABreachedAt,
 		ResolutionNotes: w.ResolutionNotes, CompletedAt: w.CompletedAt, VerifiedAt: w.VerifiedAt,
-		ClosedAt: w.ClosedAt, CancelledAt: w.CancelledAt, UpdatedAt: w.UpdatedAt,
+		ClosedAt: w.ClosedAt, CancelledAt: w.CancelledAt, Cost: int64(w.Cost), UpdatedAt: w.UpdatedAt,
 	})
 	return affected(n, err, "work order", w.ID)
 }
@@ -56,7 +56,7 @@ func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 func (t *tx) WorkOrders(ctx context.Context, f porter.WorkOrderFilter) (porter.List[*porter.WorkOrder], error) {
 	rows, err := t.q.ListWorkOrders(ctx, db.ListWorkOrdersParams{
 		OrgID: t.orgID, Status: f.Status, Priority: f.Priority, PropertyID: f.PropertyID, UnitID: f.UnitID,
-		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
+		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), TitleLike: f.TitlePattern(), Overdue: f.Overdue, Now: f.Now, Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.WorkOrder]{}, fmt.Errorf("list work orders: %w", err)
@@ -87,6 +87,6 @@ func workOrder(r db.WorkOrder) *porter.WorkOrder {
 		Priority: r.Priority, Category: r.Category, ReportedBy: r.ReportedBy, Status: r.Status,
 		VendorID: r.VendorID, AssignedTo: r.AssignedTo, DueAt: r.DueAt, SLABreachedAt: r.SlaBreachedAt,
 		ResolutionNotes: r.ResolutionNotes, CompletedAt: r.CompletedAt, VerifiedAt: r.VerifiedAt,
-		ClosedAt: r.ClosedAt, CancelledAt: r.CancelledAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ClosedAt: r.ClosedAt, CancelledAt: r.CancelledAt, Cost: porter.Money(r.Cost), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }

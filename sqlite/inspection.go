@@ -99,3 +99,18 @@ func inspection(r db.Inspection) *porter.Inspection {
 		CreatedAt: pts(r.CreatedAt), UpdatedAt: pts(r.UpdatedAt),
 	}
 }
+
+func (t *tx) ItemsOfInspections(ctx context.Context, ids []int64) (map[int64][]*porter.InspectionItem, error) {
+	out := make(map[int64][]*porter.InspectionItem, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := t.q.ListItemsOfInspections(ctx, db.ListItemsOfInspectionsParams{OrgID: t.orgID, Ids: ids})
+	if err != nil {
+		return nil, fmt.Errorf("list items of inspections: %w", err)
+	}
+	for _, r := range rows {
+		out[r.InspectionID] = append(out[r.InspectionID], &porter.InspectionItem{ID: r.ID, InspectionID: r.InspectionID, Label: r.Label, Result: r.Result, Notes: r.Notes})
+	}
+	return out, nil
+}

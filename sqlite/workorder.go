@@ -15,7 +15,7 @@ func (t *tx) InsertWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 		Priority: w.Priority, Category: w.Category, ReportedBy: w.ReportedBy, Status: w.Status,
 		VendorID: nullID(w.VendorID), AssignedTo: w.AssignedTo, DueAt: ts(w.DueAt), SlaBreachedAt: nts(w.SLABreachedAt),
 		ResolutionNotes: w.ResolutionNotes, CompletedAt: nts(w.CompletedAt), VerifiedAt: nts(w.VerifiedAt),
-		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt),
+		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), Cost: int64(w.Cost), CreatedAt: ts(w.CreatedAt), UpdatedAt: ts(w.UpdatedAt),
 	})
 	if err != nil {
 		return fmt.Errorf("insert work order: %w", err)
@@ -44,7 +44,7 @@ func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 		Priority: w.Priority, Category: w.Category, Status: w.Status, VendorID: nullID(w.VendorID),
 		AssignedTo: w.AssignedTo, DueAt: ts(w.DueAt), SlaBreachedAt: nts(w.SLABreachedAt),
 		ResolutionNotes: w.ResolutionNotes, CompletedAt: nts(w.CompletedAt), VerifiedAt: nts(w.VerifiedAt),
-		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), UpdatedAt: ts(w.UpdatedAt),
+		ClosedAt: nts(w.ClosedAt), CancelledAt: nts(w.CancelledAt), Cost: int64(w.Cost), UpdatedAt: ts(w.UpdatedAt),
 	})
 	return affected(n, err, "work order", w.ID)
 }
@@ -52,7 +52,7 @@ func (t *tx) UpdateWorkOrder(ctx context.Context, w *porter.WorkOrder) error {
 func (t *tx) WorkOrders(ctx context.Context, f porter.WorkOrderFilter) (porter.List[*porter.WorkOrder], error) {
 	rows, err := t.q.ListWorkOrders(ctx, db.ListWorkOrdersParams{
 		OrgID: t.orgID, Status: f.Status, Priority: f.Priority, PropertyID: f.PropertyID, UnitID: f.UnitID,
-		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
+		VendorID: f.VendorID, UpdatedSince: since(f.UpdatedSince), TitleLike: f.TitlePattern(), Overdue: f.Overdue, Now: ts(f.Now), Lim: int64(f.Limit()), BelowID: f.Below(), Off: int64(f.Offset()),
 	})
 	if err != nil {
 		return porter.List[*porter.WorkOrder]{}, fmt.Errorf("list work orders: %w", err)
@@ -83,6 +83,6 @@ func workOrder(r db.WorkOrder) *porter.WorkOrder {
 		Priority: r.Priority, Category: r.Category, ReportedBy: r.ReportedBy, Status: r.Status,
 		VendorID: pnullID(r.VendorID), AssignedTo: r.AssignedTo, DueAt: pts(r.DueAt), SLABreachedAt: pnts(r.SlaBreachedAt),
 		ResolutionNotes: r.ResolutionNotes, CompletedAt: pnts(r.CompletedAt), VerifiedAt: pnts(r.VerifiedAt),
-		ClosedAt: pnts(r.ClosedAt), CancelledAt: pnts(r.CancelledAt), CreatedAt: pts(r.CreatedAt), UpdatedAt: pts(r.UpdatedAt),
+		ClosedAt: pnts(r.ClosedAt), CancelledAt: pnts(r.CancelledAt), Cost: porter.Money(r.Cost), CreatedAt: pts(r.CreatedAt), UpdatedAt: pts(r.UpdatedAt),
 	}
 }

@@ -233,6 +233,45 @@ func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams
 	return items, nil
 }
 
+const listItemsOfInspections = `-- name: ListItemsOfInspections :many
+SELECT id, org_id, inspection_id, label, result, notes FROM inspection_items
+WHERE org_id = $1 AND inspection_id = ANY($2::BIGINT[])
+ORDER BY inspection_id, id
+`
+
+type ListItemsOfInspectionsParams struct {
+	OrgID int64
+	Ids   []int64
+}
+
+// A page of inspections' items in one query, not one per inspection.
+func (q *Queries) ListItemsOfInspections(ctx context.Context, arg ListItemsOfInspectionsParams) ([]InspectionItem, error) {
+	rows, err := q.db.Query(ctx, listItemsOfInspections, arg.OrgID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InspectionItem
+	for rows.Next() {
+		var i InspectionItem
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrgID,
+			&i.InspectionID,
+			&i.Label,
+			&i.Result,
+			&i.Notes,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateInspection = `-- name: UpdateInspection :execrows
 UPDATE inspections
 SET property_id = $1, unit_id = $2, kind = $3,

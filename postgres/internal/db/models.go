@@ -273,13 +273,15 @@ type Unit struct {
 }
 
 type User struct {
-	ID           int64
-	OrgID        int64
-	Email        string
-	Role         string
-	PasswordHash string
-	StaffID      *int64
-	CreatedAt    time.Time
+	ID            int64
+	OrgID         int64
+	Email         string
+	Role          string
+	PasswordHash  string
+	StaffID       *int64
+	CreatedAt     time.Time
+	DeactivatedAt *time.Time
+	LastSignInAt  *time.Time
 }
 
 type Vendor struct {
@@ -392,4 +394,5 @@ type WorkOrder struct {
 	CancelledAt     *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Cost            int64
 }

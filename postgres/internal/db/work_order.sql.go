@@ -11,7 +11,7 @@ import (
 )
 
 const getWorkOrder = `-- name: GetWorkOrder :one
-SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at FROM work_orders WHERE org_id = $1 AND id = $2
+SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at, cost FROM work_orders WHERE org_id = $1 AND id = $2
 `
 
 type GetWorkOrderParams struct {
@@ -44,6 +44,7 @@ func (q *Queries) GetWorkOrder(ctx context.Context, arg GetWorkOrderParams) (Wor
 		&i.CancelledAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Cost,
 	)
 	return i, err
 }
@@ -51,12 +52,12 @@ func (q *Queries) GetWorkOrder(ctx context.Context, arg GetWorkOrderParams) (Wor
 const insertWorkOrder = `-- name: InsertWorkOrder :one
 INSERT INTO work_orders (org_id, property_id, unit_id, title, description, priority, category, reported_by, status,
                          vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at,
-                         closed_at, cancelled_at, created_at, updated_at)
+                         closed_at, cancelled_at, created_at, updated_at, cost)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8, $9, $10,
         $11, $12, $13, $14,
         $15, $16, $17, $18,
-        $19, $20)
+        $19, $20, $21)
 RETURNING id
 `
 
@@ -81,6 +82,7 @@ type InsertWorkOrderParams struct {
 	CancelledAt     *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Cost            int64
 }
 
 func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams) (int64, error) {
@@ -105,6 +107,7 @@ func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams
 		arg.CancelledAt,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Cost,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -112,8 +115,8 @@ func (q *Queries) InsertWorkOrder(ctx context.Context, arg InsertWorkOrderParams
 }
 
 const listWorkOrders = `-- name: ListWorkOrders :many
-WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = $1 AND ($2 = '' OR work_orders.status = $2) AND ($3 = '' OR work_orders.priority = $3) AND ($4 = 0 OR work_orders.property_id = $4) AND ($5 = 0 OR work_orders.unit_id = $5) AND ($6 = 0 OR work_orders.vendor_id = $6) AND work_orders.updated_at >= $7 LIMIT 10001)
-SELECT work_orders.id, work_orders.org_id, work_orders.property_id, work_orders.unit_id, work_orders.title, work_orders.description, work_orders.priority, work_orders.category, work_orders.reported_by, work_orders.status, work_orders.vendor_id, work_orders.assigned_to, work_orders.due_at, work_orders.sla_breached_at, work_orders.resolution_notes, work_orders.completed_at, work_orders.verified_at, work_orders.closed_at, work_orders.cancelled_at, work_orders.created_at, work_orders.updated_at, (SELECT count(*) FROM capped) AS total
+WITH capped AS (SELECT 1 FROM work_orders WHERE work_orders.org_id = $1 AND ($2 = '' OR work_orders.status = $2) AND ($3 = '' OR work_orders.priority = $3) AND ($4 = 0 OR work_orders.property_id = $4) AND ($5 = 0 OR work_orders.unit_id = $5) AND ($6 = 0 OR work_orders.vendor_id = $6) AND work_orders.updated_at >= $7 AND ($8 = '' OR lower(work_orders.title) LIKE $8) AND (CAST($9 AS BOOLEAN) = FALSE OR (work_orders.due_at <= $10 AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold'))) LIMIT 10001)
+SELECT work_orders.id, work_orders.org_id, work_orders.property_id, work_orders.unit_id, work_orders.title, work_orders.description, work_orders.priority, work_orders.category, work_orders.reported_by, work_orders.status, work_orders.vendor_id, work_orders.assigned_to, work_orders.due_at, work_orders.sla_breached_at, work_orders.resolution_notes, work_orders.completed_at, work_orders.verified_at, work_orders.closed_at, work_orders.cancelled_at, work_orders.created_at, work_orders.updated_at, work_orders.cost, (SELECT count(*) FROM capped) AS total
 FROM work_orders
 WHERE work_orders.org_id = $1
   AND ($2 = '' OR work_orders.status = $2)
@@ -122,9 +125,12 @@ WHERE work_orders.org_id = $1
   AND ($5 = 0 OR work_orders.unit_id = $5)
   AND ($6 = 0 OR work_orders.vendor_id = $6)
   AND work_orders.updated_at >= $7
-  AND work_orders.id < CAST($8 AS BIGINT)
+  AND ($8 = '' OR lower(work_orders.title) LIKE $8)
+  AND (CAST($9 AS BOOLEAN) = FALSE
+       OR (work_orders.due_at <= $10 AND work_orders.status IN ('open', 'assigned', 'in_progress', 'on_hold')))
+  AND work_orders.id < CAST($11 AS BIGINT)
 ORDER BY id DESC
-LIMIT $10 OFFSET $9
+LIMIT $13 OFFSET $12
 `
 
 type ListWorkOrdersParams struct {
@@ -135,6 +141,9 @@ type ListWorkOrdersParams struct {
 	UnitID       interface{}
 	VendorID     interface{}
 	UpdatedSince time.Time
+	TitleLike    interface{}
+	Overdue      bool
+	Now          time.Time
 	BelowID      int64
 	Off          int32
 	Lim          int32
@@ -156,6 +165,9 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 		arg.UnitID,
 		arg.VendorID,
 		arg.UpdatedSince,
+		arg.TitleLike,
+		arg.Overdue,
+		arg.Now,
 		arg.BelowID,
 		arg.Off,
 		arg.Lim,
@@ -189,6 +201,7 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 			&i.WorkOrder.CancelledAt,
 			&i.WorkOrder.CreatedAt,
 			&i.WorkOrder.UpdatedAt,
+			&i.WorkOrder.Cost,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -203,7 +216,7 @@ func (q *Queries) ListWorkOrders(ctx context.Context, arg ListWorkOrdersParams) 
 
 const lockWorkOrder = `-- name: LockWorkOrder :one
 
-SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at FROM work_orders WHERE org_id = $1 AND id = $2 FOR UPDATE
+SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at, cost FROM work_orders WHERE org_id = $1 AND id = $2 FOR UPDATE
 `
 
 type LockWorkOrderParams struct {
@@ -239,12 +252,13 @@ func (q *Queries) LockWorkOrder(ctx context.Context, arg LockWorkOrderParams) (W
 		&i.CancelledAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Cost,
 	)
 	return i, err
 }
 
 const overdueWorkOrders = `-- name: OverdueWorkOrders :many
-SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at FROM work_orders
+SELECT id, org_id, property_id, unit_id, title, description, priority, category, reported_by, status, vendor_id, assigned_to, due_at, sla_breached_at, resolution_notes, completed_at, verified_at, closed_at, cancelled_at, created_at, updated_at, cost FROM work_orders
 WHERE org_id = $1
   AND sla_breached_at IS NULL
   AND status IN ('open', 'assigned', 'in_progress', 'on_hold')
@@ -291,6 +305,7 @@ func (q *Queries) OverdueWorkOrders(ctx context.Context, arg OverdueWorkOrdersPa
 			&i.CancelledAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Cost,
 		); err != nil {
 			return nil, err
 		}
@@ -309,8 +324,8 @@ SET unit_id = $1, title = $2, description = $3,
     vendor_id = $7, assigned_to = $8, due_at = $9,
     sla_breached_at = $10, resolution_notes = $11,
     completed_at = $12, verified_at = $13, closed_at = $14,
-    cancelled_at = $15, updated_at = $16
-WHERE org_id = $17 AND id = $18
+    cancelled_at = $15, updated_at = $16, cost = $17
+WHERE org_id = $18 AND id = $19
 `
 
 type UpdateWorkOrderParams struct {
@@ -330,6 +345,7 @@ type UpdateWorkOrderParams struct {
 	ClosedAt        *time.Time
 	CancelledAt     *time.Time
 	UpdatedAt       time.Time
+	Cost            int64
 	OrgID           int64
 	ID              int64
 }
@@ -352,6 +368,7 @@ func (q *Queries) UpdateWorkOrder(ctx context.Context, arg UpdateWorkOrderParams
 		arg.ClosedAt,
 		arg.CancelledAt,
 		arg.UpdatedAt,
+		arg.Cost,
 		arg.OrgID,
 		arg.ID,
 	)

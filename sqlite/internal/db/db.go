@@ -201,6 +201,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listInspectionsStmt, err = db.PrepareContext(ctx, listInspections); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspections: %w", err)
 	}
+	if q.listItemsOfInspectionsStmt, err = db.PrepareContext(ctx, listItemsOfInspections); err != nil {
+		return nil, fmt.Errorf("error preparing query ListItemsOfInspections: %w", err)
+	}
 	if q.listLeaseTenantsInStmt, err = db.PrepareContext(ctx, listLeaseTenantsIn); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLeaseTenantsIn: %w", err)
 	}
@@ -612,6 +615,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listInspectionsStmt: %w", cerr)
 		}
 	}
+	if q.listItemsOfInspectionsStmt != nil {
+		if cerr := q.listItemsOfInspectionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listItemsOfInspectionsStmt: %w", cerr)
+		}
+	}
 	if q.listLeaseTenantsInStmt != nil {
 		if cerr := q.listLeaseTenantsInStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLeaseTenantsInStmt: %w", cerr)
@@ -895,6 +903,7 @@ type Queries struct {
 	listEventsStmt                *sql.Stmt
 	listInspectionItemsStmt       *sql.Stmt
 	listInspectionsStmt           *sql.Stmt
+	listItemsOfInspectionsStmt    *sql.Stmt
 	listLeaseTenantsInStmt        *sql.Stmt
 	listLeasesStmt                *sql.Stmt
 	listMessagesStmt              *sql.Stmt
@@ -997,6 +1006,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listEventsStmt:                q.listEventsStmt,
 		listInspectionItemsStmt:       q.listInspectionItemsStmt,
 		listInspectionsStmt:           q.listInspectionsStmt,
+		listItemsOfInspectionsStmt:    q.listItemsOfInspectionsStmt,
 		listLeaseTenantsInStmt:        q.listLeaseTenantsInStmt,
 		listLeasesStmt:                q.listLeasesStmt,
 		listMessagesStmt:              q.listMessagesStmt,

@@ -8,6 +8,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 const getInspection = `-- name: GetInspection :one
@@ -225,6 +226,59 @@ func (q *Queries) ListInspections(ctx context.Context, arg ListInspectionsParams
 			&i.Inspection.CreatedAt,
 			&i.Inspection.UpdatedAt,
 			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listItemsOfInspections = `-- name: ListItemsOfInspections :many
+SELECT id, org_id, inspection_id, label, result, notes FROM inspection_items
+WHERE org_id = ?1 AND inspection_id IN (/*SLICE:ids*/?)
+ORDER BY inspection_id, id
+`
+
+type ListItemsOfInspectionsParams struct {
+	OrgID int64
+	Ids   []int64
+}
+
+// A page of inspections' items in one query, not one per inspection.
+func (q *Queries) ListItemsOfInspections(ctx context.Context, arg ListItemsOfInspectionsParams) ([]InspectionItem, error) {
+	query := listItemsOfInspections
+	var queryParams []interface{}
+	queryParams = append(queryParams, arg.OrgID)
+	if len(arg.Ids) > 0 {
+		for _, v := range arg.Ids {
+			queryParams = append(queryParams, v)
+		}
+		query = strings.Replace(query, "/*SLICE:ids*/?", strings.Repeat(",?", len(arg.Ids))[1:], 1)
+	} else {
+		query = strings.Replace(query, "/*SLICE:ids*/?", "NULL", 1)
+	}
+	rows, err := q.query(ctx, nil, query, queryParams...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []InspectionItem
+	for rows.Next() {
+		var i InspectionItem
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrgID,
+			&i.InspectionID,
+			&i.Label,
+			&i.Result,
+			&i.Notes,
 		); err != nil {
 			return nil, err
 		}

@@ -268,13 +268,15 @@ type Unit struct {
 }
 
 type User struct {
-	ID           int64
-	OrgID        int64
-	Email        string
-	Role         string
-	PasswordHash string
-	StaffID      sql.NullInt64
-	CreatedAt    string
+	ID            int64
+	OrgID         int64
+	Email         string
+	Role          string
+	PasswordHash  string
+	StaffID       sql.NullInt64
+	CreatedAt     string
+	DeactivatedAt sql.NullString
+	LastSignInAt  sql.NullString
 }
 
 type Vendor struct {
@@ -387,4 +389,5 @@ type WorkOrder struct {
 	CancelledAt     sql.NullString
 	CreatedAt       string
 	UpdatedAt       string
+	Cost            int64
 }
