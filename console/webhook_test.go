@@ -122,8 +122,8 @@ func autoConfirm(ctx context.Context) {
 }
 
 // Seed 000's integration flow, in the browser: a key, a subscription with
-// a typed secret, a payment recorded through the API with that key, the
-// signed delivery, Recent deliveries updating live, a replay with the same
+// a typed secret, a test payment recorded in the console, the signed
+// delivery, Recent deliveries updating live, a replay with the same
 // event id, and the key revoked.
 func TestWebhookIntegrationFlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st porter.Store) {
@@ -156,12 +156,26 @@ func TestWebhookIntegrationFlow(t *testing.T) {
 			t.Fatalf("after subscribing: secret %q, page %q", shown, text(t, ctx, "h1"))
 		}
 
-		// An integrator records a payment with the key.
-		req, _ := http.NewRequest("POST", s.URL+"/v1/payments", strings.NewReader(`{"tenant_id":`+itoa(tn.ID)+`,"amount":"25.00"}`))
+		// The key works for the integrator...
+		req, _ := http.NewRequest("GET", s.URL+"/v1/payments", nil)
 		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		if code, body := do(t, req); code != http.StatusCreated {
-			t.Fatalf("record a payment: %d %s", code, body)
+		if code, body := do(t, req); code != http.StatusOK {
+			t.Fatalf("the new key: %d %s", code, body)
+		}
+		// ...and the manager records a test payment in a second tab (same
+		// session), while this one keeps the webhook's page open.
+		payTab, cancelPay := chromedp.NewContext(ctx)
+		defer cancelPay()
+		var paid string
+		run(t, payTab,
+			chromedp.Navigate(s.URL+"/payments"),
+			chromedp.SetValue("#tenant", itoa(tn.ID), chromedp.ByQuery),
+			chromedp.SendKeys("#amount", "25.00", chromedp.ByQuery),
+			loads(chromedp.Click(`//form[@id="record-payment"]//button[normalize-space(.)="Record payment"]`, chromedp.BySearch)),
+			chromedp.Text("h1", &paid, chromedp.ByQuery),
+		)
+		if !strings.Contains(paid, "Payment") || !strings.Contains(paid, "25.00") {
+			t.Fatalf("after recording a payment: %q", paid)
 		}
 		first := rc.next(t)
 		if sig := first.header.Get("X-PM-Signature"); !hmac.Equal([]byte(sig), []byte(webhook.SignPM(secret, first.body))) {
@@ -202,8 +216,6 @@ func TestWebhookIntegrationFlow(t *testing.T) {
 			chromedp.Click(`td form button`, chromedp.ByQuery),
 			chromedp.WaitVisible(`//td[starts-with(normalize-space(.), "revoked")]`, chromedp.BySearch),
 		)
-		req, _ = http.NewRequest("GET", s.URL+"/v1/payments", nil)
-		req.Header.Set("Authorization", "Bearer "+key)
 		if code, _ := do(t, req); code != http.StatusUnauthorized {
 			t.Fatalf("a revoked key: %d", code)
 		}
