@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"image/png"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,16 @@ var screenshotPages = []struct{ name, path string }{
 	{"dashboard", "/"},
 	{"properties", "/properties"},
 	{"property", "/properties/{p1}"},
+	{"tenant", "/tenants/{t1}"},
+	{"payments", "/payments"},
+	{"work-orders", "/work-orders"},
+	{"work-order", "/work-orders/{w1}"},
 	{"api-keys", "/settings/api-keys"},
+	{"webhooks", "/settings/webhooks"},
+	{"webhook", "/settings/webhooks/{h1}"},
+	{"delivery", "/settings/webhooks/{h1}/deliveries/{d1}"},
+	{"catalog", "/catalog"},
+	{"users", "/settings/users"},
 }
 
 // TestScreenshots renders the main pages of a small seeded portfolio in
@@ -36,8 +46,31 @@ func TestScreenshots(t *testing.T) {
 	if browser == nil {
 		t.Skip(browserMissing)
 	}
-	s := newSite(t, storetest.Open(t, "sqlite"))
+	s := webhookSite(t, storetest.Open(t, "sqlite"))
+	rc := newReceiver(t, http.StatusOK)
+	ctx := context.Background()
+	h, err := s.svc.CreateWebhook(ctx, s.org, porter.WebhookInput{URL: rc.URL, Events: []string{"payment.*", "work_order.*"}})
+	must(t, err)
 	ids := seedPortfolio(t, s)
+	ids["h1"] = h.ID
+	// Wait until the engine has delivered what the seed fired.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list, err := s.svc.WebhookDeliveries(ctx, s.org, h.ID, porter.DeliveryFilter{ListParams: porter.ListParams{Page: 1, PerPage: porter.MaxPerPage}})
+		must(t, err)
+		done := len(list.Items) > 0
+		for _, d := range list.Items {
+			done = done && d.Status == porter.DeliverySucceeded
+		}
+		if done {
+			ids["d1"] = list.Items[0].ID
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries not done: %d", len(list.Items))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	b := tab(t)
 	run(t, b, emulation.SetDeviceMetricsOverride(1280, 800, 1, false))
 	s.signIn(t, b, "admin@acme.test", password)
@@ -83,6 +116,9 @@ func seedPortfolio(t *testing.T, s *site) map[string]int64 {
 			must(t, err)
 			tn, err := svc.CreateTenant(ctx, org, porter.TenantInput{Email: ptr(strings.ToLower(name[:3]+unit) + "@example.com"), FirstName: ptr([]string{"Jane", "Omar", "Priya"}[j]), LastName: ptr([]string{"Smith", "Haddad", "Patel"}[i])})
 			must(t, err)
+			if _, ok := ids["t1"]; !ok {
+				ids["t1"] = tn.ID
+			}
 			rent := porter.Money(120000 + 15000*int64(j))
 			l, err := svc.CreateLease(ctx, org, porter.LeaseInput{UnitID: &un.ID, TenantID: &tn.ID, StartDate: ptr("2026-01-01"), EndDate: ptr([]string{"2026-06-20", "2026-07-31", "2026-12-31"}[j]), MonthlyRent: &rent})
 			must(t, err)
@@ -93,8 +129,11 @@ func seedPortfolio(t *testing.T, s *site) map[string]int64 {
 			must(t, err)
 		}
 		for _, wo := range []string{"Kitchen tap dripping", "Hallway light out"} {
-			_, err := svc.CreateWorkOrder(ctx, org, porter.WorkOrderInput{PropertyID: &p.ID, Title: ptr(wo), Description: ptr(wo)})
+			w, err := svc.CreateWorkOrder(ctx, org, porter.WorkOrderInput{PropertyID: &p.ID, Title: ptr(wo), Description: ptr(wo)})
 			must(t, err)
+			if _, ok := ids["w1"]; !ok {
+				ids["w1"] = w.ID
+			}
 		}
 		s.advance(26 * time.Hour)
 	}
