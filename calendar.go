@@ -1,0 +1,144 @@
+package porter
+
+import "context"
+
+// MaxCalendarDays bounds a calendar request's range, and MaxCalendarCells
+// its units × days, so that one answer stays a few megabytes.
+const (
+	MaxCalendarDays  = 366
+	MaxCalendarCells = 100_000
+)
+
+// Calendar is the availability of units day by day, from From to To
+// (both included).
+type Calendar struct {
+	From  string         `json:"from"`
+	To    string         `json:"to"`
+	Units []CalendarUnit `json:"units"`
+}
+
+// CalendarUnit is one unit's days.
+type CalendarUnit struct {
+	UnitID     int64         `json:"unit_id"`
+	UnitName   string        `json:"unit_name"`
+	PropertyID int64         `json:"property_id"`
+	Days       []CalendarDay `json:"days"`
+}
+
+// CalendarDay is one night of one unit: available, booked (by a
+// confirmed, checked-in or checked-out booking) or blocked, and the
+// nightly rate that applies to it, if any.
+type CalendarDay struct {
+	Date      string `json:"date"`
+	Status    string `json:"status"` // available | booked | blocked
+	BookingID *int64 `json:"booking_id,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	BlockID   *int64 `json:"block_id,omitempty"`
+	Reason    string `json:"reason,omitempty"` // the block's kind and reason
+	Rate      *Money `json:"rate"`
+	Currency  string `json:"currency,omitempty"`
+	RateID    *int64 `json:"rate_id"`
+	MinStay   *int64 `json:"min_stay"`
+}
+
+// CalendarDayStatuses lists a day's statuses.
+var CalendarDayStatuses = []string{"available", "booked", "blocked"}
+
+// CalendarTx reads what the calendar needs beyond bookings, blocks and
+// rates.
+type CalendarTx interface {
+	// CalendarUnits returns the units of a property, or every unit (0),
+	// by id.
+	CalendarUnits(ctx context.Context, propertyID int64) ([]*Unit, error)
+}
+
+// CalendarQuery asks for a calendar.
+type CalendarQuery struct {
+	From, To   string
+	PropertyID int64
+}
+
+// Calendar answers with four queries (units, stays, blocks, rates),
+// whatever the range.
+func (s *Service) Calendar(ctx context.Context, orgID int64, q CalendarQuery) (*Calendar, error) {
+	var v Validation
+	okFrom, okTo := checkDate(&v, "from", q.From), checkDate(&v, "to", q.To)
+	if okFrom && okTo {
+		if n := daysBetween(q.From, q.To) + 1; n < 1 {
+			v.Add("to", "must not be before from")
+		} else if n > MaxCalendarDays {
+			v.Add("to", "must be at most %d days after from (the range is capped at %d days)", MaxCalendarDays-1, MaxCalendarDays)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return view(ctx, s, orgID, func(tx Tx) (*Calendar, error) {
+		if q.PropertyID != 0 {
+			if err := refExists(ctx, "property_id", q.PropertyID, tx.Property); err != nil {
+				return nil, err
+			}
+		}
+		units, err := tx.CalendarUnits(ctx, q.PropertyID)
+		if err != nil {
+			return nil, err
+		}
+		days := daysBetween(q.From, q.To) + 1
+		if len(units)*days > MaxCalendarCells {
+			return nil, &Error{Code: EINVALID, Message: "the calendar would hold more than 100000 unit-days: narrow from/to or give property_id",
+				Fields: []FieldError{{Field: "to", Message: "gives too many unit-days for this many units"}}}
+		}
+		stays, err := tx.StaysOverlapping(ctx, q.PropertyID, 0, q.From, addDays(q.To, 1), 0)
+		if err != nil {
+			return nil, err
+		}
+		blocks, err := tx.BlocksCovering(ctx, q.PropertyID, 0, q.From, q.To, 0)
+		if err != nil {
+			return nil, err
+		}
+		rates, err := tx.RatesCovering(ctx, q.PropertyID, q.From, q.To)
+		if err != nil {
+			return nil, err
+		}
+		byUnit := map[int64][]CalendarDay{}
+		out := &Calendar{From: q.From, To: q.To, Units: make([]CalendarUnit, 0, len(units))}
+		for _, u := range units {
+			ds := make([]CalendarDay, days)
+			for i := range ds {
+				d := addDays(q.From, i)
+				ds[i] = CalendarDay{Date: d, Status: "available"}
+				if r := applicableRate(rates, u.PropertyID, u.ID, d); r != nil {
+					p, id, ms := r.priceOn(d), r.ID, r.MinStay
+					ds[i].Rate, ds[i].Currency, ds[i].RateID, ds[i].MinStay = &p, r.Currency, &id, &ms
+				}
+			}
+			byUnit[u.ID] = ds
+			out.Units = append(out.Units, CalendarUnit{UnitID: u.ID, UnitName: u.Name, PropertyID: u.PropertyID, Days: ds})
+		}
+		for _, k := range blocks {
+			ds := byUnit[k.UnitID]
+			for i := range ds {
+				if ds[i].Date >= k.StartDate && ds[i].Date <= k.EndDate {
+					id := k.ID
+					ds[i].Status, ds[i].BlockID, ds[i].Reason = "blocked", &id, k.Kind+": "+k.Reason
+					if k.Reason == "" {
+						ds[i].Reason = k.Kind
+					}
+				}
+			}
+		}
+		// Stays win over blocks: a night cannot be both, but if an old
+		// stay ran over a later block the booking is what happens.
+		for _, b := range stays {
+			ds := byUnit[b.UnitID]
+			for i := range ds {
+				if ds[i].Date >= b.CheckIn && ds[i].Date < b.CheckOut {
+					id := b.ID
+					ds[i].Status, ds[i].BookingID, ds[i].Reference = "booked", &id, b.Reference
+					ds[i].BlockID, ds[i].Reason = nil, ""
+				}
+			}
+		}
+		return out, nil
+	})
+}
