@@ -460,10 +460,11 @@ func (s *Service) CreateBooking(ctx context.Context, orgID int64, in BookingInpu
 			return nil, err
 		}
 		b.UnitID, b.PropertyID = u.ID, u.PropertyID
-		if err := b.price(ctx, tx, in.NightlyRate, in.NightlyPrices); err != nil {
+		// Taken dates are the first thing to tell: no price makes them free.
+		if err := checkFree(ctx, tx, b); err != nil {
 			return nil, err
 		}
-		if err := checkFree(ctx, tx, b); err != nil {
+		if err := b.price(ctx, tx, in.NightlyRate, in.NightlyPrices); err != nil {
 			return nil, err
 		}
 		if b.Status == BookingConfirmed {
@@ -507,6 +508,14 @@ func (s *Service) UpdateBooking(ctx context.Context, orgID, id int64, in Booking
 			return nil, err
 		}
 		datesMoved := b.CheckIn != before.CheckIn || b.CheckOut != before.CheckOut
+		if datesMoved {
+			if _, err := tx.UnitForUpdate(ctx, b.UnitID); err != nil {
+				return nil, err
+			}
+			if err := checkFree(ctx, tx, b); err != nil {
+				return nil, err
+			}
+		}
 		if datesMoved || in.NightlyRate != nil || in.NightlyPrices != nil || b.Source != before.Source {
 			if in.Currency == nil && in.NightlyRate == nil && in.NightlyPrices == nil {
 				b.Currency = "" // priced again from the rates, in theirs
@@ -519,16 +528,6 @@ func (s *Service) UpdateBooking(ctx context.Context, orgID, id int64, in Booking
 		}
 		if unchanged(&before, b) {
 			return b, nil
-		}
-		if datesMoved {
-			if _, err := tx.UnitForUpdate(ctx, b.UnitID); err != nil {
-				return nil, err
-			}
-			if holdsDates(b.Status) || b.Status == BookingPending {
-				if err := checkFree(ctx, tx, b); err != nil {
-					return nil, err
-				}
-			}
 		}
 		b.UpdatedAt = now
 		if err := tx.UpdateBooking(ctx, b); err != nil {

@@ -260,7 +260,7 @@ func rateScope(ctx context.Context, tx Tx, r *Rate, in RateInput) error {
 		return v.Err()
 	}
 	if in.PropertyID == nil || *in.PropertyID == 0 {
-		v.Add("property_id", "is required (or unit_id)")
+		v.Add("property_id", "or unit_id is required")
 		return v.Err()
 	}
 	r.PropertyID = *in.PropertyID
@@ -274,6 +274,11 @@ func (s *Service) CreateRate(ctx context.Context, orgID int64, in RateInput) (*R
 		RatePatch{Name: in.Name, StartDate: in.StartDate, EndDate: in.EndDate, NightlyPrice: in.NightlyPrice,
 			Currency: in.Currency, MinStay: in.MinStay, WeekdayAdjustments: in.WeekdayAdjustments}.apply(r)
 		verr := r.validate()
+		if in.NightlyPrice == nil {
+			var v Validation
+			v.Add("nightly_price", "is required")
+			verr = mergeInvalid(verr, v.Err())
+		}
 		if err := rateScope(ctx, tx, r, in); err != nil {
 			return nil, mergeInvalid(verr, err)
 		}
