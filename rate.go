@@ -238,7 +238,6 @@ func mustDate(s string) time.Time {
 // addDays is the date n days after s.
 func addDays(s string, n int) string { return mustDate(s).AddDate(0, 0, n).Format(DateLayout) }
 
-
 // rateScope resolves a new rate's property and unit.
 func rateScope(ctx context.Context, tx Tx, r *Rate, in RateInput) error {
 	var v Validation
