@@ -188,3 +188,11 @@ func (s *Server) addRentalRoutes() {
 	s.handle(&route{Method: del, Path: "/v1/rates/{id}", API: v1API, Scope: "rates:write", Tag: "Seasonal rates",
 		Summary: "Delete a seasonal rate → property.rate_changed", Status: http.StatusNoContent}, deleteOne("rate", s.svc.DeleteRate))
 }
+
+// The short-term rental tags, kept here so that the shared table stays
+// untouched.
+func init() {
+	tagDescriptions["Bookings"] = "Short-term stays on a unit, from pending to checked out (or cancelled, or a no-show), priced night by night, with the payments collected from the guest."
+	tagDescriptions["Calendar"] = "Each unit's nights, day by day: available, booked or blocked, with the rate that applies; and the blocks (owner stays, maintenance) that close nights."
+	tagDescriptions["Seasonal rates"] = "Nightly prices over date ranges, for a property's units or one unit, with weekday adjustments and a minimum stay. Where rates overlap, " + porter.RatePriority + "."
+}
