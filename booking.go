@@ -587,19 +587,19 @@ func (s *Service) CheckOutBooking(ctx context.Context, orgID, id int64) (*Bookin
 
 // CancelBooking cancels a pending or confirmed booking, with a reason.
 func (s *Service) CancelBooking(ctx context.Context, orgID, id int64, in CancelInput) (*Booking, error) {
-	reason := ""
-	if in.Reason != nil {
-		reason = strings.TrimSpace(*in.Reason)
-	}
-	var v Validation
-	v.Required("reason", reason)
-	if len(reason) > 1000 {
-		v.Add("reason", "must be at most 1000 characters")
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
 	return s.bookingTransition(ctx, orgID, id, "cancel", func(_ Tx, b *Booking, now time.Time) error {
+		reason := ""
+		if in.Reason != nil {
+			reason = strings.TrimSpace(*in.Reason)
+		}
+		var v Validation
+		v.Required("reason", reason)
+		if len(reason) > 1000 {
+			v.Add("reason", "must be at most 1000 characters")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
 		b.CancellationReason, b.CancelledAt = reason, &now
 		return nil
 	})
@@ -621,6 +621,11 @@ func (s *Service) NoShowBooking(ctx context.Context, orgID, id int64) (*Booking,
 // booking.payment_received. It may not exceed the balance due.
 func (s *Service) RecordBookingPayment(ctx context.Context, orgID, id int64, in BookingPaymentInput) (*BookingPayment, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*BookingPayment, error) {
+		// An unknown booking is 404 before anything about the body.
+		b, err := tx.BookingForUpdate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
 		p := &BookingPayment{BookingID: id, Method: DefaultPaymentMethod, ReceivedAt: now}
 		var v Validation
 		if in.Amount == nil {
@@ -642,10 +647,6 @@ func (s *Service) RecordBookingPayment(ctx context.Context, orgID, id int64, in 
 			v.Add("reference", "must be at most 200 characters")
 		}
 		if err := v.Err(); err != nil {
-			return nil, err
-		}
-		b, err := tx.BookingForUpdate(ctx, id)
-		if err != nil {
 			return nil, err
 		}
 		if b.Status == BookingCancelled {

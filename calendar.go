@@ -100,6 +100,11 @@ func (s *Service) Calendar(ctx context.Context, orgID int64, q CalendarQuery) (*
 		if err != nil {
 			return nil, err
 		}
+		// Each unit looks only at its property's rates.
+		byProperty := map[int64][]*Rate{}
+		for _, r := range rates {
+			byProperty[r.PropertyID] = append(byProperty[r.PropertyID], r)
+		}
 		byUnit := map[int64][]CalendarDay{}
 		out := &Calendar{From: q.From, To: q.To, Units: make([]CalendarUnit, 0, len(units))}
 		for _, u := range units {
@@ -107,7 +112,7 @@ func (s *Service) Calendar(ctx context.Context, orgID int64, q CalendarQuery) (*
 			for i := range ds {
 				d := addDays(q.From, i)
 				ds[i] = CalendarDay{Date: d, Status: "available"}
-				if r := applicableRate(rates, u.PropertyID, u.ID, d); r != nil {
+				if r := applicableRate(byProperty[u.PropertyID], u.PropertyID, u.ID, d); r != nil {
 					p, id, ms := r.priceOn(d), r.ID, r.MinStay
 					ds[i].Rate, ds[i].Currency, ds[i].RateID, ds[i].MinStay = &p, r.Currency, &id, &ms
 				}
