@@ -86,7 +86,7 @@ var Catalog = []EventType{
 	{Name: "booking.checked_out", Description: "Check-out confirmed (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.no_show", Description: "Guest did not show up (no-show) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.payment_received", Description: "Guest deposit or balance collected on a booking (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals; data.payment: amount, method, reference)", Fields: []string{"booking", "payment"}, Scope: "bookings:read"},
-	{Name: "property.rate_changed", Description: "Seasonal rate added / modified / removed (yield management)", Fields: []string{"action", "rate_id", "property_id", "unit_id", "start_date", "end_date", "old_price", "new_price", "currency"}, Scope: "rates:read"},
+	{Name: "property.rate_changed", Description: "Seasonal rate added / modified / removed (yield management)", Fields: []string{"action", "rate_id", "property_id", "unit_id", "start_date", "end_date", "old_price", "new_price", "currency"}, Scope: "properties:read"},
 
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},

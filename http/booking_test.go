@@ -309,6 +309,27 @@ func TestRentalScopesAndIsolation(t *testing.T) {
 				t.Errorf("%s %s %s: %d, want %d: %s", tc.key, tc.method, tc.path, r.Status, tc.want, r.Body)
 			}
 		}
+		// Subscriptions need the events' scopes: booking.* bookings:read;
+		// property.rate_changed is property.*'s properties:read.
+		hook := func(events string, scopes ...string) int {
+			return a.doKey(a.scopedKey(append(scopes, "webhooks:write")...), "POST", "/v1/webhooks",
+				map[string]any{"url": "http://127.0.0.1:1/hook", "events": []string{events}}, nil).Status
+		}
+		for _, tc := range []struct {
+			events string
+			scopes []string
+			want   int
+		}{
+			{"booking.*", []string{"bookings:read"}, 201},
+			{"booking.*", []string{"calendar:read"}, 403},
+			{"property.*", []string{"properties:read"}, 201},
+			{"property.rate_changed", []string{"rates:read"}, 403},
+		} {
+			if got := hook(tc.events, tc.scopes...); got != tc.want {
+				t.Errorf("subscribe %s with %v: %d, want %d", tc.events, tc.scopes, got, tc.want)
+			}
+		}
+
 		// Another organization sees none of it.
 		for _, tc := range []struct {
 			method, path string
