@@ -194,5 +194,12 @@ func (s *Server) addRentalRoutes() {
 func init() {
 	tagDescriptions["Bookings"] = "Short-term stays on a unit, from pending to checked out (or cancelled, or a no-show), priced night by night, with the payments collected from the guest."
 	tagDescriptions["Calendar"] = "Each unit's nights, day by day: available, booked or blocked, with the rate that applies; and the blocks (owner stays, maintenance) that close nights."
+	// Short-term rentals add 422s and 409s of their own.
+	d := problemDocs[porter.EUNPROCESS]
+	d.Text += " Bookings also answer 422 when a rule refuses a well-formed request: a stay shorter than its rate's minimum stay, nights no rate covers and no price given, a currency other than the rates', a payment over the balance due; `errors` names the field."
+	problemDocs[porter.EUNPROCESS] = d
+	c := problemDocs[porter.ECONFLICT]
+	c.Text += " A booking or block over nights already held answers 409 naming the booking (`id` and `reference`) or the block in the way."
+	problemDocs[porter.ECONFLICT] = c
 	tagDescriptions["Seasonal rates"] = "Nightly prices over date ranges, for a property's units or one unit, with weekday adjustments and a minimum stay. Where rates overlap, " + porter.RatePriority + "."
 }
