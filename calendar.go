@@ -105,15 +105,27 @@ func (s *Service) Calendar(ctx context.Context, orgID int64, q CalendarQuery) (*
 		for _, r := range rates {
 			byProperty[r.PropertyID] = append(byProperty[r.PropertyID], r)
 		}
+		// Dates and weekdays once; each unit's rate changes only where one
+		// of its rates starts or ends, but checking each day is cheap.
+		dates := make([]string, days)
+		weekdays := make([]string, days)
+		first := mustDate(q.From)
+		for i := range dates {
+			t := first.AddDate(0, 0, i)
+			dates[i], weekdays[i] = t.Format(DateLayout), Weekdays[t.Weekday()]
+		}
+		// span is the indexes of the days from a (included) to b (excluded).
+		span := func(a, b string) (int, int) {
+			return max(0, daysBetween(q.From, a)), min(days, daysBetween(q.From, b))
+		}
 		byUnit := map[int64][]CalendarDay{}
 		out := &Calendar{From: q.From, To: q.To, Units: make([]CalendarUnit, 0, len(units))}
 		for _, u := range units {
 			ds := make([]CalendarDay, days)
 			for i := range ds {
-				d := addDays(q.From, i)
-				ds[i] = CalendarDay{Date: d, Status: "available"}
-				if r := applicableRate(byProperty[u.PropertyID], u.PropertyID, u.ID, d); r != nil {
-					p, id, ms := r.priceOn(d), r.ID, r.MinStay
+				ds[i] = CalendarDay{Date: dates[i], Status: "available"}
+				if r := applicableRate(byProperty[u.PropertyID], u.PropertyID, u.ID, dates[i]); r != nil {
+					p, id, ms := r.priceOnWeekday(weekdays[i]), r.ID, r.MinStay
 					ds[i].Rate, ds[i].Currency, ds[i].RateID, ds[i].MinStay = &p, r.Currency, &id, &ms
 				}
 			}
@@ -122,26 +134,31 @@ func (s *Service) Calendar(ctx context.Context, orgID int64, q CalendarQuery) (*
 		}
 		for _, k := range blocks {
 			ds := byUnit[k.UnitID]
-			for i := range ds {
-				if ds[i].Date >= k.StartDate && ds[i].Date <= k.EndDate {
-					id := k.ID
-					ds[i].Status, ds[i].BlockID, ds[i].Reason = "blocked", &id, k.Kind+": "+k.Reason
-					if k.Reason == "" {
-						ds[i].Reason = k.Kind
-					}
-				}
+			if ds == nil {
+				continue
+			}
+			reason := k.Kind + ": " + k.Reason
+			if k.Reason == "" {
+				reason = k.Kind
+			}
+			from, to := span(k.StartDate, addDays(k.EndDate, 1))
+			for i := from; i < to; i++ {
+				id := k.ID
+				ds[i].Status, ds[i].BlockID, ds[i].Reason = "blocked", &id, reason
 			}
 		}
 		// Stays win over blocks: a night cannot be both, but if an old
 		// stay ran over a later block the booking is what happens.
 		for _, b := range stays {
 			ds := byUnit[b.UnitID]
-			for i := range ds {
-				if ds[i].Date >= b.CheckIn && ds[i].Date < b.CheckOut {
-					id := b.ID
-					ds[i].Status, ds[i].BookingID, ds[i].Reference = "booked", &id, b.Reference
-					ds[i].BlockID, ds[i].Reason = nil, ""
-				}
+			if ds == nil {
+				continue
+			}
+			from, to := span(b.CheckIn, b.CheckOut)
+			for i := from; i < to; i++ {
+				id := b.ID
+				ds[i].Status, ds[i].BookingID, ds[i].Reference = "booked", &id, b.Reference
+				ds[i].BlockID, ds[i].Reason = nil, ""
 			}
 		}
 		return out, nil

@@ -30,6 +30,10 @@ type Rate struct {
 	WeekdayAdjustments map[string]int64 `json:"weekday_adjustments"`
 	CreatedAt          time.Time        `json:"created_at"`
 	UpdatedAt          time.Time        `json:"updated_at"`
+
+	// n counts the nights from spanStart to spanEnd, once per range.
+	spanStart, spanEnd string
+	n                  int
 }
 
 // Weekdays are the keys of WeekdayAdjustments, indexed by time.Weekday.
@@ -180,7 +184,11 @@ const isoCurrencyCodes = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BG
 
 // days counts the nights from start to end, both included.
 func (r *Rate) days() int {
-	return daysBetween(r.StartDate, r.EndDate) + 1
+	// The calendar asks for every unit and day: count once per range.
+	if r.spanStart != r.StartDate || r.spanEnd != r.EndDate {
+		r.spanStart, r.spanEnd, r.n = r.StartDate, r.EndDate, daysBetween(r.StartDate, r.EndDate)+1
+	}
+	return r.n
 }
 
 // covers reports whether the rate applies to date for a unit of
@@ -195,8 +203,12 @@ func (r *Rate) covers(propertyID, unitID int64, date string) bool {
 // priceOn is the rate's price for the night of date: the nightly price
 // plus that weekday's adjustment, rounded half away from zero to the cent.
 func (r *Rate) priceOn(date string) Money {
-	pct := r.WeekdayAdjustments[Weekdays[mustDate(date).Weekday()]]
-	n := int64(r.NightlyPrice) * (100 + pct)
+	return r.priceOnWeekday(Weekdays[mustDate(date).Weekday()])
+}
+
+// priceOnWeekday is priceOn for a night on weekday (mon…sun).
+func (r *Rate) priceOnWeekday(weekday string) Money {
+	n := int64(r.NightlyPrice) * (100 + r.WeekdayAdjustments[weekday])
 	if n >= 0 {
 		return Money((n + 50) / 100)
 	}
