@@ -77,6 +77,18 @@ var Catalog = []EventType{
 	{Name: "staff.updated", Description: "A staff member is edited", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
 	{Name: "broadcast.sent", Description: "A mass message or announcement is sent", Fields: []string{"id", "channel", "audience", "recipients"}, Scope: "broadcasts:read"},
 
+	// Short-term rentals: bookings and seasonal rates (seed 003). Data is
+	// data.booking (data.rate and the change for rates), as the seed shows.
+	{Name: "booking.created", Description: "New booking (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.confirmed", Description: "Booking confirmed (moved from pending to confirmed) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.updated", Description: "Booking modified (guest, dates, price); previous_attributes holds the old values (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.cancelled", Description: "Booking cancelled, with a reason (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.checked_in", Description: "Check-in confirmed (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.checked_out", Description: "Check-out confirmed (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.no_show", Description: "Guest did not show up (no-show) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.payment_received", Description: "Guest deposit or balance collected on a booking (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals; data.payment: amount, method, reference)", Fields: []string{"booking", "payment"}, Scope: "bookings:read"},
+	{Name: "property.rate_changed", Description: "Seasonal rate added / modified / removed (yield management)", Fields: []string{"action", "rate_id", "property_id", "unit_id", "start_date", "end_date", "old_price", "new_price", "currency"}, Scope: "properties:read"},
+
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},
 	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},

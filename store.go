@@ -73,6 +73,11 @@ type Tx interface {
 	WorkOrderTx
 	WebhookTx
 	DeliveryTx
+	// Short-term rentals: bookings, blocks, seasonal rates, calendar.
+	BookingTx
+	BlockTx
+	RateTx
+	CalendarTx
 }
 
 // ListParams are the pagination and filters every list shares.

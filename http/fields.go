@@ -47,6 +47,13 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.RenewInput]():          {Required: []string{"end_date"}},
 	reflect.TypeFor[porter.WebhookInput]():        {Required: []string{"url", "events"}},
 	reflect.TypeFor[porter.RecoverInput]():        {Required: []string{"since"}},
+	// Short-term rentals.
+	reflect.TypeFor[porter.BookingInput]():        {Required: []string{"unit_id", "guest_name", "check_in", "check_out"}, Enums: map[string][]string{"status": {porter.BookingPending, porter.BookingConfirmed}, "source": porter.BookingSources}},
+	reflect.TypeFor[porter.BookingPatch]():        {Enums: map[string][]string{"source": porter.BookingSources}},
+	reflect.TypeFor[porter.CancelInput]():         {Required: []string{"reason"}},
+	reflect.TypeFor[porter.BookingPaymentInput](): {Required: []string{"amount"}},
+	reflect.TypeFor[porter.BlockInput]():          {Required: []string{"unit_id", "start_date", "end_date"}, Enums: map[string][]string{"kind": porter.BlockKinds}},
+	reflect.TypeFor[porter.RateInput]():           {Required: []string{"start_date", "end_date", "nightly_price", "currency"}},
 	reflect.TypeFor[documentUpload]():             {Required: []string{"file", "scope", "scope_id"}, Enums: map[string][]string{"scope": porter.DocumentScopes}},
 	reflect.TypeFor[acceptForm]():                 {Required: []string{"token", "password"}},
 }

@@ -36,6 +36,10 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/webhooks/"] = id(a.do("POST", "/v1/webhooks", map[string]any{"url": "https://hooks.example.com/x", "events": []string{"*"}}))
 	test := a.do("POST", "/v1/webhooks/"+ids["/v1/webhooks/"]+"/test", nil).must(t, 202).obj("data")
 	ids["/v1/deliveries/"] = itoa(int(test["id"].(float64)))
+	// Short-term rentals.
+	ids["/v1/rates/"] = id(a.do("POST", "/v1/rates", map[string]any{"property_id": pid, "start_date": "2025-08-01", "end_date": "2025-08-31", "nightly_price": 100, "currency": "EUR"}))
+	ids["/v1/bookings/"] = id(a.do("POST", "/v1/bookings", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "guest_name": "G", "check_in": "2025-08-01", "check_out": "2025-08-03"}))
+	ids["/v1/blocks/"] = id(a.do("POST", "/v1/blocks", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "start_date": "2025-08-10", "end_date": "2025-08-11"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids

@@ -37,6 +37,9 @@ var listFixtures = map[string]*listFixture{
 	"/v1/events":            {"?per_page=100", "data", "id", "/v1/events/"},
 	"/v1/webhooks":          {"?per_page=100", "data", "id", "/v1/webhooks/"},
 	"/v1/deliveries":        {"?per_page=100", "data", "id", "/v1/deliveries/"},
+	"/v1/bookings":          {"?per_page=100", "data", "id", "/v1/bookings/"},
+	"/v1/blocks":            {"?per_page=100", "data", "id", "/v1/blocks/"},
+	"/v1/rates":             {"?per_page=100", "data", "id", "/v1/rates/"},
 	"/api/trigger_poll.php": {"?event=tenant.created", "results", "id", "/v1/tenants/"},
 }
 
@@ -45,6 +48,7 @@ var listFixtures = map[string]*listFixture{
 var notLists = map[string]string{
 	"/v1/organization":  "the key's own organization, one object",
 	"/api/triggers.php": "the event catalog, the same for everyone",
+	"/v1/calendar":      "units by day, not a page of records: TestRentalScopesAndIsolation checks another organization sees none of them",
 }
 
 // Every list endpoint shows an organization its own records only: what

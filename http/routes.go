@@ -196,6 +196,9 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/leases/{id}/renew", API: v1API, Scope: "leases:write", Tag: "Leases",
 		Summary: "Renew an active or expired lease to a later end date", Request: renewInput{}, Response: leaseView{}}, actWith(s, "lease", s.svc.RenewLease))
 
+	// Short-term rentals: bookings, blocks, seasonal rates, calendar.
+	s.addRentalRoutes()
+
 	s.handle(&route{Method: get, Path: "/v1/organization", API: v1API, Scope: "settings:read", Tag: "Organization",
 		Summary: "Get the caller's organization and its settings", Response: organizationView{}}, s.handleGetOrganization())
 	s.handle(&route{Method: patch, Path: "/v1/organization", API: v1API, Scope: "settings:write", Tag: "Organization",

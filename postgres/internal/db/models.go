@@ -22,6 +22,63 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type Block struct {
+	ID         int64
+	OrgID      int64
+	PropertyID int64
+	UnitID     int64
+	Kind       string
+	StartDate  string
+	EndDate    string
+	Reason     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type Booking struct {
+	ID                 int64
+	OrgID              int64
+	Reference          string
+	PropertyID         int64
+	UnitID             int64
+	Status             string
+	Source             string
+	GuestName          string
+	GuestEmail         string
+	GuestPhone         string
+	GuestsCount        int64
+	CheckIn            string
+	CheckOut           string
+	Nights             int64
+	NightlyPrices      string
+	Accommodation      int64
+	Fees               int64
+	Taxes              int64
+	Total              int64
+	AmountPaid         int64
+	Currency           string
+	Notes              string
+	CancellationReason string
+	ConfirmedAt        *time.Time
+	CheckedInAt        *time.Time
+	CheckedOutAt       *time.Time
+	CancelledAt        *time.Time
+	NoShowAt           *time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+type BookingPayment struct {
+	ID         int64
+	OrgID      int64
+	BookingID  int64
+	Amount     int64
+	Currency   string
+	Method     string
+	Reference  string
+	ReceivedAt time.Time
+}
+
 type Broadcast struct {
 	ID         int64
 	OrgID      int64
@@ -216,6 +273,22 @@ type Property struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	ArchivedAt *time.Time
+}
+
+type Rate struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	UnitID             *int64
+	Name               string
+	StartDate          string
+	EndDate            string
+	NightlyPrice       int64
+	Currency           string
+	MinStay            int64
+	WeekdayAdjustments string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 type RateLimit struct {

@@ -30,6 +30,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.allTenantRecipientsStmt, err = db.PrepareContext(ctx, allTenantRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query AllTenantRecipients: %w", err)
 	}
+	if q.blocksCoveringStmt, err = db.PrepareContext(ctx, blocksCovering); err != nil {
+		return nil, fmt.Errorf("error preparing query BlocksCovering: %w", err)
+	}
+	if q.bookingReferenceCountStmt, err = db.PrepareContext(ctx, bookingReferenceCount); err != nil {
+		return nil, fmt.Errorf("error preparing query BookingReferenceCount: %w", err)
+	}
+	if q.calendarUnitsStmt, err = db.PrepareContext(ctx, calendarUnits); err != nil {
+		return nil, fmt.Errorf("error preparing query CalendarUnits: %w", err)
+	}
 	if q.claimMessagesStmt, err = db.PrepareContext(ctx, claimMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessages: %w", err)
 	}
@@ -39,17 +48,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
 	}
+	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
+	}
 	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
 	}
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
 	}
+	if q.deleteRateStmt, err = db.PrepareContext(ctx, deleteRate); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRate: %w", err)
+	}
 	if q.deleteWebhookStmt, err = db.PrepareContext(ctx, deleteWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWebhook: %w", err)
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
+	}
+	if q.getBlockStmt, err = db.PrepareContext(ctx, getBlock); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBlock: %w", err)
+	}
+	if q.getBookingStmt, err = db.PrepareContext(ctx, getBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBooking: %w", err)
 	}
 	if q.getBroadcastStmt, err = db.PrepareContext(ctx, getBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBroadcast: %w", err)
@@ -81,6 +102,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getPropertyStmt, err = db.PrepareContext(ctx, getProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProperty: %w", err)
 	}
+	if q.getRateStmt, err = db.PrepareContext(ctx, getRate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRate: %w", err)
+	}
 	if q.getStaffStmt, err = db.PrepareContext(ctx, getStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStaff: %w", err)
 	}
@@ -107,6 +131,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
+	}
+	if q.insertBlockStmt, err = db.PrepareContext(ctx, insertBlock); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBlock: %w", err)
+	}
+	if q.insertBookingStmt, err = db.PrepareContext(ctx, insertBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBooking: %w", err)
+	}
+	if q.insertBookingPaymentStmt, err = db.PrepareContext(ctx, insertBookingPayment); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBookingPayment: %w", err)
 	}
 	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
@@ -153,6 +186,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPropertyStmt, err = db.PrepareContext(ctx, insertProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertProperty: %w", err)
 	}
+	if q.insertRateStmt, err = db.PrepareContext(ctx, insertRate); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertRate: %w", err)
+	}
 	if q.insertStaffStmt, err = db.PrepareContext(ctx, insertStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStaff: %w", err)
 	}
@@ -176,6 +212,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
+	}
+	if q.listBlocksStmt, err = db.PrepareContext(ctx, listBlocks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBlocks: %w", err)
+	}
+	if q.listBookingPaymentsStmt, err = db.PrepareContext(ctx, listBookingPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBookingPayments: %w", err)
+	}
+	if q.listBookingsStmt, err = db.PrepareContext(ctx, listBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBookings: %w", err)
 	}
 	if q.listBroadcastMessagesStmt, err = db.PrepareContext(ctx, listBroadcastMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBroadcastMessages: %w", err)
@@ -225,6 +270,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPropertiesStmt, err = db.PrepareContext(ctx, listProperties); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProperties: %w", err)
 	}
+	if q.listRatesStmt, err = db.PrepareContext(ctx, listRates); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRates: %w", err)
+	}
 	if q.listResourceEventsStmt, err = db.PrepareContext(ctx, listResourceEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListResourceEvents: %w", err)
 	}
@@ -264,6 +312,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.queuedMessagesAfterStmt, err = db.PrepareContext(ctx, queuedMessagesAfter); err != nil {
 		return nil, fmt.Errorf("error preparing query QueuedMessagesAfter: %w", err)
 	}
+	if q.ratesCoveringStmt, err = db.PrepareContext(ctx, ratesCovering); err != nil {
+		return nil, fmt.Errorf("error preparing query RatesCovering: %w", err)
+	}
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
@@ -273,8 +324,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.staffRecipientsStmt, err = db.PrepareContext(ctx, staffRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query StaffRecipients: %w", err)
 	}
+	if q.staysOverlappingStmt, err = db.PrepareContext(ctx, staysOverlapping); err != nil {
+		return nil, fmt.Errorf("error preparing query StaysOverlapping: %w", err)
+	}
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
+	}
+	if q.updateBlockStmt, err = db.PrepareContext(ctx, updateBlock); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateBlock: %w", err)
+	}
+	if q.updateBookingStmt, err = db.PrepareContext(ctx, updateBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateBooking: %w", err)
 	}
 	if q.updateChargeStmt, err = db.PrepareContext(ctx, updateCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCharge: %w", err)
@@ -293,6 +353,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updatePropertyStmt, err = db.PrepareContext(ctx, updateProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateProperty: %w", err)
+	}
+	if q.updateRateStmt, err = db.PrepareContext(ctx, updateRate); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRate: %w", err)
 	}
 	if q.updateStaffStmt, err = db.PrepareContext(ctx, updateStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateStaff: %w", err)
@@ -330,6 +393,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing allTenantRecipientsStmt: %w", cerr)
 		}
 	}
+	if q.blocksCoveringStmt != nil {
+		if cerr := q.blocksCoveringStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing blocksCoveringStmt: %w", cerr)
+		}
+	}
+	if q.bookingReferenceCountStmt != nil {
+		if cerr := q.bookingReferenceCountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing bookingReferenceCountStmt: %w", cerr)
+		}
+	}
+	if q.calendarUnitsStmt != nil {
+		if cerr := q.calendarUnitsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing calendarUnitsStmt: %w", cerr)
+		}
+	}
 	if q.claimMessagesStmt != nil {
 		if cerr := q.claimMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimMessagesStmt: %w", cerr)
@@ -345,6 +423,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
 		}
 	}
+	if q.deleteBlockStmt != nil {
+		if cerr := q.deleteBlockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteBlockStmt: %w", cerr)
+		}
+	}
 	if q.deleteIdempotencyKeyStmt != nil {
 		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
@@ -355,6 +438,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
 		}
 	}
+	if q.deleteRateStmt != nil {
+		if cerr := q.deleteRateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRateStmt: %w", cerr)
+		}
+	}
 	if q.deleteWebhookStmt != nil {
 		if cerr := q.deleteWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWebhookStmt: %w", cerr)
@@ -363,6 +451,16 @@ func (q *Queries) Close() error {
 	if q.getAPIKeyByHashStmt != nil {
 		if cerr := q.getAPIKeyByHashStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
+		}
+	}
+	if q.getBlockStmt != nil {
+		if cerr := q.getBlockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBlockStmt: %w", cerr)
+		}
+	}
+	if q.getBookingStmt != nil {
+		if cerr := q.getBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBookingStmt: %w", cerr)
 		}
 	}
 	if q.getBroadcastStmt != nil {
@@ -415,6 +513,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getPropertyStmt: %w", cerr)
 		}
 	}
+	if q.getRateStmt != nil {
+		if cerr := q.getRateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRateStmt: %w", cerr)
+		}
+	}
 	if q.getStaffStmt != nil {
 		if cerr := q.getStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getStaffStmt: %w", cerr)
@@ -458,6 +561,21 @@ func (q *Queries) Close() error {
 	if q.insertAPIKeyStmt != nil {
 		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertBlockStmt != nil {
+		if cerr := q.insertBlockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBlockStmt: %w", cerr)
+		}
+	}
+	if q.insertBookingStmt != nil {
+		if cerr := q.insertBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBookingStmt: %w", cerr)
+		}
+	}
+	if q.insertBookingPaymentStmt != nil {
+		if cerr := q.insertBookingPaymentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBookingPaymentStmt: %w", cerr)
 		}
 	}
 	if q.insertBroadcastStmt != nil {
@@ -535,6 +653,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPropertyStmt: %w", cerr)
 		}
 	}
+	if q.insertRateStmt != nil {
+		if cerr := q.insertRateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertRateStmt: %w", cerr)
+		}
+	}
 	if q.insertStaffStmt != nil {
 		if cerr := q.insertStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStaffStmt: %w", cerr)
@@ -573,6 +696,21 @@ func (q *Queries) Close() error {
 	if q.listActiveLeasesEndingByStmt != nil {
 		if cerr := q.listActiveLeasesEndingByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
+		}
+	}
+	if q.listBlocksStmt != nil {
+		if cerr := q.listBlocksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBlocksStmt: %w", cerr)
+		}
+	}
+	if q.listBookingPaymentsStmt != nil {
+		if cerr := q.listBookingPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBookingPaymentsStmt: %w", cerr)
+		}
+	}
+	if q.listBookingsStmt != nil {
+		if cerr := q.listBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBookingsStmt: %w", cerr)
 		}
 	}
 	if q.listBroadcastMessagesStmt != nil {
@@ -655,6 +793,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPropertiesStmt: %w", cerr)
 		}
 	}
+	if q.listRatesStmt != nil {
+		if cerr := q.listRatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRatesStmt: %w", cerr)
+		}
+	}
 	if q.listResourceEventsStmt != nil {
 		if cerr := q.listResourceEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listResourceEventsStmt: %w", cerr)
@@ -720,6 +863,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing queuedMessagesAfterStmt: %w", cerr)
 		}
 	}
+	if q.ratesCoveringStmt != nil {
+		if cerr := q.ratesCoveringStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ratesCoveringStmt: %w", cerr)
+		}
+	}
 	if q.revokeAPIKeyStmt != nil {
 		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
@@ -735,9 +883,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing staffRecipientsStmt: %w", cerr)
 		}
 	}
+	if q.staysOverlappingStmt != nil {
+		if cerr := q.staysOverlappingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing staysOverlappingStmt: %w", cerr)
+		}
+	}
 	if q.touchAPIKeyStmt != nil {
 		if cerr := q.touchAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.updateBlockStmt != nil {
+		if cerr := q.updateBlockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateBlockStmt: %w", cerr)
+		}
+	}
+	if q.updateBookingStmt != nil {
+		if cerr := q.updateBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateBookingStmt: %w", cerr)
 		}
 	}
 	if q.updateChargeStmt != nil {
@@ -768,6 +931,11 @@ func (q *Queries) Close() error {
 	if q.updatePropertyStmt != nil {
 		if cerr := q.updatePropertyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updatePropertyStmt: %w", cerr)
+		}
+	}
+	if q.updateRateStmt != nil {
+		if cerr := q.updateRateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRateStmt: %w", cerr)
 		}
 	}
 	if q.updateStaffStmt != nil {
@@ -846,13 +1014,20 @@ type Queries struct {
 	tx                            *sql.Tx
 	aPIKeyExistsStmt              *sql.Stmt
 	allTenantRecipientsStmt       *sql.Stmt
+	blocksCoveringStmt            *sql.Stmt
+	bookingReferenceCountStmt     *sql.Stmt
+	calendarUnitsStmt             *sql.Stmt
 	claimMessagesStmt             *sql.Stmt
 	completeIdempotencyKeyStmt    *sql.Stmt
 	countOverlappingLeasesStmt    *sql.Stmt
+	deleteBlockStmt               *sql.Stmt
 	deleteIdempotencyKeyStmt      *sql.Stmt
 	deleteLeaseTenantsStmt        *sql.Stmt
+	deleteRateStmt                *sql.Stmt
 	deleteWebhookStmt             *sql.Stmt
 	getAPIKeyByHashStmt           *sql.Stmt
+	getBlockStmt                  *sql.Stmt
+	getBookingStmt                *sql.Stmt
 	getBroadcastStmt              *sql.Stmt
 	getChargeStmt                 *sql.Stmt
 	getDocumentStmt               *sql.Stmt
@@ -863,6 +1038,7 @@ type Queries struct {
 	getOrganizationStmt           *sql.Stmt
 	getPaymentStmt                *sql.Stmt
 	getPropertyStmt               *sql.Stmt
+	getRateStmt                   *sql.Stmt
 	getStaffStmt                  *sql.Stmt
 	getTenantStmt                 *sql.Stmt
 	getTenantByInviteTokenStmt    *sql.Stmt
@@ -872,6 +1048,9 @@ type Queries struct {
 	getWebhookSecretsStmt         *sql.Stmt
 	getWorkOrderStmt              *sql.Stmt
 	insertAPIKeyStmt              *sql.Stmt
+	insertBlockStmt               *sql.Stmt
+	insertBookingStmt             *sql.Stmt
+	insertBookingPaymentStmt      *sql.Stmt
 	insertBroadcastStmt           *sql.Stmt
 	insertChargeStmt              *sql.Stmt
 	insertDocumentStmt            *sql.Stmt
@@ -887,6 +1066,7 @@ type Queries struct {
 	insertPaymentStmt             *sql.Stmt
 	insertPaymentAllocationStmt   *sql.Stmt
 	insertPropertyStmt            *sql.Stmt
+	insertRateStmt                *sql.Stmt
 	insertStaffStmt               *sql.Stmt
 	insertTenantStmt              *sql.Stmt
 	insertUnitStmt                *sql.Stmt
@@ -895,6 +1075,9 @@ type Queries struct {
 	insertWorkOrderStmt           *sql.Stmt
 	listAPIKeysStmt               *sql.Stmt
 	listActiveLeasesEndingByStmt  *sql.Stmt
+	listBlocksStmt                *sql.Stmt
+	listBookingPaymentsStmt       *sql.Stmt
+	listBookingsStmt              *sql.Stmt
 	listBroadcastMessagesStmt     *sql.Stmt
 	listBroadcastMessagesPageStmt *sql.Stmt
 	listBroadcastsStmt            *sql.Stmt
@@ -911,6 +1094,7 @@ type Queries struct {
 	listPaymentAllocationsStmt    *sql.Stmt
 	listPaymentsStmt              *sql.Stmt
 	listPropertiesStmt            *sql.Stmt
+	listRatesStmt                 *sql.Stmt
 	listResourceEventsStmt        *sql.Stmt
 	listStaffStmt                 *sql.Stmt
 	listTenantsStmt               *sql.Stmt
@@ -924,16 +1108,21 @@ type Queries struct {
 	overdueWorkOrdersStmt         *sql.Stmt
 	propertyTenantRecipientsStmt  *sql.Stmt
 	queuedMessagesAfterStmt       *sql.Stmt
+	ratesCoveringStmt             *sql.Stmt
 	revokeAPIKeyStmt              *sql.Stmt
 	setWebhookSecretsStmt         *sql.Stmt
 	staffRecipientsStmt           *sql.Stmt
+	staysOverlappingStmt          *sql.Stmt
 	touchAPIKeyStmt               *sql.Stmt
+	updateBlockStmt               *sql.Stmt
+	updateBookingStmt             *sql.Stmt
 	updateChargeStmt              *sql.Stmt
 	updateInspectionStmt          *sql.Stmt
 	updateInspectionItemStmt      *sql.Stmt
 	updateLeaseStmt               *sql.Stmt
 	updateOrganizationStmt        *sql.Stmt
 	updatePropertyStmt            *sql.Stmt
+	updateRateStmt                *sql.Stmt
 	updateStaffStmt               *sql.Stmt
 	updateTenantStmt              *sql.Stmt
 	updateUnitStmt                *sql.Stmt
@@ -949,13 +1138,20 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                            tx,
 		aPIKeyExistsStmt:              q.aPIKeyExistsStmt,
 		allTenantRecipientsStmt:       q.allTenantRecipientsStmt,
+		blocksCoveringStmt:            q.blocksCoveringStmt,
+		bookingReferenceCountStmt:     q.bookingReferenceCountStmt,
+		calendarUnitsStmt:             q.calendarUnitsStmt,
 		claimMessagesStmt:             q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:    q.completeIdempotencyKeyStmt,
 		countOverlappingLeasesStmt:    q.countOverlappingLeasesStmt,
+		deleteBlockStmt:               q.deleteBlockStmt,
 		deleteIdempotencyKeyStmt:      q.deleteIdempotencyKeyStmt,
 		deleteLeaseTenantsStmt:        q.deleteLeaseTenantsStmt,
+		deleteRateStmt:                q.deleteRateStmt,
 		deleteWebhookStmt:             q.deleteWebhookStmt,
 		getAPIKeyByHashStmt:           q.getAPIKeyByHashStmt,
+		getBlockStmt:                  q.getBlockStmt,
+		getBookingStmt:                q.getBookingStmt,
 		getBroadcastStmt:              q.getBroadcastStmt,
 		getChargeStmt:                 q.getChargeStmt,
 		getDocumentStmt:               q.getDocumentStmt,
@@ -966,6 +1162,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getOrganizationStmt:           q.getOrganizationStmt,
 		getPaymentStmt:                q.getPaymentStmt,
 		getPropertyStmt:               q.getPropertyStmt,
+		getRateStmt:                   q.getRateStmt,
 		getStaffStmt:                  q.getStaffStmt,
 		getTenantStmt:                 q.getTenantStmt,
 		getTenantByInviteTokenStmt:    q.getTenantByInviteTokenStmt,
@@ -975,6 +1172,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWebhookSecretsStmt:         q.getWebhookSecretsStmt,
 		getWorkOrderStmt:              q.getWorkOrderStmt,
 		insertAPIKeyStmt:              q.insertAPIKeyStmt,
+		insertBlockStmt:               q.insertBlockStmt,
+		insertBookingStmt:             q.insertBookingStmt,
+		insertBookingPaymentStmt:      q.insertBookingPaymentStmt,
 		insertBroadcastStmt:           q.insertBroadcastStmt,
 		insertChargeStmt:              q.insertChargeStmt,
 		insertDocumentStmt:            q.insertDocumentStmt,
@@ -990,6 +1190,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertPaymentStmt:             q.insertPaymentStmt,
 		insertPaymentAllocationStmt:   q.insertPaymentAllocationStmt,
 		insertPropertyStmt:            q.insertPropertyStmt,
+		insertRateStmt:                q.insertRateStmt,
 		insertStaffStmt:               q.insertStaffStmt,
 		insertTenantStmt:              q.insertTenantStmt,
 		insertUnitStmt:                q.insertUnitStmt,
@@ -998,6 +1199,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWorkOrderStmt:           q.insertWorkOrderStmt,
 		listAPIKeysStmt:               q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:  q.listActiveLeasesEndingByStmt,
+		listBlocksStmt:                q.listBlocksStmt,
+		listBookingPaymentsStmt:       q.listBookingPaymentsStmt,
+		listBookingsStmt:              q.listBookingsStmt,
 		listBroadcastMessagesStmt:     q.listBroadcastMessagesStmt,
 		listBroadcastMessagesPageStmt: q.listBroadcastMessagesPageStmt,
 		listBroadcastsStmt:            q.listBroadcastsStmt,
@@ -1014,6 +1218,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPaymentAllocationsStmt:    q.listPaymentAllocationsStmt,
 		listPaymentsStmt:              q.listPaymentsStmt,
 		listPropertiesStmt:            q.listPropertiesStmt,
+		listRatesStmt:                 q.listRatesStmt,
 		listResourceEventsStmt:        q.listResourceEventsStmt,
 		listStaffStmt:                 q.listStaffStmt,
 		listTenantsStmt:               q.listTenantsStmt,
@@ -1027,16 +1232,21 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		overdueWorkOrdersStmt:         q.overdueWorkOrdersStmt,
 		propertyTenantRecipientsStmt:  q.propertyTenantRecipientsStmt,
 		queuedMessagesAfterStmt:       q.queuedMessagesAfterStmt,
+		ratesCoveringStmt:             q.ratesCoveringStmt,
 		revokeAPIKeyStmt:              q.revokeAPIKeyStmt,
 		setWebhookSecretsStmt:         q.setWebhookSecretsStmt,
 		staffRecipientsStmt:           q.staffRecipientsStmt,
+		staysOverlappingStmt:          q.staysOverlappingStmt,
 		touchAPIKeyStmt:               q.touchAPIKeyStmt,
+		updateBlockStmt:               q.updateBlockStmt,
+		updateBookingStmt:             q.updateBookingStmt,
 		updateChargeStmt:              q.updateChargeStmt,
 		updateInspectionStmt:          q.updateInspectionStmt,
 		updateInspectionItemStmt:      q.updateInspectionItemStmt,
 		updateLeaseStmt:               q.updateLeaseStmt,
 		updateOrganizationStmt:        q.updateOrganizationStmt,
 		updatePropertyStmt:            q.updatePropertyStmt,
+		updateRateStmt:                q.updateRateStmt,
 		updateStaffStmt:               q.updateStaffStmt,
 		updateTenantStmt:              q.updateTenantStmt,
 		updateUnitStmt:                q.updateUnitStmt,

@@ -22,6 +22,63 @@ type ApiKey struct {
 	RevokedAt  sql.NullString
 }
 
+type Block struct {
+	ID         int64
+	OrgID      int64
+	PropertyID int64
+	UnitID     int64
+	Kind       string
+	StartDate  string
+	EndDate    string
+	Reason     string
+	CreatedAt  string
+	UpdatedAt  string
+}
+
+type Booking struct {
+	ID                 int64
+	OrgID              int64
+	Reference          string
+	PropertyID         int64
+	UnitID             int64
+	Status             string
+	Source             string
+	GuestName          string
+	GuestEmail         string
+	GuestPhone         string
+	GuestsCount        int64
+	CheckIn            string
+	CheckOut           string
+	Nights             int64
+	NightlyPrices      string
+	Accommodation      int64
+	Fees               int64
+	Taxes              int64
+	Total              int64
+	AmountPaid         int64
+	Currency           string
+	Notes              string
+	CancellationReason string
+	ConfirmedAt        sql.NullString
+	CheckedInAt        sql.NullString
+	CheckedOutAt       sql.NullString
+	CancelledAt        sql.NullString
+	NoShowAt           sql.NullString
+	CreatedAt          string
+	UpdatedAt          string
+}
+
+type BookingPayment struct {
+	ID         int64
+	OrgID      int64
+	BookingID  int64
+	Amount     int64
+	Currency   string
+	Method     string
+	Reference  string
+	ReceivedAt string
+}
+
 type Broadcast struct {
 	ID         int64
 	OrgID      int64
@@ -217,6 +274,22 @@ type Property struct {
 	CreatedAt  string
 	UpdatedAt  string
 	ArchivedAt sql.NullString
+}
+
+type Rate struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	UnitID             sql.NullInt64
+	Name               string
+	StartDate          string
+	EndDate            string
+	NightlyPrice       int64
+	Currency           string
+	MinStay            int64
+	WeekdayAdjustments string
+	CreatedAt          string
+	UpdatedAt          string
 }
 
 type Session struct {
