@@ -76,6 +76,13 @@ var Catalog = []EventType{
 	{Name: "staff.updated", Description: "A staff member is edited", Fields: []string{"id", "name", "email", "role"}, Scope: "staff:read"},
 	{Name: "broadcast.sent", Description: "A mass message or announcement is sent", Fields: []string{"id", "channel", "audience", "recipients"}, Scope: "broadcasts:read"},
 
+	// Short-term rentals: invoices and reviews (seed 003). data carries the
+	// resource under its name, as seed 003's examples do.
+	{Name: "invoice.sent", Description: "An invoice is sent: it is numbered, dated and due", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "invoice.paid", Description: "A sent invoice is marked paid", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "invoice.voided", Description: "A sent invoice is voided; it keeps its number", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "review.received", Description: "A guest review is received or imported; below_threshold flags a rating under the organization's alert threshold", Fields: []string{"review", "below_threshold", "alert_threshold"}, Scope: "reviews:read"},
+
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},
 	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},

@@ -73,6 +73,10 @@ type Tx interface {
 	WorkOrderTx
 	WebhookTx
 	DeliveryTx
+	// Short-term rentals: owners, invoices and reviews.
+	OwnerTx
+	InvoiceTx
+	ReviewTx
 }
 
 // ListParams are the pagination and filters every list shares.
