@@ -15,7 +15,6 @@ import (
 // other characters print as "?".
 func RenderInvoicePDF(org *Organization, inv *Invoice) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(!pdfUncompressed)
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	title := "Invoice " + invoiceLabel(inv)
 	pdf.SetTitle(title, true)
@@ -140,9 +139,6 @@ func RenderInvoicePDF(org *Organization, inv *Invoice) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-// pdfUncompressed leaves the page streams readable, for tests.
-var pdfUncompressed = false
 
 // invoiceLabel is the invoice's number, or what stands for it in a draft.
 func invoiceLabel(inv *Invoice) string {
