@@ -36,6 +36,12 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/webhooks/"] = id(a.do("POST", "/v1/webhooks", map[string]any{"url": "https://hooks.example.com/x", "events": []string{"*"}}))
 	test := a.do("POST", "/v1/webhooks/"+ids["/v1/webhooks/"]+"/test", nil).must(t, 202).obj("data")
 	ids["/v1/deliveries/"] = itoa(int(test["id"].(float64)))
+	// Short-term rentals: owners, invoices and reviews.
+	ids["/v1/owners/"] = id(a.do("POST", "/v1/owners", map[string]any{"name": "Amina"}))
+	ids["{ownership_id}"] = id(a.do("POST", "/v1/owners/"+ids["/v1/owners/"]+"/properties", map[string]any{"property_id": pid, "commission_rate": 20}))
+	ids["/v1/invoices/"] = id(a.do("POST", "/v1/invoices", map[string]any{"bill_to_name": "Guest", "currency": "EUR",
+		"lines": []any{map[string]any{"description": "Stay", "unit_price": 100}}}))
+	ids["/v1/reviews/"] = id(a.do("POST", "/v1/reviews", map[string]any{"source": "direct", "rating": 5}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	return ids

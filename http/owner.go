@@ -58,14 +58,14 @@ func (s *Server) handleUpdateOwnership() handlerFunc {
 		if err != nil {
 			return err
 		}
+		in, err := decode[ownershipInput](s, w, r)
+		if err != nil {
+			return err
+		}
 		raw := r.PathValue("ownership_id")
 		oid, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || oid <= 0 {
 			return porter.Errorf(porter.ENOTFOUND, "ownership %q not found", raw)
-		}
-		in, err := decode[ownershipInput](s, w, r)
-		if err != nil {
-			return err
 		}
 		o, err := s.svc.UpdateOwnership(r.Context(), orgID(r), id, oid, in)
 		if err != nil {
