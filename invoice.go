@@ -441,6 +441,10 @@ func (s *Service) invoiceTransition(ctx context.Context, orgID, id int64, action
 		}
 		inv.UpdatedAt = now
 		if err := tx.UpdateInvoice(ctx, inv); err != nil {
+			if action == "send" && ErrorCode(err) == ECONFLICT {
+				return nil, Errorf(ECONFLICT, "cannot send invoice %d: its number %s was already given to another invoice, "+
+					"because invoice_number_format changed to one that repeats earlier numbers; choose a format that cannot", id, *inv.Number)
+			}
 			return nil, fmt.Errorf("%s invoice: %w", action, err)
 		}
 		if action == "void" && wasDraft {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -161,6 +162,26 @@ func TestInvoiceNumbersGapless(t *testing.T) {
 		m, _ := svc.CreateInvoice(ctx, org, oneLine("Y"))
 		if m, err = svc.SendInvoice(ctx, org, m.ID); err != nil || *m.Number != "F2505-001" || *m.IssueDate != "2025-05-09" || *m.DueDate != "2025-06-08" {
 			t.Fatalf("monthly: %v %+v", err, m)
+		}
+		// A format that repeats an earlier number is refused at send, and
+		// the refused send gives its sequence number back.
+		if _, err := svc.UpdateOrganization(ctx, org, porter.OrganizationInput{InvoiceNumberFormat: ptr("F25{SEQ:2}-001")}); err != nil {
+			t.Fatal(err)
+		}
+		// F25{SEQ:2}-001 never restarts: its first number is F2501-001, but
+		// F2505-001 comes at its fifth; send four first.
+		for i := 1; i <= 4; i++ {
+			x, _ := svc.CreateInvoice(ctx, org, oneLine("Z"))
+			if _, err := svc.SendInvoice(ctx, org, x.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dup, _ := svc.CreateInvoice(ctx, org, oneLine("Dup"))
+		if _, err := svc.SendInvoice(ctx, org, dup.ID); porter.ErrorCode(err) != porter.ECONFLICT || !strings.Contains(err.Error(), "F2505-001") {
+			t.Fatalf("a repeated number: %v", err)
+		}
+		if d, _ := svc.Invoice(ctx, org, dup.ID); d.Status != porter.InvoiceDraft || d.Number != nil {
+			t.Fatalf("the refused send changed the draft: %+v", d)
 		}
 	})
 }
