@@ -180,7 +180,8 @@ func (s *Service) CreateOrganization(ctx context.Context, name string) (*Organiz
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	org := &Organization{Name: name, CreatedAt: s.now(), LeaseAlertDays: DefaultLeaseAlertDays, ChargeCategories: DefaultChargeCategories()}
+	org := &Organization{Name: name, CreatedAt: s.now(), LeaseAlertDays: DefaultLeaseAlertDays, ChargeCategories: DefaultChargeCategories(),
+		InvoiceNumberFormat: DefaultInvoiceNumberFormat, ReviewAlertThreshold: DefaultReviewAlertThreshold}
 	if err := s.Store.CreateOrganization(ctx, org); err != nil {
 		return nil, err
 	}

@@ -88,6 +88,12 @@ var Catalog = []EventType{
 	{Name: "booking.no_show", Description: "Guest did not show up (no-show) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.payment_received", Description: "Guest deposit or balance collected on a booking (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals; data.payment: amount, method, reference)", Fields: []string{"booking", "payment"}, Scope: "bookings:read"},
 	{Name: "property.rate_changed", Description: "Seasonal rate added / modified / removed (yield management)", Fields: []string{"action", "rate_id", "property_id", "unit_id", "start_date", "end_date", "old_price", "new_price", "currency"}, Scope: "properties:read"},
+	// Short-term rentals: invoices and reviews (seed 003). data carries the
+	// resource under its name, as seed 003's examples do.
+	{Name: "invoice.sent", Description: "An invoice is sent: it is numbered, dated and due", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "invoice.paid", Description: "A sent invoice is marked paid", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "invoice.voided", Description: "A sent invoice is voided; it keeps its number", Fields: []string{"invoice"}, Scope: "invoices:read"},
+	{Name: "review.received", Description: "A guest review is received or imported; below_threshold flags a rating under the organization's alert threshold", Fields: []string{"review", "below_threshold", "alert_threshold"}, Scope: "reviews:read"},
 
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},

@@ -12,6 +12,12 @@ type Organization struct {
 	LeaseAlertDays []int `json:"lease_alert_days"`
 	// ChargeCategories are the categories its charges may take.
 	ChargeCategories []string `json:"charge_categories"`
+	// Short-term rentals: owners, invoices and reviews.
+	// InvoiceNumberFormat numbers sent invoices, e.g. INV-{YYYY}-{SEQ:5}.
+	InvoiceNumberFormat string `json:"invoice_number_format"`
+	// ReviewAlertThreshold: a review rated below it is flagged
+	// below_threshold in review.received. Default 4 (1 to 3 stars alert).
+	ReviewAlertThreshold int `json:"review_alert_threshold"`
 }
 
 // DefaultLeaseAlertDays is seed 000's renewal alert window.

@@ -169,18 +169,12 @@ func checkCurrency(v *Validation, field string, code *string, required bool) {
 	}
 }
 
-// ValidCurrencyCode reports whether code is an active ISO 4217 currency.
+// ValidCurrencyCode reports whether code is an active ISO 4217 currency
+// (the list in currency.go, shared with invoices).
 func ValidCurrencyCode(code string) bool {
-	return len(code) == 3 && strings.Contains(" "+isoCurrencyCodes+" ", " "+code+" ")
+	_, ok := currencyDigits[code]
+	return ok
 }
-
-// isoCurrencyCodes are the active ISO 4217 codes (list one, 2024).
-const isoCurrencyCodes = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD " +
-	"CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF " +
-	"GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD " +
-	"MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD " +
-	"RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN " +
-	"UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL"
 
 // days counts the nights from start to end, both included.
 func (r *Rate) days() int {

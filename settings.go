@@ -23,6 +23,9 @@ type OrganizationInput struct {
 	// ChargeCategories replaces the list charges' category must come
 	// from. Charges already made keep theirs.
 	ChargeCategories *[]string `json:"charge_categories"`
+	// Short-term rentals: owners, invoices and reviews.
+	InvoiceNumberFormat  *string `json:"invoice_number_format"`
+	ReviewAlertThreshold *int    `json:"review_alert_threshold"`
 }
 
 func (o *Organization) validate() error {
@@ -44,6 +47,13 @@ func (o *Organization) validate() error {
 		seen[d] = true
 	}
 	validateChargeCategories(&v, o.ChargeCategories)
+	// Short-term rentals: owners, invoices and reviews.
+	if _, err := ParseInvoiceNumberFormat(o.InvoiceNumberFormat); err != nil {
+		v.Add("invoice_number_format", "%s", err)
+	}
+	if o.ReviewAlertThreshold < MinRating || o.ReviewAlertThreshold > MaxRating+1 {
+		v.Add("review_alert_threshold", "must be from %d (no alerts) to %d (every review alerts)", MinRating, MaxRating+1)
+	}
 	return v.Err()
 }
 
@@ -105,6 +115,10 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 		if in.ChargeCategories != nil {
 			// Kept in the order given: it is the order a dropdown shows.
 			org.ChargeCategories = slices.Clone(*in.ChargeCategories)
+		}
+		set(&org.InvoiceNumberFormat, in.InvoiceNumberFormat) // short-term rentals
+		if in.ReviewAlertThreshold != nil {
+			org.ReviewAlertThreshold = *in.ReviewAlertThreshold
 		}
 		if in.LeaseAlertDays != nil {
 			org.LeaseAlertDays = slices.Clone(*in.LeaseAlertDays)

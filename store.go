@@ -78,6 +78,10 @@ type Tx interface {
 	BlockTx
 	RateTx
 	CalendarTx
+	// Short-term rentals: owners, invoices and reviews.
+	OwnerTx
+	InvoiceTx
+	ReviewTx
 }
 
 // ListParams are the pagination and filters every list shares.

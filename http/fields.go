@@ -56,6 +56,12 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.RateInput]():           {Required: []string{"start_date", "end_date", "nightly_price", "currency"}},
 	reflect.TypeFor[documentUpload]():             {Required: []string{"file", "scope", "scope_id"}, Enums: map[string][]string{"scope": porter.DocumentScopes}},
 	reflect.TypeFor[acceptForm]():                 {Required: []string{"token", "password"}},
+	// Short-term rentals: owners, invoices and reviews.
+	reflect.TypeFor[porter.OwnerInput]():       {Required: []string{"name"}},
+	reflect.TypeFor[porter.OwnershipInput]():   {Required: []string{"property_id", "commission_rate"}},
+	reflect.TypeFor[porter.InvoiceInput]():     {Required: []string{"bill_to_name", "currency"}},
+	reflect.TypeFor[porter.InvoiceLineInput](): {Required: []string{"description", "unit_price"}},
+	reflect.TypeFor[porter.ReviewInput]():      {Required: []string{"source", "rating"}, Enums: map[string][]string{"source": porter.ReviewSources}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

@@ -41,6 +41,10 @@ var listFixtures = map[string]*listFixture{
 	"/v1/blocks":            {"?per_page=100", "data", "id", "/v1/blocks/"},
 	"/v1/rates":             {"?per_page=100", "data", "id", "/v1/rates/"},
 	"/api/trigger_poll.php": {"?event=tenant.created", "results", "id", "/v1/tenants/"},
+	// Short-term rentals: owners, invoices and reviews.
+	"/v1/owners":   {"?per_page=100", "data", "id", "/v1/owners/"},
+	"/v1/invoices": {"?per_page=100", "data", "id", "/v1/invoices/"},
+	"/v1/reviews":  {"?per_page=100", "data", "id", "/v1/reviews/"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

@@ -119,20 +119,24 @@ func routeTag(rt *route) string {
 // tagDescriptions introduce each group of operations in the reference.
 // TestOpenAPITagsDescribed fails for a tag without one.
 var tagDescriptions = map[string]string{
-	"Seed API":              "Seed 000's endpoints at their `.php` paths, the contract Zapier, Make and n8n integrations already use: results under a named key, every error HTTP 400 `{\"error\": \"…\"}`; ids and amounts may be sent as numeric strings.",
-	"Properties":            "Buildings or sites an organization manages.",
-	"Units":                 "Rentable units of a property, vacant, occupied or unavailable.",
-	"Tenants":               "Residents, invited by email; they activate their account on the invitation page.",
-	"Inspections":           "Move-in, move-out and routine inspections with checklists, from scheduled to approved.",
-	"Documents":             "Files attached to a property, unit, tenant, lease or work order.",
-	"Staff":                 "The organization's staff members and their roles.",
-	"Broadcasts":            "Messages sent to many tenants at once, queued per recipient and channel.",
-	"Charges":               "What tenants owe: rent, utilities, late fees and the like.",
-	"Payments":              "Money received from tenants, allocated to their charges oldest first.",
-	"Vendors":               "Contractors that work orders can be assigned to.",
-	"Work orders":           "Maintenance requests, from open to closed, with service-level due times by priority.",
-	"Leases":                "Agreements between a tenant and a unit, from draft to terminated or expired.",
-	"Organization":          "The caller's organization and its settings.",
+	"Seed API":     "Seed 000's endpoints at their `.php` paths, the contract Zapier, Make and n8n integrations already use: results under a named key, every error HTTP 400 `{\"error\": \"…\"}`; ids and amounts may be sent as numeric strings.",
+	"Properties":   "Buildings or sites an organization manages.",
+	"Units":        "Rentable units of a property, vacant, occupied or unavailable.",
+	"Tenants":      "Residents, invited by email; they activate their account on the invitation page.",
+	"Inspections":  "Move-in, move-out and routine inspections with checklists, from scheduled to approved.",
+	"Documents":    "Files attached to a property, unit, tenant, lease or work order.",
+	"Staff":        "The organization's staff members and their roles.",
+	"Broadcasts":   "Messages sent to many tenants at once, queued per recipient and channel.",
+	"Charges":      "What tenants owe: rent, utilities, late fees and the like.",
+	"Payments":     "Money received from tenants, allocated to their charges oldest first.",
+	"Vendors":      "Contractors that work orders can be assigned to.",
+	"Work orders":  "Maintenance requests, from open to closed, with service-level due times by priority.",
+	"Leases":       "Agreements between a tenant and a unit, from draft to terminated or expired.",
+	"Organization": "The caller's organization and its settings.",
+	// Short-term rentals: owners, invoices and reviews.
+	"Owners":                "Owners of the properties an agency manages for them, and which property each owns when, on what commission and fees.",
+	"Invoices":              "Invoices to guests or owners: drafts, then sent with a gapless number, paid or voided; rendered as PDF.",
+	"Reviews":               "Guest reviews received or imported from platforms, flagged when below the organization's alert threshold.",
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",
@@ -434,6 +438,13 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 		switch {
 		case code == http.StatusMovedPermanently:
 			out["301"] = ref("responses", "MovedPermanently")
+		case code == http.StatusOK && rt.Status == http.StatusCreated:
+			// An idempotent create: the resource already there, as it is.
+			same := map[string]any{"description": "Already there: the existing resource, unchanged."}
+			if c := successContent(rt, g); c != nil {
+				same["content"] = c
+			}
+			out["200"] = same
 		case rt.API == pageAPI:
 			out[strconv.Itoa(code)] = ref("responses", "Page"+strconv.Itoa(code))
 		case rt.API == seedAPI && code == http.StatusForbidden:

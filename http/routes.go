@@ -239,6 +239,59 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/deliveries/{id}/replay", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
 		Summary: "Send a delivery again now, whatever its status, with a fresh retry schedule", Response: deliveryView{}, Status: http.StatusAccepted}, act("delivery", s.svc.ReplayDelivery))
 
+	// Short-term rentals: owners, invoices and reviews.
+	s.handle(&route{Method: get, Path: "/v1/owners", API: v1API, Scope: "owners:read", Tag: "Owners",
+		Summary: "List owners", Response: []ownerView{}, List: true, Query: append(listParams, queryParam{Name: "email", Type: "string"})}, s.handleListOwners())
+	s.handle(&route{Method: post, Path: "/v1/owners", API: v1API, Scope: "owners:write", Tag: "Owners",
+		Summary: "Create an owner", Request: ownerInput{}, Response: ownerView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateOwner))
+	s.handle(&route{Method: get, Path: "/v1/owners/{id}", API: v1API, Scope: "owners:read", Tag: "Owners",
+		Summary: "Get an owner", Response: ownerView{}}, getOne("owner", s.svc.Owner))
+	s.handle(&route{Method: patch, Path: "/v1/owners/{id}", API: v1API, Scope: "owners:write", Tag: "Owners",
+		Summary: "Update an owner", Request: ownerInput{}, Response: ownerView{}}, updateOne(s, "owner", s.svc.UpdateOwner))
+	s.handle(&route{Method: http.MethodDelete, Path: "/v1/owners/{id}", API: v1API, Scope: "owners:write", Tag: "Owners",
+		Summary: "Delete an owner entered by mistake (409 once linked to a property or invoiced)", Status: http.StatusNoContent}, s.handleDeleteOwner())
+	s.handle(&route{Method: get, Path: "/v1/owners/{id}/properties", API: v1API, Scope: "owners:read", Tag: "Owners",
+		Summary: "List an owner's property ownerships, latest start first", Response: []ownershipView{}}, s.handleOwnerProperties())
+	s.handle(&route{Method: post, Path: "/v1/owners/{id}/properties", API: v1API, Scope: "owners:write", Tag: "Owners",
+		Summary: "Link a property to the owner from start_date (default today), with a commission rate and fees; 409 if another owner holds it then",
+		Request: ownershipInput{}, Response: ownershipView{}, Status: http.StatusCreated}, actWith(s, "owner", s.svc.LinkProperty))
+	s.handle(&route{Method: patch, Path: "/v1/owners/{id}/properties/{ownership_id}", API: v1API, Scope: "owners:write", Tag: "Owners",
+		Summary: "Edit an ownership's commission, fees or dates (set end_date to end it)", Request: ownershipInput{}, Response: ownershipView{}}, s.handleUpdateOwnership())
+	s.handle(&route{Method: get, Path: "/v1/properties/{id}/owner", API: v1API, Scope: "owners:read", Tag: "Owners",
+		Summary:  "Get who owns a property on a date (default today), with the ownership's terms; 404 if nobody does",
+		Response: propertyOwner{}, Query: []queryParam{{Name: "date", Type: "string", Description: "A day, YYYY-MM-DD"}}}, s.handlePropertyOwner())
+
+	s.handle(&route{Method: get, Path: "/v1/invoices", API: v1API, Scope: "invoices:read", Tag: "Invoices",
+		Summary: "List invoices", Response: []invoiceView{}, List: true, Query: append(listParams,
+			queryParam{Name: "status", Type: "string", Enum: porter.InvoiceStatuses}, queryParam{Name: "owner_id", Type: "integer"})}, s.handleListInvoices())
+	s.handle(&route{Method: post, Path: "/v1/invoices", API: v1API, Scope: "invoices:write", Tag: "Invoices",
+		Summary: "Draft an invoice to an owner (owner_id) or anyone (bill_to_name)", Request: invoiceInput{}, Response: invoiceView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateInvoice))
+	s.handle(&route{Method: get, Path: "/v1/invoices/{id}", API: v1API, Scope: "invoices:read", Tag: "Invoices",
+		Summary: "Get an invoice", Response: invoiceView{}}, getOne("invoice", s.svc.Invoice))
+	s.handle(&route{Method: patch, Path: "/v1/invoices/{id}", API: v1API, Scope: "invoices:write", Tag: "Invoices",
+		Summary: "Edit a draft invoice (lines replaces every line)", Request: invoiceInput{}, Response: invoiceView{}}, updateOne(s, "invoice", s.svc.UpdateInvoice))
+	s.handle(&route{Method: post, Path: "/v1/invoices/{id}/send", API: v1API, Scope: "invoices:write", Tag: "Invoices",
+		Summary: "Send a draft: it takes the next number, today's date and its due date", Response: invoiceView{}}, act("invoice", s.svc.SendInvoice))
+	s.handle(&route{Method: post, Path: "/v1/invoices/{id}/pay", API: v1API, Scope: "invoices:write", Tag: "Invoices",
+		Summary: "Mark a sent invoice paid", Request: invoicePayment{}, Response: invoiceView{}}, actWith(s, "invoice", s.svc.PayInvoice))
+	s.handle(&route{Method: post, Path: "/v1/invoices/{id}/void", API: v1API, Scope: "invoices:write", Tag: "Invoices",
+		Summary: "Void a draft or sent invoice (a sent one keeps its number)", Request: invoiceVoiding{}, Response: invoiceView{}}, actWith(s, "invoice", s.svc.VoidInvoice))
+	s.handle(&route{Method: get, Path: "/v1/invoices/{id}/pdf", API: v1API, Scope: "invoices:read", Tag: "Invoices",
+		Summary: "Render an invoice as PDF (a draft is marked DRAFT)", Response: mediaBody("application/pdf")}, s.handleInvoicePDF())
+
+	s.handle(&route{Method: get, Path: "/v1/reviews", API: v1API, Scope: "reviews:read", Tag: "Reviews",
+		Summary: "List reviews, newest first", Response: []reviewView{}, List: true, Query: append(listParams,
+			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "source", Type: "string", Enum: porter.ReviewSources},
+			queryParam{Name: "rating_min", Type: "integer", Description: "Only ratings at or above, 1 to 5"},
+			queryParam{Name: "rating_max", Type: "integer", Description: "Only ratings at or below, 1 to 5"},
+			queryParam{Name: "from", Type: "date-time", Description: "Only reviews received at or after (a date or a time)"},
+			queryParam{Name: "to", Type: "date-time", Description: "Only reviews received at or before (a bare date includes that whole day)"})}, s.handleListReviews())
+	s.handle(&route{Method: post, Path: "/v1/reviews", API: v1API, Scope: "reviews:write", Tag: "Reviews", Also: []int{http.StatusOK},
+		Summary: "Receive or import a review (201); the same source and external_id again answers 200 with the review already received",
+		Request: reviewInput{}, Response: reviewView{}, Status: http.StatusCreated}, s.handleReceiveReview())
+	s.handle(&route{Method: get, Path: "/v1/reviews/{id}", API: v1API, Scope: "reviews:read", Tag: "Reviews",
+		Summary: "Get a review", Response: reviewView{}}, getOne("review", s.svc.Review))
+
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,
 		Summary: "This OpenAPI 3.1 document", Response: map[string]any{}}, s.handleOpenAPI())

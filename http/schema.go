@@ -59,6 +59,8 @@ var (
 	porterTimeType = reflect.TypeFor[porter.Time]()
 	moneyType      = reflect.TypeFor[porter.Money]()
 	flexIntType    = reflect.TypeFor[flexInt]()
+	percentType    = reflect.TypeFor[porter.Percent]()  // short-term rentals
+	quantityType   = reflect.TypeFor[porter.Quantity]() // short-term rentals
 	rawMessageType = reflect.TypeFor[json.RawMessage]()
 	marshalerType  = reflect.TypeFor[json.Marshaler]()
 	schemaerType   = reflect.TypeFor[openAPISchemaer]()
@@ -87,6 +89,17 @@ func (g *schemas) of(t reflect.Type, u use) map[string]any {
 				"oneOf": []any{map[string]any{"type": "number"}, map[string]any{"type": "string", "pattern": `^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*$`}}}
 		}
 		return map[string]any{"type": "number", "description": "amount, two decimals"}
+	case percentType, quantityType:
+		// Written and read as porter.Money is.
+		desc := "a percentage, at most two decimals (20.5 is 20.5 %)"
+		if t == quantityType {
+			desc = "a quantity, at most two decimals"
+		}
+		if u != asResponse {
+			return map[string]any{"description": desc + ": a number, or the same number as a string",
+				"oneOf": []any{map[string]any{"type": "number"}, map[string]any{"type": "string", "pattern": `^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*$`}}}
+		}
+		return map[string]any{"type": "number", "description": desc}
 	case flexIntType:
 		return map[string]any{"description": "an integer, or the same integer as a string (an empty string is the same as leaving the field out)",
 			"oneOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string", "pattern": "^(-?[0-9]+)?$"}}}

@@ -39,13 +39,19 @@ func (t *tx) OrganizationForUpdate(ctx context.Context) (*porter.Organization, e
 }
 
 func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) error {
-	return t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays),
-		ChargeCategories: encodeStrings(org.ChargeCategories)})
+	if err := t.q.UpdateOrganization(ctx, db.UpdateOrganizationParams{ID: t.orgID, Name: org.Name, LeaseAlertDays: encodeInts(org.LeaseAlertDays),
+		ChargeCategories: encodeStrings(org.ChargeCategories)}); err != nil {
+		return err
+	}
+	// Short-term rentals: owners, invoices and reviews.
+	return t.q.UpdateOrganizationRentalSettings(ctx, db.UpdateOrganizationRentalSettingsParams{ID: t.orgID,
+		InvoiceNumberFormat: org.InvoiceNumberFormat, ReviewAlertThreshold: int32(org.ReviewAlertThreshold)})
 }
 
 func organization(r db.Organization) *porter.Organization {
 	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, LeaseAlertDays: decodeInts(r.LeaseAlertDays),
-		ChargeCategories: decodeStrings(r.ChargeCategories)}
+		ChargeCategories:    decodeStrings(r.ChargeCategories),
+		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold)}
 }
 
 func encodeInts(v []int) string {

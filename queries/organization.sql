@@ -13,3 +13,9 @@ SELECT * FROM organizations ORDER BY id;
 UPDATE organizations SET name = sqlc.arg(name), lease_alert_days = sqlc.arg(lease_alert_days),
     charge_categories = sqlc.arg(charge_categories)
 WHERE id = sqlc.arg(id);
+
+-- name: UpdateOrganizationRentalSettings :exec
+-- Short-term rentals: the invoice number format and the review alert threshold.
+UPDATE organizations SET invoice_number_format = sqlc.arg(invoice_number_format),
+    review_alert_threshold = sqlc.arg(review_alert_threshold)
+WHERE id = sqlc.arg(id);

@@ -170,6 +170,42 @@ type InspectionItem struct {
 	Notes        string
 }
 
+type Invoice struct {
+	ID               int64
+	OrgID            int64
+	Number           *string
+	Status           string
+	OwnerID          *int64
+	BillToName       string
+	BillToEmail      string
+	BillToAddress    string
+	BookingID        *int64
+	Currency         string
+	TaxRate          *int32
+	PaymentTermsDays int32
+	IssueDate        *string
+	DueDate          *string
+	Notes            string
+	Lines            string
+	TaxBreakdown     string
+	Subtotal         int64
+	TaxTotal         int64
+	Total            int64
+	PaymentReference string
+	VoidReason       string
+	SentAt           *time.Time
+	PaidAt           *time.Time
+	VoidedAt         *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type InvoiceCounter struct {
+	OrgID   int64
+	Period  string
+	LastSeq int64
+}
+
 type Lease struct {
 	ID                int64
 	OrgID             int64
@@ -227,15 +263,44 @@ type Node struct {
 }
 
 type Organization struct {
-	ID               int64
-	Name             string
-	LeaseAlertDays   string
-	CreatedAt        time.Time
-	ChargeCategories string
+	ID                   int64
+	Name                 string
+	LeaseAlertDays       string
+	CreatedAt            time.Time
+	ChargeCategories     string
+	InvoiceNumberFormat  string
+	ReviewAlertThreshold int32
 }
 
 type OutboxPending struct {
 	Seq int64
+}
+
+type Owner struct {
+	ID            int64
+	OrgID         int64
+	Name          string
+	Email         string
+	Phone         string
+	Company       string
+	PayoutDetails string
+	Notes         string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type Ownership struct {
+	ID             int64
+	OrgID          int64
+	OwnerID        int64
+	PropertyID     int64
+	CommissionRate int32
+	ManagementFee  int64
+	CleaningFee    int64
+	StartDate      string
+	EndDate        *string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 type Payment struct {
@@ -295,6 +360,23 @@ type RateLimit struct {
 	KeyID       int64
 	WindowStart time.Time
 	Count       int32
+}
+
+type Review struct {
+	ID             int64
+	OrgID          int64
+	Source         string
+	ExternalID     *string
+	Rating         int32
+	Title          string
+	Body           string
+	AuthorName     string
+	BookingID      *int64
+	PropertyID     *int64
+	UnitID         *int64
+	BelowThreshold bool
+	ReceivedAt     time.Time
+	CreatedAt      time.Time
 }
 
 type Session struct {

@@ -48,6 +48,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
 	}
+	if q.countOwnerInvoicesStmt, err = db.PrepareContext(ctx, countOwnerInvoices); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOwnerInvoices: %w", err)
+	}
 	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
 	}
@@ -56,6 +59,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
+	}
+	if q.deleteOwnerStmt, err = db.PrepareContext(ctx, deleteOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteOwner: %w", err)
 	}
 	if q.deleteRateStmt, err = db.PrepareContext(ctx, deleteRate); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRate: %w", err)
@@ -90,11 +96,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getInspectionStmt, err = db.PrepareContext(ctx, getInspection); err != nil {
 		return nil, fmt.Errorf("error preparing query GetInspection: %w", err)
 	}
+	if q.getInvoiceStmt, err = db.PrepareContext(ctx, getInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query GetInvoice: %w", err)
+	}
 	if q.getLeaseStmt, err = db.PrepareContext(ctx, getLease); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLease: %w", err)
 	}
 	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
+	}
+	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
+	}
+	if q.getOwnershipStmt, err = db.PrepareContext(ctx, getOwnership); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOwnership: %w", err)
 	}
 	if q.getPaymentStmt, err = db.PrepareContext(ctx, getPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPayment: %w", err)
@@ -104,6 +119,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRateStmt, err = db.PrepareContext(ctx, getRate); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRate: %w", err)
+	}
+	if q.getReviewStmt, err = db.PrepareContext(ctx, getReview); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReview: %w", err)
+	}
+	if q.getReviewByExternalIDStmt, err = db.PrepareContext(ctx, getReviewByExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReviewByExternalID: %w", err)
 	}
 	if q.getStaffStmt, err = db.PrepareContext(ctx, getStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query GetStaff: %w", err)
@@ -162,6 +183,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertInspectionItemStmt, err = db.PrepareContext(ctx, insertInspectionItem); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertInspectionItem: %w", err)
 	}
+	if q.insertInvoiceStmt, err = db.PrepareContext(ctx, insertInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertInvoice: %w", err)
+	}
 	if q.insertLeaseStmt, err = db.PrepareContext(ctx, insertLease); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertLease: %w", err)
 	}
@@ -177,6 +201,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertOrganizationStmt, err = db.PrepareContext(ctx, insertOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOrganization: %w", err)
 	}
+	if q.insertOwnerStmt, err = db.PrepareContext(ctx, insertOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOwner: %w", err)
+	}
+	if q.insertOwnershipStmt, err = db.PrepareContext(ctx, insertOwnership); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOwnership: %w", err)
+	}
 	if q.insertPaymentStmt, err = db.PrepareContext(ctx, insertPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPayment: %w", err)
 	}
@@ -188,6 +218,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertRateStmt, err = db.PrepareContext(ctx, insertRate); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertRate: %w", err)
+	}
+	if q.insertReviewStmt, err = db.PrepareContext(ctx, insertReview); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertReview: %w", err)
 	}
 	if q.insertStaffStmt, err = db.PrepareContext(ctx, insertStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStaff: %w", err)
@@ -246,6 +279,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listInspectionsStmt, err = db.PrepareContext(ctx, listInspections); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspections: %w", err)
 	}
+	if q.listInvoicesStmt, err = db.PrepareContext(ctx, listInvoices); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInvoices: %w", err)
+	}
 	if q.listItemsOfInspectionsStmt, err = db.PrepareContext(ctx, listItemsOfInspections); err != nil {
 		return nil, fmt.Errorf("error preparing query ListItemsOfInspections: %w", err)
 	}
@@ -261,6 +297,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
 	}
+	if q.listOwnersStmt, err = db.PrepareContext(ctx, listOwners); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOwners: %w", err)
+	}
 	if q.listPaymentAllocationsStmt, err = db.PrepareContext(ctx, listPaymentAllocations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPaymentAllocations: %w", err)
 	}
@@ -275,6 +314,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listResourceEventsStmt, err = db.PrepareContext(ctx, listResourceEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListResourceEvents: %w", err)
+	}
+	if q.listReviewsStmt, err = db.PrepareContext(ctx, listReviews); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReviews: %w", err)
 	}
 	if q.listStaffStmt, err = db.PrepareContext(ctx, listStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaff: %w", err)
@@ -300,11 +342,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.markMessageSentStmt, err = db.PrepareContext(ctx, markMessageSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkMessageSent: %w", err)
 	}
+	if q.nextInvoiceSeqStmt, err = db.PrepareContext(ctx, nextInvoiceSeq); err != nil {
+		return nil, fmt.Errorf("error preparing query NextInvoiceSeq: %w", err)
+	}
 	if q.openChargesStmt, err = db.PrepareContext(ctx, openCharges); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCharges: %w", err)
 	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.ownershipsOfOwnerStmt, err = db.PrepareContext(ctx, ownershipsOfOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnershipsOfOwner: %w", err)
+	}
+	if q.ownershipsOfPropertyStmt, err = db.PrepareContext(ctx, ownershipsOfProperty); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnershipsOfProperty: %w", err)
 	}
 	if q.propertyTenantRecipientsStmt, err = db.PrepareContext(ctx, propertyTenantRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query PropertyTenantRecipients: %w", err)
@@ -345,11 +396,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateInspectionItemStmt, err = db.PrepareContext(ctx, updateInspectionItem); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInspectionItem: %w", err)
 	}
+	if q.updateInvoiceStmt, err = db.PrepareContext(ctx, updateInvoice); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateInvoice: %w", err)
+	}
 	if q.updateLeaseStmt, err = db.PrepareContext(ctx, updateLease); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLease: %w", err)
 	}
 	if q.updateOrganizationStmt, err = db.PrepareContext(ctx, updateOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganization: %w", err)
+	}
+	if q.updateOrganizationRentalSettingsStmt, err = db.PrepareContext(ctx, updateOrganizationRentalSettings); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOrganizationRentalSettings: %w", err)
+	}
+	if q.updateOwnerStmt, err = db.PrepareContext(ctx, updateOwner); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOwner: %w", err)
+	}
+	if q.updateOwnershipStmt, err = db.PrepareContext(ctx, updateOwnership); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOwnership: %w", err)
 	}
 	if q.updatePropertyStmt, err = db.PrepareContext(ctx, updateProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateProperty: %w", err)
@@ -423,6 +486,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
 		}
 	}
+	if q.countOwnerInvoicesStmt != nil {
+		if cerr := q.countOwnerInvoicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOwnerInvoicesStmt: %w", cerr)
+		}
+	}
 	if q.deleteBlockStmt != nil {
 		if cerr := q.deleteBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteBlockStmt: %w", cerr)
@@ -436,6 +504,11 @@ func (q *Queries) Close() error {
 	if q.deleteLeaseTenantsStmt != nil {
 		if cerr := q.deleteLeaseTenantsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
+		}
+	}
+	if q.deleteOwnerStmt != nil {
+		if cerr := q.deleteOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteOwnerStmt: %w", cerr)
 		}
 	}
 	if q.deleteRateStmt != nil {
@@ -493,6 +566,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getInspectionStmt: %w", cerr)
 		}
 	}
+	if q.getInvoiceStmt != nil {
+		if cerr := q.getInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getInvoiceStmt: %w", cerr)
+		}
+	}
 	if q.getLeaseStmt != nil {
 		if cerr := q.getLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLeaseStmt: %w", cerr)
@@ -501,6 +579,16 @@ func (q *Queries) Close() error {
 	if q.getOrganizationStmt != nil {
 		if cerr := q.getOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.getOwnerStmt != nil {
+		if cerr := q.getOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
+		}
+	}
+	if q.getOwnershipStmt != nil {
+		if cerr := q.getOwnershipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOwnershipStmt: %w", cerr)
 		}
 	}
 	if q.getPaymentStmt != nil {
@@ -516,6 +604,16 @@ func (q *Queries) Close() error {
 	if q.getRateStmt != nil {
 		if cerr := q.getRateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRateStmt: %w", cerr)
+		}
+	}
+	if q.getReviewStmt != nil {
+		if cerr := q.getReviewStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReviewStmt: %w", cerr)
+		}
+	}
+	if q.getReviewByExternalIDStmt != nil {
+		if cerr := q.getReviewByExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReviewByExternalIDStmt: %w", cerr)
 		}
 	}
 	if q.getStaffStmt != nil {
@@ -613,6 +711,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertInspectionItemStmt: %w", cerr)
 		}
 	}
+	if q.insertInvoiceStmt != nil {
+		if cerr := q.insertInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertInvoiceStmt: %w", cerr)
+		}
+	}
 	if q.insertLeaseStmt != nil {
 		if cerr := q.insertLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertLeaseStmt: %w", cerr)
@@ -638,6 +741,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertOrganizationStmt: %w", cerr)
 		}
 	}
+	if q.insertOwnerStmt != nil {
+		if cerr := q.insertOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOwnerStmt: %w", cerr)
+		}
+	}
+	if q.insertOwnershipStmt != nil {
+		if cerr := q.insertOwnershipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOwnershipStmt: %w", cerr)
+		}
+	}
 	if q.insertPaymentStmt != nil {
 		if cerr := q.insertPaymentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPaymentStmt: %w", cerr)
@@ -656,6 +769,11 @@ func (q *Queries) Close() error {
 	if q.insertRateStmt != nil {
 		if cerr := q.insertRateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertRateStmt: %w", cerr)
+		}
+	}
+	if q.insertReviewStmt != nil {
+		if cerr := q.insertReviewStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertReviewStmt: %w", cerr)
 		}
 	}
 	if q.insertStaffStmt != nil {
@@ -753,6 +871,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listInspectionsStmt: %w", cerr)
 		}
 	}
+	if q.listInvoicesStmt != nil {
+		if cerr := q.listInvoicesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInvoicesStmt: %w", cerr)
+		}
+	}
 	if q.listItemsOfInspectionsStmt != nil {
 		if cerr := q.listItemsOfInspectionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listItemsOfInspectionsStmt: %w", cerr)
@@ -778,6 +901,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listOrganizationsStmt: %w", cerr)
 		}
 	}
+	if q.listOwnersStmt != nil {
+		if cerr := q.listOwnersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOwnersStmt: %w", cerr)
+		}
+	}
 	if q.listPaymentAllocationsStmt != nil {
 		if cerr := q.listPaymentAllocationsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPaymentAllocationsStmt: %w", cerr)
@@ -801,6 +929,11 @@ func (q *Queries) Close() error {
 	if q.listResourceEventsStmt != nil {
 		if cerr := q.listResourceEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listResourceEventsStmt: %w", cerr)
+		}
+	}
+	if q.listReviewsStmt != nil {
+		if cerr := q.listReviewsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReviewsStmt: %w", cerr)
 		}
 	}
 	if q.listStaffStmt != nil {
@@ -843,6 +976,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing markMessageSentStmt: %w", cerr)
 		}
 	}
+	if q.nextInvoiceSeqStmt != nil {
+		if cerr := q.nextInvoiceSeqStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextInvoiceSeqStmt: %w", cerr)
+		}
+	}
 	if q.openChargesStmt != nil {
 		if cerr := q.openChargesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openChargesStmt: %w", cerr)
@@ -851,6 +989,16 @@ func (q *Queries) Close() error {
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.ownershipsOfOwnerStmt != nil {
+		if cerr := q.ownershipsOfOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownershipsOfOwnerStmt: %w", cerr)
+		}
+	}
+	if q.ownershipsOfPropertyStmt != nil {
+		if cerr := q.ownershipsOfPropertyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownershipsOfPropertyStmt: %w", cerr)
 		}
 	}
 	if q.propertyTenantRecipientsStmt != nil {
@@ -918,6 +1066,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateInspectionItemStmt: %w", cerr)
 		}
 	}
+	if q.updateInvoiceStmt != nil {
+		if cerr := q.updateInvoiceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateInvoiceStmt: %w", cerr)
+		}
+	}
 	if q.updateLeaseStmt != nil {
 		if cerr := q.updateLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateLeaseStmt: %w", cerr)
@@ -926,6 +1079,21 @@ func (q *Queries) Close() error {
 	if q.updateOrganizationStmt != nil {
 		if cerr := q.updateOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.updateOrganizationRentalSettingsStmt != nil {
+		if cerr := q.updateOrganizationRentalSettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOrganizationRentalSettingsStmt: %w", cerr)
+		}
+	}
+	if q.updateOwnerStmt != nil {
+		if cerr := q.updateOwnerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOwnerStmt: %w", cerr)
+		}
+	}
+	if q.updateOwnershipStmt != nil {
+		if cerr := q.updateOwnershipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOwnershipStmt: %w", cerr)
 		}
 	}
 	if q.updatePropertyStmt != nil {
@@ -1010,249 +1178,291 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                            DBTX
-	tx                            *sql.Tx
-	aPIKeyExistsStmt              *sql.Stmt
-	allTenantRecipientsStmt       *sql.Stmt
-	blocksCoveringStmt            *sql.Stmt
-	bookingReferenceCountStmt     *sql.Stmt
-	calendarUnitsStmt             *sql.Stmt
-	claimMessagesStmt             *sql.Stmt
-	completeIdempotencyKeyStmt    *sql.Stmt
-	countOverlappingLeasesStmt    *sql.Stmt
-	deleteBlockStmt               *sql.Stmt
-	deleteIdempotencyKeyStmt      *sql.Stmt
-	deleteLeaseTenantsStmt        *sql.Stmt
-	deleteRateStmt                *sql.Stmt
-	deleteWebhookStmt             *sql.Stmt
-	getAPIKeyByHashStmt           *sql.Stmt
-	getBlockStmt                  *sql.Stmt
-	getBookingStmt                *sql.Stmt
-	getBroadcastStmt              *sql.Stmt
-	getChargeStmt                 *sql.Stmt
-	getDocumentStmt               *sql.Stmt
-	getEventStmt                  *sql.Stmt
-	getIdempotencyKeyStmt         *sql.Stmt
-	getInspectionStmt             *sql.Stmt
-	getLeaseStmt                  *sql.Stmt
-	getOrganizationStmt           *sql.Stmt
-	getPaymentStmt                *sql.Stmt
-	getPropertyStmt               *sql.Stmt
-	getRateStmt                   *sql.Stmt
-	getStaffStmt                  *sql.Stmt
-	getTenantStmt                 *sql.Stmt
-	getTenantByInviteTokenStmt    *sql.Stmt
-	getUnitStmt                   *sql.Stmt
-	getVendorStmt                 *sql.Stmt
-	getWebhookStmt                *sql.Stmt
-	getWebhookSecretsStmt         *sql.Stmt
-	getWorkOrderStmt              *sql.Stmt
-	insertAPIKeyStmt              *sql.Stmt
-	insertBlockStmt               *sql.Stmt
-	insertBookingStmt             *sql.Stmt
-	insertBookingPaymentStmt      *sql.Stmt
-	insertBroadcastStmt           *sql.Stmt
-	insertChargeStmt              *sql.Stmt
-	insertDocumentStmt            *sql.Stmt
-	insertEventStmt               *sql.Stmt
-	insertIdempotencyKeyStmt      *sql.Stmt
-	insertInspectionStmt          *sql.Stmt
-	insertInspectionItemStmt      *sql.Stmt
-	insertLeaseStmt               *sql.Stmt
-	insertLeaseAlertStmt          *sql.Stmt
-	insertLeaseTenantStmt         *sql.Stmt
-	insertMessageStmt             *sql.Stmt
-	insertOrganizationStmt        *sql.Stmt
-	insertPaymentStmt             *sql.Stmt
-	insertPaymentAllocationStmt   *sql.Stmt
-	insertPropertyStmt            *sql.Stmt
-	insertRateStmt                *sql.Stmt
-	insertStaffStmt               *sql.Stmt
-	insertTenantStmt              *sql.Stmt
-	insertUnitStmt                *sql.Stmt
-	insertVendorStmt              *sql.Stmt
-	insertWebhookStmt             *sql.Stmt
-	insertWorkOrderStmt           *sql.Stmt
-	listAPIKeysStmt               *sql.Stmt
-	listActiveLeasesEndingByStmt  *sql.Stmt
-	listBlocksStmt                *sql.Stmt
-	listBookingPaymentsStmt       *sql.Stmt
-	listBookingsStmt              *sql.Stmt
-	listBroadcastMessagesStmt     *sql.Stmt
-	listBroadcastMessagesPageStmt *sql.Stmt
-	listBroadcastsStmt            *sql.Stmt
-	listChargesStmt               *sql.Stmt
-	listDocumentsStmt             *sql.Stmt
-	listEventsStmt                *sql.Stmt
-	listInspectionItemsStmt       *sql.Stmt
-	listInspectionsStmt           *sql.Stmt
-	listItemsOfInspectionsStmt    *sql.Stmt
-	listLeaseTenantsInStmt        *sql.Stmt
-	listLeasesStmt                *sql.Stmt
-	listMessagesStmt              *sql.Stmt
-	listOrganizationsStmt         *sql.Stmt
-	listPaymentAllocationsStmt    *sql.Stmt
-	listPaymentsStmt              *sql.Stmt
-	listPropertiesStmt            *sql.Stmt
-	listRatesStmt                 *sql.Stmt
-	listResourceEventsStmt        *sql.Stmt
-	listStaffStmt                 *sql.Stmt
-	listTenantsStmt               *sql.Stmt
-	listUnitsStmt                 *sql.Stmt
-	listVendorsStmt               *sql.Stmt
-	listWebhooksStmt              *sql.Stmt
-	listWorkOrdersStmt            *sql.Stmt
-	markMessageFailedStmt         *sql.Stmt
-	markMessageSentStmt           *sql.Stmt
-	openChargesStmt               *sql.Stmt
-	overdueWorkOrdersStmt         *sql.Stmt
-	propertyTenantRecipientsStmt  *sql.Stmt
-	queuedMessagesAfterStmt       *sql.Stmt
-	ratesCoveringStmt             *sql.Stmt
-	revokeAPIKeyStmt              *sql.Stmt
-	setWebhookSecretsStmt         *sql.Stmt
-	staffRecipientsStmt           *sql.Stmt
-	staysOverlappingStmt          *sql.Stmt
-	touchAPIKeyStmt               *sql.Stmt
-	updateBlockStmt               *sql.Stmt
-	updateBookingStmt             *sql.Stmt
-	updateChargeStmt              *sql.Stmt
-	updateInspectionStmt          *sql.Stmt
-	updateInspectionItemStmt      *sql.Stmt
-	updateLeaseStmt               *sql.Stmt
-	updateOrganizationStmt        *sql.Stmt
-	updatePropertyStmt            *sql.Stmt
-	updateRateStmt                *sql.Stmt
-	updateStaffStmt               *sql.Stmt
-	updateTenantStmt              *sql.Stmt
-	updateUnitStmt                *sql.Stmt
-	updateVendorStmt              *sql.Stmt
-	updateWebhookStmt             *sql.Stmt
-	updateWorkOrderStmt           *sql.Stmt
-	vendorRecipientsStmt          *sql.Stmt
+	db                                   DBTX
+	tx                                   *sql.Tx
+	aPIKeyExistsStmt                     *sql.Stmt
+	allTenantRecipientsStmt              *sql.Stmt
+	blocksCoveringStmt                   *sql.Stmt
+	bookingReferenceCountStmt            *sql.Stmt
+	calendarUnitsStmt                    *sql.Stmt
+	claimMessagesStmt                    *sql.Stmt
+	completeIdempotencyKeyStmt           *sql.Stmt
+	countOverlappingLeasesStmt           *sql.Stmt
+	countOwnerInvoicesStmt               *sql.Stmt
+	deleteBlockStmt                      *sql.Stmt
+	deleteIdempotencyKeyStmt             *sql.Stmt
+	deleteLeaseTenantsStmt               *sql.Stmt
+	deleteOwnerStmt                      *sql.Stmt
+	deleteRateStmt                       *sql.Stmt
+	deleteWebhookStmt                    *sql.Stmt
+	getAPIKeyByHashStmt                  *sql.Stmt
+	getBlockStmt                         *sql.Stmt
+	getBookingStmt                       *sql.Stmt
+	getBroadcastStmt                     *sql.Stmt
+	getChargeStmt                        *sql.Stmt
+	getDocumentStmt                      *sql.Stmt
+	getEventStmt                         *sql.Stmt
+	getIdempotencyKeyStmt                *sql.Stmt
+	getInspectionStmt                    *sql.Stmt
+	getInvoiceStmt                       *sql.Stmt
+	getLeaseStmt                         *sql.Stmt
+	getOrganizationStmt                  *sql.Stmt
+	getOwnerStmt                         *sql.Stmt
+	getOwnershipStmt                     *sql.Stmt
+	getPaymentStmt                       *sql.Stmt
+	getPropertyStmt                      *sql.Stmt
+	getRateStmt                          *sql.Stmt
+	getReviewStmt                        *sql.Stmt
+	getReviewByExternalIDStmt            *sql.Stmt
+	getStaffStmt                         *sql.Stmt
+	getTenantStmt                        *sql.Stmt
+	getTenantByInviteTokenStmt           *sql.Stmt
+	getUnitStmt                          *sql.Stmt
+	getVendorStmt                        *sql.Stmt
+	getWebhookStmt                       *sql.Stmt
+	getWebhookSecretsStmt                *sql.Stmt
+	getWorkOrderStmt                     *sql.Stmt
+	insertAPIKeyStmt                     *sql.Stmt
+	insertBlockStmt                      *sql.Stmt
+	insertBookingStmt                    *sql.Stmt
+	insertBookingPaymentStmt             *sql.Stmt
+	insertBroadcastStmt                  *sql.Stmt
+	insertChargeStmt                     *sql.Stmt
+	insertDocumentStmt                   *sql.Stmt
+	insertEventStmt                      *sql.Stmt
+	insertIdempotencyKeyStmt             *sql.Stmt
+	insertInspectionStmt                 *sql.Stmt
+	insertInspectionItemStmt             *sql.Stmt
+	insertInvoiceStmt                    *sql.Stmt
+	insertLeaseStmt                      *sql.Stmt
+	insertLeaseAlertStmt                 *sql.Stmt
+	insertLeaseTenantStmt                *sql.Stmt
+	insertMessageStmt                    *sql.Stmt
+	insertOrganizationStmt               *sql.Stmt
+	insertOwnerStmt                      *sql.Stmt
+	insertOwnershipStmt                  *sql.Stmt
+	insertPaymentStmt                    *sql.Stmt
+	insertPaymentAllocationStmt          *sql.Stmt
+	insertPropertyStmt                   *sql.Stmt
+	insertRateStmt                       *sql.Stmt
+	insertReviewStmt                     *sql.Stmt
+	insertStaffStmt                      *sql.Stmt
+	insertTenantStmt                     *sql.Stmt
+	insertUnitStmt                       *sql.Stmt
+	insertVendorStmt                     *sql.Stmt
+	insertWebhookStmt                    *sql.Stmt
+	insertWorkOrderStmt                  *sql.Stmt
+	listAPIKeysStmt                      *sql.Stmt
+	listActiveLeasesEndingByStmt         *sql.Stmt
+	listBlocksStmt                       *sql.Stmt
+	listBookingPaymentsStmt              *sql.Stmt
+	listBookingsStmt                     *sql.Stmt
+	listBroadcastMessagesStmt            *sql.Stmt
+	listBroadcastMessagesPageStmt        *sql.Stmt
+	listBroadcastsStmt                   *sql.Stmt
+	listChargesStmt                      *sql.Stmt
+	listDocumentsStmt                    *sql.Stmt
+	listEventsStmt                       *sql.Stmt
+	listInspectionItemsStmt              *sql.Stmt
+	listInspectionsStmt                  *sql.Stmt
+	listInvoicesStmt                     *sql.Stmt
+	listItemsOfInspectionsStmt           *sql.Stmt
+	listLeaseTenantsInStmt               *sql.Stmt
+	listLeasesStmt                       *sql.Stmt
+	listMessagesStmt                     *sql.Stmt
+	listOrganizationsStmt                *sql.Stmt
+	listOwnersStmt                       *sql.Stmt
+	listPaymentAllocationsStmt           *sql.Stmt
+	listPaymentsStmt                     *sql.Stmt
+	listPropertiesStmt                   *sql.Stmt
+	listRatesStmt                        *sql.Stmt
+	listResourceEventsStmt               *sql.Stmt
+	listReviewsStmt                      *sql.Stmt
+	listStaffStmt                        *sql.Stmt
+	listTenantsStmt                      *sql.Stmt
+	listUnitsStmt                        *sql.Stmt
+	listVendorsStmt                      *sql.Stmt
+	listWebhooksStmt                     *sql.Stmt
+	listWorkOrdersStmt                   *sql.Stmt
+	markMessageFailedStmt                *sql.Stmt
+	markMessageSentStmt                  *sql.Stmt
+	nextInvoiceSeqStmt                   *sql.Stmt
+	openChargesStmt                      *sql.Stmt
+	overdueWorkOrdersStmt                *sql.Stmt
+	ownershipsOfOwnerStmt                *sql.Stmt
+	ownershipsOfPropertyStmt             *sql.Stmt
+	propertyTenantRecipientsStmt         *sql.Stmt
+	queuedMessagesAfterStmt              *sql.Stmt
+	ratesCoveringStmt                    *sql.Stmt
+	revokeAPIKeyStmt                     *sql.Stmt
+	setWebhookSecretsStmt                *sql.Stmt
+	staffRecipientsStmt                  *sql.Stmt
+	staysOverlappingStmt                 *sql.Stmt
+	touchAPIKeyStmt                      *sql.Stmt
+	updateBlockStmt                      *sql.Stmt
+	updateBookingStmt                    *sql.Stmt
+	updateChargeStmt                     *sql.Stmt
+	updateInspectionStmt                 *sql.Stmt
+	updateInspectionItemStmt             *sql.Stmt
+	updateInvoiceStmt                    *sql.Stmt
+	updateLeaseStmt                      *sql.Stmt
+	updateOrganizationStmt               *sql.Stmt
+	updateOrganizationRentalSettingsStmt *sql.Stmt
+	updateOwnerStmt                      *sql.Stmt
+	updateOwnershipStmt                  *sql.Stmt
+	updatePropertyStmt                   *sql.Stmt
+	updateRateStmt                       *sql.Stmt
+	updateStaffStmt                      *sql.Stmt
+	updateTenantStmt                     *sql.Stmt
+	updateUnitStmt                       *sql.Stmt
+	updateVendorStmt                     *sql.Stmt
+	updateWebhookStmt                    *sql.Stmt
+	updateWorkOrderStmt                  *sql.Stmt
+	vendorRecipientsStmt                 *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                            tx,
-		tx:                            tx,
-		aPIKeyExistsStmt:              q.aPIKeyExistsStmt,
-		allTenantRecipientsStmt:       q.allTenantRecipientsStmt,
-		blocksCoveringStmt:            q.blocksCoveringStmt,
-		bookingReferenceCountStmt:     q.bookingReferenceCountStmt,
-		calendarUnitsStmt:             q.calendarUnitsStmt,
-		claimMessagesStmt:             q.claimMessagesStmt,
-		completeIdempotencyKeyStmt:    q.completeIdempotencyKeyStmt,
-		countOverlappingLeasesStmt:    q.countOverlappingLeasesStmt,
-		deleteBlockStmt:               q.deleteBlockStmt,
-		deleteIdempotencyKeyStmt:      q.deleteIdempotencyKeyStmt,
-		deleteLeaseTenantsStmt:        q.deleteLeaseTenantsStmt,
-		deleteRateStmt:                q.deleteRateStmt,
-		deleteWebhookStmt:             q.deleteWebhookStmt,
-		getAPIKeyByHashStmt:           q.getAPIKeyByHashStmt,
-		getBlockStmt:                  q.getBlockStmt,
-		getBookingStmt:                q.getBookingStmt,
-		getBroadcastStmt:              q.getBroadcastStmt,
-		getChargeStmt:                 q.getChargeStmt,
-		getDocumentStmt:               q.getDocumentStmt,
-		getEventStmt:                  q.getEventStmt,
-		getIdempotencyKeyStmt:         q.getIdempotencyKeyStmt,
-		getInspectionStmt:             q.getInspectionStmt,
-		getLeaseStmt:                  q.getLeaseStmt,
-		getOrganizationStmt:           q.getOrganizationStmt,
-		getPaymentStmt:                q.getPaymentStmt,
-		getPropertyStmt:               q.getPropertyStmt,
-		getRateStmt:                   q.getRateStmt,
-		getStaffStmt:                  q.getStaffStmt,
-		getTenantStmt:                 q.getTenantStmt,
-		getTenantByInviteTokenStmt:    q.getTenantByInviteTokenStmt,
-		getUnitStmt:                   q.getUnitStmt,
-		getVendorStmt:                 q.getVendorStmt,
-		getWebhookStmt:                q.getWebhookStmt,
-		getWebhookSecretsStmt:         q.getWebhookSecretsStmt,
-		getWorkOrderStmt:              q.getWorkOrderStmt,
-		insertAPIKeyStmt:              q.insertAPIKeyStmt,
-		insertBlockStmt:               q.insertBlockStmt,
-		insertBookingStmt:             q.insertBookingStmt,
-		insertBookingPaymentStmt:      q.insertBookingPaymentStmt,
-		insertBroadcastStmt:           q.insertBroadcastStmt,
-		insertChargeStmt:              q.insertChargeStmt,
-		insertDocumentStmt:            q.insertDocumentStmt,
-		insertEventStmt:               q.insertEventStmt,
-		insertIdempotencyKeyStmt:      q.insertIdempotencyKeyStmt,
-		insertInspectionStmt:          q.insertInspectionStmt,
-		insertInspectionItemStmt:      q.insertInspectionItemStmt,
-		insertLeaseStmt:               q.insertLeaseStmt,
-		insertLeaseAlertStmt:          q.insertLeaseAlertStmt,
-		insertLeaseTenantStmt:         q.insertLeaseTenantStmt,
-		insertMessageStmt:             q.insertMessageStmt,
-		insertOrganizationStmt:        q.insertOrganizationStmt,
-		insertPaymentStmt:             q.insertPaymentStmt,
-		insertPaymentAllocationStmt:   q.insertPaymentAllocationStmt,
-		insertPropertyStmt:            q.insertPropertyStmt,
-		insertRateStmt:                q.insertRateStmt,
-		insertStaffStmt:               q.insertStaffStmt,
-		insertTenantStmt:              q.insertTenantStmt,
-		insertUnitStmt:                q.insertUnitStmt,
-		insertVendorStmt:              q.insertVendorStmt,
-		insertWebhookStmt:             q.insertWebhookStmt,
-		insertWorkOrderStmt:           q.insertWorkOrderStmt,
-		listAPIKeysStmt:               q.listAPIKeysStmt,
-		listActiveLeasesEndingByStmt:  q.listActiveLeasesEndingByStmt,
-		listBlocksStmt:                q.listBlocksStmt,
-		listBookingPaymentsStmt:       q.listBookingPaymentsStmt,
-		listBookingsStmt:              q.listBookingsStmt,
-		listBroadcastMessagesStmt:     q.listBroadcastMessagesStmt,
-		listBroadcastMessagesPageStmt: q.listBroadcastMessagesPageStmt,
-		listBroadcastsStmt:            q.listBroadcastsStmt,
-		listChargesStmt:               q.listChargesStmt,
-		listDocumentsStmt:             q.listDocumentsStmt,
-		listEventsStmt:                q.listEventsStmt,
-		listInspectionItemsStmt:       q.listInspectionItemsStmt,
-		listInspectionsStmt:           q.listInspectionsStmt,
-		listItemsOfInspectionsStmt:    q.listItemsOfInspectionsStmt,
-		listLeaseTenantsInStmt:        q.listLeaseTenantsInStmt,
-		listLeasesStmt:                q.listLeasesStmt,
-		listMessagesStmt:              q.listMessagesStmt,
-		listOrganizationsStmt:         q.listOrganizationsStmt,
-		listPaymentAllocationsStmt:    q.listPaymentAllocationsStmt,
-		listPaymentsStmt:              q.listPaymentsStmt,
-		listPropertiesStmt:            q.listPropertiesStmt,
-		listRatesStmt:                 q.listRatesStmt,
-		listResourceEventsStmt:        q.listResourceEventsStmt,
-		listStaffStmt:                 q.listStaffStmt,
-		listTenantsStmt:               q.listTenantsStmt,
-		listUnitsStmt:                 q.listUnitsStmt,
-		listVendorsStmt:               q.listVendorsStmt,
-		listWebhooksStmt:              q.listWebhooksStmt,
-		listWorkOrdersStmt:            q.listWorkOrdersStmt,
-		markMessageFailedStmt:         q.markMessageFailedStmt,
-		markMessageSentStmt:           q.markMessageSentStmt,
-		openChargesStmt:               q.openChargesStmt,
-		overdueWorkOrdersStmt:         q.overdueWorkOrdersStmt,
-		propertyTenantRecipientsStmt:  q.propertyTenantRecipientsStmt,
-		queuedMessagesAfterStmt:       q.queuedMessagesAfterStmt,
-		ratesCoveringStmt:             q.ratesCoveringStmt,
-		revokeAPIKeyStmt:              q.revokeAPIKeyStmt,
-		setWebhookSecretsStmt:         q.setWebhookSecretsStmt,
-		staffRecipientsStmt:           q.staffRecipientsStmt,
-		staysOverlappingStmt:          q.staysOverlappingStmt,
-		touchAPIKeyStmt:               q.touchAPIKeyStmt,
-		updateBlockStmt:               q.updateBlockStmt,
-		updateBookingStmt:             q.updateBookingStmt,
-		updateChargeStmt:              q.updateChargeStmt,
-		updateInspectionStmt:          q.updateInspectionStmt,
-		updateInspectionItemStmt:      q.updateInspectionItemStmt,
-		updateLeaseStmt:               q.updateLeaseStmt,
-		updateOrganizationStmt:        q.updateOrganizationStmt,
-		updatePropertyStmt:            q.updatePropertyStmt,
-		updateRateStmt:                q.updateRateStmt,
-		updateStaffStmt:               q.updateStaffStmt,
-		updateTenantStmt:              q.updateTenantStmt,
-		updateUnitStmt:                q.updateUnitStmt,
-		updateVendorStmt:              q.updateVendorStmt,
-		updateWebhookStmt:             q.updateWebhookStmt,
-		updateWorkOrderStmt:           q.updateWorkOrderStmt,
-		vendorRecipientsStmt:          q.vendorRecipientsStmt,
+		db:                                   tx,
+		tx:                                   tx,
+		aPIKeyExistsStmt:                     q.aPIKeyExistsStmt,
+		allTenantRecipientsStmt:              q.allTenantRecipientsStmt,
+		blocksCoveringStmt:                   q.blocksCoveringStmt,
+		bookingReferenceCountStmt:            q.bookingReferenceCountStmt,
+		calendarUnitsStmt:                    q.calendarUnitsStmt,
+		claimMessagesStmt:                    q.claimMessagesStmt,
+		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
+		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
+		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
+		deleteBlockStmt:                      q.deleteBlockStmt,
+		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
+		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
+		deleteOwnerStmt:                      q.deleteOwnerStmt,
+		deleteRateStmt:                       q.deleteRateStmt,
+		deleteWebhookStmt:                    q.deleteWebhookStmt,
+		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
+		getBlockStmt:                         q.getBlockStmt,
+		getBookingStmt:                       q.getBookingStmt,
+		getBroadcastStmt:                     q.getBroadcastStmt,
+		getChargeStmt:                        q.getChargeStmt,
+		getDocumentStmt:                      q.getDocumentStmt,
+		getEventStmt:                         q.getEventStmt,
+		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
+		getInspectionStmt:                    q.getInspectionStmt,
+		getInvoiceStmt:                       q.getInvoiceStmt,
+		getLeaseStmt:                         q.getLeaseStmt,
+		getOrganizationStmt:                  q.getOrganizationStmt,
+		getOwnerStmt:                         q.getOwnerStmt,
+		getOwnershipStmt:                     q.getOwnershipStmt,
+		getPaymentStmt:                       q.getPaymentStmt,
+		getPropertyStmt:                      q.getPropertyStmt,
+		getRateStmt:                          q.getRateStmt,
+		getReviewStmt:                        q.getReviewStmt,
+		getReviewByExternalIDStmt:            q.getReviewByExternalIDStmt,
+		getStaffStmt:                         q.getStaffStmt,
+		getTenantStmt:                        q.getTenantStmt,
+		getTenantByInviteTokenStmt:           q.getTenantByInviteTokenStmt,
+		getUnitStmt:                          q.getUnitStmt,
+		getVendorStmt:                        q.getVendorStmt,
+		getWebhookStmt:                       q.getWebhookStmt,
+		getWebhookSecretsStmt:                q.getWebhookSecretsStmt,
+		getWorkOrderStmt:                     q.getWorkOrderStmt,
+		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
+		insertBlockStmt:                      q.insertBlockStmt,
+		insertBookingStmt:                    q.insertBookingStmt,
+		insertBookingPaymentStmt:             q.insertBookingPaymentStmt,
+		insertBroadcastStmt:                  q.insertBroadcastStmt,
+		insertChargeStmt:                     q.insertChargeStmt,
+		insertDocumentStmt:                   q.insertDocumentStmt,
+		insertEventStmt:                      q.insertEventStmt,
+		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
+		insertInspectionStmt:                 q.insertInspectionStmt,
+		insertInspectionItemStmt:             q.insertInspectionItemStmt,
+		insertInvoiceStmt:                    q.insertInvoiceStmt,
+		insertLeaseStmt:                      q.insertLeaseStmt,
+		insertLeaseAlertStmt:                 q.insertLeaseAlertStmt,
+		insertLeaseTenantStmt:                q.insertLeaseTenantStmt,
+		insertMessageStmt:                    q.insertMessageStmt,
+		insertOrganizationStmt:               q.insertOrganizationStmt,
+		insertOwnerStmt:                      q.insertOwnerStmt,
+		insertOwnershipStmt:                  q.insertOwnershipStmt,
+		insertPaymentStmt:                    q.insertPaymentStmt,
+		insertPaymentAllocationStmt:          q.insertPaymentAllocationStmt,
+		insertPropertyStmt:                   q.insertPropertyStmt,
+		insertRateStmt:                       q.insertRateStmt,
+		insertReviewStmt:                     q.insertReviewStmt,
+		insertStaffStmt:                      q.insertStaffStmt,
+		insertTenantStmt:                     q.insertTenantStmt,
+		insertUnitStmt:                       q.insertUnitStmt,
+		insertVendorStmt:                     q.insertVendorStmt,
+		insertWebhookStmt:                    q.insertWebhookStmt,
+		insertWorkOrderStmt:                  q.insertWorkOrderStmt,
+		listAPIKeysStmt:                      q.listAPIKeysStmt,
+		listActiveLeasesEndingByStmt:         q.listActiveLeasesEndingByStmt,
+		listBlocksStmt:                       q.listBlocksStmt,
+		listBookingPaymentsStmt:              q.listBookingPaymentsStmt,
+		listBookingsStmt:                     q.listBookingsStmt,
+		listBroadcastMessagesStmt:            q.listBroadcastMessagesStmt,
+		listBroadcastMessagesPageStmt:        q.listBroadcastMessagesPageStmt,
+		listBroadcastsStmt:                   q.listBroadcastsStmt,
+		listChargesStmt:                      q.listChargesStmt,
+		listDocumentsStmt:                    q.listDocumentsStmt,
+		listEventsStmt:                       q.listEventsStmt,
+		listInspectionItemsStmt:              q.listInspectionItemsStmt,
+		listInspectionsStmt:                  q.listInspectionsStmt,
+		listInvoicesStmt:                     q.listInvoicesStmt,
+		listItemsOfInspectionsStmt:           q.listItemsOfInspectionsStmt,
+		listLeaseTenantsInStmt:               q.listLeaseTenantsInStmt,
+		listLeasesStmt:                       q.listLeasesStmt,
+		listMessagesStmt:                     q.listMessagesStmt,
+		listOrganizationsStmt:                q.listOrganizationsStmt,
+		listOwnersStmt:                       q.listOwnersStmt,
+		listPaymentAllocationsStmt:           q.listPaymentAllocationsStmt,
+		listPaymentsStmt:                     q.listPaymentsStmt,
+		listPropertiesStmt:                   q.listPropertiesStmt,
+		listRatesStmt:                        q.listRatesStmt,
+		listResourceEventsStmt:               q.listResourceEventsStmt,
+		listReviewsStmt:                      q.listReviewsStmt,
+		listStaffStmt:                        q.listStaffStmt,
+		listTenantsStmt:                      q.listTenantsStmt,
+		listUnitsStmt:                        q.listUnitsStmt,
+		listVendorsStmt:                      q.listVendorsStmt,
+		listWebhooksStmt:                     q.listWebhooksStmt,
+		listWorkOrdersStmt:                   q.listWorkOrdersStmt,
+		markMessageFailedStmt:                q.markMessageFailedStmt,
+		markMessageSentStmt:                  q.markMessageSentStmt,
+		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
+		openChargesStmt:                      q.openChargesStmt,
+		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
+		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
+		ownershipsOfPropertyStmt:             q.ownershipsOfPropertyStmt,
+		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
+		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
+		ratesCoveringStmt:                    q.ratesCoveringStmt,
+		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
+		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
+		staffRecipientsStmt:                  q.staffRecipientsStmt,
+		staysOverlappingStmt:                 q.staysOverlappingStmt,
+		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
+		updateBlockStmt:                      q.updateBlockStmt,
+		updateBookingStmt:                    q.updateBookingStmt,
+		updateChargeStmt:                     q.updateChargeStmt,
+		updateInspectionStmt:                 q.updateInspectionStmt,
+		updateInspectionItemStmt:             q.updateInspectionItemStmt,
+		updateInvoiceStmt:                    q.updateInvoiceStmt,
+		updateLeaseStmt:                      q.updateLeaseStmt,
+		updateOrganizationStmt:               q.updateOrganizationStmt,
+		updateOrganizationRentalSettingsStmt: q.updateOrganizationRentalSettingsStmt,
+		updateOwnerStmt:                      q.updateOwnerStmt,
+		updateOwnershipStmt:                  q.updateOwnershipStmt,
+		updatePropertyStmt:                   q.updatePropertyStmt,
+		updateRateStmt:                       q.updateRateStmt,
+		updateStaffStmt:                      q.updateStaffStmt,
+		updateTenantStmt:                     q.updateTenantStmt,
+		updateUnitStmt:                       q.updateUnitStmt,
+		updateVendorStmt:                     q.updateVendorStmt,
+		updateWebhookStmt:                    q.updateWebhookStmt,
+		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
+		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}
 }

@@ -170,6 +170,42 @@ type InspectionItem struct {
 	Notes        string
 }
 
+type Invoice struct {
+	ID               int64
+	OrgID            int64
+	Number           sql.NullString
+	Status           string
+	OwnerID          sql.NullInt64
+	BillToName       string
+	BillToEmail      string
+	BillToAddress    string
+	BookingID        sql.NullInt64
+	Currency         string
+	TaxRate          sql.NullInt64
+	PaymentTermsDays int64
+	IssueDate        sql.NullString
+	DueDate          sql.NullString
+	Notes            string
+	Lines            string
+	TaxBreakdown     string
+	Subtotal         int64
+	TaxTotal         int64
+	Total            int64
+	PaymentReference string
+	VoidReason       string
+	SentAt           sql.NullString
+	PaidAt           sql.NullString
+	VoidedAt         sql.NullString
+	CreatedAt        string
+	UpdatedAt        string
+}
+
+type InvoiceCounter struct {
+	OrgID   int64
+	Period  string
+	LastSeq int64
+}
+
 type Lease struct {
 	ID                int64
 	OrgID             int64
@@ -227,16 +263,45 @@ type Node struct {
 }
 
 type Organization struct {
-	ID               int64
-	Name             string
-	LeaseAlertDays   string
-	CreatedAt        string
-	ChargeCategories string
+	ID                   int64
+	Name                 string
+	LeaseAlertDays       string
+	CreatedAt            string
+	ChargeCategories     string
+	InvoiceNumberFormat  string
+	ReviewAlertThreshold int64
 }
 
 type OutboxCursor struct {
 	ID  int64
 	Seq int64
+}
+
+type Owner struct {
+	ID            int64
+	OrgID         int64
+	Name          string
+	Email         string
+	Phone         string
+	Company       string
+	PayoutDetails string
+	Notes         string
+	CreatedAt     string
+	UpdatedAt     string
+}
+
+type Ownership struct {
+	ID             int64
+	OrgID          int64
+	OwnerID        int64
+	PropertyID     int64
+	CommissionRate int64
+	ManagementFee  int64
+	CleaningFee    int64
+	StartDate      string
+	EndDate        sql.NullString
+	CreatedAt      string
+	UpdatedAt      string
 }
 
 type Payment struct {
@@ -290,6 +355,23 @@ type Rate struct {
 	WeekdayAdjustments string
 	CreatedAt          string
 	UpdatedAt          string
+}
+
+type Review struct {
+	ID             int64
+	OrgID          int64
+	Source         string
+	ExternalID     sql.NullString
+	Rating         int64
+	Title          string
+	Body           string
+	AuthorName     string
+	BookingID      sql.NullInt64
+	PropertyID     sql.NullInt64
+	UnitID         sql.NullInt64
+	BelowThreshold bool
+	ReceivedAt     string
+	CreatedAt      string
 }
 
 type Session struct {

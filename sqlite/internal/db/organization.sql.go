@@ -10,7 +10,7 @@ import (
 )
 
 const getOrganization = `-- name: GetOrganization :one
-SELECT id, name, lease_alert_days, created_at, charge_categories FROM organizations WHERE id = ?1
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations WHERE id = ?1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
@@ -22,6 +22,8 @@ func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, 
 		&i.LeaseAlertDays,
 		&i.CreatedAt,
 		&i.ChargeCategories,
+		&i.InvoiceNumberFormat,
+		&i.ReviewAlertThreshold,
 	)
 	return i, err
 }
@@ -52,7 +54,7 @@ func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganization
 }
 
 const listOrganizations = `-- name: ListOrganizations :many
-SELECT id, name, lease_alert_days, created_at, charge_categories FROM organizations ORDER BY id
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
@@ -70,6 +72,8 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 			&i.LeaseAlertDays,
 			&i.CreatedAt,
 			&i.ChargeCategories,
+			&i.InvoiceNumberFormat,
+			&i.ReviewAlertThreshold,
 		); err != nil {
 			return nil, err
 		}
@@ -104,5 +108,23 @@ func (q *Queries) UpdateOrganization(ctx context.Context, arg UpdateOrganization
 		arg.ChargeCategories,
 		arg.ID,
 	)
+	return err
+}
+
+const updateOrganizationRentalSettings = `-- name: UpdateOrganizationRentalSettings :exec
+UPDATE organizations SET invoice_number_format = ?1,
+    review_alert_threshold = ?2
+WHERE id = ?3
+`
+
+type UpdateOrganizationRentalSettingsParams struct {
+	InvoiceNumberFormat  string
+	ReviewAlertThreshold int64
+	ID                   int64
+}
+
+// Short-term rentals: the invoice number format and the review alert threshold.
+func (q *Queries) UpdateOrganizationRentalSettings(ctx context.Context, arg UpdateOrganizationRentalSettingsParams) error {
+	_, err := q.exec(ctx, q.updateOrganizationRentalSettingsStmt, updateOrganizationRentalSettings, arg.InvoiceNumberFormat, arg.ReviewAlertThreshold, arg.ID)
 	return err
 }
