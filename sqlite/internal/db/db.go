@@ -36,6 +36,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeIdempotencyKeyStmt, err = db.PrepareContext(ctx, completeIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotencyKey: %w", err)
 	}
+	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
+	}
 	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
 	}
@@ -108,6 +111,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
 	}
+	if q.insertAuditEntryStmt, err = db.PrepareContext(ctx, insertAuditEntry); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditEntry: %w", err)
+	}
 	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
 	}
@@ -176,6 +182,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
+	}
+	if q.listAuditLogStmt, err = db.PrepareContext(ctx, listAuditLog); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuditLog: %w", err)
 	}
 	if q.listBroadcastMessagesStmt, err = db.PrepareContext(ctx, listBroadcastMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBroadcastMessages: %w", err)
@@ -337,6 +346,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing completeIdempotencyKeyStmt: %w", cerr)
 		}
 	}
+	if q.countAuditDeletionsStmt != nil {
+		if cerr := q.countAuditDeletionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
+		}
+	}
 	if q.countOverlappingLeasesStmt != nil {
 		if cerr := q.countOverlappingLeasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
@@ -457,6 +471,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditEntryStmt != nil {
+		if cerr := q.insertAuditEntryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditEntryStmt: %w", cerr)
+		}
+	}
 	if q.insertBroadcastStmt != nil {
 		if cerr := q.insertBroadcastStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertBroadcastStmt: %w", cerr)
@@ -570,6 +589,11 @@ func (q *Queries) Close() error {
 	if q.listActiveLeasesEndingByStmt != nil {
 		if cerr := q.listActiveLeasesEndingByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
+		}
+	}
+	if q.listAuditLogStmt != nil {
+		if cerr := q.listAuditLogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditLogStmt: %w", cerr)
 		}
 	}
 	if q.listBroadcastMessagesStmt != nil {
@@ -840,6 +864,7 @@ type Queries struct {
 	allTenantRecipientsStmt       *sql.Stmt
 	claimMessagesStmt             *sql.Stmt
 	completeIdempotencyKeyStmt    *sql.Stmt
+	countAuditDeletionsStmt       *sql.Stmt
 	countOverlappingLeasesStmt    *sql.Stmt
 	deleteIdempotencyKeyStmt      *sql.Stmt
 	deleteLeaseTenantsStmt        *sql.Stmt
@@ -864,6 +889,7 @@ type Queries struct {
 	getWebhookSecretsStmt         *sql.Stmt
 	getWorkOrderStmt              *sql.Stmt
 	insertAPIKeyStmt              *sql.Stmt
+	insertAuditEntryStmt          *sql.Stmt
 	insertBroadcastStmt           *sql.Stmt
 	insertChargeStmt              *sql.Stmt
 	insertDocumentStmt            *sql.Stmt
@@ -887,6 +913,7 @@ type Queries struct {
 	insertWorkOrderStmt           *sql.Stmt
 	listAPIKeysStmt               *sql.Stmt
 	listActiveLeasesEndingByStmt  *sql.Stmt
+	listAuditLogStmt              *sql.Stmt
 	listBroadcastMessagesStmt     *sql.Stmt
 	listBroadcastMessagesPageStmt *sql.Stmt
 	listBroadcastsStmt            *sql.Stmt
@@ -942,6 +969,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		allTenantRecipientsStmt:       q.allTenantRecipientsStmt,
 		claimMessagesStmt:             q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:    q.completeIdempotencyKeyStmt,
+		countAuditDeletionsStmt:       q.countAuditDeletionsStmt,
 		countOverlappingLeasesStmt:    q.countOverlappingLeasesStmt,
 		deleteIdempotencyKeyStmt:      q.deleteIdempotencyKeyStmt,
 		deleteLeaseTenantsStmt:        q.deleteLeaseTenantsStmt,
@@ -966,6 +994,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWebhookSecretsStmt:         q.getWebhookSecretsStmt,
 		getWorkOrderStmt:              q.getWorkOrderStmt,
 		insertAPIKeyStmt:              q.insertAPIKeyStmt,
+		insertAuditEntryStmt:          q.insertAuditEntryStmt,
 		insertBroadcastStmt:           q.insertBroadcastStmt,
 		insertChargeStmt:              q.insertChargeStmt,
 		insertDocumentStmt:            q.insertDocumentStmt,
@@ -989,6 +1018,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWorkOrderStmt:           q.insertWorkOrderStmt,
 		listAPIKeysStmt:               q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:  q.listActiveLeasesEndingByStmt,
+		listAuditLogStmt:              q.listAuditLogStmt,
 		listBroadcastMessagesStmt:     q.listBroadcastMessagesStmt,
 		listBroadcastMessagesPageStmt: q.listBroadcastMessagesPageStmt,
 		listBroadcastsStmt:            q.listBroadcastsStmt,
