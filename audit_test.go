@@ -191,7 +191,7 @@ func TestAuditMassDeletion(t *testing.T) {
 		f.svc.Secrets = secretBox(t)
 		var ids []int64
 		for i := 0; i < porter.MassDeletionLimit+2; i++ {
-			w, err := f.svc.CreateWebhook(context.Background(), f.org.ID, porter.WebhookInput{URL: fmt.Sprintf("http://127.0.0.1:9/h%d", i), Events: []string{"property.*"}})
+			w, err := f.svc.CreateWebhook(f.ctx, f.org.ID, porter.WebhookInput{URL: fmt.Sprintf("http://127.0.0.1:9/h%d", i), Events: []string{"property.*"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -230,6 +230,11 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/deliveries/{id}/replay", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
 		Summary: "Send a delivery again now, whatever its status, with a fresh retry schedule", Response: deliveryView{}, Status: http.StatusAccepted}, act("delivery", s.svc.ReplayDelivery))
 
+	// Audit log (seed 003).
+	s.handle(&route{Method: get, Path: "/v1/audit_log", API: v1API, Scope: "audit:read", Tag: "Audit log",
+		Summary:  "List the audit log, newest first: every write by an API key, a console user, the CLI or Porter itself",
+		Response: []auditEntryView{}, List: true, Query: auditLogParams}, s.handleListAuditLog())
+
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,
 		Summary: "This OpenAPI 3.1 document", Response: map[string]any{}}, s.handleOpenAPI())
