@@ -279,7 +279,7 @@ func (s *Service) insertAudit(ctx context.Context, tx Tx, e *AuditEntry) error {
 }
 
 // criticalData is audit.critical_event's data: what happened, who did it,
-// to what, and why it matters.
+// to what, why it matters, and the entry's redacted diff.
 func criticalData(e *AuditEntry, reason string) map[string]any {
 	actor := map[string]any{"type": e.Actor.Type, "id": nil, "label": e.Actor.Label, "ip": e.Actor.IP, "user_agent": e.Actor.UserAgent}
 	if e.Actor.ID != 0 {
@@ -291,6 +291,8 @@ func criticalData(e *AuditEntry, reason string) map[string]any {
 		"actor":       actor,
 		"resource":    map[string]any{"type": e.ResourceType, "id": e.ResourceID},
 		"reason":      reason,
+		"before":      rawOrNull(e.Before), // what changed, as the audit log shows it
+		"after":       rawOrNull(e.After),
 		"request_id":  e.Actor.RequestID,
 		"occurred_at": NewTime(e.CreatedAt),
 	}

@@ -101,7 +101,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		}
 		c.signIns.failed(email, addr)
 		if c.signIns.blocked(email, addr) > 0 { // this failure tripped the limit: audit.critical_event
-			if err := c.svc.SignInBurst(r.Context(), email, addr, perAccountLimit, signInWindow); err != nil {
+			if err := c.svc.SignInBurst(r.Context(), email, porterhttp.ClientIP(r, c.cfg.TrustForwardedFor).String(), perAccountLimit, signInWindow); err != nil {
 				c.logger.Warn("audit sign-in burst", "err", err)
 			}
 		}

@@ -38,6 +38,7 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/deliveries/"] = itoa(int(test["id"].(float64)))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
+	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log
 	return ids
 }
 

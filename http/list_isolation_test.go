@@ -38,6 +38,7 @@ var listFixtures = map[string]*listFixture{
 	"/v1/webhooks":          {"?per_page=100", "data", "id", "/v1/webhooks/"},
 	"/v1/deliveries":        {"?per_page=100", "data", "id", "/v1/deliveries/"},
 	"/api/trigger_poll.php": {"?event=tenant.created", "results", "id", "/v1/tenants/"},
+	"/v1/audit_log":         {"?per_page=100", "data", "id", "/v1/audit_log"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that
