@@ -21,6 +21,10 @@ CREATE INDEX audit_log_org ON audit_log (org_id, id);
 CREATE INDEX audit_log_actor ON audit_log (org_id, actor_type, actor_id, id);
 CREATE INDEX audit_log_resource ON audit_log (org_id, resource_type, resource_id, id);
 CREATE INDEX audit_log_created ON audit_log (created_at);
+-- Mass-deletion detection counts one actor's recent deletions on each
+-- deletion: only deletions are indexed for it.
+CREATE INDEX audit_log_deletions ON audit_log (org_id, actor_type, actor_id, created_at)
+    WHERE action LIKE '%.delete' OR action LIKE '%.unsubscribe';
 
 -- +goose Down
 DROP TABLE audit_log;
