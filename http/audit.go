@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"porter"
@@ -55,7 +54,7 @@ func (s *Server) handleListAuditLog() handlerFunc {
 
 // apiActor is who an API request acts as, for the audit log.
 func (s *Server) apiActor(r *http.Request, key *porter.APIKey) porter.Actor {
-	return porter.Actor{Type: porter.ActorAPIKey, ID: key.ID, Label: key.Prefix, IP: ClientIP(r, s.cfg.TrustForwardedFor).String(),
+	return porter.Actor{Type: porter.ActorAPIKey, ID: key.ID, Label: key.Prefix, IP: ClientIP(r, s.cfg.TrustForwardedFor),
 		UserAgent: clip(r.UserAgent(), 512), RequestID: RequestID(r)}
 }
 
@@ -69,9 +68,13 @@ func RequestID(r *http.Request) string {
 	return id
 }
 
-// ClientIP is the client's address as ClientAddr finds it, whole.
-func ClientIP(r *http.Request, trustForwarded bool) netip.Addr {
-	return clientIP(r, trustForwarded)
+// ClientIP is the client's address as ClientAddr finds it, whole, for the
+// audit log; "" when there is none.
+func ClientIP(r *http.Request, trustForwarded bool) string {
+	if ip := clientIP(r, trustForwarded); ip.IsValid() {
+		return ip.String()
+	}
+	return ""
 }
 
 func clip(s string, n int) string {
