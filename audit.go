@@ -19,7 +19,7 @@ import (
 const (
 	ActorAPIKey = "api_key" // an API call; ID is the key's id, Label its prefix
 	ActorUser   = "user"    // a console user; ID is the user's id, Label the email
-	ActorSystem = "system"  // Porter itself: schedulers, public pages
+	ActorSystem = "system"  // no one signed in: public pages, setup code
 	ActorCLI    = "cli"     // the porter command line; Label is the command
 )
 
