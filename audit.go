@@ -252,9 +252,9 @@ func (s *Service) insertAudit(ctx context.Context, tx Tx, e *AuditEntry) error {
 	if err := tx.InsertAuditEntry(ctx, e); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
-	// Porter's own writes (no one signed in: bootstrap code, schedulers)
-	// are audited but are nobody's critical action; a sign-in burst is
-	// detected by Porter on behalf of a client it cannot name.
+	// Writes no one signed in made (setup code, public pages) are audited
+	// but are nobody's critical action; a sign-in burst is detected by
+	// Porter for a client it cannot name.
 	if e.Actor.Type == ActorSystem && e.Action != "user.sign_in_burst" {
 		return nil
 	}
