@@ -147,7 +147,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, orgID int64, in APIKeyInput)
 		}
 		k := &APIKey{Name: in.Name, Prefix: APIKeyPrefix(text), Hash: HashAPIKey(text), Scopes: in.Scopes,
 			RateLimit: in.RateLimit, CreatedAt: now, ExpiresAt: in.ExpiresAt}
-		return k, tx.InsertAPIKey(ctx, k)
+		if err := tx.InsertAPIKey(ctx, k); err != nil {
+			return nil, err
+		}
+		audited(tx, "api_key", k.ID, nil, k)
+		return k, nil
 	})
 	if err != nil {
 		return "", nil, err
@@ -168,7 +172,12 @@ func (s *Service) APIKeys(ctx context.Context, orgID int64) ([]*APIKey, error) {
 // RevokeAPIKey stops a key from working, at once.
 func (s *Service) RevokeAPIKey(ctx context.Context, orgID, id int64) error {
 	_, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (struct{}, error) {
-		return struct{}{}, tx.RevokeAPIKey(ctx, id, now)
+		if err := tx.RevokeAPIKey(ctx, id, now); err != nil {
+			return struct{}{}, err
+		}
+		revoked := now
+		audited(tx, "api_key", id, map[string]any{"revoked_at": nil}, map[string]any{"revoked_at": NewTime(revoked)})
+		return struct{}{}, nil
 	})
 	return err
 }

@@ -100,6 +100,9 @@ var Catalog = []EventType{
 	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},
 	{Name: "webhook.disabled", Description: "Porter disables a webhook: its endpoint answered 410 Gone, or its deliveries kept failing", Fields: []string{"id", "url", "events", "disabled_reason"}, Scope: "webhooks:read"},
 	{Name: "webhook.delivery_failed", Description: "A delivery failed after its last retry", Fields: []string{"id", "webhook_id", "url", "event", "event_id", "attempts", "response_status", "error"}, Scope: "webhooks:read"},
+
+	// Audit log (seed 003).
+	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},
 }
 
 var (

@@ -157,10 +157,19 @@ func (s *Service) ReplayDelivery(ctx context.Context, orgID, id int64) (*Deliver
 		if err := requireEnabled(ctx, tx, d.WebhookID); err != nil {
 			return nil, err
 		}
+		before, err := tx.Delivery(ctx, id)
+		if err != nil {
+			return nil, err
+		}
 		if err := tx.RequeueDelivery(ctx, id, s.Now()); err != nil {
 			return nil, err
 		}
-		return tx.Delivery(ctx, id)
+		d, err = tx.Delivery(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		audited(tx, "delivery", id, before, d)
+		return d, nil
 	})
 }
 
@@ -199,7 +208,9 @@ func (s *Service) RecoverWebhook(ctx context.Context, orgID, webhookID int64, in
 		if err != nil {
 			return nil, fmt.Errorf("recover webhook %d: %w", webhookID, err)
 		}
-		return &Recovery{Since: *in.Since, Requeued: n, WebhookID: int(webhookID)}, nil
+		rec := &Recovery{Since: *in.Since, Requeued: n, WebhookID: int(webhookID)}
+		audited(tx, "webhook", webhookID, nil, rec)
+		return rec, nil
 	})
 }
 
@@ -270,6 +281,7 @@ func (s *Service) TestWebhook(ctx context.Context, orgID, webhookID int64, in Te
 		if err := tx.InsertDelivery(ctx, d); err != nil {
 			return nil, fmt.Errorf("test webhook: %w", err)
 		}
+		audited(tx, "webhook", webhookID, nil, map[string]any{"event": name, "delivery_id": d.ID})
 		return tx.Delivery(ctx, d.ID)
 	})
 }

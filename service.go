@@ -40,13 +40,19 @@ func NewService(store Store, baseURL string, logger *slog.Logger) *Service {
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
 
 // update runs fn in a write transaction and returns what it produced.
+// Every write goes through here, so here it is audited: the audit entry
+// (who, what, the diff) commits with the write or not at all.
 func update[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, now time.Time) (T, error)) (T, error) {
 	var out T
 	now := s.now()
+	method := callerMethod(2)
 	err := s.Store.Update(ctx, orgID, func(tx Tx) error {
+		at := &auditTx{Tx: tx}
 		var err error
-		out, err = fn(tx, now)
-		return err
+		if out, err = fn(at, now); err != nil {
+			return err
+		}
+		return s.writeAudit(ctx, at, now, method)
 	})
 	return out, err
 }

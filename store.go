@@ -37,6 +37,9 @@ type Store interface {
 	// PruneEvents deletes up to limit events fired before before, oldest
 	// first, and returns how many it deleted (event retention).
 	PruneEvents(ctx context.Context, before time.Time, limit int) (int, error)
+	// Audit log: PruneAuditLog deletes up to limit entries written before
+	// before, oldest first, in every organization (audit retention).
+	PruneAuditLog(ctx context.Context, before time.Time, limit int) (int, error)
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
@@ -82,6 +85,7 @@ type Tx interface {
 	OwnerTx
 	InvoiceTx
 	ReviewTx
+	AuditTx // audit log
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -153,6 +153,9 @@ func (s *Service) CreateUser(ctx context.Context, orgID int64, in UserInput) (*U
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
+	if err := s.auditUser(ctx, u, nil, userAudit(u)); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 )
 
@@ -73,12 +74,23 @@ func (s *Service) changeUser(ctx context.Context, orgID, id int64, change func(*
 	if err != nil {
 		return nil, err
 	}
+	before := userAudit(u)
 	change(u)
+	after := userAudit(u)
+	if reflect.DeepEqual(before, after) {
+		return u, nil // nothing changed: nothing to write or audit
+	}
 	if err := us.UpdateUser(ctx, u); err != nil {
 		if err == ErrLastAdmin {
 			return nil, err
 		}
 		return nil, fmt.Errorf("update user %d: %w", id, err)
+	}
+	// Users live outside the organization's transactions, so the audit
+	// entry (user.set_role and user.deactivate also fire
+	// audit.critical_event) follows in a transaction of its own.
+	if err := s.auditUser(ctx, u, before, after); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

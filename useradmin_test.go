@@ -3,6 +3,7 @@ package porter_test
 import (
 	"context"
 	"crypto/sha256"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,5 +173,50 @@ func TestPruneSessions(t *testing.T) {
 		}
 		cancel()
 		<-done
+	})
+}
+
+// Changing a user's role and deactivating them are audited, and each
+// fires audit.critical_event; a change to nothing writes nothing.
+func TestUserAdminAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		svc, org := newService(t, s)
+		ctx := context.Background()
+		admin, err := svc.CreateUser(ctx, org, porter.UserInput{Email: "admin@acme.test", Role: porter.RoleAdmin, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann, err := svc.CreateUser(ctx, org, porter.UserInput{Email: "ann@acme.test", Role: porter.RoleViewer, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx = porter.WithActor(ctx, porter.Actor{Type: porter.ActorUser, ID: admin.ID, Label: admin.Email})
+		if _, err := svc.SetUserRole(ctx, org, ann.ID, porter.RoleManager); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SetUserRole(ctx, org, ann.ID, porter.RoleManager); err != nil { // no change
+			t.Fatal(err)
+		}
+		if _, err := svc.DeactivateUser(ctx, org, ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		log, err := svc.AuditLog(ctx, org, porter.AuditFilter{ResourceType: "user", ResourceID: ann.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, e := range log.Items {
+			actions = append(actions, e.Action)
+		}
+		if strings.Join(actions, " ") != "user.deactivate user.set_role user.create" {
+			t.Fatalf("audit log of the user: %v", actions)
+		}
+		events, err := svc.Events(ctx, org, porter.EventFilter{Types: []string{"audit.critical_event"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if events.Total != 2 {
+			t.Fatalf("%d critical events, want 2 (role changed, deactivated)", events.Total)
+		}
 	})
 }

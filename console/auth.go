@@ -53,6 +53,8 @@ func (c *Console) signedIn(n need, fn func(w http.ResponseWriter, r *http.Reques
 				Data: "Your role (" + u.Role + ") does not allow this. Ask an admin of your organization."})
 			return
 		}
+		// The audit log's actor for every write this page makes.
+		r = r.WithContext(porter.WithActor(r.Context(), porter.Actor{Type: porter.ActorUser, ID: u.ID, Label: u.Email, IP: porterhttp.ClientIP(r, c.cfg.TrustForwardedFor), UserAgent: r.UserAgent(), RequestID: porterhttp.RequestID(r)}))
 		fn(w, r, u)
 	}
 }
@@ -98,6 +100,11 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.signIns.failed(email, addr)
+		if c.signIns.blocked(email, addr) > 0 { // this failure tripped the limit: audit.critical_event
+			if err := c.svc.SignInBurst(r.Context(), email, porterhttp.ClientIP(r, c.cfg.TrustForwardedFor), perAccountLimit, signInWindow); err != nil {
+				c.logger.Warn("audit sign-in burst", "err", err)
+			}
+		}
 		d.Error = signInError
 		c.render(w, http.StatusUnauthorized, "login", view{Title: "Sign in", Data: d})
 		return

@@ -30,8 +30,10 @@ func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route
 		return porter.Errorf(porter.ERATELIMIT, "too many failed authentications from this address; retry in %d seconds", retry)
 	}
 	key, err := s.authenticate(r)
-	if porter.ErrorCode(err) == porter.EUNAUTHORIZED {
-		s.authFailures.fail(addr, s.now())
+	if porter.ErrorCode(err) == porter.EUNAUTHORIZED && s.authFailures.fail(addr, s.now()) {
+		// No organization is known for a key that does not authenticate:
+		// the burst goes to the log (audit log: README), not to an event.
+		s.logger.Warn("failed authentication burst: address blocked for the rest of the minute", "addr", addr, "failures", s.cfg.AuthFailureLimit)
 	}
 	if err != nil {
 		if porter.ErrorCode(err) == porter.EUNAUTHORIZED {
@@ -40,7 +42,7 @@ func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, rt *route
 		}
 		return err
 	}
-	r = r.WithContext(context.WithValue(r.Context(), keyCtx, key))
+	r = r.WithContext(porter.WithActor(context.WithValue(r.Context(), keyCtx, key), s.apiActor(r, key))) // the audit log's actor
 	if err := s.rateLimit(w, r, key); err != nil {
 		return err
 	}

@@ -49,10 +49,11 @@ func (l *authLimiter) blocked(addr netip.Prefix, now time.Time) (bool, time.Time
 	return true, window.Add(time.Minute)
 }
 
-// fail counts a failed authentication from addr.
-func (l *authLimiter) fail(addr netip.Prefix, now time.Time) {
+// fail counts a failed authentication from addr, and reports whether it
+// is the one that used up the address's allowance (a burst, for the log).
+func (l *authLimiter) fail(addr netip.Prefix, now time.Time) bool {
 	if l.limit <= 0 || !addr.IsValid() {
-		return
+		return false
 	}
 	window := now.UTC().Truncate(time.Minute)
 	l.mu.Lock()
@@ -73,6 +74,7 @@ func (l *authLimiter) fail(addr netip.Prefix, now time.Time) {
 		l.windows[addr] = w
 	}
 	w.failures++
+	return w.failures == l.limit
 }
 
 // ClientAddr is who r comes from, for limits on failed authentication: the
@@ -81,6 +83,20 @@ func (l *authLimiter) fail(addr netip.Prefix, now time.Time) {
 // ones are the client's to write). An IPv6 client counts by its /64, as
 // one host usually holds a whole /64.
 func ClientAddr(r *http.Request, trustForwarded bool) netip.Prefix {
+	ip := clientIP(r, trustForwarded)
+	if !ip.IsValid() {
+		return netip.Prefix{}
+	}
+	if ip.Is4() {
+		return netip.PrefixFrom(ip, 32)
+	}
+	p, _ := ip.Prefix(64)
+	return p
+}
+
+// clientIP is the address ClientAddr counts by, before IPv6 is widened to
+// its /64; the zero Addr when there is none.
+func clientIP(r *http.Request, trustForwarded bool) netip.Addr {
 	host := r.RemoteAddr
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
@@ -96,12 +112,7 @@ func ClientAddr(r *http.Request, trustForwarded bool) netip.Prefix {
 		}
 	}
 	if err != nil {
-		return netip.Prefix{}
+		return netip.Addr{}
 	}
-	ip = ip.Unmap().WithZone("")
-	if ip.Is4() {
-		return netip.PrefixFrom(ip, 32)
-	}
-	p, _ := ip.Prefix(64)
-	return p
+	return ip.Unmap().WithZone("")
 }

@@ -48,6 +48,7 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/reviews/"] = id(a.do("POST", "/v1/reviews", map[string]any{"source": "direct", "rating": 5}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
+	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log
 	return ids
 }
 

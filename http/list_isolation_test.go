@@ -42,9 +42,10 @@ var listFixtures = map[string]*listFixture{
 	"/v1/rates":             {"?per_page=100", "data", "id", "/v1/rates/"},
 	"/api/trigger_poll.php": {"?event=tenant.created", "results", "id", "/v1/tenants/"},
 	// Short-term rentals: owners, invoices and reviews.
-	"/v1/owners":   {"?per_page=100", "data", "id", "/v1/owners/"},
-	"/v1/invoices": {"?per_page=100", "data", "id", "/v1/invoices/"},
-	"/v1/reviews":  {"?per_page=100", "data", "id", "/v1/reviews/"},
+	"/v1/owners":    {"?per_page=100", "data", "id", "/v1/owners/"},
+	"/v1/invoices":  {"?per_page=100", "data", "id", "/v1/invoices/"},
+	"/v1/reviews":   {"?per_page=100", "data", "id", "/v1/reviews/"},
+	"/v1/audit_log": {"?per_page=100", "data", "id", "/v1/audit_log"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

@@ -140,6 +140,7 @@ var tagDescriptions = map[string]string{
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",
+	"Audit log":             "Who changed what: every write, with its author, address and the fields it changed; kept three years.", // audit log
 	"Docs":                  "This document and the HTML reference built from it: public, no key.",
 	"Pages":                 "Pages for people rather than programs: public, no key.",
 	"Webhooks":              webhookDescription,

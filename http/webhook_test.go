@@ -130,7 +130,7 @@ func TestWebhookLifecycle(t *testing.T) {
 		if len(d.Body) != 0 {
 			t.Fatalf("204 with a body: %q", d.Body)
 		}
-		if a.eventCount() != before+1 {
+		if a.eventCount() != before+2 { // webhook.deleted, and audit.critical_event (audit log)
 			t.Fatal("delete recorded no event")
 		}
 		del := a.do("GET", "/v1/events?type=webhook.deleted", nil).must(t, 200)

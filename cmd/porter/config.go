@@ -30,6 +30,7 @@ type config struct {
 	MaxUpload            string
 	SecretKey            string
 	EventRetention       string
+	AuditRetention       string // audit log
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -82,6 +83,9 @@ var settings = []setting{
 	{Env: "PORTER_EVENT_RETENTION", Flag: "event-retention", Def: "90d", Serve: true,
 		Usage: "how long events are kept for `GET /v1/events` and polling; `0` keeps them forever",
 		field: func(c *config) any { return &c.EventRetention }},
+	{Env: "PORTER_AUDIT_RETENTION", Flag: "audit-retention", Def: "1095d", Shown: "1095d (3 years)", Serve: true,
+		Usage: "how long the audit log (`GET /v1/audit_log`) is kept; `0` keeps it forever",
+		field: func(c *config) any { return &c.AuditRetention }},
 	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
 		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
 		field: func(c *config) any { return &c.SMTPURL }},

@@ -81,11 +81,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "org":
-		return orgCommand(ctx, args[1:], getenv, stdout, stderr)
+		return orgCommand(cliActor(ctx, args), args[1:], getenv, stdout, stderr)
 	case "key":
-		return keyCommand(ctx, args[1:], getenv, stdout, stderr)
+		return keyCommand(cliActor(ctx, args), args[1:], getenv, stdout, stderr)
 	case "user":
-		return userCommand(ctx, args[1:], getenv, stdout, stderr)
+		return userCommand(cliActor(ctx, args), args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "porter", version)
 		return nil

@@ -55,6 +55,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return usagef("--event-retention: %v", err)
 		}
 	}
+	auditRetention := time.Duration(0)
+	if c.AuditRetention != "0" {
+		if auditRetention, err = parseDuration(c.AuditRetention); err != nil {
+			return usagef("--audit-retention: %v", err)
+		}
+	}
 	// Checked before anything opens: a list reaching metadata or
 	// link-local addresses is refused, not silently narrowed.
 	allowCIDRs, err := webhook.ParseAllowCIDRs(c.WebhookAllowCIDRs)
@@ -131,7 +137,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Reads allow a large upload over a slow link.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
-	workers := startWorkers(ctx, svc, sender, engine, eventRetention, logger)
+	workers := startWorkers(ctx, svc, sender, engine, eventRetention, auditRetention, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

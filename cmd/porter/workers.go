@@ -33,7 +33,7 @@ func (w *workers) run(fn func()) {
 // startWorkers starts the schedulers, the mail sender and the webhook
 // delivery engine (nil on an API-only node). The sender was built (and its
 // SMTP URL checked) before the server started.
-func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, engine *delivery.Engine, eventRetention time.Duration, logger *slog.Logger) *workers {
+func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, engine *delivery.Engine, eventRetention, auditRetention time.Duration, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{cancel: cancel}
 	// Lease alerts are whole days apart: hourly is prompt enough, and the
@@ -42,6 +42,7 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 	w.run(func() { svc.RunSLAScheduler(ctx, time.Minute, logger.With("worker", "sla-scheduler")) })
 	w.run(func() { svc.RunEventPruner(ctx, eventRetention, time.Minute, logger.With("worker", "event-pruner")) })
 	w.run(func() { svc.RunSessionPruner(ctx, time.Hour, logger.With("worker", "session-pruner")) })
+	w.run(func() { svc.RunAuditPruner(ctx, auditRetention, time.Hour, logger.With("worker", "audit-pruner")) })
 	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)

@@ -22,6 +22,23 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type AuditLog struct {
+	ID           int64
+	OrgID        int64
+	Action       string
+	ActorType    string
+	ActorID      int64
+	ActorLabel   string
+	ResourceType string
+	ResourceID   int64
+	BeforeJson   *string
+	AfterJson    *string
+	Ip           string
+	UserAgent    string
+	RequestID    string
+	CreatedAt    time.Time
+}
+
 type Block struct {
 	ID         int64
 	OrgID      int64

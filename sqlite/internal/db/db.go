@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeIdempotencyKeyStmt, err = db.PrepareContext(ctx, completeIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotencyKey: %w", err)
 	}
+	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
+	}
 	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
 	}
@@ -153,6 +156,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
 	}
+	if q.insertAuditEntryStmt, err = db.PrepareContext(ctx, insertAuditEntry); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditEntry: %w", err)
+	}
 	if q.insertBlockStmt, err = db.PrepareContext(ctx, insertBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBlock: %w", err)
 	}
@@ -245,6 +251,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
+	}
+	if q.listAuditLogStmt, err = db.PrepareContext(ctx, listAuditLog); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuditLog: %w", err)
 	}
 	if q.listBlocksStmt, err = db.PrepareContext(ctx, listBlocks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBlocks: %w", err)
@@ -481,6 +490,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing completeIdempotencyKeyStmt: %w", cerr)
 		}
 	}
+	if q.countAuditDeletionsStmt != nil {
+		if cerr := q.countAuditDeletionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
+		}
+	}
 	if q.countOverlappingLeasesStmt != nil {
 		if cerr := q.countOverlappingLeasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
@@ -661,6 +675,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditEntryStmt != nil {
+		if cerr := q.insertAuditEntryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditEntryStmt: %w", cerr)
+		}
+	}
 	if q.insertBlockStmt != nil {
 		if cerr := q.insertBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertBlockStmt: %w", cerr)
@@ -814,6 +833,11 @@ func (q *Queries) Close() error {
 	if q.listActiveLeasesEndingByStmt != nil {
 		if cerr := q.listActiveLeasesEndingByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
+		}
+	}
+	if q.listAuditLogStmt != nil {
+		if cerr := q.listAuditLogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditLogStmt: %w", cerr)
 		}
 	}
 	if q.listBlocksStmt != nil {
@@ -1187,6 +1211,7 @@ type Queries struct {
 	calendarUnitsStmt                    *sql.Stmt
 	claimMessagesStmt                    *sql.Stmt
 	completeIdempotencyKeyStmt           *sql.Stmt
+	countAuditDeletionsStmt              *sql.Stmt
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
 	deleteBlockStmt                      *sql.Stmt
@@ -1223,6 +1248,7 @@ type Queries struct {
 	getWebhookSecretsStmt                *sql.Stmt
 	getWorkOrderStmt                     *sql.Stmt
 	insertAPIKeyStmt                     *sql.Stmt
+	insertAuditEntryStmt                 *sql.Stmt
 	insertBlockStmt                      *sql.Stmt
 	insertBookingStmt                    *sql.Stmt
 	insertBookingPaymentStmt             *sql.Stmt
@@ -1254,6 +1280,7 @@ type Queries struct {
 	insertWorkOrderStmt                  *sql.Stmt
 	listAPIKeysStmt                      *sql.Stmt
 	listActiveLeasesEndingByStmt         *sql.Stmt
+	listAuditLogStmt                     *sql.Stmt
 	listBlocksStmt                       *sql.Stmt
 	listBookingPaymentsStmt              *sql.Stmt
 	listBookingsStmt                     *sql.Stmt
@@ -1332,6 +1359,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		calendarUnitsStmt:                    q.calendarUnitsStmt,
 		claimMessagesStmt:                    q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
+		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
 		deleteBlockStmt:                      q.deleteBlockStmt,
@@ -1368,6 +1396,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWebhookSecretsStmt:                q.getWebhookSecretsStmt,
 		getWorkOrderStmt:                     q.getWorkOrderStmt,
 		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
+		insertAuditEntryStmt:                 q.insertAuditEntryStmt,
 		insertBlockStmt:                      q.insertBlockStmt,
 		insertBookingStmt:                    q.insertBookingStmt,
 		insertBookingPaymentStmt:             q.insertBookingPaymentStmt,
@@ -1399,6 +1428,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWorkOrderStmt:                  q.insertWorkOrderStmt,
 		listAPIKeysStmt:                      q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:         q.listActiveLeasesEndingByStmt,
+		listAuditLogStmt:                     q.listAuditLogStmt,
 		listBlocksStmt:                       q.listBlocksStmt,
 		listBookingPaymentsStmt:              q.listBookingPaymentsStmt,
 		listBookingsStmt:                     q.listBookingsStmt,

@@ -22,6 +22,23 @@ type ApiKey struct {
 	RevokedAt  sql.NullString
 }
 
+type AuditLog struct {
+	ID           int64
+	OrgID        int64
+	Action       string
+	ActorType    string
+	ActorID      int64
+	ActorLabel   string
+	ResourceType string
+	ResourceID   int64
+	BeforeJson   sql.NullString
+	AfterJson    sql.NullString
+	Ip           string
+	UserAgent    string
+	RequestID    string
+	CreatedAt    string
+}
+
 type Block struct {
 	ID         int64
 	OrgID      int64
