@@ -74,7 +74,7 @@ func (c *Console) sendBroadcast(w http.ResponseWriter, r *http.Request, u *porte
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/broadcasts/"+strconv.FormatInt(b.ID, 10))
+	seeOther(w, r, "/broadcasts/"+strconv.FormatInt(b.ID, 10))
 }
 
 type broadcastData struct {

@@ -71,8 +71,8 @@ func (c *Console) createCharge(w http.ResponseWriter, r *http.Request, u *porter
 	bad := func(msg string) {
 		c.renderCharges(w, r, u, http.StatusBadRequest, chargesData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad("The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(msg)
 		return
 	}
 	v := r.PostForm
@@ -165,8 +165,8 @@ func (c *Console) updateCharge(w http.ResponseWriter, r *http.Request, u *porter
 	bad := func(status int, msg string) {
 		c.renderCharge(w, r, u, id, status, chargeData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad(http.StatusBadRequest, "The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
 		return
 	}
 	ch, err := c.svc.Charge(r.Context(), u.OrgID, id)

@@ -77,7 +77,7 @@ func (c *Console) uploadDocument(w http.ResponseWriter, r *http.Request, u *port
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	opsSeeOther(w, r, to)
+	seeOther(w, r, to)
 }
 
 type documentData struct {

@@ -99,7 +99,7 @@ func (c *Console) createInspection(w http.ResponseWriter, r *http.Request, u *po
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/inspections/"+strconv.FormatInt(insp.ID, 10))
+	seeOther(w, r, "/inspections/"+strconv.FormatInt(insp.ID, 10))
 }
 
 type inspectionData struct {
@@ -183,14 +183,14 @@ func (c *Console) inspectionAction(w http.ResponseWriter, r *http.Request, u *po
 func (c *Console) afterInspection(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, err error) {
 	if err != nil {
 		// The page again, as it is now, with why the step was refused.
-		if status, msg, ok := opsRefused(err); ok {
+		if status, msg, ok := refusal(err); ok {
 			c.renderInspection(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/inspections/"+strconv.FormatInt(id, 10))
+	seeOther(w, r, "/inspections/"+strconv.FormatInt(id, 10))
 }
 
 // addInspectionItem adds a line to the checklist of an inspection in progress.

@@ -64,8 +64,8 @@ func (c *Console) createLease(w http.ResponseWriter, r *http.Request, u *porter.
 	bad := func(msg string) {
 		c.renderLeases(w, r, u, http.StatusBadRequest, leasesData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad("The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(msg)
 		return
 	}
 	v := r.PostForm
@@ -162,8 +162,8 @@ func (c *Console) leaseAction(action func(r *http.Request, org, id int64, v url.
 			c.notFound(w, r, u)
 			return
 		}
-		if !readPostedForm(w, r) {
-			c.renderLease(w, r, u, id, http.StatusBadRequest, leaseData{Error: "The form could not be read."})
+		if msg, ok := readPostedForm(w, r); !ok {
+			c.renderLease(w, r, u, id, http.StatusBadRequest, leaseData{Error: msg})
 			return
 		}
 		err := action(r, u.OrgID, id, r.PostForm)

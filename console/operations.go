@@ -15,20 +15,13 @@ import (
 // Helpers the operations pages (work orders, inspections, vendors, staff,
 // documents, broadcasts) share.
 
-// opsFormMax bounds a posted form (not an upload).
-const opsFormMax = 64 << 10
-
-// opsAll is the first page of the longest list the Service gives: the
-// choices of a form's select.
-var opsAll = porter.ListParams{Page: 1, PerPage: porter.MaxPerPage}
-
-// readOpsForm parses a posted form, at most opsFormMax bytes.
+// readOpsForm parses a posted form (as readPostedForm does) and answers
+// what it cannot read as the Service's bad input.
 func readOpsForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, opsFormMax)
-	if err := r.ParseForm(); err != nil {
-		return porter.Errorf(porter.EINVALID, "the form could not be read: %v", err)
+	if msg, ok := readPostedForm(w, r); !ok {
+		return porter.Errorf(porter.EINVALID, "%s", msg)
 	}
-	return opsCleanText(r.PostForm)
+	return nil
 }
 
 // opsCleanText refuses text the stores cannot keep (PostgreSQL takes no
@@ -118,23 +111,6 @@ func opsBadInput(err error) (string, bool) {
 	return "", false
 }
 
-// opsRefused is the message of an error the page it came from should show:
-// bad input (400) or a step the record's status no longer allows (409,
-// e.g. a stale page).
-func opsRefused(err error) (int, string, bool) {
-	var e *porter.Error
-	if !errors.As(err, &e) {
-		return 0, "", false
-	}
-	switch e.Code {
-	case porter.EINVALID, porter.EUNPROCESS:
-		return http.StatusBadRequest, e.Message, true
-	case porter.ECONFLICT:
-		return http.StatusConflict, e.Message, true
-	}
-	return 0, "", false
-}
-
 // opsPicks are the records a form offers in its selects.
 type opsPicks struct {
 	Properties []*porter.Property
@@ -175,7 +151,7 @@ const (
 func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks, error) {
 	p := &opsPicks{names: map[int64]string{}, unitNames: map[int64]string{}}
 	if what&opsPickProperties != 0 {
-		l, err := c.svc.Properties(ctx, org, porter.PropertyFilter{ListParams: opsAll})
+		l, err := c.svc.Properties(ctx, org, porter.PropertyFilter{ListParams: pickAll})
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +161,7 @@ func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks,
 		}
 	}
 	if what&opsPickUnits != 0 {
-		l, err := c.svc.Units(ctx, org, porter.UnitFilter{ListParams: opsAll})
+		l, err := c.svc.Units(ctx, org, porter.UnitFilter{ListParams: pickAll})
 		if err != nil {
 			return nil, err
 		}
@@ -195,23 +171,18 @@ func (c *Console) opsPicks(ctx context.Context, org int64, what int) (*opsPicks,
 		}
 	}
 	if what&opsPickVendors != 0 {
-		l, err := c.svc.Vendors(ctx, org, porter.VendorFilter{ListParams: opsAll, Status: porter.VendorActive})
+		l, err := c.svc.Vendors(ctx, org, porter.VendorFilter{ListParams: pickAll, Status: porter.VendorActive})
 		if err != nil {
 			return nil, err
 		}
 		p.Vendors = l.Items
 	}
 	if what&opsPickStaff != 0 {
-		l, err := c.svc.StaffList(ctx, org, porter.StaffFilter{ListParams: opsAll})
+		l, err := c.svc.StaffList(ctx, org, porter.StaffFilter{ListParams: pickAll})
 		if err != nil {
 			return nil, err
 		}
 		p.Staff = l.Items
 	}
 	return p, nil
-}
-
-// opsSeeOther sends the browser to the record it just changed or made.
-func opsSeeOther(w http.ResponseWriter, r *http.Request, path string) {
-	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -60,8 +60,8 @@ func (c *Console) recordPayment(w http.ResponseWriter, r *http.Request, u *porte
 	bad := func(msg string) {
 		c.renderPayments(w, r, u, http.StatusBadRequest, paymentsData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad("The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(msg)
 		return
 	}
 	v := r.PostForm

@@ -18,14 +18,21 @@ import (
 // the Service's input, and turn the Service's refusal into a message that
 // names the field by its label.
 
-// maxFormBytes bounds a portfolio form's body.
+// maxFormBytes bounds a form's body (not an upload).
 const maxFormBytes = 64 << 10
 
-// readPostedForm parses the posted form; false means it could not be read, and
-// the caller answers 400.
-func readPostedForm(w http.ResponseWriter, r *http.Request) bool {
+// readPostedForm parses the posted form of any console page; when it
+// cannot be read, or holds text the stores cannot keep, ok is false and
+// msg says why, for a 400.
+func readPostedForm(w http.ResponseWriter, r *http.Request) (msg string, ok bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	return r.ParseForm() == nil
+	if err := r.ParseForm(); err != nil {
+		return "The form could not be read.", false
+	}
+	if err := opsCleanText(r.PostForm); err != nil {
+		return err.Error(), false
+	}
+	return "", true
 }
 
 // formErrors collects what is wrong with a form, field by field, before

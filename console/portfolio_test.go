@@ -318,6 +318,7 @@ func TestPortfolioRefusals(t *testing.T) {
 			want   string
 			status int
 		}{
+			{"/properties", url.Values{"name": {"Maple\x00Court"}}, "name must be valid UTF-8 text without NUL characters", 400},
 			{"/payments", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"abc"}}, "Amount must be a number", 400},
 			{"/payments", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"0"}}, "Amount must be greater than 0", 400},
 			{"/payments", url.Values{"tenant_id": {itoa(mine.tenant)}, "amount": {"1.234"}}, "Amount must have at most two decimals", 400},

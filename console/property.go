@@ -90,8 +90,8 @@ func propertyInput(v url.Values) porter.PropertyInput {
 // createProperty is the "New property" form: the same Service call as
 // POST /v1/properties.
 func (c *Console) createProperty(w http.ResponseWriter, r *http.Request, u *porter.User) {
-	if !readPostedForm(w, r) {
-		c.renderProperties(w, r, u, http.StatusBadRequest, propertiesData{Error: "The form could not be read."})
+	if msg, ok := readPostedForm(w, r); !ok {
+		c.renderProperties(w, r, u, http.StatusBadRequest, propertiesData{Error: msg})
 		return
 	}
 	p, err := c.svc.CreateProperty(r.Context(), u.OrgID, propertyInput(r.PostForm))
@@ -112,8 +112,8 @@ func (c *Console) updateProperty(w http.ResponseWriter, r *http.Request, u *port
 		c.notFound(w, r, u)
 		return
 	}
-	if !readPostedForm(w, r) {
-		c.renderProperty(w, r, u, id, http.StatusBadRequest, propertyData{Error: "The form could not be read."})
+	if msg, ok := readPostedForm(w, r); !ok {
+		c.renderProperty(w, r, u, id, http.StatusBadRequest, propertyData{Error: msg})
 		return
 	}
 	_, err := c.svc.UpdateProperty(r.Context(), u.OrgID, id, propertyInput(r.PostForm))

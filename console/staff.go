@@ -54,7 +54,7 @@ func (c *Console) createStaff(w http.ResponseWriter, r *http.Request, u *porter.
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/staff/"+strconv.FormatInt(m.ID, 10))
+	seeOther(w, r, "/staff/"+strconv.FormatInt(m.ID, 10))
 }
 
 type staffData struct {
@@ -110,5 +110,5 @@ func (c *Console) updateStaff(w http.ResponseWriter, r *http.Request, u *porter.
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/staff/"+strconv.FormatInt(id, 10))
+	seeOther(w, r, "/staff/"+strconv.FormatInt(id, 10))
 }

@@ -41,8 +41,8 @@ func (c *Console) inviteTenant(w http.ResponseWriter, r *http.Request, u *porter
 	bad := func(status int, msg string) {
 		c.renderTenants(w, r, u, status, tenantsData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad(http.StatusBadRequest, "The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
 		return
 	}
 	t, err := c.svc.CreateTenant(r.Context(), u.OrgID, tenantInput(r.PostForm))
@@ -164,8 +164,8 @@ func (c *Console) updateTenant(w http.ResponseWriter, r *http.Request, u *porter
 	bad := func(status int, msg string) {
 		c.renderTenant(w, r, u, id, status, tenantData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad(http.StatusBadRequest, "The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
 		return
 	}
 	_, err := c.svc.UpdateTenant(r.Context(), u.OrgID, id, tenantInput(r.PostForm))

@@ -80,8 +80,8 @@ func (c *Console) createUnit(w http.ResponseWriter, r *http.Request, u *porter.U
 	bad := func(msg string) {
 		c.renderUnits(w, r, u, http.StatusBadRequest, unitsData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad("The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(msg)
 		return
 	}
 	var errs formErrors
@@ -168,8 +168,8 @@ func (c *Console) updateUnit(w http.ResponseWriter, r *http.Request, u *porter.U
 	bad := func(msg string) {
 		c.renderUnit(w, r, u, id, http.StatusBadRequest, unitData{Form: r.PostForm, Error: msg})
 	}
-	if !readPostedForm(w, r) {
-		bad("The form could not be read.")
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(msg)
 		return
 	}
 	var errs formErrors

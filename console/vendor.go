@@ -62,7 +62,7 @@ func (c *Console) createVendor(w http.ResponseWriter, r *http.Request, u *porter
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/vendors/"+strconv.FormatInt(v.ID, 10))
+	seeOther(w, r, "/vendors/"+strconv.FormatInt(v.ID, 10))
 }
 
 type vendorData struct {
@@ -126,5 +126,5 @@ func (c *Console) updateVendor(w http.ResponseWriter, r *http.Request, u *porter
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/vendors/"+strconv.FormatInt(id, 10))
+	seeOther(w, r, "/vendors/"+strconv.FormatInt(id, 10))
 }

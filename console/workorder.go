@@ -111,7 +111,7 @@ func (c *Console) createWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(wo.ID, 10))
+	seeOther(w, r, "/work-orders/"+strconv.FormatInt(wo.ID, 10))
 }
 
 type workOrderData struct {
@@ -209,14 +209,14 @@ func (c *Console) updateWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 	in := porter.WorkOrderPatch{Title: opsText(form, "title"), Description: opsText(form, "description"),
 		Priority: opsText(form, "priority"), Category: opsText(form, "category")}
 	if _, err := c.svc.UpdateWorkOrder(r.Context(), u.OrgID, id, in); err != nil {
-		if status, msg, ok := opsRefused(err); ok {
+		if status, msg, ok := refusal(err); ok {
 			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
+	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
 }
 
 // workOrderAction takes one step of the state machine. The Service
@@ -267,12 +267,12 @@ func (c *Console) workOrderAction(w http.ResponseWriter, r *http.Request, u *por
 	}
 	if err != nil {
 		// The page again, as it is now, with why the step was refused.
-		if status, msg, ok := opsRefused(err); ok {
+		if status, msg, ok := refusal(err); ok {
 			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
 		}
 		c.fail(w, r, u, err)
 		return
 	}
-	opsSeeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
+	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
 }
