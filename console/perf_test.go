@@ -74,7 +74,7 @@ func perfPaths(tb testing.TB, p *perfSite) []string {
 	if len(wos.Items) == 0 {
 		tb.Fatal("no work order seeded")
 	}
-	return []string{"/", "/work-orders", "/work-orders/" + id(wos.Items[0].ID), "/properties", "/properties/" + id(p.property),
+	return []string{"/", "/work-orders", "/work-orders?q=order+99", "/work-orders?overdue=1", "/work-orders/" + id(wos.Items[0].ID), "/properties", "/properties/" + id(p.property),
 		"/units", "/tenants", "/tenants/" + id(p.tenant), "/leases", "/charges", "/payments", "/inspections", "/vendors",
 		"/staff", "/documents", "/broadcasts", "/catalog", "/settings/users", "/settings/api-keys", "/settings/webhooks"}
 }
