@@ -117,11 +117,11 @@ type OccupancyData struct {
 	Series      []OccupancyPeriod   `json:"series"`
 }
 
-// Ratio is a fraction kept exactly in ten-thousandths (0.6 is 6000),
-// written to JSON with four decimals.
-type Ratio int64
+// Ratio is a fraction from 0 to 1, rounded (exactly, in integers) to four
+// decimals and written to JSON with four.
+type Ratio float64
 
-func (r Ratio) String() string { return fmt.Sprintf("%d.%04d", r/10000, r%10000) }
+func (r Ratio) String() string { return strconv.FormatFloat(float64(r), 'f', 4, 64) }
 
 func (r Ratio) MarshalJSON() ([]byte, error) { return []byte(r.String()), nil }
 
@@ -191,7 +191,7 @@ func (c reportCell) revenue() RevenueFigures {
 func (c reportCell) occupancy() OccupancyFigures {
 	f := OccupancyFigures{UnitNights: c.unitNights, NightsBlocked: c.blocked, NightsAvailable: c.unitNights - c.blocked, NightsBooked: c.nights}
 	if f.NightsAvailable > 0 {
-		f.Occupancy = Ratio(divHalfUp(c.nights*10000, f.NightsAvailable))
+		f.Occupancy = Ratio(float64(divHalfUp(c.nights*10000, f.NightsAvailable)) / 10000)
 	}
 	return f
 }

@@ -246,7 +246,7 @@ func TestOccupancyReport(t *testing.T) {
 		if err != nil || len(d.Data.Series) != 31 {
 			t.Fatal(err)
 		}
-		if g := d.Data.Series[0].OccupancyFigures; g.NightsBooked != 10 || g.Occupancy != 10000 {
+		if g := d.Data.Series[0].OccupancyFigures; g.NightsBooked != 10 || g.Occupancy != 1 {
 			t.Fatalf("July 1 %+v", g)
 		}
 		// July 25: unit 4 blocked, unit 10 free: 0 of 9.
