@@ -125,11 +125,12 @@ func (r Ratio) String() string { return strconv.FormatFloat(float64(r), 'f', 4, 
 
 func (r Ratio) MarshalJSON() ([]byte, error) { return []byte(r.String()), nil }
 
-// ReportStay is what the reports read of a stay; NightlyPrices is the
-// stored JSON, parsed by the report itself because decoding every stay of
-// a year through Money is most of the work otherwise.
+// ReportStay is what the reports read of a stay: its dates for occupancy,
+// its currency and nightly prices (which hold the dates too) for revenue.
+// NightlyPrices is the stored JSON, parsed by the report itself because
+// decoding every stay of a year through Money is most of the work
+// otherwise.
 type ReportStay struct {
-	ID            int64
 	PropertyID    int64
 	UnitID        int64
 	CheckIn       string
@@ -147,8 +148,9 @@ type ReportProperty struct {
 // ReportTx reads what the reports need beyond units and blocks.
 type ReportTx interface {
 	// ReportStays returns the confirmed, checked-in and checked-out stays
-	// with a night in [from, to) (to excluded), of a property or all (0).
-	ReportStays(ctx context.Context, propertyID int64, from, to string) ([]ReportStay, error)
+	// with a night in [from, to) (to excluded), of a property or all (0),
+	// in no order; without prices, only their property, unit and dates.
+	ReportStays(ctx context.Context, propertyID int64, from, to string, prices bool) ([]ReportStay, error)
 	// ReportOwnerships returns the ownerships in force on a day of
 	// [from, to] (included), of a property or all (0).
 	ReportOwnerships(ctx context.Context, propertyID int64, from, to string) ([]*Ownership, error)
@@ -357,7 +359,7 @@ func (s *Service) reportTable(ctx context.Context, orgID int64, q ReportQuery, r
 		if err != nil {
 			return nil, err
 		}
-		stays, err := tx.ReportStays(ctx, q.PropertyID, q.From, addDays(q.To, 1))
+		stays, err := tx.ReportStays(ctx, q.PropertyID, q.From, addDays(q.To, 1), revenue)
 		if err != nil {
 			return nil, err
 		}
@@ -435,28 +437,34 @@ func (s *Service) reportTable(ctx context.Context, orgID int64, q ReportQuery, r
 			if !ok {
 				continue
 			}
-			if g := grid[b.UnitID]; g != nil {
-				from, to := span(b.CheckIn, b.CheckOut)
-				for i := from; i < to; i++ {
-					g[i] = nightBooked
-				}
-			}
+			g := grid[b.UnitID]
 			if !revenue {
+				if g != nil {
+					from, to := span(b.CheckIn, b.CheckOut)
+					for i := from; i < to; i++ {
+						g[i] = nightBooked
+					}
+				}
 				continue
 			}
 			if !slices.Contains(currencies, b.Currency) {
 				currencies = append(currencies, b.Currency)
 			}
-			if q.Currency != "" && b.Currency != q.Currency {
-				continue
-			}
 			if nights, err = parseNights(b.NightlyPrices, nights[:0]); err != nil {
-				return nil, fmt.Errorf("booking %d: nightly prices: %w", b.ID, err)
+				return nil, fmt.Errorf("a stay on unit %d: nightly prices: %w", b.UnitID, err)
 			}
-			rates := commission[p]
+			// A stay in another currency still takes its nights out of
+			// the blocked ones.
+			counted, rates := q.Currency == "" || b.Currency == q.Currency, commission[p]
 			for _, n := range nights {
 				i, ok := dayOf[n.Date]
 				if !ok {
+					continue
+				}
+				if g != nil {
+					g[i] = nightBooked
+				}
+				if !counted {
 					continue
 				}
 				c := cell(p, i)

@@ -11,15 +11,25 @@ import (
 
 // Reports: the lean reads behind the revenue and occupancy reports.
 
-func (t *tx) ReportStays(ctx context.Context, propertyID int64, from, to string) ([]porter.ReportStay, error) {
+func (t *tx) ReportStays(ctx context.Context, propertyID int64, from, to string, prices bool) ([]porter.ReportStay, error) {
+	if !prices {
+		rows, err := t.q.ReportStayDates(ctx, db.ReportStayDatesParams{OrgID: t.orgID, PropertyID: propertyID, DateFrom: from, DateTo: to})
+		if err != nil {
+			return nil, fmt.Errorf("report stay dates: %w", err)
+		}
+		out := make([]porter.ReportStay, len(rows))
+		for i, r := range rows {
+			out[i] = porter.ReportStay{PropertyID: r.PropertyID, UnitID: r.UnitID, CheckIn: r.CheckIn, CheckOut: r.CheckOut}
+		}
+		return out, nil
+	}
 	rows, err := t.q.ReportStays(ctx, db.ReportStaysParams{OrgID: t.orgID, PropertyID: propertyID, DateFrom: from, DateTo: to})
 	if err != nil {
 		return nil, fmt.Errorf("report stays: %w", err)
 	}
 	out := make([]porter.ReportStay, len(rows))
 	for i, r := range rows {
-		out[i] = porter.ReportStay{ID: r.ID, PropertyID: r.PropertyID, UnitID: r.UnitID, CheckIn: r.CheckIn, CheckOut: r.CheckOut,
-			NightlyPrices: r.NightlyPrices, Currency: r.Currency}
+		out[i] = porter.ReportStay{PropertyID: r.PropertyID, UnitID: r.UnitID, Currency: r.Currency, NightlyPrices: r.NightlyPrices}
 	}
 	return out, nil
 }

@@ -99,15 +99,68 @@ func (q *Queries) ReportProperties(ctx context.Context, arg ReportPropertiesPara
 	return items, nil
 }
 
-const reportStays = `-- name: ReportStays :many
-
-SELECT id, property_id, unit_id, check_in, check_out, nightly_prices, currency FROM bookings
+const reportStayDates = `-- name: ReportStayDates :many
+SELECT property_id, unit_id, check_in, check_out FROM bookings
 WHERE org_id = $1
   AND ($2 = 0 OR property_id = $2)
   AND status IN ('confirmed', 'checked_in', 'checked_out')
   AND check_in < $3
   AND check_out > $4
-ORDER BY id
+`
+
+type ReportStayDatesParams struct {
+	OrgID      int64
+	PropertyID interface{}
+	DateTo     string
+	DateFrom   string
+}
+
+type ReportStayDatesRow struct {
+	PropertyID int64
+	UnitID     int64
+	CheckIn    string
+	CheckOut   string
+}
+
+// ReportStays without the prices, for occupancy.
+func (q *Queries) ReportStayDates(ctx context.Context, arg ReportStayDatesParams) ([]ReportStayDatesRow, error) {
+	rows, err := q.db.Query(ctx, reportStayDates,
+		arg.OrgID,
+		arg.PropertyID,
+		arg.DateTo,
+		arg.DateFrom,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ReportStayDatesRow
+	for rows.Next() {
+		var i ReportStayDatesRow
+		if err := rows.Scan(
+			&i.PropertyID,
+			&i.UnitID,
+			&i.CheckIn,
+			&i.CheckOut,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const reportStays = `-- name: ReportStays :many
+
+SELECT property_id, unit_id, currency, nightly_prices FROM bookings
+WHERE org_id = $1
+  AND ($2 = 0 OR property_id = $2)
+  AND status IN ('confirmed', 'checked_in', 'checked_out')
+  AND check_in < $3
+  AND check_out > $4
 `
 
 type ReportStaysParams struct {
@@ -118,19 +171,17 @@ type ReportStaysParams struct {
 }
 
 type ReportStaysRow struct {
-	ID            int64
 	PropertyID    int64
 	UnitID        int64
-	CheckIn       string
-	CheckOut      string
-	NightlyPrices string
 	Currency      string
+	NightlyPrices string
 }
 
 // Reports: revenue and occupancy read a range's stays, ownerships and
 // property names in a handful of queries, whatever the range.
-// Only what the reports need from the stays (confirmed, checked in or
-// checked out) with a night in [date_from, date_to).
+// Only what the revenue report needs from the stays (confirmed, checked in or
+// checked out) with a night in [date_from, date_to), in no order: each
+// column read costs, and the nights' dates are in nightly_prices.
 func (q *Queries) ReportStays(ctx context.Context, arg ReportStaysParams) ([]ReportStaysRow, error) {
 	rows, err := q.db.Query(ctx, reportStays,
 		arg.OrgID,
@@ -146,13 +197,10 @@ func (q *Queries) ReportStays(ctx context.Context, arg ReportStaysParams) ([]Rep
 	for rows.Next() {
 		var i ReportStaysRow
 		if err := rows.Scan(
-			&i.ID,
 			&i.PropertyID,
 			&i.UnitID,
-			&i.CheckIn,
-			&i.CheckOut,
-			&i.NightlyPrices,
 			&i.Currency,
+			&i.NightlyPrices,
 		); err != nil {
 			return nil, err
 		}

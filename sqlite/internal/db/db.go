@@ -381,6 +381,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.reportPropertiesStmt, err = db.PrepareContext(ctx, reportProperties); err != nil {
 		return nil, fmt.Errorf("error preparing query ReportProperties: %w", err)
 	}
+	if q.reportStayDatesStmt, err = db.PrepareContext(ctx, reportStayDates); err != nil {
+		return nil, fmt.Errorf("error preparing query ReportStayDates: %w", err)
+	}
 	if q.reportStaysStmt, err = db.PrepareContext(ctx, reportStays); err != nil {
 		return nil, fmt.Errorf("error preparing query ReportStays: %w", err)
 	}
@@ -1059,6 +1062,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing reportPropertiesStmt: %w", cerr)
 		}
 	}
+	if q.reportStayDatesStmt != nil {
+		if cerr := q.reportStayDatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing reportStayDatesStmt: %w", cerr)
+		}
+	}
 	if q.reportStaysStmt != nil {
 		if cerr := q.reportStaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing reportStaysStmt: %w", cerr)
@@ -1347,6 +1355,7 @@ type Queries struct {
 	ratesCoveringStmt                    *sql.Stmt
 	reportOwnershipsStmt                 *sql.Stmt
 	reportPropertiesStmt                 *sql.Stmt
+	reportStayDatesStmt                  *sql.Stmt
 	reportStaysStmt                      *sql.Stmt
 	revokeAPIKeyStmt                     *sql.Stmt
 	setWebhookSecretsStmt                *sql.Stmt
@@ -1498,6 +1507,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ratesCoveringStmt:                    q.ratesCoveringStmt,
 		reportOwnershipsStmt:                 q.reportOwnershipsStmt,
 		reportPropertiesStmt:                 q.reportPropertiesStmt,
+		reportStayDatesStmt:                  q.reportStayDatesStmt,
 		reportStaysStmt:                      q.reportStaysStmt,
 		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
