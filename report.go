@@ -518,7 +518,7 @@ func (s *Service) reportTable(ctx context.Context, orgID int64, q ReportQuery, r
 // holds hundreds of thousands of nights. Anything else falls back to
 // encoding/json.
 func parseNights(s string, out []Night) ([]Night, error) {
-	rest := s
+	rest, start := s, len(out)
 	for {
 		i := strings.Index(rest, `{"date":"`)
 		if i < 0 {
@@ -526,20 +526,24 @@ func parseNights(s string, out []Night) ([]Night, error) {
 		}
 		rest = rest[i+len(`{"date":"`):]
 		if len(rest) < 10+len(`","price":`) || rest[10:10+len(`","price":`)] != `","price":` {
-			return slowNights(s, out)
+			return slowNights(s, out[:start])
 		}
 		date := rest[:10]
 		rest = rest[10+len(`","price":`):]
 		end := strings.IndexByte(rest, '}')
 		if end < 0 {
-			return slowNights(s, out)
+			return slowNights(s, out[:start])
 		}
 		price, ok := parseCents(rest[:end])
 		if !ok {
-			return slowNights(s, out)
+			return slowNights(s, out[:start])
 		}
 		out = append(out, Night{Date: date, Price: price})
 		rest = rest[end:]
+	}
+	// Every object read, or none of them as written here.
+	if strings.Count(s, "{") != len(out)-start {
+		return slowNights(s, out[:start])
 	}
 	return out, nil
 }
@@ -575,5 +579,5 @@ func slowNights(s string, out []Night) ([]Night, error) {
 	if err := json.Unmarshal([]byte(s), &ns); err != nil {
 		return nil, err
 	}
-	return append(out[:0], ns...), nil
+	return append(out, ns...), nil
 }
