@@ -85,7 +85,8 @@ type Tx interface {
 	OwnerTx
 	InvoiceTx
 	ReviewTx
-	AuditTx // audit log
+	AuditTx  // audit log
+	ReportTx // reports: revenue and occupancy
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -386,6 +386,10 @@ func successContent(rt *route, g *schemas) map[string]any {
 	if rt.Status == http.StatusNoContent {
 		return nil
 	}
+	if rt.Bare {
+		// Inline, so that the body's data shows at the top as elsewhere.
+		return jsonContent(g.object(typeOf(rt.Response), asResponse))
+	}
 	if rt.List {
 		items := resp
 		if t := typeOf(rt.Response); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {

@@ -33,6 +33,9 @@ type route struct {
 	List     bool // v1 list: Laravel pagination around Response
 	Raw      bool // multipart or non-JSON body (uploads)
 	Form     bool // the body is an HTML form (application/x-www-form-urlencoded) of Request's fields
+	// Bare v1 routes answer Response itself, not wrapped in data: seed
+	// 003's reports carry from, to and currency beside their own data.
+	Bare bool
 	// Conditional routes are served by http.ServeContent, which also
 	// answers conditional and range requests: 206, 304, 412, 416.
 	Conditional bool

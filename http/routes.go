@@ -198,6 +198,8 @@ func (s *Server) addRoutes() {
 
 	// Short-term rentals: bookings, blocks, seasonal rates, calendar.
 	s.addRentalRoutes()
+	// Short-term rentals: reports.
+	s.addReportRoutes()
 
 	s.handle(&route{Method: get, Path: "/v1/organization", API: v1API, Scope: "settings:read", Tag: "Organization",
 		Summary: "Get the caller's organization and its settings", Response: organizationView{}}, s.handleGetOrganization())

@@ -375,6 +375,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ratesCoveringStmt, err = db.PrepareContext(ctx, ratesCovering); err != nil {
 		return nil, fmt.Errorf("error preparing query RatesCovering: %w", err)
 	}
+	if q.reportOwnershipsStmt, err = db.PrepareContext(ctx, reportOwnerships); err != nil {
+		return nil, fmt.Errorf("error preparing query ReportOwnerships: %w", err)
+	}
+	if q.reportPropertiesStmt, err = db.PrepareContext(ctx, reportProperties); err != nil {
+		return nil, fmt.Errorf("error preparing query ReportProperties: %w", err)
+	}
+	if q.reportStayDatesStmt, err = db.PrepareContext(ctx, reportStayDates); err != nil {
+		return nil, fmt.Errorf("error preparing query ReportStayDates: %w", err)
+	}
+	if q.reportStaysStmt, err = db.PrepareContext(ctx, reportStays); err != nil {
+		return nil, fmt.Errorf("error preparing query ReportStays: %w", err)
+	}
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
@@ -1040,6 +1052,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing ratesCoveringStmt: %w", cerr)
 		}
 	}
+	if q.reportOwnershipsStmt != nil {
+		if cerr := q.reportOwnershipsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing reportOwnershipsStmt: %w", cerr)
+		}
+	}
+	if q.reportPropertiesStmt != nil {
+		if cerr := q.reportPropertiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing reportPropertiesStmt: %w", cerr)
+		}
+	}
+	if q.reportStayDatesStmt != nil {
+		if cerr := q.reportStayDatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing reportStayDatesStmt: %w", cerr)
+		}
+	}
+	if q.reportStaysStmt != nil {
+		if cerr := q.reportStaysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing reportStaysStmt: %w", cerr)
+		}
+	}
 	if q.revokeAPIKeyStmt != nil {
 		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
@@ -1321,6 +1353,10 @@ type Queries struct {
 	propertyTenantRecipientsStmt         *sql.Stmt
 	queuedMessagesAfterStmt              *sql.Stmt
 	ratesCoveringStmt                    *sql.Stmt
+	reportOwnershipsStmt                 *sql.Stmt
+	reportPropertiesStmt                 *sql.Stmt
+	reportStayDatesStmt                  *sql.Stmt
+	reportStaysStmt                      *sql.Stmt
 	revokeAPIKeyStmt                     *sql.Stmt
 	setWebhookSecretsStmt                *sql.Stmt
 	staffRecipientsStmt                  *sql.Stmt
@@ -1469,6 +1505,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
 		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                    q.ratesCoveringStmt,
+		reportOwnershipsStmt:                 q.reportOwnershipsStmt,
+		reportPropertiesStmt:                 q.reportPropertiesStmt,
+		reportStayDatesStmt:                  q.reportStayDatesStmt,
+		reportStaysStmt:                      q.reportStaysStmt,
 		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                  q.staffRecipientsStmt,
