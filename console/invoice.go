@@ -74,7 +74,9 @@ func formDecimal(v url.Values, name, label string, errs *formErrors) *int64 {
 }
 
 func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, u *porter.User) {
-	bad := func(status int, msg string) { c.renderInvoices(w, r, u, status, invoicesData{Form: r.PostForm, Error: msg}) }
+	bad := func(status int, msg string) {
+		c.renderInvoices(w, r, u, status, invoicesData{Form: r.PostForm, Error: msg})
+	}
 	if !readPostedForm(w, r) {
 		bad(http.StatusBadRequest, "The form could not be read.")
 		return

@@ -120,7 +120,9 @@ func (c *Console) linkProperty(w http.ResponseWriter, r *http.Request, u *porter
 		c.notFound(w, r, u)
 		return
 	}
-	bad := func(status int, msg string) { c.renderOwner(w, r, u, id, status, ownerData{Form: r.PostForm, Error: msg}) }
+	bad := func(status int, msg string) {
+		c.renderOwner(w, r, u, id, status, ownerData{Form: r.PostForm, Error: msg})
+	}
 	if !readPostedForm(w, r) {
 		bad(http.StatusBadRequest, "The form could not be read.")
 		return

@@ -194,7 +194,9 @@ func (c *Console) updateRate(w http.ResponseWriter, r *http.Request, u *porter.U
 		c.notFound(w, r, u)
 		return
 	}
-	bad := func(status int, msg string) { c.renderRate(w, r, u, id, status, rateData{Form: r.PostForm, Error: msg}) }
+	bad := func(status int, msg string) {
+		c.renderRate(w, r, u, id, status, rateData{Form: r.PostForm, Error: msg})
+	}
 	if !readPostedForm(w, r) {
 		bad(http.StatusBadRequest, "The form could not be read.")
 		return
