@@ -4,6 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
+	"time"
 
 	"porter"
 )
@@ -43,6 +46,21 @@ func (c *Console) renderBookings(w http.ResponseWriter, r *http.Request, u *port
 	}
 	f := porter.BookingFilter{ListParams: listParams(r), UnitID: unitID, Status: q.Get("status"), Source: q.Get("source"),
 		Reference: q.Get("reference"), From: q.Get("from"), To: q.Get("to")}
+	// A filter value the list cannot match is a mistake worth saying.
+	for field, allowed := range map[string][]string{"status": porter.BookingStatuses, "source": porter.BookingSources} {
+		if v := q.Get(field); v != "" && !slices.Contains(allowed, v) {
+			c.fail(w, r, u, porter.Errorf(porter.EINVALID, "%s %q: want one of %s", field, v, strings.Join(allowed, ", ")))
+			return
+		}
+	}
+	for _, field := range []string{"from", "to"} {
+		if v := q.Get(field); v != "" {
+			if _, err := time.Parse(porter.DateLayout, v); err != nil {
+				c.fail(w, r, u, porter.Errorf(porter.EINVALID, "%s %q: want a date such as 2026-07-01", field, v))
+				return
+			}
+		}
+	}
 	ctx := r.Context()
 	list, err := c.svc.Bookings(ctx, u.OrgID, f)
 	if err != nil {
