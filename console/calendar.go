@@ -29,6 +29,7 @@ type calendarData struct {
 	Units      []pick
 	Days       []calendarDay
 	Calendar   *porter.Calendar
+	Guests     map[int64]string // booking id → guest name, for the booked nights' titles
 	Kinds      []string
 	Form       url.Values
 	Error      string
@@ -61,6 +62,18 @@ func (c *Console) renderCalendar(w http.ResponseWriter, r *http.Request, u *port
 	if err != nil {
 		c.fail(w, r, u, err)
 		return
+	}
+	// One listing names the guests of the month's stays (the calendar
+	// itself carries only their ids and references).
+	stays, err := c.svc.Bookings(ctx, u.OrgID, porter.BookingFilter{ListParams: pickAll, PropertyID: pid,
+		From: first.Format(porter.DateLayout), To: last.Format(porter.DateLayout)})
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d.Guests = map[int64]string{}
+	for _, b := range stays.Items {
+		d.Guests[b.ID] = b.GuestName
 	}
 	var props map[int64]string
 	if d.Properties, props, err = c.propertyChoices(ctx, u.OrgID); err != nil {

@@ -298,9 +298,9 @@ func TestSTRRefusals(t *testing.T) {
 					t.Errorf("GET %s: %d, the name is not escaped", path, code)
 				}
 			}
-			// The calendar shows the reference of the stay, linked to it.
+			// The calendar shows the stay's reference, and its guest in the title.
 			code, body := get(t, s.URL+"/calendar?month=2026-07", manager)
-			if code != http.StatusOK || strings.Contains(body, xss) || !strings.Contains(body, mine.reference) {
+			if code != http.StatusOK || strings.Contains(body, xss) || !strings.Contains(body, mine.reference) || !strings.Contains(body, "booked by &lt;script&gt;") {
 				t.Errorf("calendar: %d", code)
 			}
 		})
@@ -337,9 +337,18 @@ func TestSTRRefusals(t *testing.T) {
 			if code, _ := get(t, s.URL+"/settings/audit-log", manager); code != http.StatusForbidden {
 				t.Errorf("manager: %d, want 403", code)
 			}
-			code, body := get(t, s.URL+"/settings/audit-log?resource=booking", admin)
-			if code != http.StatusOK || !strings.Contains(body, "booking.create") && !strings.Contains(body, "booking.") {
-				t.Errorf("admin: %d", code)
+			// A manager's write in the console is audited under their name.
+			if code, body := opsPost(t, s.URL+"/owners", manager, url.Values{"name": {"Olga Owner"}}); code != http.StatusSeeOther {
+				t.Fatalf("manager adds an owner: %d %s", code, body)
+			}
+			_, all := get(t, s.URL+"/settings/audit-log", admin)
+			t.Log(regexp.MustCompile(`(?s)<tbody>.*</tbody>`).FindString(all))
+			code, body := get(t, s.URL+"/settings/audit-log?actor_type=user&resource=owner", admin)
+			if code != http.StatusOK || !strings.Contains(body, "owner.create") || !strings.Contains(body, "manager@acme.test") || !strings.Contains(body, "Olga Owner") {
+				t.Errorf("admin's audit log: %d %s", code, body)
+			}
+			if code, body := get(t, s.URL+"/settings/audit-log?actor_type=api_key", admin); code != http.StatusOK || strings.Contains(body, "owner.create") {
+				t.Errorf("filtered by API keys: %d", code)
 			}
 		})
 	})
