@@ -29,7 +29,7 @@ type calendarData struct {
 	Units      []pick
 	Days       []calendarDay
 	Calendar   *porter.Calendar
-	Guests     map[int64]string // booking id → guest name, for the booked nights' titles
+	Guests     map[string]string // booking reference → guest name, for the booked nights' titles
 	Kinds      []string
 	Form       url.Values
 	Error      string
@@ -71,9 +71,9 @@ func (c *Console) renderCalendar(w http.ResponseWriter, r *http.Request, u *port
 		c.fail(w, r, u, err)
 		return
 	}
-	d.Guests = map[int64]string{}
+	d.Guests = map[string]string{}
 	for _, b := range stays.Items {
-		d.Guests[b.ID] = b.GuestName
+		d.Guests[b.Reference] = b.GuestName
 	}
 	var props map[int64]string
 	if d.Properties, props, err = c.propertyChoices(ctx, u.OrgID); err != nil {
