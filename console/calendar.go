@@ -20,6 +20,36 @@ type calendarDay struct {
 	Weekday string
 }
 
+// calendarRow is one unit's month: consecutive nights of one stay or one
+// block merge into a single cell, so that a stay reads as one bar.
+type calendarRow struct {
+	UnitID int64
+	Label  string
+	Cells  []calendarCell
+}
+
+type calendarCell struct {
+	porter.CalendarDay
+	Span int
+	Last string // the last night of a merged cell
+}
+
+func calendarCells(days []porter.CalendarDay) []calendarCell {
+	var out []calendarCell
+	for _, d := range days {
+		if n := len(out); n > 0 && d.Status != "available" && out[n-1].Status == d.Status &&
+			sameRef(out[n-1].BookingID, d.BookingID) && sameRef(out[n-1].BlockID, d.BlockID) {
+			out[n-1].Span++
+			out[n-1].Last = d.Date
+			continue
+		}
+		out = append(out, calendarCell{CalendarDay: d, Span: 1, Last: d.Date})
+	}
+	return out
+}
+
+func sameRef(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
 type calendarData struct {
 	Month      string // 2026-07
 	Title      string // July 2026
@@ -27,6 +57,7 @@ type calendarData struct {
 	PropertyID int64
 	Properties []pick
 	Units      []pick
+	Rows       []calendarRow
 	Days       []calendarDay
 	Calendar   *porter.Calendar
 	Guests     map[string]string // booking reference → guest name, for the booked nights' titles
@@ -86,6 +117,7 @@ func (c *Console) renderCalendar(w http.ResponseWriter, r *http.Request, u *port
 			label = p + " · " + cu.UnitName
 		}
 		d.Units = append(d.Units, pick{cu.UnitID, label})
+		d.Rows = append(d.Rows, calendarRow{UnitID: cu.UnitID, Label: label, Cells: calendarCells(cu.Days)})
 	}
 	for t := first; !t.After(last); t = t.AddDate(0, 0, 1) {
 		d.Days = append(d.Days, calendarDay{Date: t.Format(porter.DateLayout), Day: t.Day(), Weekday: t.Weekday().String()[:2]})

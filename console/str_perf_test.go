@@ -87,3 +87,52 @@ func strPerfPaths(tb testing.TB, p *perfSite) []string {
 		"/owners", "/owners/" + id(ow.Items[0].ID), "/invoices", "/invoices/" + id(inv.Items[0].ID), "/reviews", "/reviews/" + id(rv.Items[0].ID),
 		"/settings/audit-log"}
 }
+
+// seedRentals adds holiday villas to the screenshots' portfolio: a
+// property of three units with a seasonal rate, stays this month in each
+// status, and a maintenance block.
+func seedRentals(t *testing.T, s *site) {
+	t.Helper()
+	ctx := context.Background()
+	svc, org := s.svc, s.org
+	p, err := svc.CreateProperty(ctx, org, porter.PropertyInput{Name: ptr("Seaside Villas"), City: ptr("Springfield"), Country: ptr("US")})
+	must(t, err)
+	var units []int64
+	for _, name := range []string{"Villa Azur", "Villa Coral", "Villa Dune"} {
+		u, err := svc.CreateUnit(ctx, org, porter.UnitInput{PropertyID: &p.ID, Name: ptr(name)})
+		must(t, err)
+		units = append(units, u.ID)
+	}
+	price := porter.Money(18500)
+	_, err = svc.CreateRate(ctx, org, porter.RateInput{PropertyID: &p.ID, Name: ptr("Late spring"), StartDate: ptr("2026-05-01"),
+		EndDate: ptr("2026-06-30"), NightlyPrice: &price, Currency: ptr("USD"), WeekdayAdjustments: &map[string]int64{"fri": 20, "sat": 20}})
+	must(t, err)
+	for i, b := range []struct {
+		unit              int
+		guest, in, out    string
+		source, status    string
+		checkIn, checkOut bool
+	}{
+		{0, "Lena Fischer", "2026-05-02", "2026-05-06", "airbnb", porter.BookingConfirmed, true, true},
+		{0, "Marco Rossi", "2026-05-08", "2026-05-13", "booking", porter.BookingConfirmed, true, false},
+		{0, "Aiko Tanaka", "2026-05-20", "2026-05-27", "direct", porter.BookingConfirmed, false, false},
+		{1, "Noah Williams", "2026-05-09", "2026-05-11", "vrbo", porter.BookingConfirmed, true, false},
+		{1, "Sofia García", "2026-05-15", "2026-05-22", "airbnb", porter.BookingPending, false, false},
+		{2, "Olivia Brown", "2026-05-23", "2026-05-30", "direct", porter.BookingConfirmed, false, false},
+	} {
+		bk, err := svc.CreateBooking(ctx, org, porter.BookingInput{UnitID: &units[b.unit], GuestName: ptr(b.guest), CheckIn: ptr(b.in),
+			CheckOut: ptr(b.out), Source: ptr(b.source), Status: ptr(b.status), GuestsCount: ptr(int64(2 + i%3))})
+		must(t, err)
+		if b.checkIn {
+			_, err = svc.CheckInBooking(ctx, org, bk.ID)
+			must(t, err)
+		}
+		if b.checkOut {
+			_, err = svc.CheckOutBooking(ctx, org, bk.ID)
+			must(t, err)
+		}
+	}
+	_, err = svc.CreateBlock(ctx, org, porter.BlockInput{UnitID: &units[2], Kind: ptr("maintenance"), StartDate: ptr("2026-05-04"),
+		EndDate: ptr("2026-05-07"), Reason: ptr("Pool repair")})
+	must(t, err)
+}

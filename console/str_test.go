@@ -121,8 +121,13 @@ func TestSTRFlow(t *testing.T) {
 			t.Fatalf("after confirm: %q", got)
 		}
 		run(t, ctx, chromedp.Navigate(s.URL+"/calendar?month=2026-07"), chromedp.WaitVisible("#calendar", q))
-		if got := text(t, ctx, "#calendar tbody"); strings.Count(got, ref) != 3 || !strings.Contains(got, "120.00") {
-			t.Fatalf("calendar: want %s on 3 nights and 120.00 on the others: %q", ref, got)
+		if got := text(t, ctx, "#calendar tbody"); strings.Count(got, ref) != 1 || !strings.Contains(got, "Grace Guest") || !strings.Contains(got, "120.00") {
+			t.Fatalf("calendar: want %s (Grace Guest) once, and 120.00 on the free nights: %q", ref, got)
+		}
+		var span string
+		run(t, ctx, chromedp.AttributeValue(`#calendar td.cal-booked`, "colspan", &span, nil, q))
+		if span != "3" {
+			t.Fatalf("the stay spans %s nights on the calendar, want 3", span)
 		}
 		run(t, ctx, loads(chromedp.Click(`#calendar a[href^="/bookings/"]`, q)), chromedp.WaitVisible("#check-in", q),
 			loads(chromedp.Click("#check-in", q)), chromedp.WaitVisible("#check-out", q),
