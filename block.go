@@ -119,6 +119,7 @@ func (s *Service) CreateBlock(ctx context.Context, orgID int64, in BlockInput) (
 		if err := tx.InsertBlock(ctx, b); err != nil {
 			return nil, fmt.Errorf("create block: %w", err)
 		}
+		audited(tx, "block", b.ID, nil, b)
 		return b, nil
 	})
 }
@@ -155,6 +156,7 @@ func (s *Service) UpdateBlock(ctx context.Context, orgID, id int64, in BlockInpu
 		if err := tx.UpdateBlock(ctx, b); err != nil {
 			return nil, fmt.Errorf("update block: %w", err)
 		}
+		audited(tx, "block", b.ID, &before, b)
 		return b, nil
 	})
 }
@@ -162,7 +164,15 @@ func (s *Service) UpdateBlock(ctx context.Context, orgID, id int64, in BlockInpu
 // DeleteBlock reopens a block's nights.
 func (s *Service) DeleteBlock(ctx context.Context, orgID, id int64) error {
 	_, err := update(ctx, s, orgID, func(tx Tx, _ time.Time) (struct{}, error) {
-		return struct{}{}, tx.DeleteBlock(ctx, id)
+		b, err := tx.Block(ctx, id)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if err := tx.DeleteBlock(ctx, id); err != nil {
+			return struct{}{}, err
+		}
+		audited(tx, "block", id, b, nil)
+		return struct{}{}, nil
 	})
 	return err
 }

@@ -367,6 +367,7 @@ func (s *Service) CreateInvoice(ctx context.Context, orgID int64, in InvoiceInpu
 		if err := tx.InsertInvoice(ctx, inv); err != nil {
 			return nil, fmt.Errorf("create invoice: %w", err)
 		}
+		audited(tx, "invoice", inv.ID, nil, inv)
 		return inv, nil
 	})
 }
@@ -406,6 +407,7 @@ func (s *Service) UpdateInvoice(ctx context.Context, orgID, id int64, in Invoice
 		if err := tx.UpdateInvoice(ctx, inv); err != nil {
 			return nil, fmt.Errorf("update invoice: %w", err)
 		}
+		audited(tx, "invoice", inv.ID, &before, inv)
 		return inv, nil
 	})
 }

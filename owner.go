@@ -161,6 +161,7 @@ func (s *Service) CreateOwner(ctx context.Context, orgID int64, in OwnerInput) (
 		if err := tx.InsertOwner(ctx, o); err != nil {
 			return nil, fmt.Errorf("create owner: %w", err)
 		}
+		audited(tx, "owner", o.ID, nil, o)
 		return o, nil
 	})
 }
@@ -185,6 +186,7 @@ func (s *Service) UpdateOwner(ctx context.Context, orgID, id int64, in OwnerInpu
 		if err := tx.UpdateOwner(ctx, o); err != nil {
 			return nil, fmt.Errorf("update owner: %w", err)
 		}
+		audited(tx, "owner", o.ID, &before, o)
 		return o, nil
 	})
 }
@@ -194,7 +196,8 @@ func (s *Service) UpdateOwner(ctx context.Context, orgID, id int64, in OwnerInpu
 // record: 409.
 func (s *Service) DeleteOwner(ctx context.Context, orgID, id int64) error {
 	_, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (struct{}, error) {
-		if _, err := tx.OwnerForUpdate(ctx, id); err != nil {
+		o, err := tx.OwnerForUpdate(ctx, id)
+		if err != nil {
 			return struct{}{}, err
 		}
 		links, err := tx.OwnershipsOfOwner(ctx, id)
@@ -211,7 +214,11 @@ func (s *Service) DeleteOwner(ctx context.Context, orgID, id int64) error {
 		if n > 0 {
 			return struct{}{}, Errorf(ECONFLICT, "owner %d has %d invoice(s) and is kept for the record", id, n)
 		}
-		return struct{}{}, tx.DeleteOwner(ctx, id)
+		if err := tx.DeleteOwner(ctx, id); err != nil {
+			return struct{}{}, err
+		}
+		audited(tx, "owner", id, o, nil)
+		return struct{}{}, nil
 	})
 	return err
 }
@@ -339,6 +346,7 @@ func (s *Service) LinkProperty(ctx context.Context, orgID, ownerID int64, in Own
 		if err := tx.InsertOwnership(ctx, o); err != nil {
 			return nil, fmt.Errorf("link property: %w", err)
 		}
+		audited(tx, "ownership", o.ID, nil, o)
 		return o, nil
 	})
 }
@@ -374,6 +382,7 @@ func (s *Service) UpdateOwnership(ctx context.Context, orgID, ownerID, id int64,
 		if err := tx.UpdateOwnership(ctx, o); err != nil {
 			return nil, fmt.Errorf("update ownership: %w", err)
 		}
+		audited(tx, "ownership", o.ID, &before, o)
 		return o, nil
 	})
 }

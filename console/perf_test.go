@@ -74,9 +74,10 @@ func perfPaths(tb testing.TB, p *perfSite) []string {
 	if len(wos.Items) == 0 {
 		tb.Fatal("no work order seeded")
 	}
-	return []string{"/", "/work-orders", "/work-orders?q=order+99", "/work-orders?overdue=1", "/work-orders/" + id(wos.Items[0].ID), "/properties", "/properties/" + id(p.property),
+	paths := []string{"/", "/work-orders", "/work-orders?q=order+99", "/work-orders?overdue=1", "/work-orders/" + id(wos.Items[0].ID), "/properties", "/properties/" + id(p.property),
 		"/units", "/tenants", "/tenants/" + id(p.tenant), "/leases", "/charges", "/payments", "/inspections", "/vendors",
 		"/staff", "/documents", "/broadcasts", "/catalog", "/settings/users", "/settings/api-keys", "/settings/webhooks"}
+	return append(paths, strPerfPaths(tb, p)...)
 }
 
 // BenchmarkConsole times pages with 10,000 work orders and 100,000
@@ -92,6 +93,7 @@ func BenchmarkConsole(b *testing.B) {
 			p := newPerfSite(b, st)
 			start := time.Now()
 			seedBulk(b, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: 10000, Deliveries: 100000, Payments: 5000, Charges: 2000})
+			seedSTR(b, p, 500)
 			if engine == storetest.Postgres {
 				// What autovacuum does soon after a bulk load: statistics for
 				// the planner and a visibility map for index-only scans.
@@ -152,6 +154,7 @@ func TestConsoleQueryCounts(t *testing.T) {
 					must(t, err)
 				}
 				seedBulk(t, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: n, Deliveries: n, Payments: n, Charges: n})
+				seedSTR(t, p, n)
 				paths = perfPaths(t, p)
 				for i, path := range paths {
 					counter.Reset()

@@ -37,6 +37,8 @@ var screenshotPages = []struct{ name, path string }{
 	{"delivery", "/settings/webhooks/{h1}/deliveries/{d1}"},
 	{"catalog", "/catalog"},
 	{"users", "/settings/users"},
+	{"bookings", "/bookings"},
+	{"calendar", "/calendar"},
 }
 
 // TestScreenshots renders the main pages of a small seeded portfolio in
@@ -137,6 +139,7 @@ func seedPortfolio(t *testing.T, s *site) map[string]int64 {
 		}
 		s.advance(26 * time.Hour)
 	}
+	seedRentals(t, s)
 	_, _, err := svc.CreateAPIKey(ctx, org, porter.APIKeyInput{Name: "Zapier", Scopes: []string{"payments:read", "work_orders:read"}})
 	must(t, err)
 	if s.clock().Sub(start) <= 0 {

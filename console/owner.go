@@ -1,0 +1,156 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+
+	"porter"
+)
+
+// Short-term rentals: owners and the properties they own.
+
+var ownerLabels = map[string]string{"name": "Name", "email": "Email", "phone": "Phone", "company": "Company",
+	"payout_details": "Payout details", "notes": "Notes", "property_id": "Property", "commission_rate": "Commission",
+	"management_fee": "Management fee", "cleaning_fee": "Cleaning fee", "start_date": "From", "end_date": "Until"}
+
+// ownerChoices lists the owners for a select.
+func (c *Console) ownerChoices(r *http.Request, u *porter.User) ([]pick, error) {
+	list, err := c.svc.Owners(r.Context(), u.OrgID, porter.OwnerFilter{ListParams: pickAll})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pick, 0, len(list.Items))
+	for _, o := range list.Items {
+		out = append(out, pick{o.ID, o.Name})
+	}
+	return out, nil
+}
+
+type ownersData struct {
+	Items []*porter.Owner
+	Pager pager
+	Form  url.Values
+	Error string
+}
+
+func (c *Console) owners(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	c.renderOwners(w, r, u, http.StatusOK, ownersData{Form: url.Values{}})
+}
+
+func (c *Console) renderOwners(w http.ResponseWriter, r *http.Request, u *porter.User, status int, d ownersData) {
+	f := porter.OwnerFilter{ListParams: listParams(r), Email: r.URL.Query().Get("email")}
+	list, err := c.svc.Owners(r.Context(), u.OrgID, f)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d.Items, d.Pager = list.Items, newPager(r, f.ListParams, list.Total)
+	c.render(w, status, "owners", view{Title: "Owners", Nav: "owners", User: u, Data: d})
+}
+
+func ownerInput(v url.Values) porter.OwnerInput {
+	return porter.OwnerInput{Name: formText(v, "name"), Email: formText(v, "email"), Phone: formText(v, "phone"),
+		Company: formText(v, "company"), PayoutDetails: formText(v, "payout_details"), Notes: formText(v, "notes")}
+}
+
+func (c *Console) createOwner(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	if msg, ok := readPostedForm(w, r); !ok {
+		c.renderOwners(w, r, u, http.StatusBadRequest, ownersData{Form: url.Values{}, Error: msg})
+		return
+	}
+	o, err := c.svc.CreateOwner(r.Context(), u.OrgID, ownerInput(r.PostForm))
+	if status, msg, ok := strRefusal(err, ownerLabels); ok {
+		c.renderOwners(w, r, u, status, ownersData{Form: r.PostForm, Error: msg})
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/owners/", o.ID))
+}
+
+type ownerData struct {
+	Owner      *porter.Owner
+	Ownerships []*porter.Ownership
+	Properties []pick
+	PropName   map[int64]string
+	Events     []*porter.Event
+	Form       url.Values
+	Error      string
+}
+
+func (c *Console) owner(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	c.renderOwner(w, r, u, id, http.StatusOK, ownerData{Form: url.Values{}})
+}
+
+func (c *Console) renderOwner(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, status int, d ownerData) {
+	ctx := r.Context()
+	o, err := c.svc.Owner(ctx, u.OrgID, id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if d.Ownerships, err = c.svc.OwnerProperties(ctx, u.OrgID, id); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if d.Properties, d.PropName, err = c.propertyChoices(ctx, u.OrgID); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "owner", id); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d.Owner = o
+	c.render(w, status, "owner", view{Title: o.Name, Nav: "owners", User: u, Data: d})
+}
+
+// linkProperty links a property to the owner with the agency's commission
+// and fees (POST /v1/owners/{id}/properties).
+func (c *Console) linkProperty(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderOwner(w, r, u, id, status, ownerData{Form: r.PostForm, Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	v := r.PostForm
+	var errs formErrors
+	in := porter.OwnershipInput{PropertyID: formID(v, "property_id", "Property", &errs),
+		ManagementFee: formMoney(v, "management_fee", "Management fee", &errs), CleaningFee: formMoney(v, "cleaning_fee", "Cleaning fee", &errs),
+		StartDate: formText(v, "start_date"), EndDate: formText(v, "end_date")}
+	if n := formDecimal(v, "commission_rate", "Commission", &errs); n != nil {
+		p := porter.Percent(*n)
+		in.CommissionRate = &p
+	}
+	if in.PropertyID == nil && v.Get("property_id") == "" {
+		errs.add("Property", "is required: pick one")
+	}
+	if len(errs) > 0 {
+		bad(http.StatusBadRequest, errs.String())
+		return
+	}
+	_, err := c.svc.LinkProperty(r.Context(), u.OrgID, id, in)
+	if status, msg, ok := strRefusal(err, ownerLabels); ok {
+		bad(status, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/owners/", id))
+}
