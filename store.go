@@ -86,6 +86,9 @@ type Tx interface {
 	InvoiceTx
 	ReviewTx
 	AuditTx // audit log
+	// Short-term rentals: cleaning tasks and messages to guests.
+	CleaningTx
+	GuestMessageTx
 }
 
 // ListParams are the pagination and filters every list shares.
