@@ -437,6 +437,66 @@ func (s *Service) SkipCleaningTask(ctx context.Context, orgID, id int64, in Clea
 	})
 }
 
+// CleaningTaskPatch edits an open task; absent fields are kept.
+type CleaningTaskPatch struct {
+	DueFrom   *string          `json:"due_from"`
+	DueBy     *string          `json:"due_by" doc:"\"\" clears it"`
+	Priority  *string          `json:"priority"`
+	Checklist *[]ChecklistItem `json:"checklist" doc:"the whole checklist, with done flags"`
+	Notes     *string          `json:"notes"`
+}
+
+// UpdateCleaningTask edits a pending, assigned or in-progress task: the
+// cleaner ticks the checklist as they go. Setting the dates of a task
+// created for a booking detaches it (origin manual): it no longer follows
+// the booking.
+func (s *Service) UpdateCleaningTask(ctx context.Context, orgID, id int64, in CleaningTaskPatch) (*CleaningTask, error) {
+	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*CleaningTask, error) {
+		c, err := tx.CleaningTask(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var v Validation
+		if in.DueFrom != nil || in.DueBy != nil {
+			from, by := in.DueFrom, in.DueBy
+			if from == nil {
+				from = &c.DueFrom
+			}
+			if by == nil {
+				by = c.DueBy
+			}
+			c.DueFrom, c.DueBy = dueDates(&v, "due_from", "due_by", from, by, true)
+			if c.Origin == CleaningFromBooking {
+				c.Origin = CleaningManual
+			}
+		}
+		if in.Priority != nil {
+			c.Priority = *in.Priority
+			v.OneOf("priority", c.Priority, CleaningPriorities...)
+		}
+		if in.Checklist != nil {
+			c.Checklist = slices.Clone(*in.Checklist)
+			validateChecklist(&v, c.Checklist)
+		}
+		if in.Notes != nil {
+			if c.Notes = strings.TrimSpace(*in.Notes); len(c.Notes) > maxCleaningNotes {
+				v.Add("notes", "must be at most %d bytes", maxCleaningNotes)
+			}
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		if !slices.Contains([]string{CleaningPending, CleaningAssigned, CleaningInProgress}, c.Status) {
+			return nil, Errorf(ECONFLICT, "cleaning task %d is %s and can no longer be edited", id, c.Status)
+		}
+		c.UpdatedAt = now
+		if err := tx.UpdateCleaningTask(ctx, c); err != nil {
+			return nil, fmt.Errorf("update cleaning task: %w", err)
+		}
+		return c, nil
+	})
+}
+
 // CleaningTask returns one task.
 func (s *Service) CleaningTask(ctx context.Context, orgID, id int64) (*CleaningTask, error) {
 	return view(ctx, s, orgID, func(tx Tx) (*CleaningTask, error) { return tx.CleaningTask(ctx, id) })

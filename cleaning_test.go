@@ -111,6 +111,35 @@ func TestCleaningFollowsBookings(t *testing.T) {
 		if c = bookingTask(t, f, a.ID); c.Status != porter.CleaningInProgress || c.DueBy != nil {
 			t.Fatalf("started task moved: %+v", c)
 		}
+		// The cleaner ticks the checklist as they go; a finished task is frozen.
+		ticked := append([]porter.ChecklistItem(nil), c.Checklist...)
+		ticked[0].Done = true
+		if c, err = f.svc.UpdateCleaningTask(ctx, f.org, c.ID, porter.CleaningTaskPatch{Checklist: &ticked, Notes: ptr("halfway")}); err != nil ||
+			!c.Checklist[0].Done || c.Notes != "halfway" || c.Origin != "booking" {
+			t.Fatalf("tick: %v %+v", err, c)
+		}
+		// New dates on a booking's task detach it from the booking.
+		b2, err := f.book(t, f.unit2, "2025-08-20", "2025-08-22", confirmed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2 := bookingTask(t, f, b2.ID)
+		if _, err := f.svc.UpdateCleaningTask(ctx, f.org, c2.ID, porter.CleaningTaskPatch{DueBy: ptr("2025-08-21")}); err == nil {
+			t.Fatal("due_by before due_from accepted")
+		} else {
+			fieldMessage(t, err, porter.EINVALID, "due_by", "on or after")
+		}
+		if c2, err = f.svc.UpdateCleaningTask(ctx, f.org, c2.ID, porter.CleaningTaskPatch{DueFrom: ptr("2025-08-23"), Priority: ptr("low")}); err != nil ||
+			c2.Origin != "manual" || c2.DueFrom != "2025-08-23" || c2.Priority != "low" {
+			t.Fatalf("detach: %v %+v", err, c2)
+		}
+		if _, err := f.svc.UpdateBooking(ctx, f.org, b2.ID, porter.BookingPatch{CheckOut: ptr("2025-08-24")}); err != nil {
+			t.Fatal(err)
+		}
+		if c2 = bookingTask(t, f, b2.ID); c2.DueFrom != "2025-08-23" {
+			t.Fatalf("a detached task moved: %+v", c2)
+		}
+
 		// No cleaning.* event for what Porter does on its own.
 		ev, err := f.svc.Events(ctx, f.org, porter.EventFilter{Types: []string{"cleaning.assigned", "cleaning.completed", "cleaning.skipped"}})
 		if err != nil {
@@ -179,6 +208,9 @@ func TestCleaningLifecycle(t *testing.T) {
 		}
 		if _, err := f.svc.SkipCleaningTask(ctx, f.org, c.ID, porter.CleaningSkipInput{Reason: ptr("late")}); porter.ErrorCode(err) != porter.ECONFLICT {
 			t.Fatalf("skip a completed task: %v", err)
+		}
+		if _, err := f.svc.UpdateCleaningTask(ctx, f.org, c.ID, porter.CleaningTaskPatch{Notes: ptr("later")}); porter.ErrorCode(err) != porter.ECONFLICT {
+			t.Fatalf("edit a completed task: %v", err)
 		}
 
 		// Skip with a new date: a new task replaces the skipped one.

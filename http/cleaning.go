@@ -12,6 +12,7 @@ type (
 	cleaningAssignInput   = porter.CleaningAssignInput
 	cleaningCompleteInput = porter.CleaningCompleteInput
 	cleaningSkipInput     = porter.CleaningSkipInput
+	cleaningTaskPatch     = porter.CleaningTaskPatch
 	whatsAppTemplateView  = porter.WhatsAppTemplate
 	whatsAppTemplateInput = porter.WhatsAppTemplateInput
 	guestMessageView      = porter.Message
@@ -61,6 +62,9 @@ func (s *Server) addCleaningRoutes() {
 		Request: cleaningTaskInput{}, Response: cleaningTaskView{}, Status: http.StatusCreated}, createOne(s, s.svc.CreateCleaningTask))
 	s.handle(&route{Method: get, Path: "/v1/cleaning_tasks/{id}", API: v1API, Scope: "cleaning:read", Tag: "Cleaning",
 		Summary: "Get a cleaning task", Response: cleaningTaskView{}}, getOne("cleaning task", s.svc.CleaningTask))
+	s.handle(&route{Method: http.MethodPatch, Path: "/v1/cleaning_tasks/{id}", API: v1API, Scope: "cleaning:write", Tag: "Cleaning",
+		Summary: "Edit an open task (dates, priority, checklist as ticked, notes); new dates detach a booking's task from its booking",
+		Request: cleaningTaskPatch{}, Response: cleaningTaskView{}}, updateOne(s, "cleaning task", s.svc.UpdateCleaningTask))
 	s.handle(&route{Method: post, Path: "/v1/cleaning_tasks/{id}/assign", API: v1API, Scope: "cleaning:write", Tag: "Cleaning",
 		Summary: "Assign (or reassign) a pending or assigned task to a staff member or a vendor", Request: cleaningAssignInput{},
 		Response: cleaningTaskView{}}, actWith(s, "cleaning task", s.svc.AssignCleaningTask))

@@ -49,6 +49,13 @@ func TestCleaningAPI(t *testing.T) {
 
 		task := a.do("POST", "/v1/cleaning_tasks", map[string]any{"unit_id": unit, "due_from": "2025-08-10", "notes": "deep clean"}).must(t, 201).obj("data")
 		path := "/v1/cleaning_tasks/" + itoa(int(task["id"].(float64)))
+		r0 := a.do("PATCH", path, map[string]any{"priority": "urgent"}).must(t, 400)
+		if !strings.Contains(string(r0.Body), "priority") {
+			t.Fatalf("patch priority: %s", r0.Body)
+		}
+		if p := a.do("PATCH", path, map[string]any{"checklist": []map[string]any{{"label": "Linen", "done": true}}, "due_by": "2025-08-11"}).must(t, 200).obj("data"); p["due_by"] != "2025-08-11" {
+			t.Fatalf("patched = %v", p)
+		}
 		a.do("POST", path+"/start", nil).must(t, 409)
 		a.do("POST", path+"/complete", map[string]any{}).must(t, 409)
 		r := a.do("POST", path+"/assign", map[string]any{}).must(t, 400)

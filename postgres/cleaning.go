@@ -43,7 +43,7 @@ func (t *tx) CleaningTask(ctx context.Context, id int64) (*porter.CleaningTask, 
 func (t *tx) UpdateCleaningTask(ctx context.Context, c *porter.CleaningTask) error {
 	list, photos := encodeCleaning(c)
 	n, err := t.q.UpdateCleaningTask(ctx, db.UpdateCleaningTaskParams{
-		OrgID: t.orgID, ID: c.ID, UnitID: c.UnitID, PropertyID: c.PropertyID, Status: c.Status, Priority: c.Priority,
+		OrgID: t.orgID, ID: c.ID, UnitID: c.UnitID, PropertyID: c.PropertyID, Origin: c.Origin, Status: c.Status, Priority: c.Priority,
 		DueFrom: c.DueFrom, DueBy: c.DueBy, StaffID: c.StaffID, VendorID: c.VendorID,
 		Checklist: list, Notes: c.Notes, PhotoDocumentIds: photos, SkipReason: c.SkipReason,
 		RescheduledToID: c.RescheduledToID, AssignedAt: c.AssignedAt, StartedAt: c.StartedAt,

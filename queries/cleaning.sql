@@ -15,7 +15,7 @@ RETURNING id;
 SELECT * FROM cleaning_tasks WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: UpdateCleaningTask :execrows
-UPDATE cleaning_tasks SET unit_id = sqlc.arg(unit_id), property_id = sqlc.arg(property_id), status = sqlc.arg(status),
+UPDATE cleaning_tasks SET unit_id = sqlc.arg(unit_id), property_id = sqlc.arg(property_id), origin = sqlc.arg(origin), status = sqlc.arg(status),
     priority = sqlc.arg(priority), due_from = sqlc.arg(due_from), due_by = sqlc.narg(due_by), staff_id = sqlc.narg(staff_id),
     vendor_id = sqlc.narg(vendor_id), checklist = sqlc.arg(checklist), notes = sqlc.arg(notes),
     photo_document_ids = sqlc.arg(photo_document_ids), skip_reason = sqlc.arg(skip_reason),

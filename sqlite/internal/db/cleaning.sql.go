@@ -306,19 +306,20 @@ func (q *Queries) OpenBookingCleaningTasks(ctx context.Context, arg OpenBookingC
 }
 
 const updateCleaningTask = `-- name: UpdateCleaningTask :execrows
-UPDATE cleaning_tasks SET unit_id = ?1, property_id = ?2, status = ?3,
-    priority = ?4, due_from = ?5, due_by = ?6, staff_id = ?7,
-    vendor_id = ?8, checklist = ?9, notes = ?10,
-    photo_document_ids = ?11, skip_reason = ?12,
-    rescheduled_to_id = ?13, assigned_at = ?14, started_at = ?15,
-    completed_at = ?16, skipped_at = ?17, cancelled_at = ?18,
-    updated_at = ?19
-WHERE org_id = ?20 AND id = ?21
+UPDATE cleaning_tasks SET unit_id = ?1, property_id = ?2, origin = ?3, status = ?4,
+    priority = ?5, due_from = ?6, due_by = ?7, staff_id = ?8,
+    vendor_id = ?9, checklist = ?10, notes = ?11,
+    photo_document_ids = ?12, skip_reason = ?13,
+    rescheduled_to_id = ?14, assigned_at = ?15, started_at = ?16,
+    completed_at = ?17, skipped_at = ?18, cancelled_at = ?19,
+    updated_at = ?20
+WHERE org_id = ?21 AND id = ?22
 `
 
 type UpdateCleaningTaskParams struct {
 	UnitID           int64
 	PropertyID       int64
+	Origin           string
 	Status           string
 	Priority         string
 	DueFrom          string
@@ -344,6 +345,7 @@ func (q *Queries) UpdateCleaningTask(ctx context.Context, arg UpdateCleaningTask
 	result, err := q.exec(ctx, q.updateCleaningTaskStmt, updateCleaningTask,
 		arg.UnitID,
 		arg.PropertyID,
+		arg.Origin,
 		arg.Status,
 		arg.Priority,
 		arg.DueFrom,
