@@ -479,6 +479,9 @@ func (s *Service) CreateBooking(ctx context.Context, orgID int64, in BookingInpu
 		if err := recordBooking(ctx, tx, now, "booking.created", b, nil); err != nil {
 			return nil, err
 		}
+		if err := SyncBookingCleaning(ctx, tx, now, b, ""); err != nil { // cleaning of the check-out
+			return nil, err
+		}
 		if b.Status == BookingConfirmed {
 			return b, recordBooking(ctx, tx, now, "booking.confirmed", b, nil)
 		}
@@ -533,6 +536,11 @@ func (s *Service) UpdateBooking(ctx context.Context, orgID, id int64, in Booking
 		if err := tx.UpdateBooking(ctx, b); err != nil {
 			return nil, fmt.Errorf("update booking: %w", err)
 		}
+		if datesMoved { // the cleaning of the check-out follows
+			if err := SyncBookingCleaning(ctx, tx, now, b, before.Status); err != nil {
+				return nil, err
+			}
+		}
 		return b, recordBooking(ctx, tx, now, "booking.updated", b, &before)
 	})
 }
@@ -556,6 +564,9 @@ func (s *Service) bookingTransition(ctx context.Context, orgID, id int64, action
 		b.UpdatedAt = now
 		if err := tx.UpdateBooking(ctx, b); err != nil {
 			return nil, fmt.Errorf("%s booking: %w", action, err)
+		}
+		if err := SyncBookingCleaning(ctx, tx, now, b, before.Status); err != nil { // cleaning of the check-out
+			return nil, err
 		}
 		return b, recordBooking(ctx, tx, now, a.event, b, &before)
 	})

@@ -95,6 +95,12 @@ var Catalog = []EventType{
 	{Name: "invoice.voided", Description: "A sent invoice is voided; it keeps its number", Fields: []string{"invoice"}, Scope: "invoices:read"},
 	{Name: "review.received", Description: "A guest review is received or imported; below_threshold flags a rating under the organization's alert threshold", Fields: []string{"review", "below_threshold", "alert_threshold"}, Scope: "reviews:read"},
 
+	// Short-term rentals: cleaning tasks and messages to guests (seed 003).
+	{Name: "cleaning.assigned", Description: "A cleaning task is assigned (or reassigned) to a staff member or a vendor (data.cleaning_task: id, unit_id, booking_id, status, priority, due_from, due_by, staff_id, vendor_id, checklist)", Fields: []string{"cleaning_task"}, Scope: "cleaning:read"},
+	{Name: "cleaning.completed", Description: "A cleaning task is completed, with its checklist, notes and photo documents (data.cleaning_task)", Fields: []string{"cleaning_task"}, Scope: "cleaning:read"},
+	{Name: "cleaning.skipped", Description: "A cleaning task is skipped with a reason, to be rescheduled (data.cleaning_task; data.rescheduled_task when a new date was given)", Fields: []string{"cleaning_task", "rescheduled_task"}, Scope: "cleaning:read"},
+	{Name: "whatsapp.message_failed", Description: "A message to a guest could not be sent after its last retry (data.message: id, booking_id, to, status, error, attempts)", Fields: []string{"message"}, Scope: "whatsapp:read"},
+
 	{Name: "webhook.created", Description: "A webhook subscription is created (through the API or a REST hook)", Fields: []string{"id", "url", "events", "source"}, Scope: "webhooks:read"},
 	{Name: "webhook.updated", Description: "A webhook subscription is edited, enabled, disabled or has its secret rotated", Fields: []string{"id", "url", "events", "enabled"}, Scope: "webhooks:read"},
 	{Name: "webhook.deleted", Description: "A webhook subscription is deleted (or unsubscribed)", Fields: []string{"id", "url", "events"}, Scope: "webhooks:read"},

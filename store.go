@@ -87,6 +87,9 @@ type Tx interface {
 	ReviewTx
 	AuditTx  // audit log
 	ReportTx // reports: revenue and occupancy
+	// Short-term rentals: cleaning tasks and messages to guests.
+	CleaningTx
+	GuestMessageTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -62,6 +62,11 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.InvoiceInput]():     {Required: []string{"bill_to_name", "currency"}},
 	reflect.TypeFor[porter.InvoiceLineInput](): {Required: []string{"description", "unit_price"}},
 	reflect.TypeFor[porter.ReviewInput]():      {Required: []string{"source", "rating"}, Enums: map[string][]string{"source": porter.ReviewSources}},
+	// Short-term rentals: cleaning tasks and messages to guests.
+	reflect.TypeFor[porter.CleaningTaskInput]():     {Required: []string{"unit_id", "due_from"}, Enums: map[string][]string{"priority": porter.CleaningPriorities}},
+	reflect.TypeFor[porter.CleaningSkipInput]():     {Required: []string{"reason"}},
+	reflect.TypeFor[porter.WhatsAppTemplateInput](): {Required: []string{"name", "body"}},
+	reflect.TypeFor[porter.GuestMessageInput]():     {Required: []string{"booking_id"}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

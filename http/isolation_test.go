@@ -46,6 +46,11 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/invoices/"] = id(a.do("POST", "/v1/invoices", map[string]any{"bill_to_name": "Guest", "currency": "EUR",
 		"lines": []any{map[string]any{"description": "Stay", "unit_price": 100}}}))
 	ids["/v1/reviews/"] = id(a.do("POST", "/v1/reviews", map[string]any{"source": "direct", "rating": 5}))
+	// Short-term rentals: cleaning tasks and messages to guests.
+	ids["/v1/cleaning_tasks/"] = id(a.do("POST", "/v1/cleaning_tasks", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "due_from": "2025-08-03"}))
+	ids["/v1/whatsapp/templates/"] = id(a.do("POST", "/v1/whatsapp/templates", map[string]any{"name": "welcome", "body": "Hi {{guest_name}}"}))
+	ids["/v1/whatsapp/messages/"] = id(a.do("POST", "/v1/whatsapp/messages", map[string]any{"booking_id": atoi(ids["/v1/bookings/"]),
+		"template_id": atoi(ids["/v1/whatsapp/templates/"]), "to": "+212600000001"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

@@ -46,6 +46,10 @@ var listFixtures = map[string]*listFixture{
 	"/v1/invoices":  {"?per_page=100", "data", "id", "/v1/invoices/"},
 	"/v1/reviews":   {"?per_page=100", "data", "id", "/v1/reviews/"},
 	"/v1/audit_log": {"?per_page=100", "data", "id", "/v1/audit_log"},
+	// Short-term rentals: cleaning tasks and messages to guests.
+	"/v1/cleaning_tasks":     {"?per_page=100", "data", "id", "/v1/cleaning_tasks/"},
+	"/v1/whatsapp/templates": {"", "data", "id", "/v1/whatsapp/templates/"},
+	"/v1/whatsapp/messages":  {"?per_page=100", "data", "id", "/v1/whatsapp/messages/"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

@@ -134,9 +134,12 @@ var tagDescriptions = map[string]string{
 	"Leases":       "Agreements between a tenant and a unit, from draft to terminated or expired.",
 	"Organization": "The caller's organization and its settings.",
 	// Short-term rentals: owners, invoices and reviews.
-	"Owners":                "Owners of the properties an agency manages for them, and which property each owns when, on what commission and fees.",
-	"Invoices":              "Invoices to guests or owners: drafts, then sent with a gapless number, paid or voided; rendered as PDF.",
-	"Reviews":               "Guest reviews received or imported from platforms, flagged when below the organization's alert threshold.",
+	"Owners":   "Owners of the properties an agency manages for them, and which property each owns when, on what commission and fees.",
+	"Invoices": "Invoices to guests or owners: drafts, then sent with a gapless number, paid or voided; rendered as PDF.",
+	"Reviews":  "Guest reviews received or imported from platforms, flagged when below the organization's alert threshold.",
+	// Short-term rentals: cleaning tasks and messages to guests.
+	"Cleaning":              "Cleaning of units between stays: created for each confirmed booking's check-out (high priority on a same-day turnover) or by hand; assigned, started, completed or skipped.",
+	"Messages to guests":    "Templated messages to a booking's guest (WhatsApp), queued in an outbox and sent by the configured sender.",
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",

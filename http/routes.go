@@ -297,6 +297,8 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: get, Path: "/v1/audit_log", API: v1API, Scope: "audit:read", Tag: "Audit log",
 		Summary:  "List the audit log, newest first: every write by an API key, a console user, the CLI or Porter itself",
 		Response: []auditEntryView{}, List: true, Query: auditLogParams}, s.handleListAuditLog())
+	// Short-term rentals: cleaning tasks and messages to guests.
+	s.addCleaningRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,

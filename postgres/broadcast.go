@@ -103,6 +103,6 @@ func message(r db.Message) *porter.Message {
 	return &porter.Message{
 		ID: r.ID, OrgID: r.OrgID, Channel: r.Channel, To: r.Recipient, Subject: r.Subject, Body: r.Body,
 		Status: r.Status, BroadcastID: r.BroadcastID, Error: r.Error, Attempts: int(r.Attempts),
-		CreatedAt: r.CreatedAt, SentAt: r.SentAt,
+		CreatedAt: r.CreatedAt, SentAt: r.SentAt, BookingID: r.BookingID, TemplateID: r.TemplateID,
 	}
 }

@@ -103,6 +103,6 @@ func message(r db.Message) *porter.Message {
 	return &porter.Message{
 		ID: r.ID, OrgID: r.OrgID, Channel: r.Channel, To: r.Recipient, Subject: r.Subject, Body: r.Body,
 		Status: r.Status, BroadcastID: pnullID(r.BroadcastID), Error: r.Error, Attempts: int(r.Attempts),
-		CreatedAt: pts(r.CreatedAt), SentAt: pnts(r.SentAt),
+		CreatedAt: pts(r.CreatedAt), SentAt: pnts(r.SentAt), BookingID: pnullID(r.BookingID), TemplateID: pnullID(r.TemplateID),
 	}
 }

@@ -26,6 +26,8 @@ type config struct {
 	TrustForwardedFor    bool
 	WebhookAllowCIDRs    string
 	SMTPURL              string
+	WhatsAppURL          string // messages to guests: the HTTP sender's URL
+	WhatsAppToken        string
 	DataDir              string
 	MaxUpload            string
 	SecretKey            string
@@ -89,6 +91,11 @@ var settings = []setting{
 	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
 		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
 		field: func(c *config) any { return &c.SMTPURL }},
+	{Env: "PORTER_WHATSAPP_URL", Flag: "whatsapp-url", Serve: true,
+		Usage: "URL messages to guests are POSTed to as JSON (a WhatsApp gateway), through the webhook SSRF guard; unset keeps them queued",
+		field: func(c *config) any { return &c.WhatsAppURL }},
+	{Env: "PORTER_WHATSAPP_TOKEN", Flag: "whatsapp-token", Serve: true, Usage: "bearer token sent with each message to `PORTER_WHATSAPP_URL`",
+		field: func(c *config) any { return &c.WhatsAppToken }},
 	{Env: "PORTER_DATA_DIR", Flag: "data-dir", Def: "data", Serve: true, Usage: "where uploaded documents (and `secret.key`) are kept",
 		field: func(c *config) any { return &c.DataDir }},
 	{Env: "PORTER_MAX_UPLOAD", Flag: "max-upload", Def: "10MB", Serve: true, Usage: "largest document upload (larger is 413)",

@@ -131,6 +131,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"migrate", "--db", "mysql://x"},
 		{"serve", "--rate-limit", "0/m"},
 		{"serve", "--addr", "127.0.0.1:0", "--smtp-url", "ftp://mail.example.com"},
+		{"serve", "--addr", "127.0.0.1:0", "--whatsapp-url", "ftp://gateway.example.com"},
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-per-endpoint", "257"},
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-workers", "0"},
 		{"serve", "--addr", "127.0.0.1:0", "--webhook-retention", "forever"},

@@ -67,6 +67,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return usagef("%v", err)
 	}
+	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks, AllowCIDRs: allowCIDRs}
+	// Messages to guests: sent only when a sender is configured.
+	var guestSender porter.GuestMessageSender
+	if c.WhatsAppURL != "" {
+		if guestSender, err = mail.NewHTTPSender(c.WhatsAppURL, c.WhatsAppToken, guard, 30*time.Second); err != nil {
+			return usagef("%v", err)
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	st, err := openStore(ctx, c.DB)
@@ -96,8 +104,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ln.Close()
 		return err
 	}
-	guard := &webhook.Guard{AllowPrivate: c.AllowPrivateWebhooks, AllowCIDRs: allowCIDRs}
 	svc.CheckWebhookURL = guard.CheckURL
+	var guests *mail.GuestRelay
+	if guestSender != nil {
+		guests = mail.NewGuestRelay(svc, guestSender, logger.With("worker", "guest-messages"))
+	}
 	svc.NewWebhookSecret = webhook.NewSecret
 	svc.MaxWebhooksPerOrg = c.MaxWebhooksPerOrg
 	webhook.Version = version
@@ -137,7 +148,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Reads allow a large upload over a slow link.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
-	workers := startWorkers(ctx, svc, sender, engine, eventRetention, auditRetention, logger)
+	workers := startWorkers(ctx, svc, sender, guests, engine, eventRetention, auditRetention, logger)
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

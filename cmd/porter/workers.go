@@ -33,7 +33,7 @@ func (w *workers) run(fn func()) {
 // startWorkers starts the schedulers, the mail sender and the webhook
 // delivery engine (nil on an API-only node). The sender was built (and its
 // SMTP URL checked) before the server started.
-func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, engine *delivery.Engine, eventRetention, auditRetention time.Duration, logger *slog.Logger) *workers {
+func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, guests *mail.GuestRelay, engine *delivery.Engine, eventRetention, auditRetention time.Duration, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &workers{cancel: cancel}
 	// Lease alerts are whole days apart: hourly is prompt enough, and the
@@ -48,6 +48,13 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 			logger.Error("mail sender stopped", "err", err)
 		}
 	})
+	if guests != nil { // messages to guests, when a sender is configured
+		w.run(func() {
+			if err := guests.Run(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("guest message relay stopped", "err", err)
+			}
+		})
+	}
 	if engine != nil {
 		w.run(func() {
 			if err := engine.Run(ctx); err != nil {

@@ -19,7 +19,7 @@ WHERE id IN (
     ORDER BY q.id
     LIMIT $4
     FOR UPDATE SKIP LOCKED)
-RETURNING id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at
+RETURNING id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id
 `
 
 type ClaimMessagesParams struct {
@@ -59,6 +59,8 @@ func (q *Queries) ClaimMessages(ctx context.Context, arg ClaimMessagesParams) ([
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}
@@ -117,7 +119,7 @@ func (q *Queries) MarkMessageSent(ctx context.Context, arg MarkMessageSentParams
 }
 
 const queuedMessagesAfter = `-- name: QueuedMessagesAfter :many
-SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at FROM messages
+SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id FROM messages
 WHERE status = 'queued' AND id > $1
   AND ($2 = '' OR channel = $2)
 ORDER BY id
@@ -153,6 +155,8 @@ func (q *Queries) QueuedMessagesAfter(ctx context.Context, arg QueuedMessagesAft
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}

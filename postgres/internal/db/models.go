@@ -126,6 +126,34 @@ type Charge struct {
 	VoidedAt    *time.Time
 }
 
+type CleaningTask struct {
+	ID                int64
+	OrgID             int64
+	PropertyID        int64
+	UnitID            int64
+	BookingID         *int64
+	Origin            string
+	Status            string
+	Priority          string
+	DueFrom           string
+	DueBy             *string
+	StaffID           *int64
+	VendorID          *int64
+	Checklist         string
+	Notes             string
+	PhotoDocumentIds  string
+	SkipReason        string
+	RescheduledFromID *int64
+	RescheduledToID   *int64
+	AssignedAt        *time.Time
+	StartedAt         *time.Time
+	CompletedAt       *time.Time
+	SkippedAt         *time.Time
+	CancelledAt       *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
 type Document struct {
 	ID          int64
 	OrgID       int64
@@ -269,6 +297,8 @@ type Message struct {
 	SentAt        *time.Time
 	Attempts      int64
 	NextAttemptAt *time.Time
+	BookingID     *int64
+	TemplateID    *int64
 }
 
 type Node struct {
@@ -542,6 +572,15 @@ type WebhookHealth struct {
 	CircuitOpenedAt     *time.Time
 	CircuitProbeAt      *time.Time
 	CircuitProbeToken   string
+}
+
+type WhatsappTemplate struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 type WorkOrder struct {

@@ -111,7 +111,7 @@ func (q *Queries) InsertBroadcast(ctx context.Context, arg InsertBroadcastParams
 
 const listBroadcastMessagesPage = `-- name: ListBroadcastMessagesPage :many
 WITH capped AS (SELECT 1 FROM messages WHERE messages.org_id = ?1 AND messages.broadcast_id = ?2 LIMIT 10001)
-SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, (SELECT count(*) FROM capped) AS total
+SELECT messages.id, messages.org_id, messages.channel, messages.recipient, messages.subject, messages.body, messages.status, messages.broadcast_id, messages.error, messages.created_at, messages.sent_at, messages.attempts, messages.next_attempt_at, messages.booking_id, messages.template_id, (SELECT count(*) FROM capped) AS total
 FROM messages
 WHERE messages.org_id = ?1 AND messages.broadcast_id = ?2
   AND messages.id > CAST(?3 AS BIGINT)
@@ -163,6 +163,8 @@ func (q *Queries) ListBroadcastMessagesPage(ctx context.Context, arg ListBroadca
 			&i.Message.SentAt,
 			&i.Message.Attempts,
 			&i.Message.NextAttemptAt,
+			&i.Message.BookingID,
+			&i.Message.TemplateID,
 			&i.Total,
 		); err != nil {
 			return nil, err

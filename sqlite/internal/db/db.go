@@ -72,6 +72,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteWebhookStmt, err = db.PrepareContext(ctx, deleteWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWebhook: %w", err)
 	}
+	if q.failGuestMessageStmt, err = db.PrepareContext(ctx, failGuestMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query FailGuestMessage: %w", err)
+	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
@@ -87,11 +90,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getChargeStmt, err = db.PrepareContext(ctx, getCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCharge: %w", err)
 	}
+	if q.getCleaningTaskStmt, err = db.PrepareContext(ctx, getCleaningTask); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCleaningTask: %w", err)
+	}
 	if q.getDocumentStmt, err = db.PrepareContext(ctx, getDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDocument: %w", err)
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
+	}
+	if q.getGuestMessageStmt, err = db.PrepareContext(ctx, getGuestMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetGuestMessage: %w", err)
 	}
 	if q.getIdempotencyKeyStmt, err = db.PrepareContext(ctx, getIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIdempotencyKey: %w", err)
@@ -150,6 +159,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getWebhookSecretsStmt, err = db.PrepareContext(ctx, getWebhookSecrets); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhookSecrets: %w", err)
 	}
+	if q.getWhatsAppTemplateStmt, err = db.PrepareContext(ctx, getWhatsAppTemplate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWhatsAppTemplate: %w", err)
+	}
 	if q.getWorkOrderStmt, err = db.PrepareContext(ctx, getWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWorkOrder: %w", err)
 	}
@@ -174,11 +186,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertChargeStmt, err = db.PrepareContext(ctx, insertCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCharge: %w", err)
 	}
+	if q.insertCleaningTaskStmt, err = db.PrepareContext(ctx, insertCleaningTask); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCleaningTask: %w", err)
+	}
 	if q.insertDocumentStmt, err = db.PrepareContext(ctx, insertDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDocument: %w", err)
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
+	}
+	if q.insertGuestMessageStmt, err = db.PrepareContext(ctx, insertGuestMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertGuestMessage: %w", err)
 	}
 	if q.insertIdempotencyKeyStmt, err = db.PrepareContext(ctx, insertIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIdempotencyKey: %w", err)
@@ -243,6 +261,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
 	}
+	if q.insertWhatsAppTemplateStmt, err = db.PrepareContext(ctx, insertWhatsAppTemplate); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWhatsAppTemplate: %w", err)
+	}
 	if q.insertWorkOrderStmt, err = db.PrepareContext(ctx, insertWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWorkOrder: %w", err)
 	}
@@ -276,11 +297,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listChargesStmt, err = db.PrepareContext(ctx, listCharges); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCharges: %w", err)
 	}
+	if q.listCleaningTasksStmt, err = db.PrepareContext(ctx, listCleaningTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCleaningTasks: %w", err)
+	}
 	if q.listDocumentsStmt, err = db.PrepareContext(ctx, listDocuments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDocuments: %w", err)
 	}
 	if q.listEventsStmt, err = db.PrepareContext(ctx, listEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEvents: %w", err)
+	}
+	if q.listGuestMessagesStmt, err = db.PrepareContext(ctx, listGuestMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListGuestMessages: %w", err)
 	}
 	if q.listInspectionItemsStmt, err = db.PrepareContext(ctx, listInspectionItems); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspectionItems: %w", err)
@@ -342,6 +369,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listWebhooksStmt, err = db.PrepareContext(ctx, listWebhooks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWebhooks: %w", err)
 	}
+	if q.listWhatsAppTemplatesStmt, err = db.PrepareContext(ctx, listWhatsAppTemplates); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWhatsAppTemplates: %w", err)
+	}
 	if q.listWorkOrdersStmt, err = db.PrepareContext(ctx, listWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWorkOrders: %w", err)
 	}
@@ -353,6 +383,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.nextInvoiceSeqStmt, err = db.PrepareContext(ctx, nextInvoiceSeq); err != nil {
 		return nil, fmt.Errorf("error preparing query NextInvoiceSeq: %w", err)
+	}
+	if q.openBookingCleaningTasksStmt, err = db.PrepareContext(ctx, openBookingCleaningTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenBookingCleaningTasks: %w", err)
 	}
 	if q.openChargesStmt, err = db.PrepareContext(ctx, openCharges); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCharges: %w", err)
@@ -410,6 +443,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateChargeStmt, err = db.PrepareContext(ctx, updateCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCharge: %w", err)
+	}
+	if q.updateCleaningTaskStmt, err = db.PrepareContext(ctx, updateCleaningTask); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCleaningTask: %w", err)
 	}
 	if q.updateInspectionStmt, err = db.PrepareContext(ctx, updateInspection); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInspection: %w", err)
@@ -547,6 +583,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteWebhookStmt: %w", cerr)
 		}
 	}
+	if q.failGuestMessageStmt != nil {
+		if cerr := q.failGuestMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing failGuestMessageStmt: %w", cerr)
+		}
+	}
 	if q.getAPIKeyByHashStmt != nil {
 		if cerr := q.getAPIKeyByHashStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
@@ -572,6 +613,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getChargeStmt: %w", cerr)
 		}
 	}
+	if q.getCleaningTaskStmt != nil {
+		if cerr := q.getCleaningTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCleaningTaskStmt: %w", cerr)
+		}
+	}
 	if q.getDocumentStmt != nil {
 		if cerr := q.getDocumentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getDocumentStmt: %w", cerr)
@@ -580,6 +626,11 @@ func (q *Queries) Close() error {
 	if q.getEventStmt != nil {
 		if cerr := q.getEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getGuestMessageStmt != nil {
+		if cerr := q.getGuestMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getGuestMessageStmt: %w", cerr)
 		}
 	}
 	if q.getIdempotencyKeyStmt != nil {
@@ -677,6 +728,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getWebhookSecretsStmt: %w", cerr)
 		}
 	}
+	if q.getWhatsAppTemplateStmt != nil {
+		if cerr := q.getWhatsAppTemplateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWhatsAppTemplateStmt: %w", cerr)
+		}
+	}
 	if q.getWorkOrderStmt != nil {
 		if cerr := q.getWorkOrderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWorkOrderStmt: %w", cerr)
@@ -717,6 +773,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertChargeStmt: %w", cerr)
 		}
 	}
+	if q.insertCleaningTaskStmt != nil {
+		if cerr := q.insertCleaningTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCleaningTaskStmt: %w", cerr)
+		}
+	}
 	if q.insertDocumentStmt != nil {
 		if cerr := q.insertDocumentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertDocumentStmt: %w", cerr)
@@ -725,6 +786,11 @@ func (q *Queries) Close() error {
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
+		}
+	}
+	if q.insertGuestMessageStmt != nil {
+		if cerr := q.insertGuestMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertGuestMessageStmt: %w", cerr)
 		}
 	}
 	if q.insertIdempotencyKeyStmt != nil {
@@ -832,6 +898,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
 		}
 	}
+	if q.insertWhatsAppTemplateStmt != nil {
+		if cerr := q.insertWhatsAppTemplateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWhatsAppTemplateStmt: %w", cerr)
+		}
+	}
 	if q.insertWorkOrderStmt != nil {
 		if cerr := q.insertWorkOrderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertWorkOrderStmt: %w", cerr)
@@ -887,6 +958,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listChargesStmt: %w", cerr)
 		}
 	}
+	if q.listCleaningTasksStmt != nil {
+		if cerr := q.listCleaningTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCleaningTasksStmt: %w", cerr)
+		}
+	}
 	if q.listDocumentsStmt != nil {
 		if cerr := q.listDocumentsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDocumentsStmt: %w", cerr)
@@ -895,6 +971,11 @@ func (q *Queries) Close() error {
 	if q.listEventsStmt != nil {
 		if cerr := q.listEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listEventsStmt: %w", cerr)
+		}
+	}
+	if q.listGuestMessagesStmt != nil {
+		if cerr := q.listGuestMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listGuestMessagesStmt: %w", cerr)
 		}
 	}
 	if q.listInspectionItemsStmt != nil {
@@ -997,6 +1078,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listWebhooksStmt: %w", cerr)
 		}
 	}
+	if q.listWhatsAppTemplatesStmt != nil {
+		if cerr := q.listWhatsAppTemplatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWhatsAppTemplatesStmt: %w", cerr)
+		}
+	}
 	if q.listWorkOrdersStmt != nil {
 		if cerr := q.listWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWorkOrdersStmt: %w", cerr)
@@ -1015,6 +1101,11 @@ func (q *Queries) Close() error {
 	if q.nextInvoiceSeqStmt != nil {
 		if cerr := q.nextInvoiceSeqStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing nextInvoiceSeqStmt: %w", cerr)
+		}
+	}
+	if q.openBookingCleaningTasksStmt != nil {
+		if cerr := q.openBookingCleaningTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openBookingCleaningTasksStmt: %w", cerr)
 		}
 	}
 	if q.openChargesStmt != nil {
@@ -1110,6 +1201,11 @@ func (q *Queries) Close() error {
 	if q.updateChargeStmt != nil {
 		if cerr := q.updateChargeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargeStmt: %w", cerr)
+		}
+	}
+	if q.updateCleaningTaskStmt != nil {
+		if cerr := q.updateCleaningTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCleaningTaskStmt: %w", cerr)
 		}
 	}
 	if q.updateInspectionStmt != nil {
@@ -1252,13 +1348,16 @@ type Queries struct {
 	deleteOwnerStmt                      *sql.Stmt
 	deleteRateStmt                       *sql.Stmt
 	deleteWebhookStmt                    *sql.Stmt
+	failGuestMessageStmt                 *sql.Stmt
 	getAPIKeyByHashStmt                  *sql.Stmt
 	getBlockStmt                         *sql.Stmt
 	getBookingStmt                       *sql.Stmt
 	getBroadcastStmt                     *sql.Stmt
 	getChargeStmt                        *sql.Stmt
+	getCleaningTaskStmt                  *sql.Stmt
 	getDocumentStmt                      *sql.Stmt
 	getEventStmt                         *sql.Stmt
+	getGuestMessageStmt                  *sql.Stmt
 	getIdempotencyKeyStmt                *sql.Stmt
 	getInspectionStmt                    *sql.Stmt
 	getInvoiceStmt                       *sql.Stmt
@@ -1278,6 +1377,7 @@ type Queries struct {
 	getVendorStmt                        *sql.Stmt
 	getWebhookStmt                       *sql.Stmt
 	getWebhookSecretsStmt                *sql.Stmt
+	getWhatsAppTemplateStmt              *sql.Stmt
 	getWorkOrderStmt                     *sql.Stmt
 	insertAPIKeyStmt                     *sql.Stmt
 	insertAuditEntryStmt                 *sql.Stmt
@@ -1286,8 +1386,10 @@ type Queries struct {
 	insertBookingPaymentStmt             *sql.Stmt
 	insertBroadcastStmt                  *sql.Stmt
 	insertChargeStmt                     *sql.Stmt
+	insertCleaningTaskStmt               *sql.Stmt
 	insertDocumentStmt                   *sql.Stmt
 	insertEventStmt                      *sql.Stmt
+	insertGuestMessageStmt               *sql.Stmt
 	insertIdempotencyKeyStmt             *sql.Stmt
 	insertInspectionStmt                 *sql.Stmt
 	insertInspectionItemStmt             *sql.Stmt
@@ -1309,6 +1411,7 @@ type Queries struct {
 	insertUnitStmt                       *sql.Stmt
 	insertVendorStmt                     *sql.Stmt
 	insertWebhookStmt                    *sql.Stmt
+	insertWhatsAppTemplateStmt           *sql.Stmt
 	insertWorkOrderStmt                  *sql.Stmt
 	listAPIKeysStmt                      *sql.Stmt
 	listActiveLeasesEndingByStmt         *sql.Stmt
@@ -1320,8 +1423,10 @@ type Queries struct {
 	listBroadcastMessagesPageStmt        *sql.Stmt
 	listBroadcastsStmt                   *sql.Stmt
 	listChargesStmt                      *sql.Stmt
+	listCleaningTasksStmt                *sql.Stmt
 	listDocumentsStmt                    *sql.Stmt
 	listEventsStmt                       *sql.Stmt
+	listGuestMessagesStmt                *sql.Stmt
 	listInspectionItemsStmt              *sql.Stmt
 	listInspectionsStmt                  *sql.Stmt
 	listInvoicesStmt                     *sql.Stmt
@@ -1342,10 +1447,12 @@ type Queries struct {
 	listUnitsStmt                        *sql.Stmt
 	listVendorsStmt                      *sql.Stmt
 	listWebhooksStmt                     *sql.Stmt
+	listWhatsAppTemplatesStmt            *sql.Stmt
 	listWorkOrdersStmt                   *sql.Stmt
 	markMessageFailedStmt                *sql.Stmt
 	markMessageSentStmt                  *sql.Stmt
 	nextInvoiceSeqStmt                   *sql.Stmt
+	openBookingCleaningTasksStmt         *sql.Stmt
 	openChargesStmt                      *sql.Stmt
 	overdueWorkOrdersStmt                *sql.Stmt
 	ownershipsOfOwnerStmt                *sql.Stmt
@@ -1365,6 +1472,7 @@ type Queries struct {
 	updateBlockStmt                      *sql.Stmt
 	updateBookingStmt                    *sql.Stmt
 	updateChargeStmt                     *sql.Stmt
+	updateCleaningTaskStmt               *sql.Stmt
 	updateInspectionStmt                 *sql.Stmt
 	updateInspectionItemStmt             *sql.Stmt
 	updateInvoiceStmt                    *sql.Stmt
@@ -1404,13 +1512,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteOwnerStmt:                      q.deleteOwnerStmt,
 		deleteRateStmt:                       q.deleteRateStmt,
 		deleteWebhookStmt:                    q.deleteWebhookStmt,
+		failGuestMessageStmt:                 q.failGuestMessageStmt,
 		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
 		getBlockStmt:                         q.getBlockStmt,
 		getBookingStmt:                       q.getBookingStmt,
 		getBroadcastStmt:                     q.getBroadcastStmt,
 		getChargeStmt:                        q.getChargeStmt,
+		getCleaningTaskStmt:                  q.getCleaningTaskStmt,
 		getDocumentStmt:                      q.getDocumentStmt,
 		getEventStmt:                         q.getEventStmt,
+		getGuestMessageStmt:                  q.getGuestMessageStmt,
 		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
 		getInspectionStmt:                    q.getInspectionStmt,
 		getInvoiceStmt:                       q.getInvoiceStmt,
@@ -1430,6 +1541,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getVendorStmt:                        q.getVendorStmt,
 		getWebhookStmt:                       q.getWebhookStmt,
 		getWebhookSecretsStmt:                q.getWebhookSecretsStmt,
+		getWhatsAppTemplateStmt:              q.getWhatsAppTemplateStmt,
 		getWorkOrderStmt:                     q.getWorkOrderStmt,
 		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
 		insertAuditEntryStmt:                 q.insertAuditEntryStmt,
@@ -1438,8 +1550,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertBookingPaymentStmt:             q.insertBookingPaymentStmt,
 		insertBroadcastStmt:                  q.insertBroadcastStmt,
 		insertChargeStmt:                     q.insertChargeStmt,
+		insertCleaningTaskStmt:               q.insertCleaningTaskStmt,
 		insertDocumentStmt:                   q.insertDocumentStmt,
 		insertEventStmt:                      q.insertEventStmt,
+		insertGuestMessageStmt:               q.insertGuestMessageStmt,
 		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
 		insertInspectionStmt:                 q.insertInspectionStmt,
 		insertInspectionItemStmt:             q.insertInspectionItemStmt,
@@ -1461,6 +1575,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertUnitStmt:                       q.insertUnitStmt,
 		insertVendorStmt:                     q.insertVendorStmt,
 		insertWebhookStmt:                    q.insertWebhookStmt,
+		insertWhatsAppTemplateStmt:           q.insertWhatsAppTemplateStmt,
 		insertWorkOrderStmt:                  q.insertWorkOrderStmt,
 		listAPIKeysStmt:                      q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:         q.listActiveLeasesEndingByStmt,
@@ -1472,8 +1587,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBroadcastMessagesPageStmt:        q.listBroadcastMessagesPageStmt,
 		listBroadcastsStmt:                   q.listBroadcastsStmt,
 		listChargesStmt:                      q.listChargesStmt,
+		listCleaningTasksStmt:                q.listCleaningTasksStmt,
 		listDocumentsStmt:                    q.listDocumentsStmt,
 		listEventsStmt:                       q.listEventsStmt,
+		listGuestMessagesStmt:                q.listGuestMessagesStmt,
 		listInspectionItemsStmt:              q.listInspectionItemsStmt,
 		listInspectionsStmt:                  q.listInspectionsStmt,
 		listInvoicesStmt:                     q.listInvoicesStmt,
@@ -1494,10 +1611,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listUnitsStmt:                        q.listUnitsStmt,
 		listVendorsStmt:                      q.listVendorsStmt,
 		listWebhooksStmt:                     q.listWebhooksStmt,
+		listWhatsAppTemplatesStmt:            q.listWhatsAppTemplatesStmt,
 		listWorkOrdersStmt:                   q.listWorkOrdersStmt,
 		markMessageFailedStmt:                q.markMessageFailedStmt,
 		markMessageSentStmt:                  q.markMessageSentStmt,
 		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
+		openBookingCleaningTasksStmt:         q.openBookingCleaningTasksStmt,
 		openChargesStmt:                      q.openChargesStmt,
 		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
 		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
@@ -1517,6 +1636,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateBlockStmt:                      q.updateBlockStmt,
 		updateBookingStmt:                    q.updateBookingStmt,
 		updateChargeStmt:                     q.updateChargeStmt,
+		updateCleaningTaskStmt:               q.updateCleaningTaskStmt,
 		updateInspectionStmt:                 q.updateInspectionStmt,
 		updateInspectionItemStmt:             q.updateInspectionItemStmt,
 		updateInvoiceStmt:                    q.updateInvoiceStmt,

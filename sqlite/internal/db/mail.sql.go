@@ -18,7 +18,7 @@ WHERE id IN (
       AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?3)
     ORDER BY q.id
     LIMIT ?4)
-RETURNING id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at
+RETURNING id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id
 `
 
 type ClaimMessagesParams struct {
@@ -57,6 +57,8 @@ func (q *Queries) ClaimMessages(ctx context.Context, arg ClaimMessagesParams) ([
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}
@@ -118,7 +120,7 @@ func (q *Queries) MarkMessageSent(ctx context.Context, arg MarkMessageSentParams
 }
 
 const queuedMessagesAfter = `-- name: QueuedMessagesAfter :many
-SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at FROM messages
+SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id FROM messages
 WHERE status = 'queued' AND id > ?1
   AND (?2 = '' OR channel = ?2)
 ORDER BY id
@@ -154,6 +156,8 @@ func (q *Queries) QueuedMessagesAfter(ctx context.Context, arg QueuedMessagesAft
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}

@@ -45,7 +45,7 @@ func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (i
 }
 
 const listBroadcastMessages = `-- name: ListBroadcastMessages :many
-SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at FROM messages WHERE org_id = ?1 AND broadcast_id = ?2 ORDER BY id
+SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id FROM messages WHERE org_id = ?1 AND broadcast_id = ?2 ORDER BY id
 `
 
 type ListBroadcastMessagesParams struct {
@@ -76,6 +76,8 @@ func (q *Queries) ListBroadcastMessages(ctx context.Context, arg ListBroadcastMe
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}
@@ -91,7 +93,7 @@ func (q *Queries) ListBroadcastMessages(ctx context.Context, arg ListBroadcastMe
 }
 
 const listMessages = `-- name: ListMessages :many
-SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at FROM messages WHERE org_id = ?1 ORDER BY id
+SELECT id, org_id, channel, recipient, subject, body, status, broadcast_id, error, created_at, sent_at, attempts, next_attempt_at, booking_id, template_id FROM messages WHERE org_id = ?1 ORDER BY id
 `
 
 func (q *Queries) ListMessages(ctx context.Context, orgID int64) ([]Message, error) {
@@ -117,6 +119,8 @@ func (q *Queries) ListMessages(ctx context.Context, orgID int64) ([]Message, err
 			&i.SentAt,
 			&i.Attempts,
 			&i.NextAttemptAt,
+			&i.BookingID,
+			&i.TemplateID,
 		); err != nil {
 			return nil, err
 		}

@@ -126,6 +126,34 @@ type Charge struct {
 	VoidedAt    sql.NullString
 }
 
+type CleaningTask struct {
+	ID                int64
+	OrgID             int64
+	PropertyID        int64
+	UnitID            int64
+	BookingID         sql.NullInt64
+	Origin            string
+	Status            string
+	Priority          string
+	DueFrom           string
+	DueBy             sql.NullString
+	StaffID           sql.NullInt64
+	VendorID          sql.NullInt64
+	Checklist         string
+	Notes             string
+	PhotoDocumentIds  string
+	SkipReason        string
+	RescheduledFromID sql.NullInt64
+	RescheduledToID   sql.NullInt64
+	AssignedAt        sql.NullString
+	StartedAt         sql.NullString
+	CompletedAt       sql.NullString
+	SkippedAt         sql.NullString
+	CancelledAt       sql.NullString
+	CreatedAt         string
+	UpdatedAt         string
+}
+
 type Document struct {
 	ID          int64
 	OrgID       int64
@@ -269,6 +297,8 @@ type Message struct {
 	SentAt        sql.NullString
 	Attempts      int64
 	NextAttemptAt sql.NullString
+	BookingID     sql.NullInt64
+	TemplateID    sql.NullInt64
 }
 
 type Node struct {
@@ -537,6 +567,15 @@ type WebhookHealth struct {
 	CircuitOpenedAt     sql.NullString
 	CircuitProbeAt      sql.NullString
 	CircuitProbeToken   string
+}
+
+type WhatsappTemplate struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	Body      string
+	CreatedAt string
+	UpdatedAt string
 }
 
 type WorkOrder struct {
