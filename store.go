@@ -86,6 +86,8 @@ type Tx interface {
 	InvoiceTx
 	ReviewTx
 	AuditTx // audit log
+	// Short-term rentals: owner statements.
+	StatementTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeIdempotencyKeyStmt, err = db.PrepareContext(ctx, completeIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotencyKey: %w", err)
 	}
+	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
+		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
+	}
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
 	}
@@ -110,6 +113,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
+	}
+	if q.getOwnerStatementStmt, err = db.PrepareContext(ctx, getOwnerStatement); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOwnerStatement: %w", err)
 	}
 	if q.getOwnershipStmt, err = db.PrepareContext(ctx, getOwnership); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwnership: %w", err)
@@ -210,6 +216,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertOwnerStmt, err = db.PrepareContext(ctx, insertOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOwner: %w", err)
 	}
+	if q.insertOwnerStatementStmt, err = db.PrepareContext(ctx, insertOwnerStatement); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOwnerStatement: %w", err)
+	}
 	if q.insertOwnershipStmt, err = db.PrepareContext(ctx, insertOwnership); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOwnership: %w", err)
 	}
@@ -306,6 +315,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
 	}
+	if q.listOwnerStatementsStmt, err = db.PrepareContext(ctx, listOwnerStatements); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOwnerStatements: %w", err)
+	}
 	if q.listOwnersStmt, err = db.PrepareContext(ctx, listOwners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOwners: %w", err)
 	}
@@ -359,6 +371,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.ownerStatementsOfMonthStmt, err = db.PrepareContext(ctx, ownerStatementsOfMonth); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerStatementsOfMonth: %w", err)
 	}
 	if q.ownershipsOfOwnerStmt, err = db.PrepareContext(ctx, ownershipsOfOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnershipsOfOwner: %w", err)
@@ -490,6 +505,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing completeIdempotencyKeyStmt: %w", cerr)
 		}
 	}
+	if q.completedWorkOrderCostsStmt != nil {
+		if cerr := q.completedWorkOrderCostsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
+		}
+	}
 	if q.countAuditDeletionsStmt != nil {
 		if cerr := q.countAuditDeletionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
@@ -598,6 +618,11 @@ func (q *Queries) Close() error {
 	if q.getOwnerStmt != nil {
 		if cerr := q.getOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
+		}
+	}
+	if q.getOwnerStatementStmt != nil {
+		if cerr := q.getOwnerStatementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOwnerStatementStmt: %w", cerr)
 		}
 	}
 	if q.getOwnershipStmt != nil {
@@ -765,6 +790,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertOwnerStmt: %w", cerr)
 		}
 	}
+	if q.insertOwnerStatementStmt != nil {
+		if cerr := q.insertOwnerStatementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOwnerStatementStmt: %w", cerr)
+		}
+	}
 	if q.insertOwnershipStmt != nil {
 		if cerr := q.insertOwnershipStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertOwnershipStmt: %w", cerr)
@@ -925,6 +955,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listOrganizationsStmt: %w", cerr)
 		}
 	}
+	if q.listOwnerStatementsStmt != nil {
+		if cerr := q.listOwnerStatementsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOwnerStatementsStmt: %w", cerr)
+		}
+	}
 	if q.listOwnersStmt != nil {
 		if cerr := q.listOwnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listOwnersStmt: %w", cerr)
@@ -1013,6 +1048,11 @@ func (q *Queries) Close() error {
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.ownerStatementsOfMonthStmt != nil {
+		if cerr := q.ownerStatementsOfMonthStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerStatementsOfMonthStmt: %w", cerr)
 		}
 	}
 	if q.ownershipsOfOwnerStmt != nil {
@@ -1211,6 +1251,7 @@ type Queries struct {
 	calendarUnitsStmt                    *sql.Stmt
 	claimMessagesStmt                    *sql.Stmt
 	completeIdempotencyKeyStmt           *sql.Stmt
+	completedWorkOrderCostsStmt          *sql.Stmt
 	countAuditDeletionsStmt              *sql.Stmt
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
@@ -1233,6 +1274,7 @@ type Queries struct {
 	getLeaseStmt                         *sql.Stmt
 	getOrganizationStmt                  *sql.Stmt
 	getOwnerStmt                         *sql.Stmt
+	getOwnerStatementStmt                *sql.Stmt
 	getOwnershipStmt                     *sql.Stmt
 	getPaymentStmt                       *sql.Stmt
 	getPropertyStmt                      *sql.Stmt
@@ -1266,6 +1308,7 @@ type Queries struct {
 	insertMessageStmt                    *sql.Stmt
 	insertOrganizationStmt               *sql.Stmt
 	insertOwnerStmt                      *sql.Stmt
+	insertOwnerStatementStmt             *sql.Stmt
 	insertOwnershipStmt                  *sql.Stmt
 	insertPaymentStmt                    *sql.Stmt
 	insertPaymentAllocationStmt          *sql.Stmt
@@ -1298,6 +1341,7 @@ type Queries struct {
 	listLeasesStmt                       *sql.Stmt
 	listMessagesStmt                     *sql.Stmt
 	listOrganizationsStmt                *sql.Stmt
+	listOwnerStatementsStmt              *sql.Stmt
 	listOwnersStmt                       *sql.Stmt
 	listPaymentAllocationsStmt           *sql.Stmt
 	listPaymentsStmt                     *sql.Stmt
@@ -1316,6 +1360,7 @@ type Queries struct {
 	nextInvoiceSeqStmt                   *sql.Stmt
 	openChargesStmt                      *sql.Stmt
 	overdueWorkOrdersStmt                *sql.Stmt
+	ownerStatementsOfMonthStmt           *sql.Stmt
 	ownershipsOfOwnerStmt                *sql.Stmt
 	ownershipsOfPropertyStmt             *sql.Stmt
 	propertyTenantRecipientsStmt         *sql.Stmt
@@ -1359,6 +1404,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		calendarUnitsStmt:                    q.calendarUnitsStmt,
 		claimMessagesStmt:                    q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
+		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
 		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
@@ -1381,6 +1427,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLeaseStmt:                         q.getLeaseStmt,
 		getOrganizationStmt:                  q.getOrganizationStmt,
 		getOwnerStmt:                         q.getOwnerStmt,
+		getOwnerStatementStmt:                q.getOwnerStatementStmt,
 		getOwnershipStmt:                     q.getOwnershipStmt,
 		getPaymentStmt:                       q.getPaymentStmt,
 		getPropertyStmt:                      q.getPropertyStmt,
@@ -1414,6 +1461,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertMessageStmt:                    q.insertMessageStmt,
 		insertOrganizationStmt:               q.insertOrganizationStmt,
 		insertOwnerStmt:                      q.insertOwnerStmt,
+		insertOwnerStatementStmt:             q.insertOwnerStatementStmt,
 		insertOwnershipStmt:                  q.insertOwnershipStmt,
 		insertPaymentStmt:                    q.insertPaymentStmt,
 		insertPaymentAllocationStmt:          q.insertPaymentAllocationStmt,
@@ -1446,6 +1494,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listLeasesStmt:                       q.listLeasesStmt,
 		listMessagesStmt:                     q.listMessagesStmt,
 		listOrganizationsStmt:                q.listOrganizationsStmt,
+		listOwnerStatementsStmt:              q.listOwnerStatementsStmt,
 		listOwnersStmt:                       q.listOwnersStmt,
 		listPaymentAllocationsStmt:           q.listPaymentAllocationsStmt,
 		listPaymentsStmt:                     q.listPaymentsStmt,
@@ -1464,6 +1513,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
 		openChargesStmt:                      q.openChargesStmt,
 		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
+		ownerStatementsOfMonthStmt:           q.ownerStatementsOfMonthStmt,
 		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
 		ownershipsOfPropertyStmt:             q.ownershipsOfPropertyStmt,
 		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,

@@ -307,6 +307,23 @@ type Owner struct {
 	UpdatedAt     string
 }
 
+type OwnerStatement struct {
+	ID         int64
+	OrgID      int64
+	OwnerID    int64
+	OwnerName  string
+	Month      string
+	Currency   string
+	Lines      string
+	Nights     int64
+	Gross      int64
+	Commission int64
+	Fees       int64
+	Expenses   int64
+	Net        int64
+	CreatedAt  string
+}
+
 type Ownership struct {
 	ID             int64
 	OrgID          int64
