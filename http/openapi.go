@@ -137,6 +137,8 @@ var tagDescriptions = map[string]string{
 	"Owners":                "Owners of the properties an agency manages for them, and which property each owns when, on what commission and fees.",
 	"Invoices":              "Invoices to guests or owners: drafts, then sent with a gapless number, paid or voided; rendered as PDF.",
 	"Reviews":               "Guest reviews received or imported from platforms, flagged when below the organization's alert threshold.",
+	"Statements":            "Owner statements: per owner and month, the stays' revenue night by night, commission, fees, work-order expenses and the net to disburse; CSV and PDF.",
+	"Tax reports":           "Tourist tax per property and month: nights, guest-nights and the tax due under the organization's rule.",
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",
