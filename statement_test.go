@@ -45,10 +45,10 @@ func newStatementFixture(t *testing.T, s porter.Store) *statementFixture {
 	_, err = svc.LinkProperty(ctx, org, o.ID, porter.OwnershipInput{PropertyID: &p.ID, CommissionRate: pct("17.5"),
 		ManagementFee: money("50"), CleaningFee: money("35"), StartDate: ptr("2025-01-01")})
 	must(err)
-	book := func(in, out string, status string, nightly ...string) *porter.Booking {
+	book := func(in, out string, guests int64, nightly ...string) *porter.Booking {
 		t.Helper()
 		bin := porter.BookingInput{PropertyID: &p.ID, UnitID: &u.ID, GuestName: ptr("Guest " + in), CheckIn: ptr(in), CheckOut: ptr(out),
-			Currency: ptr("EUR"), Status: ptr(status), Source: ptr("direct")}
+			Currency: ptr("EUR"), Status: ptr("confirmed"), Source: ptr("direct"), GuestsCount: &guests}
 		if len(nightly) == 1 {
 			bin.NightlyRate = money(nightly[0])
 		} else {
@@ -64,13 +64,14 @@ func newStatementFixture(t *testing.T, s porter.Store) *statementFixture {
 		must(err)
 		return b
 	}
-	// A: 29 March to 3 April at 100.00 a night: three nights in March,
-	// two in April; it checks out on 3 April.
-	a := book("2025-03-29", "2025-04-03", "confirmed", "100")
-	// B: 10 to 13 April, priced night by night (350.32), confirmed.
-	book("2025-04-10", "2025-04-13", "confirmed", "120", "130.33", "99.99")
+	// A: 29 March to 3 April at 100.00 a night for 2 guests: three nights
+	// in March, two in April; it checks out on 3 April.
+	a := book("2025-03-29", "2025-04-03", 2, "100")
+	// B: 10 to 13 April for 3 guests, priced night by night (350.32),
+	// confirmed.
+	book("2025-04-10", "2025-04-13", 3, "120", "130.33", "99.99")
 	// C: cancelled, never counted.
-	c := book("2025-04-20", "2025-04-22", "confirmed", "500")
+	c := book("2025-04-20", "2025-04-22", 4, "500")
 	_, err = svc.CancelBooking(ctx, org, c.ID, porter.CancelInput{Reason: ptr("plans changed")})
 	must(err)
 	clock = time.Date(2025, 3, 29, 15, 0, 0, 0, time.UTC)
@@ -160,7 +161,8 @@ func TestOwnerStatementFigures(t *testing.T) {
 }
 
 // TestStatementPassIdempotent: the pass run twice, then from two
-// goroutines at once, draws up one statement and fires one event.
+// goroutines at once, draws up one statement and one tax report and
+// fires one event for each.
 func TestStatementPassIdempotent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s porter.Store) {
 		ctx := context.Background()
@@ -188,9 +190,15 @@ func TestStatementPassIdempotent(t *testing.T) {
 		if err != nil || len(list.Items) != 1 || list.Items[0].Month != "2025-04" {
 			t.Fatalf("statements: %v %+v", err, list)
 		}
-		evs, err := f.svc.Events(ctx, f.org, porter.EventFilter{Types: []string{"owner.statement_ready"}})
-		if err != nil || len(evs.Items) != 1 {
-			t.Fatalf("events: %v %d", err, len(evs.Items))
+		for _, typ := range []string{"owner.statement_ready", "tax_report.generated"} {
+			evs, err := f.svc.Events(ctx, f.org, porter.EventFilter{Types: []string{typ}})
+			if err != nil || len(evs.Items) != 1 {
+				t.Fatalf("%s events: %v %d", typ, err, len(evs.Items))
+			}
+		}
+		reps, err := f.svc.TaxReports(ctx, f.org, porter.TaxReportFilter{})
+		if err != nil || len(reps.Items) != 1 || reps.Items[0].TaxDue != 0 || reps.Items[0].GuestNights != 13 {
+			t.Fatalf("tax reports without a rule: %v %+v", err, reps.Items)
 		}
 	})
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // RunStatementPass draws up last month's statements (as of now) for every
-// owner of every organization. It runs on every node and as often as
+// owner of every organization, and last month's tax reports for every
+// property. It runs on every node and as often as
 // wanted: the first pass after the 1st draws them up, the others find
 // them there. Two nodes racing for the same owner-month produce one
 // statement and one event, because the insert is keyed by owner, month
@@ -25,6 +26,13 @@ func (s *Service) RunStatementPass(ctx context.Context, now time.Time) error {
 	for _, org := range orgs {
 		if err := s.statementPass(ctx, org.ID, month); err != nil {
 			errs = append(errs, fmt.Errorf("statement pass, organization %d: %w", org.ID, err))
+		}
+		err := s.eachProperty(ctx, org.ID, func(id int64) error {
+			_, _, err := s.generateTaxReports(ctx, org.ID, id, month)
+			return err
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("tax report pass, organization %d: %w", org.ID, err))
 		}
 	}
 	return errors.Join(errs...)

@@ -86,8 +86,9 @@ type Tx interface {
 	InvoiceTx
 	ReviewTx
 	AuditTx // audit log
-	// Short-term rentals: owner statements.
+	// Short-term rentals: owner statements and tax reports.
 	StatementTx
+	TaxReportTx
 }
 
 // ListParams are the pagination and filters every list shares.

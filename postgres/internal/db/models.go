@@ -431,6 +431,32 @@ type Staff struct {
 	UpdatedAt time.Time
 }
 
+type TaxReport struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	PropertyName       string
+	Month              string
+	Currency           string
+	Stays              int64
+	Nights             int64
+	GuestNights        int64
+	TaxableGuestNights int64
+	Accommodation      int64
+	TaxDue             int64
+	Rule               string
+	CreatedAt          time.Time
+}
+
+type TaxRule struct {
+	OrgID         int64
+	PropertyID    int64
+	PerGuestNight int64
+	Percent       int32
+	MaxNights     int32
+	UpdatedAt     time.Time
+}
+
 type Tenant struct {
 	ID              int64
 	OrgID           int64

@@ -240,6 +240,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertStaffStmt, err = db.PrepareContext(ctx, insertStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStaff: %w", err)
 	}
+	if q.insertTaxReportStmt, err = db.PrepareContext(ctx, insertTaxReport); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertTaxReport: %w", err)
+	}
 	if q.insertTenantStmt, err = db.PrepareContext(ctx, insertTenant); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertTenant: %w", err)
 	}
@@ -342,6 +345,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listStaffStmt, err = db.PrepareContext(ctx, listStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaff: %w", err)
 	}
+	if q.listTaxReportsStmt, err = db.PrepareContext(ctx, listTaxReports); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTaxReports: %w", err)
+	}
+	if q.listTaxRulesStmt, err = db.PrepareContext(ctx, listTaxRules); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTaxRules: %w", err)
+	}
 	if q.listTenantsStmt, err = db.PrepareContext(ctx, listTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTenants: %w", err)
 	}
@@ -402,6 +411,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.staysOverlappingStmt, err = db.PrepareContext(ctx, staysOverlapping); err != nil {
 		return nil, fmt.Errorf("error preparing query StaysOverlapping: %w", err)
 	}
+	if q.taxReportsOfMonthStmt, err = db.PrepareContext(ctx, taxReportsOfMonth); err != nil {
+		return nil, fmt.Errorf("error preparing query TaxReportsOfMonth: %w", err)
+	}
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
 	}
@@ -461,6 +473,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
+	}
+	if q.upsertTaxRuleStmt, err = db.PrepareContext(ctx, upsertTaxRule); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertTaxRule: %w", err)
 	}
 	if q.vendorRecipientsStmt, err = db.PrepareContext(ctx, vendorRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query VendorRecipients: %w", err)
@@ -830,6 +845,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertStaffStmt: %w", cerr)
 		}
 	}
+	if q.insertTaxReportStmt != nil {
+		if cerr := q.insertTaxReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTaxReportStmt: %w", cerr)
+		}
+	}
 	if q.insertTenantStmt != nil {
 		if cerr := q.insertTenantStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertTenantStmt: %w", cerr)
@@ -1000,6 +1020,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listStaffStmt: %w", cerr)
 		}
 	}
+	if q.listTaxReportsStmt != nil {
+		if cerr := q.listTaxReportsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTaxReportsStmt: %w", cerr)
+		}
+	}
+	if q.listTaxRulesStmt != nil {
+		if cerr := q.listTaxRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTaxRulesStmt: %w", cerr)
+		}
+	}
 	if q.listTenantsStmt != nil {
 		if cerr := q.listTenantsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listTenantsStmt: %w", cerr)
@@ -1100,6 +1130,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing staysOverlappingStmt: %w", cerr)
 		}
 	}
+	if q.taxReportsOfMonthStmt != nil {
+		if cerr := q.taxReportsOfMonthStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing taxReportsOfMonthStmt: %w", cerr)
+		}
+	}
 	if q.touchAPIKeyStmt != nil {
 		if cerr := q.touchAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
@@ -1198,6 +1233,11 @@ func (q *Queries) Close() error {
 	if q.updateWorkOrderStmt != nil {
 		if cerr := q.updateWorkOrderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
+		}
+	}
+	if q.upsertTaxRuleStmt != nil {
+		if cerr := q.upsertTaxRuleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertTaxRuleStmt: %w", cerr)
 		}
 	}
 	if q.vendorRecipientsStmt != nil {
@@ -1316,6 +1356,7 @@ type Queries struct {
 	insertRateStmt                       *sql.Stmt
 	insertReviewStmt                     *sql.Stmt
 	insertStaffStmt                      *sql.Stmt
+	insertTaxReportStmt                  *sql.Stmt
 	insertTenantStmt                     *sql.Stmt
 	insertUnitStmt                       *sql.Stmt
 	insertVendorStmt                     *sql.Stmt
@@ -1350,6 +1391,8 @@ type Queries struct {
 	listResourceEventsStmt               *sql.Stmt
 	listReviewsStmt                      *sql.Stmt
 	listStaffStmt                        *sql.Stmt
+	listTaxReportsStmt                   *sql.Stmt
+	listTaxRulesStmt                     *sql.Stmt
 	listTenantsStmt                      *sql.Stmt
 	listUnitsStmt                        *sql.Stmt
 	listVendorsStmt                      *sql.Stmt
@@ -1370,6 +1413,7 @@ type Queries struct {
 	setWebhookSecretsStmt                *sql.Stmt
 	staffRecipientsStmt                  *sql.Stmt
 	staysOverlappingStmt                 *sql.Stmt
+	taxReportsOfMonthStmt                *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
 	updateBlockStmt                      *sql.Stmt
 	updateBookingStmt                    *sql.Stmt
@@ -1390,6 +1434,7 @@ type Queries struct {
 	updateVendorStmt                     *sql.Stmt
 	updateWebhookStmt                    *sql.Stmt
 	updateWorkOrderStmt                  *sql.Stmt
+	upsertTaxRuleStmt                    *sql.Stmt
 	vendorRecipientsStmt                 *sql.Stmt
 }
 
@@ -1469,6 +1514,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRateStmt:                       q.insertRateStmt,
 		insertReviewStmt:                     q.insertReviewStmt,
 		insertStaffStmt:                      q.insertStaffStmt,
+		insertTaxReportStmt:                  q.insertTaxReportStmt,
 		insertTenantStmt:                     q.insertTenantStmt,
 		insertUnitStmt:                       q.insertUnitStmt,
 		insertVendorStmt:                     q.insertVendorStmt,
@@ -1503,6 +1549,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listResourceEventsStmt:               q.listResourceEventsStmt,
 		listReviewsStmt:                      q.listReviewsStmt,
 		listStaffStmt:                        q.listStaffStmt,
+		listTaxReportsStmt:                   q.listTaxReportsStmt,
+		listTaxRulesStmt:                     q.listTaxRulesStmt,
 		listTenantsStmt:                      q.listTenantsStmt,
 		listUnitsStmt:                        q.listUnitsStmt,
 		listVendorsStmt:                      q.listVendorsStmt,
@@ -1523,6 +1571,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                  q.staffRecipientsStmt,
 		staysOverlappingStmt:                 q.staysOverlappingStmt,
+		taxReportsOfMonthStmt:                q.taxReportsOfMonthStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
 		updateBlockStmt:                      q.updateBlockStmt,
 		updateBookingStmt:                    q.updateBookingStmt,
@@ -1543,6 +1592,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateVendorStmt:                     q.updateVendorStmt,
 		updateWebhookStmt:                    q.updateWebhookStmt,
 		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
+		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
 		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}
 }

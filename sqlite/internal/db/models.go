@@ -426,6 +426,32 @@ type Staff struct {
 	UpdatedAt string
 }
 
+type TaxReport struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	PropertyName       string
+	Month              string
+	Currency           string
+	Stays              int64
+	Nights             int64
+	GuestNights        int64
+	TaxableGuestNights int64
+	Accommodation      int64
+	TaxDue             int64
+	Rule               string
+	CreatedAt          string
+}
+
+type TaxRule struct {
+	OrgID         int64
+	PropertyID    int64
+	PerGuestNight int64
+	Percent       int64
+	MaxNights     int64
+	UpdatedAt     string
+}
+
 type Tenant struct {
 	ID              int64
 	OrgID           int64
