@@ -146,6 +146,13 @@ func (s *Service) GenerateTaxReports(ctx context.Context, orgID int64, in TaxRep
 	}
 	if in.PropertyID != nil && *in.PropertyID <= 0 {
 		v.Add("property_id", "must be a property id")
+	} else if in.PropertyID != nil {
+		_, err := view(ctx, s, orgID, func(tx Tx) (*Property, error) { return tx.Property(ctx, *in.PropertyID) })
+		if ErrorCode(err) == ENOTFOUND {
+			v.Add("property_id", "%d does not exist", *in.PropertyID)
+		} else if err != nil {
+			return nil, false, err
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, false, err

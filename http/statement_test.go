@@ -56,8 +56,9 @@ func TestStatementsAPI(t *testing.T) {
 		if evs[0].Type != "owner.statement_ready" || !strings.Contains(string(evs[0].Data), `"net_to_disburse":214`) || a.eventCount() != events+1 {
 			t.Fatalf("events: %s %s", evs[0].Type, evs[0].Data)
 		}
-		// The scheduler's pass for May 9 (April) finds it there.
-		if err := a.svc.RunStatementPass(ctx, a.now); err != nil || a.eventCount() != events+1 {
+		// The scheduler's pass for May 9 (April) finds it there, and only
+		// draws up the property's April tax report.
+		if err := a.svc.RunStatementPass(ctx, a.now); err != nil || a.eventCount() != events+2 || a.allEvents(t)[0].Type != "tax_report.generated" {
 			t.Fatalf("pass: %v, %d events", err, a.eventCount())
 		}
 		path := "/v1/statements/" + itoa(int(st["id"].(float64)))
