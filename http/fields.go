@@ -62,6 +62,9 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.InvoiceInput]():     {Required: []string{"bill_to_name", "currency"}},
 	reflect.TypeFor[porter.InvoiceLineInput](): {Required: []string{"description", "unit_price"}},
 	reflect.TypeFor[porter.ReviewInput]():      {Required: []string{"source", "rating"}, Enums: map[string][]string{"source": porter.ReviewSources}},
+	// Short-term rentals: owner statements and tax reports.
+	reflect.TypeFor[porter.StatementInput](): {Required: []string{"month"}},
+	reflect.TypeFor[porter.TaxReportInput](): {Required: []string{"month"}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed
