@@ -125,6 +125,10 @@ func ParseMonth(s string) (time.Time, error) {
 // are, with created false: asking twice, or racing the monthly pass,
 // gives one statement and one event.
 func (s *Service) GenerateStatements(ctx context.Context, orgID, ownerID int64, in StatementInput) (sts []*Statement, created bool, err error) {
+	// An unknown owner is 404 whatever the body says.
+	if _, err := view(ctx, s, orgID, func(tx Tx) (*Owner, error) { return tx.Owner(ctx, ownerID) }); err != nil {
+		return nil, false, err
+	}
 	var v Validation
 	month := ""
 	if in.Month == nil || *in.Month == "" {

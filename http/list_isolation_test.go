@@ -46,6 +46,10 @@ var listFixtures = map[string]*listFixture{
 	"/v1/invoices":  {"?per_page=100", "data", "id", "/v1/invoices/"},
 	"/v1/reviews":   {"?per_page=100", "data", "id", "/v1/reviews/"},
 	"/v1/audit_log": {"?per_page=100", "data", "id", "/v1/audit_log"},
+	// Short-term rentals: owner statements and tax reports.
+	"/v1/statements":  {"?per_page=100", "data", "id", "/v1/statements/"},
+	"/v1/tax_reports": {"?per_page=100", "data", "id", "/v1/tax_reports"},
+	"/v1/tax_rules":   {"", "data", "property_id", "/v1/tax_rules"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that
