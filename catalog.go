@@ -94,6 +94,9 @@ var Catalog = []EventType{
 	{Name: "invoice.paid", Description: "A sent invoice is marked paid", Fields: []string{"invoice"}, Scope: "invoices:read"},
 	{Name: "invoice.voided", Description: "A sent invoice is voided; it keeps its number", Fields: []string{"invoice"}, Scope: "invoices:read"},
 	{Name: "review.received", Description: "A guest review is received or imported; below_threshold flags a rating under the organization's alert threshold", Fields: []string{"review", "below_threshold", "alert_threshold"}, Scope: "reviews:read"},
+	// Short-term rentals: owner statements and tax reports (seed 003).
+	{Name: "owner.statement_ready", Description: "An owner's monthly statement is drawn up (on the 1st of the next month, or on demand); data.statement: id, owner_id, owner_name, month, currency, properties, nights, gross_revenue, commission, fees, expenses, net_to_disburse", Fields: []string{"statement"}, Scope: "statements:read"},
+	{Name: "tax_report.generated", Description: "A property's monthly tourist tax report is drawn up (on the 1st of the next month, or on demand); data.tax_report: id, property_id, month, currency, nights, guest_nights, taxable_guest_nights, accommodation, tax_due, rule", Fields: []string{"tax_report"}, Scope: "tax_reports:read"},
 
 	// Short-term rentals: cleaning tasks and messages to guests (seed 003).
 	{Name: "cleaning.assigned", Description: "A cleaning task is assigned (or reassigned) to a staff member or a vendor (data.cleaning_task: id, unit_id, booking_id, status, priority, due_from, due_by, staff_id, vendor_id, checklist)", Fields: []string{"cleaning_task"}, Scope: "cleaning:read"},

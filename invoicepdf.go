@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -14,23 +15,8 @@ import (
 // PDF core fonts, which cover Western European text (Windows-1252);
 // other characters print as "?".
 func RenderInvoicePDF(org *Organization, inv *Invoice) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	title := "Invoice " + invoiceLabel(inv)
-	pdf.SetTitle(title, true)
-	pdf.SetAuthor(org.Name, true)
-	pdf.SetCreator("Porter", false)
-	// Fixed dates make the same invoice render to the same bytes.
-	pdf.SetCreationDate(inv.CreatedAt)
-	pdf.SetModificationDate(inv.UpdatedAt)
-	pdf.SetAutoPageBreak(true, 20)
-	pdf.AliasNbPages("")
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-15)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 10, tr(fmt.Sprintf("%s · %s · page %d/{nb}", org.Name, invoiceLabel(inv), pdf.PageNo())), "", 0, "C", false, 0, "")
-	})
-	pdf.AddPage()
+	label := invoiceLabel(inv)
+	pdf, tr := newPDF(org, "Invoice "+label, label, inv.CreatedAt, inv.UpdatedAt)
 
 	pdf.SetFont("Helvetica", "B", 16)
 	pdf.CellFormat(110, 8, tr(org.Name), "", 0, "L", false, 0, "")
@@ -133,9 +119,38 @@ func RenderInvoicePDF(org *Organization, inv *Invoice) ([]byte, error) {
 		pdf.Ln(2)
 		pdf.MultiCell(0, 5, tr(inv.Notes), "", "L", false)
 	}
+	return outputPDF(pdf, "invoice", inv.ID)
+}
+
+// newPDF starts an A4 document of the organization's (invoices,
+// statements) with its first page: title and author in its metadata, the
+// organization and label in every page's footer, fixed dates so that the
+// same record renders to the same bytes. tr translates UTF-8 to the core
+// fonts' Windows-1252.
+func newPDF(org *Organization, title, label string, created, modified time.Time) (*fpdf.Fpdf, func(string) string) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor(org.Name, true)
+	pdf.SetCreator("Porter", false)
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(modified)
+	pdf.SetAutoPageBreak(true, 20)
+	pdf.AliasNbPages("")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-15)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.CellFormat(0, 10, tr(fmt.Sprintf("%s · %s · page %d/{nb}", org.Name, label, pdf.PageNo())), "", 0, "C", false, 0, "")
+	})
+	pdf.AddPage()
+	return pdf, tr
+}
+
+// outputPDF renders a finished document.
+func outputPDF(pdf *fpdf.Fpdf, what string, id int64) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("render invoice %d: %w", inv.ID, err)
+		return nil, fmt.Errorf("render %s %d: %w", what, id, err)
 	}
 	return buf.Bytes(), nil
 }

@@ -90,6 +90,9 @@ type Tx interface {
 	// Short-term rentals: cleaning tasks and messages to guests.
 	CleaningTx
 	GuestMessageTx
+	// Short-term rentals: owner statements and tax reports.
+	StatementTx
+	TaxReportTx
 }
 
 // ListParams are the pagination and filters every list shares.

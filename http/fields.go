@@ -67,6 +67,9 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.CleaningSkipInput]():     {Required: []string{"reason"}},
 	reflect.TypeFor[porter.WhatsAppTemplateInput](): {Required: []string{"name", "body"}},
 	reflect.TypeFor[porter.GuestMessageInput]():     {Required: []string{"booking_id"}},
+	// Short-term rentals: owner statements and tax reports.
+	reflect.TypeFor[porter.StatementInput](): {Required: []string{"month"}},
+	reflect.TypeFor[porter.TaxReportInput](): {Required: []string{"month"}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

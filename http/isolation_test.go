@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	porterhttp "porter/http"
 )
@@ -51,6 +52,24 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/whatsapp/templates/"] = id(a.do("POST", "/v1/whatsapp/templates", map[string]any{"name": "welcome", "body": "Hi {{guest_name}}"}))
 	ids["/v1/whatsapp/messages/"] = id(a.do("POST", "/v1/whatsapp/messages", map[string]any{"booking_id": atoi(ids["/v1/bookings/"]),
 		"template_id": atoi(ids["/v1/whatsapp/templates/"]), "to": "+212600000001"}))
+	// Short-term rentals: owner statements and tax reports, of April 2025
+	// for a property owned since January with a stay in April.
+	sp := id(a.do("POST", "/v1/properties", map[string]any{"name": "Villa Sol"}))
+	su := id(a.do("POST", "/v1/units", map[string]any{"property_id": atoi(sp), "name": "Main"}))
+	so := id(a.do("POST", "/v1/owners", map[string]any{"name": "Yves"}))
+	a.do("POST", "/v1/owners/"+so+"/properties", map[string]any{"property_id": atoi(sp), "commission_rate": 20, "start_date": "2025-01-01"}).must(t, 201)
+	now := a.now
+	a.now = time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	a.do("POST", "/v1/bookings", map[string]any{"unit_id": atoi(su), "guest_name": "G", "check_in": "2025-04-10", "check_out": "2025-04-12",
+		"nightly_rate": 100, "currency": "EUR", "status": "confirmed"}).must(t, 201)
+	a.now = now
+	first := func(r *response) string {
+		return itoa(int(r.must(t, 201).JSON["data"].([]any)[0].(map[string]any)["id"].(float64)))
+	}
+	ids["/v1/statements/"] = first(a.do("POST", "/v1/owners/"+so+"/statements", map[string]any{"month": "2025-04"}))
+	ids["/v1/tax_reports"] = first(a.do("POST", "/v1/tax_reports", map[string]any{"month": "2025-04", "property_id": atoi(sp)}))
+	a.do("POST", "/v1/tax_rules", map[string]any{"property_id": atoi(sp), "per_guest_night": 1}).must(t, 200)
+	ids["/v1/tax_rules"] = sp
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

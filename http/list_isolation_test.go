@@ -50,6 +50,10 @@ var listFixtures = map[string]*listFixture{
 	"/v1/cleaning_tasks":     {"?per_page=100", "data", "id", "/v1/cleaning_tasks/"},
 	"/v1/whatsapp/templates": {"", "data", "id", "/v1/whatsapp/templates/"},
 	"/v1/whatsapp/messages":  {"?per_page=100", "data", "id", "/v1/whatsapp/messages/"},
+	// Short-term rentals: owner statements and tax reports.
+	"/v1/statements":  {"?per_page=100", "data", "id", "/v1/statements/"},
+	"/v1/tax_reports": {"?per_page=100", "data", "id", "/v1/tax_reports"},
+	"/v1/tax_rules":   {"", "data", "property_id", "/v1/tax_rules"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

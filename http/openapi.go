@@ -140,6 +140,8 @@ var tagDescriptions = map[string]string{
 	// Short-term rentals: cleaning tasks and messages to guests.
 	"Cleaning":              "Cleaning of units between stays: created for each confirmed booking's check-out (high priority on a same-day turnover) or by hand; assigned, started, completed or skipped.",
 	"Messages to guests":    "Templated messages to a booking's guest (WhatsApp), queued in an outbox and sent by the configured sender.",
+	"Statements":            "Owner statements: per owner and month, the stays' revenue night by night, commission, fees, work-order expenses and the net to disburse; CSV and PDF.",
+	"Tax reports":           "Tourist tax per property and month: nights, guest-nights and the tax due under the organization's rule.",
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",

@@ -293,6 +293,32 @@ func (s *Server) addRoutes() {
 		Request: reviewInput{}, Response: reviewView{}, Status: http.StatusCreated}, s.handleReceiveReview())
 	s.handle(&route{Method: get, Path: "/v1/reviews/{id}", API: v1API, Scope: "reviews:read", Tag: "Reviews",
 		Summary: "Get a review", Response: reviewView{}}, getOne("review", s.svc.Review))
+	// Short-term rentals: owner statements (seed 003).
+	s.handle(&route{Method: get, Path: "/v1/statements", API: v1API, Scope: "statements:read", Tag: "Statements",
+		Summary: "List owner statements, newest first", Response: []statementView{}, List: true, Query: append(listParams,
+			queryParam{Name: "owner_id", Type: "integer"}, queryParam{Name: "month", Type: "string", Description: "A month, YYYY-MM"})}, s.handleListStatements())
+	s.handle(&route{Method: get, Path: "/v1/statements/{id}", API: v1API, Scope: "statements:read", Tag: "Statements",
+		Summary: "Get an owner statement with its property lines", Response: statementView{}}, getOne("statement", s.svc.Statement))
+	s.handle(&route{Method: get, Path: "/v1/statements/{id}/csv", API: v1API, Scope: "statements:read", Tag: "Statements",
+		Summary: "Download a statement as CSV (a header row, a row per property line, a TOTAL row)", Response: mediaBody("text/csv")},
+		s.handleStatementDocument("csv", "text/csv; charset=utf-8"))
+	s.handle(&route{Method: get, Path: "/v1/statements/{id}/pdf", API: v1API, Scope: "statements:read", Tag: "Statements",
+		Summary: "Download a statement as PDF", Response: mediaBody("application/pdf")}, s.handleStatementDocument("pdf", "application/pdf"))
+	s.handle(&route{Method: post, Path: "/v1/owners/{id}/statements", API: v1API, Scope: "owners:write", Tag: "Statements", Also: []int{http.StatusOK},
+		Summary: "Draw up an owner's statements of a month that has ended, one per currency (201); if already drawn up, 200 with them as they are",
+		Request: statementInput{}, Response: []statementView{}, Status: http.StatusCreated}, s.handleGenerateStatements())
+	// Short-term rentals: tourist tax rules and reports (seed 003).
+	s.handle(&route{Method: get, Path: "/v1/tax_reports", API: v1API, Scope: "tax_reports:read", Tag: "Tax reports",
+		Summary: "List tax reports, newest first", Response: []taxReportView{}, List: true, Query: append(listParams,
+			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "month", Type: "string", Description: "A month, YYYY-MM"})}, s.handleListTaxReports())
+	s.handle(&route{Method: post, Path: "/v1/tax_reports", API: v1API, Scope: "properties:write", Tag: "Tax reports", Also: []int{http.StatusOK},
+		Summary: "Draw up a month's tax reports, of one property or every property with stays (201); if already drawn up, 200 with them as they are",
+		Request: taxReportInput{}, Response: []taxReportView{}, Status: http.StatusCreated}, s.handleGenerateTaxReports())
+	s.handle(&route{Method: get, Path: "/v1/tax_rules", API: v1API, Scope: "tax_reports:read", Tag: "Tax reports",
+		Summary: "List the tourist tax rules: the organization's default (property_id 0) and the properties' own", Response: []taxRuleView{}}, s.handleTaxRules())
+	s.handle(&route{Method: post, Path: "/v1/tax_rules", API: v1API, Scope: "properties:write", Tag: "Tax reports",
+		Summary: "Set the organization's default tourist tax rule, or a property's (property_id): per guest per night, percent of accommodation, a cap of nights per stay",
+		Request: taxRuleInput{}, Response: taxRuleView{}, Status: http.StatusOK}, createOne(s, s.svc.SetTaxRule))
 	// Audit log (seed 003).
 	s.handle(&route{Method: get, Path: "/v1/audit_log", API: v1API, Scope: "audit:read", Tag: "Audit log",
 		Summary:  "List the audit log, newest first: every write by an API key, a console user, the CLI or Porter itself",

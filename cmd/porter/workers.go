@@ -43,6 +43,9 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 	w.run(func() { svc.RunEventPruner(ctx, eventRetention, time.Minute, logger.With("worker", "event-pruner")) })
 	w.run(func() { svc.RunSessionPruner(ctx, time.Hour, logger.With("worker", "session-pruner")) })
 	w.run(func() { svc.RunAuditPruner(ctx, auditRetention, time.Hour, logger.With("worker", "audit-pruner")) })
+	// Short-term rentals: owner statements of the month just ended, on every
+	// node (idempotent by owner, month and currency).
+	w.run(func() { svc.RunStatementScheduler(ctx, time.Hour, logger.With("worker", "statement-scheduler")) })
 	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)

@@ -336,6 +336,23 @@ type Owner struct {
 	UpdatedAt     time.Time
 }
 
+type OwnerStatement struct {
+	ID         int64
+	OrgID      int64
+	OwnerID    int64
+	OwnerName  string
+	Month      string
+	Currency   string
+	Lines      string
+	Nights     int64
+	Gross      int64
+	Commission int64
+	Fees       int64
+	Expenses   int64
+	Net        int64
+	CreatedAt  time.Time
+}
+
 type Ownership struct {
 	ID             int64
 	OrgID          int64
@@ -442,6 +459,32 @@ type Staff struct {
 	Role      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+type TaxReport struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	PropertyName       string
+	Month              string
+	Currency           string
+	Stays              int64
+	Nights             int64
+	GuestNights        int64
+	TaxableGuestNights int64
+	Accommodation      int64
+	TaxDue             int64
+	Rule               string
+	CreatedAt          time.Time
+}
+
+type TaxRule struct {
+	OrgID         int64
+	PropertyID    int64
+	PerGuestNight int64
+	Percent       int32
+	MaxNights     int32
+	UpdatedAt     time.Time
 }
 
 type Tenant struct {

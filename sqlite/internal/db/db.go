@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeIdempotencyKeyStmt, err = db.PrepareContext(ctx, completeIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotencyKey: %w", err)
 	}
+	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
+		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
+	}
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
 	}
@@ -119,6 +122,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
+	}
+	if q.getOwnerStatementStmt, err = db.PrepareContext(ctx, getOwnerStatement); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOwnerStatement: %w", err)
 	}
 	if q.getOwnershipStmt, err = db.PrepareContext(ctx, getOwnership); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwnership: %w", err)
@@ -228,6 +234,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertOwnerStmt, err = db.PrepareContext(ctx, insertOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOwner: %w", err)
 	}
+	if q.insertOwnerStatementStmt, err = db.PrepareContext(ctx, insertOwnerStatement); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertOwnerStatement: %w", err)
+	}
 	if q.insertOwnershipStmt, err = db.PrepareContext(ctx, insertOwnership); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOwnership: %w", err)
 	}
@@ -248,6 +257,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertStaffStmt, err = db.PrepareContext(ctx, insertStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertStaff: %w", err)
+	}
+	if q.insertTaxReportStmt, err = db.PrepareContext(ctx, insertTaxReport); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertTaxReport: %w", err)
 	}
 	if q.insertTenantStmt, err = db.PrepareContext(ctx, insertTenant); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertTenant: %w", err)
@@ -333,6 +345,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
 	}
+	if q.listOwnerStatementsStmt, err = db.PrepareContext(ctx, listOwnerStatements); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOwnerStatements: %w", err)
+	}
 	if q.listOwnersStmt, err = db.PrepareContext(ctx, listOwners); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOwners: %w", err)
 	}
@@ -356,6 +371,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listStaffStmt, err = db.PrepareContext(ctx, listStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStaff: %w", err)
+	}
+	if q.listTaxReportsStmt, err = db.PrepareContext(ctx, listTaxReports); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTaxReports: %w", err)
+	}
+	if q.listTaxRulesStmt, err = db.PrepareContext(ctx, listTaxRules); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTaxRules: %w", err)
 	}
 	if q.listTenantsStmt, err = db.PrepareContext(ctx, listTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTenants: %w", err)
@@ -392,6 +413,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.ownerStatementsOfMonthStmt, err = db.PrepareContext(ctx, ownerStatementsOfMonth); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerStatementsOfMonth: %w", err)
 	}
 	if q.ownershipsOfOwnerStmt, err = db.PrepareContext(ctx, ownershipsOfOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnershipsOfOwner: %w", err)
@@ -431,6 +455,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.staysOverlappingStmt, err = db.PrepareContext(ctx, staysOverlapping); err != nil {
 		return nil, fmt.Errorf("error preparing query StaysOverlapping: %w", err)
+	}
+	if q.taxReportsOfMonthStmt, err = db.PrepareContext(ctx, taxReportsOfMonth); err != nil {
+		return nil, fmt.Errorf("error preparing query TaxReportsOfMonth: %w", err)
 	}
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
@@ -495,6 +522,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
 	}
+	if q.upsertTaxRuleStmt, err = db.PrepareContext(ctx, upsertTaxRule); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertTaxRule: %w", err)
+	}
 	if q.vendorRecipientsStmt, err = db.PrepareContext(ctx, vendorRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query VendorRecipients: %w", err)
 	}
@@ -536,6 +566,11 @@ func (q *Queries) Close() error {
 	if q.completeIdempotencyKeyStmt != nil {
 		if cerr := q.completeIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completeIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.completedWorkOrderCostsStmt != nil {
+		if cerr := q.completedWorkOrderCostsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
 		}
 	}
 	if q.countAuditDeletionsStmt != nil {
@@ -661,6 +696,11 @@ func (q *Queries) Close() error {
 	if q.getOwnerStmt != nil {
 		if cerr := q.getOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOwnerStmt: %w", cerr)
+		}
+	}
+	if q.getOwnerStatementStmt != nil {
+		if cerr := q.getOwnerStatementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOwnerStatementStmt: %w", cerr)
 		}
 	}
 	if q.getOwnershipStmt != nil {
@@ -843,6 +883,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertOwnerStmt: %w", cerr)
 		}
 	}
+	if q.insertOwnerStatementStmt != nil {
+		if cerr := q.insertOwnerStatementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertOwnerStatementStmt: %w", cerr)
+		}
+	}
 	if q.insertOwnershipStmt != nil {
 		if cerr := q.insertOwnershipStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertOwnershipStmt: %w", cerr)
@@ -876,6 +921,11 @@ func (q *Queries) Close() error {
 	if q.insertStaffStmt != nil {
 		if cerr := q.insertStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertStaffStmt: %w", cerr)
+		}
+	}
+	if q.insertTaxReportStmt != nil {
+		if cerr := q.insertTaxReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTaxReportStmt: %w", cerr)
 		}
 	}
 	if q.insertTenantStmt != nil {
@@ -1018,6 +1068,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listOrganizationsStmt: %w", cerr)
 		}
 	}
+	if q.listOwnerStatementsStmt != nil {
+		if cerr := q.listOwnerStatementsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOwnerStatementsStmt: %w", cerr)
+		}
+	}
 	if q.listOwnersStmt != nil {
 		if cerr := q.listOwnersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listOwnersStmt: %w", cerr)
@@ -1056,6 +1111,16 @@ func (q *Queries) Close() error {
 	if q.listStaffStmt != nil {
 		if cerr := q.listStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStaffStmt: %w", cerr)
+		}
+	}
+	if q.listTaxReportsStmt != nil {
+		if cerr := q.listTaxReportsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTaxReportsStmt: %w", cerr)
+		}
+	}
+	if q.listTaxRulesStmt != nil {
+		if cerr := q.listTaxRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTaxRulesStmt: %w", cerr)
 		}
 	}
 	if q.listTenantsStmt != nil {
@@ -1116,6 +1181,11 @@ func (q *Queries) Close() error {
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.ownerStatementsOfMonthStmt != nil {
+		if cerr := q.ownerStatementsOfMonthStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerStatementsOfMonthStmt: %w", cerr)
 		}
 	}
 	if q.ownershipsOfOwnerStmt != nil {
@@ -1181,6 +1251,11 @@ func (q *Queries) Close() error {
 	if q.staysOverlappingStmt != nil {
 		if cerr := q.staysOverlappingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing staysOverlappingStmt: %w", cerr)
+		}
+	}
+	if q.taxReportsOfMonthStmt != nil {
+		if cerr := q.taxReportsOfMonthStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing taxReportsOfMonthStmt: %w", cerr)
 		}
 	}
 	if q.touchAPIKeyStmt != nil {
@@ -1288,6 +1363,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
 		}
 	}
+	if q.upsertTaxRuleStmt != nil {
+		if cerr := q.upsertTaxRuleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertTaxRuleStmt: %w", cerr)
+		}
+	}
 	if q.vendorRecipientsStmt != nil {
 		if cerr := q.vendorRecipientsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing vendorRecipientsStmt: %w", cerr)
@@ -1339,6 +1419,7 @@ type Queries struct {
 	calendarUnitsStmt                    *sql.Stmt
 	claimMessagesStmt                    *sql.Stmt
 	completeIdempotencyKeyStmt           *sql.Stmt
+	completedWorkOrderCostsStmt          *sql.Stmt
 	countAuditDeletionsStmt              *sql.Stmt
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
@@ -1364,6 +1445,7 @@ type Queries struct {
 	getLeaseStmt                         *sql.Stmt
 	getOrganizationStmt                  *sql.Stmt
 	getOwnerStmt                         *sql.Stmt
+	getOwnerStatementStmt                *sql.Stmt
 	getOwnershipStmt                     *sql.Stmt
 	getPaymentStmt                       *sql.Stmt
 	getPropertyStmt                      *sql.Stmt
@@ -1400,6 +1482,7 @@ type Queries struct {
 	insertMessageStmt                    *sql.Stmt
 	insertOrganizationStmt               *sql.Stmt
 	insertOwnerStmt                      *sql.Stmt
+	insertOwnerStatementStmt             *sql.Stmt
 	insertOwnershipStmt                  *sql.Stmt
 	insertPaymentStmt                    *sql.Stmt
 	insertPaymentAllocationStmt          *sql.Stmt
@@ -1407,6 +1490,7 @@ type Queries struct {
 	insertRateStmt                       *sql.Stmt
 	insertReviewStmt                     *sql.Stmt
 	insertStaffStmt                      *sql.Stmt
+	insertTaxReportStmt                  *sql.Stmt
 	insertTenantStmt                     *sql.Stmt
 	insertUnitStmt                       *sql.Stmt
 	insertVendorStmt                     *sql.Stmt
@@ -1435,6 +1519,7 @@ type Queries struct {
 	listLeasesStmt                       *sql.Stmt
 	listMessagesStmt                     *sql.Stmt
 	listOrganizationsStmt                *sql.Stmt
+	listOwnerStatementsStmt              *sql.Stmt
 	listOwnersStmt                       *sql.Stmt
 	listPaymentAllocationsStmt           *sql.Stmt
 	listPaymentsStmt                     *sql.Stmt
@@ -1443,6 +1528,8 @@ type Queries struct {
 	listResourceEventsStmt               *sql.Stmt
 	listReviewsStmt                      *sql.Stmt
 	listStaffStmt                        *sql.Stmt
+	listTaxReportsStmt                   *sql.Stmt
+	listTaxRulesStmt                     *sql.Stmt
 	listTenantsStmt                      *sql.Stmt
 	listUnitsStmt                        *sql.Stmt
 	listVendorsStmt                      *sql.Stmt
@@ -1455,6 +1542,7 @@ type Queries struct {
 	openBookingCleaningTasksStmt         *sql.Stmt
 	openChargesStmt                      *sql.Stmt
 	overdueWorkOrdersStmt                *sql.Stmt
+	ownerStatementsOfMonthStmt           *sql.Stmt
 	ownershipsOfOwnerStmt                *sql.Stmt
 	ownershipsOfPropertyStmt             *sql.Stmt
 	propertyTenantRecipientsStmt         *sql.Stmt
@@ -1468,6 +1556,7 @@ type Queries struct {
 	setWebhookSecretsStmt                *sql.Stmt
 	staffRecipientsStmt                  *sql.Stmt
 	staysOverlappingStmt                 *sql.Stmt
+	taxReportsOfMonthStmt                *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
 	updateBlockStmt                      *sql.Stmt
 	updateBookingStmt                    *sql.Stmt
@@ -1489,6 +1578,7 @@ type Queries struct {
 	updateVendorStmt                     *sql.Stmt
 	updateWebhookStmt                    *sql.Stmt
 	updateWorkOrderStmt                  *sql.Stmt
+	upsertTaxRuleStmt                    *sql.Stmt
 	vendorRecipientsStmt                 *sql.Stmt
 }
 
@@ -1503,6 +1593,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		calendarUnitsStmt:                    q.calendarUnitsStmt,
 		claimMessagesStmt:                    q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
+		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
 		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
@@ -1528,6 +1619,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getLeaseStmt:                         q.getLeaseStmt,
 		getOrganizationStmt:                  q.getOrganizationStmt,
 		getOwnerStmt:                         q.getOwnerStmt,
+		getOwnerStatementStmt:                q.getOwnerStatementStmt,
 		getOwnershipStmt:                     q.getOwnershipStmt,
 		getPaymentStmt:                       q.getPaymentStmt,
 		getPropertyStmt:                      q.getPropertyStmt,
@@ -1564,6 +1656,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertMessageStmt:                    q.insertMessageStmt,
 		insertOrganizationStmt:               q.insertOrganizationStmt,
 		insertOwnerStmt:                      q.insertOwnerStmt,
+		insertOwnerStatementStmt:             q.insertOwnerStatementStmt,
 		insertOwnershipStmt:                  q.insertOwnershipStmt,
 		insertPaymentStmt:                    q.insertPaymentStmt,
 		insertPaymentAllocationStmt:          q.insertPaymentAllocationStmt,
@@ -1571,6 +1664,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertRateStmt:                       q.insertRateStmt,
 		insertReviewStmt:                     q.insertReviewStmt,
 		insertStaffStmt:                      q.insertStaffStmt,
+		insertTaxReportStmt:                  q.insertTaxReportStmt,
 		insertTenantStmt:                     q.insertTenantStmt,
 		insertUnitStmt:                       q.insertUnitStmt,
 		insertVendorStmt:                     q.insertVendorStmt,
@@ -1599,6 +1693,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listLeasesStmt:                       q.listLeasesStmt,
 		listMessagesStmt:                     q.listMessagesStmt,
 		listOrganizationsStmt:                q.listOrganizationsStmt,
+		listOwnerStatementsStmt:              q.listOwnerStatementsStmt,
 		listOwnersStmt:                       q.listOwnersStmt,
 		listPaymentAllocationsStmt:           q.listPaymentAllocationsStmt,
 		listPaymentsStmt:                     q.listPaymentsStmt,
@@ -1607,6 +1702,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listResourceEventsStmt:               q.listResourceEventsStmt,
 		listReviewsStmt:                      q.listReviewsStmt,
 		listStaffStmt:                        q.listStaffStmt,
+		listTaxReportsStmt:                   q.listTaxReportsStmt,
+		listTaxRulesStmt:                     q.listTaxRulesStmt,
 		listTenantsStmt:                      q.listTenantsStmt,
 		listUnitsStmt:                        q.listUnitsStmt,
 		listVendorsStmt:                      q.listVendorsStmt,
@@ -1619,6 +1716,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		openBookingCleaningTasksStmt:         q.openBookingCleaningTasksStmt,
 		openChargesStmt:                      q.openChargesStmt,
 		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
+		ownerStatementsOfMonthStmt:           q.ownerStatementsOfMonthStmt,
 		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
 		ownershipsOfPropertyStmt:             q.ownershipsOfPropertyStmt,
 		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
@@ -1632,6 +1730,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                  q.staffRecipientsStmt,
 		staysOverlappingStmt:                 q.staysOverlappingStmt,
+		taxReportsOfMonthStmt:                q.taxReportsOfMonthStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
 		updateBlockStmt:                      q.updateBlockStmt,
 		updateBookingStmt:                    q.updateBookingStmt,
@@ -1653,6 +1752,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateVendorStmt:                     q.updateVendorStmt,
 		updateWebhookStmt:                    q.updateWebhookStmt,
 		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
+		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
 		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}
 }

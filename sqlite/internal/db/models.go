@@ -337,6 +337,23 @@ type Owner struct {
 	UpdatedAt     string
 }
 
+type OwnerStatement struct {
+	ID         int64
+	OrgID      int64
+	OwnerID    int64
+	OwnerName  string
+	Month      string
+	Currency   string
+	Lines      string
+	Nights     int64
+	Gross      int64
+	Commission int64
+	Fees       int64
+	Expenses   int64
+	Net        int64
+	CreatedAt  string
+}
+
 type Ownership struct {
 	ID             int64
 	OrgID          int64
@@ -437,6 +454,32 @@ type Staff struct {
 	Role      string
 	CreatedAt string
 	UpdatedAt string
+}
+
+type TaxReport struct {
+	ID                 int64
+	OrgID              int64
+	PropertyID         int64
+	PropertyName       string
+	Month              string
+	Currency           string
+	Stays              int64
+	Nights             int64
+	GuestNights        int64
+	TaxableGuestNights int64
+	Accommodation      int64
+	TaxDue             int64
+	Rule               string
+	CreatedAt          string
+}
+
+type TaxRule struct {
+	OrgID         int64
+	PropertyID    int64
+	PerGuestNight int64
+	Percent       int64
+	MaxNights     int64
+	UpdatedAt     string
 }
 
 type Tenant struct {
