@@ -59,9 +59,11 @@ var listFixtures = map[string]*listFixture{
 // notLists are the authenticated GET routes without a path parameter that
 // list nothing, and why.
 var notLists = map[string]string{
-	"/v1/organization":  "the key's own organization, one object",
-	"/api/triggers.php": "the event catalog, the same for everyone",
-	"/v1/calendar":      "units by day, not a page of records: TestRentalScopesAndIsolation checks another organization sees none of them",
+	"/v1/organization":      "the key's own organization, one object",
+	"/api/triggers.php":     "the event catalog, the same for everyone",
+	"/v1/calendar":          "units by day, not a page of records: TestRentalScopesAndIsolation checks another organization sees none of them",
+	"/v1/reports/revenue":   "figures over a range, not a page of records: TestRevenueReportAPI checks another organization counts none of ours",
+	"/v1/reports/occupancy": "figures over a range, not a page of records: TestRevenueReportAPI checks another organization counts none of ours",
 }
 
 // Every list endpoint shows an organization its own records only: what
