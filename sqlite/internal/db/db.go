@@ -39,6 +39,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.calendarUnitsStmt, err = db.PrepareContext(ctx, calendarUnits); err != nil {
 		return nil, fmt.Errorf("error preparing query CalendarUnits: %w", err)
 	}
+	if q.claimICalSourceStmt, err = db.PrepareContext(ctx, claimICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimICalSource: %w", err)
+	}
 	if q.claimMessagesStmt, err = db.PrepareContext(ctx, claimMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessages: %w", err)
 	}
@@ -57,6 +60,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
 	}
+	if q.deleteICalLinkStmt, err = db.PrepareContext(ctx, deleteICalLink); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalLink: %w", err)
+	}
+	if q.deleteICalLinksStmt, err = db.PrepareContext(ctx, deleteICalLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalLinks: %w", err)
+	}
+	if q.deleteICalSourceStmt, err = db.PrepareContext(ctx, deleteICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalSource: %w", err)
+	}
 	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
 	}
@@ -71,6 +83,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteWebhookStmt, err = db.PrepareContext(ctx, deleteWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWebhook: %w", err)
+	}
+	if q.dueICalSourcesStmt, err = db.PrepareContext(ctx, dueICalSources); err != nil {
+		return nil, fmt.Errorf("error preparing query DueICalSources: %w", err)
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
@@ -92,6 +107,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getEventStmt, err = db.PrepareContext(ctx, getEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query GetEvent: %w", err)
+	}
+	if q.getICalExportStmt, err = db.PrepareContext(ctx, getICalExport); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalExport: %w", err)
+	}
+	if q.getICalExportByTokenStmt, err = db.PrepareContext(ctx, getICalExportByToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalExportByToken: %w", err)
+	}
+	if q.getICalSourceStmt, err = db.PrepareContext(ctx, getICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalSource: %w", err)
 	}
 	if q.getIdempotencyKeyStmt, err = db.PrepareContext(ctx, getIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIdempotencyKey: %w", err)
@@ -179,6 +203,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
+	}
+	if q.insertICalSourceStmt, err = db.PrepareContext(ctx, insertICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertICalSource: %w", err)
 	}
 	if q.insertIdempotencyKeyStmt, err = db.PrepareContext(ctx, insertIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIdempotencyKey: %w", err)
@@ -282,6 +309,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listEventsStmt, err = db.PrepareContext(ctx, listEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEvents: %w", err)
 	}
+	if q.listICalLinksStmt, err = db.PrepareContext(ctx, listICalLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListICalLinks: %w", err)
+	}
+	if q.listICalSourcesStmt, err = db.PrepareContext(ctx, listICalSources); err != nil {
+		return nil, fmt.Errorf("error preparing query ListICalSources: %w", err)
+	}
 	if q.listInspectionItemsStmt, err = db.PrepareContext(ctx, listInspectionItems); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspectionItems: %w", err)
 	}
@@ -375,6 +408,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ratesCoveringStmt, err = db.PrepareContext(ctx, ratesCovering); err != nil {
 		return nil, fmt.Errorf("error preparing query RatesCovering: %w", err)
 	}
+	if q.releaseICalSourceStmt, err = db.PrepareContext(ctx, releaseICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseICalSource: %w", err)
+	}
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
@@ -398,6 +434,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateChargeStmt, err = db.PrepareContext(ctx, updateCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCharge: %w", err)
+	}
+	if q.updateICalSourceStmt, err = db.PrepareContext(ctx, updateICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateICalSource: %w", err)
 	}
 	if q.updateInspectionStmt, err = db.PrepareContext(ctx, updateInspection); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInspection: %w", err)
@@ -447,6 +486,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
 	}
+	if q.upsertICalExportStmt, err = db.PrepareContext(ctx, upsertICalExport); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertICalExport: %w", err)
+	}
+	if q.upsertICalLinkStmt, err = db.PrepareContext(ctx, upsertICalLink); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertICalLink: %w", err)
+	}
 	if q.vendorRecipientsStmt, err = db.PrepareContext(ctx, vendorRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query VendorRecipients: %w", err)
 	}
@@ -480,6 +525,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing calendarUnitsStmt: %w", cerr)
 		}
 	}
+	if q.claimICalSourceStmt != nil {
+		if cerr := q.claimICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimICalSourceStmt: %w", cerr)
+		}
+	}
 	if q.claimMessagesStmt != nil {
 		if cerr := q.claimMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimMessagesStmt: %w", cerr)
@@ -510,6 +560,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteBlockStmt: %w", cerr)
 		}
 	}
+	if q.deleteICalLinkStmt != nil {
+		if cerr := q.deleteICalLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalLinkStmt: %w", cerr)
+		}
+	}
+	if q.deleteICalLinksStmt != nil {
+		if cerr := q.deleteICalLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalLinksStmt: %w", cerr)
+		}
+	}
+	if q.deleteICalSourceStmt != nil {
+		if cerr := q.deleteICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalSourceStmt: %w", cerr)
+		}
+	}
 	if q.deleteIdempotencyKeyStmt != nil {
 		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
@@ -533,6 +598,11 @@ func (q *Queries) Close() error {
 	if q.deleteWebhookStmt != nil {
 		if cerr := q.deleteWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWebhookStmt: %w", cerr)
+		}
+	}
+	if q.dueICalSourcesStmt != nil {
+		if cerr := q.dueICalSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueICalSourcesStmt: %w", cerr)
 		}
 	}
 	if q.getAPIKeyByHashStmt != nil {
@@ -568,6 +638,21 @@ func (q *Queries) Close() error {
 	if q.getEventStmt != nil {
 		if cerr := q.getEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getEventStmt: %w", cerr)
+		}
+	}
+	if q.getICalExportStmt != nil {
+		if cerr := q.getICalExportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalExportStmt: %w", cerr)
+		}
+	}
+	if q.getICalExportByTokenStmt != nil {
+		if cerr := q.getICalExportByTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalExportByTokenStmt: %w", cerr)
+		}
+	}
+	if q.getICalSourceStmt != nil {
+		if cerr := q.getICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.getIdempotencyKeyStmt != nil {
@@ -713,6 +798,11 @@ func (q *Queries) Close() error {
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
+		}
+	}
+	if q.insertICalSourceStmt != nil {
+		if cerr := q.insertICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.insertIdempotencyKeyStmt != nil {
@@ -885,6 +975,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listEventsStmt: %w", cerr)
 		}
 	}
+	if q.listICalLinksStmt != nil {
+		if cerr := q.listICalLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listICalLinksStmt: %w", cerr)
+		}
+	}
+	if q.listICalSourcesStmt != nil {
+		if cerr := q.listICalSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listICalSourcesStmt: %w", cerr)
+		}
+	}
 	if q.listInspectionItemsStmt != nil {
 		if cerr := q.listInspectionItemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listInspectionItemsStmt: %w", cerr)
@@ -1040,6 +1140,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing ratesCoveringStmt: %w", cerr)
 		}
 	}
+	if q.releaseICalSourceStmt != nil {
+		if cerr := q.releaseICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseICalSourceStmt: %w", cerr)
+		}
+	}
 	if q.revokeAPIKeyStmt != nil {
 		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
@@ -1078,6 +1183,11 @@ func (q *Queries) Close() error {
 	if q.updateChargeStmt != nil {
 		if cerr := q.updateChargeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateChargeStmt: %w", cerr)
+		}
+	}
+	if q.updateICalSourceStmt != nil {
+		if cerr := q.updateICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.updateInspectionStmt != nil {
@@ -1160,6 +1270,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
 		}
 	}
+	if q.upsertICalExportStmt != nil {
+		if cerr := q.upsertICalExportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertICalExportStmt: %w", cerr)
+		}
+	}
+	if q.upsertICalLinkStmt != nil {
+		if cerr := q.upsertICalLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertICalLinkStmt: %w", cerr)
+		}
+	}
 	if q.vendorRecipientsStmt != nil {
 		if cerr := q.vendorRecipientsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing vendorRecipientsStmt: %w", cerr)
@@ -1209,17 +1329,22 @@ type Queries struct {
 	blocksCoveringStmt                   *sql.Stmt
 	bookingReferenceCountStmt            *sql.Stmt
 	calendarUnitsStmt                    *sql.Stmt
+	claimICalSourceStmt                  *sql.Stmt
 	claimMessagesStmt                    *sql.Stmt
 	completeIdempotencyKeyStmt           *sql.Stmt
 	countAuditDeletionsStmt              *sql.Stmt
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
 	deleteBlockStmt                      *sql.Stmt
+	deleteICalLinkStmt                   *sql.Stmt
+	deleteICalLinksStmt                  *sql.Stmt
+	deleteICalSourceStmt                 *sql.Stmt
 	deleteIdempotencyKeyStmt             *sql.Stmt
 	deleteLeaseTenantsStmt               *sql.Stmt
 	deleteOwnerStmt                      *sql.Stmt
 	deleteRateStmt                       *sql.Stmt
 	deleteWebhookStmt                    *sql.Stmt
+	dueICalSourcesStmt                   *sql.Stmt
 	getAPIKeyByHashStmt                  *sql.Stmt
 	getBlockStmt                         *sql.Stmt
 	getBookingStmt                       *sql.Stmt
@@ -1227,6 +1352,9 @@ type Queries struct {
 	getChargeStmt                        *sql.Stmt
 	getDocumentStmt                      *sql.Stmt
 	getEventStmt                         *sql.Stmt
+	getICalExportStmt                    *sql.Stmt
+	getICalExportByTokenStmt             *sql.Stmt
+	getICalSourceStmt                    *sql.Stmt
 	getIdempotencyKeyStmt                *sql.Stmt
 	getInspectionStmt                    *sql.Stmt
 	getInvoiceStmt                       *sql.Stmt
@@ -1256,6 +1384,7 @@ type Queries struct {
 	insertChargeStmt                     *sql.Stmt
 	insertDocumentStmt                   *sql.Stmt
 	insertEventStmt                      *sql.Stmt
+	insertICalSourceStmt                 *sql.Stmt
 	insertIdempotencyKeyStmt             *sql.Stmt
 	insertInspectionStmt                 *sql.Stmt
 	insertInspectionItemStmt             *sql.Stmt
@@ -1290,6 +1419,8 @@ type Queries struct {
 	listChargesStmt                      *sql.Stmt
 	listDocumentsStmt                    *sql.Stmt
 	listEventsStmt                       *sql.Stmt
+	listICalLinksStmt                    *sql.Stmt
+	listICalSourcesStmt                  *sql.Stmt
 	listInspectionItemsStmt              *sql.Stmt
 	listInspectionsStmt                  *sql.Stmt
 	listInvoicesStmt                     *sql.Stmt
@@ -1321,6 +1452,7 @@ type Queries struct {
 	propertyTenantRecipientsStmt         *sql.Stmt
 	queuedMessagesAfterStmt              *sql.Stmt
 	ratesCoveringStmt                    *sql.Stmt
+	releaseICalSourceStmt                *sql.Stmt
 	revokeAPIKeyStmt                     *sql.Stmt
 	setWebhookSecretsStmt                *sql.Stmt
 	staffRecipientsStmt                  *sql.Stmt
@@ -1329,6 +1461,7 @@ type Queries struct {
 	updateBlockStmt                      *sql.Stmt
 	updateBookingStmt                    *sql.Stmt
 	updateChargeStmt                     *sql.Stmt
+	updateICalSourceStmt                 *sql.Stmt
 	updateInspectionStmt                 *sql.Stmt
 	updateInspectionItemStmt             *sql.Stmt
 	updateInvoiceStmt                    *sql.Stmt
@@ -1345,6 +1478,8 @@ type Queries struct {
 	updateVendorStmt                     *sql.Stmt
 	updateWebhookStmt                    *sql.Stmt
 	updateWorkOrderStmt                  *sql.Stmt
+	upsertICalExportStmt                 *sql.Stmt
+	upsertICalLinkStmt                   *sql.Stmt
 	vendorRecipientsStmt                 *sql.Stmt
 }
 
@@ -1357,17 +1492,22 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		blocksCoveringStmt:                   q.blocksCoveringStmt,
 		bookingReferenceCountStmt:            q.bookingReferenceCountStmt,
 		calendarUnitsStmt:                    q.calendarUnitsStmt,
+		claimICalSourceStmt:                  q.claimICalSourceStmt,
 		claimMessagesStmt:                    q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
 		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
 		deleteBlockStmt:                      q.deleteBlockStmt,
+		deleteICalLinkStmt:                   q.deleteICalLinkStmt,
+		deleteICalLinksStmt:                  q.deleteICalLinksStmt,
+		deleteICalSourceStmt:                 q.deleteICalSourceStmt,
 		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
 		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
 		deleteOwnerStmt:                      q.deleteOwnerStmt,
 		deleteRateStmt:                       q.deleteRateStmt,
 		deleteWebhookStmt:                    q.deleteWebhookStmt,
+		dueICalSourcesStmt:                   q.dueICalSourcesStmt,
 		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
 		getBlockStmt:                         q.getBlockStmt,
 		getBookingStmt:                       q.getBookingStmt,
@@ -1375,6 +1515,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getChargeStmt:                        q.getChargeStmt,
 		getDocumentStmt:                      q.getDocumentStmt,
 		getEventStmt:                         q.getEventStmt,
+		getICalExportStmt:                    q.getICalExportStmt,
+		getICalExportByTokenStmt:             q.getICalExportByTokenStmt,
+		getICalSourceStmt:                    q.getICalSourceStmt,
 		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
 		getInspectionStmt:                    q.getInspectionStmt,
 		getInvoiceStmt:                       q.getInvoiceStmt,
@@ -1404,6 +1547,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertChargeStmt:                     q.insertChargeStmt,
 		insertDocumentStmt:                   q.insertDocumentStmt,
 		insertEventStmt:                      q.insertEventStmt,
+		insertICalSourceStmt:                 q.insertICalSourceStmt,
 		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
 		insertInspectionStmt:                 q.insertInspectionStmt,
 		insertInspectionItemStmt:             q.insertInspectionItemStmt,
@@ -1438,6 +1582,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listChargesStmt:                      q.listChargesStmt,
 		listDocumentsStmt:                    q.listDocumentsStmt,
 		listEventsStmt:                       q.listEventsStmt,
+		listICalLinksStmt:                    q.listICalLinksStmt,
+		listICalSourcesStmt:                  q.listICalSourcesStmt,
 		listInspectionItemsStmt:              q.listInspectionItemsStmt,
 		listInspectionsStmt:                  q.listInspectionsStmt,
 		listInvoicesStmt:                     q.listInvoicesStmt,
@@ -1469,6 +1615,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
 		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                    q.ratesCoveringStmt,
+		releaseICalSourceStmt:                q.releaseICalSourceStmt,
 		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                  q.staffRecipientsStmt,
@@ -1477,6 +1624,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateBlockStmt:                      q.updateBlockStmt,
 		updateBookingStmt:                    q.updateBookingStmt,
 		updateChargeStmt:                     q.updateChargeStmt,
+		updateICalSourceStmt:                 q.updateICalSourceStmt,
 		updateInspectionStmt:                 q.updateInspectionStmt,
 		updateInspectionItemStmt:             q.updateInspectionItemStmt,
 		updateInvoiceStmt:                    q.updateInvoiceStmt,
@@ -1493,6 +1641,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateVendorStmt:                     q.updateVendorStmt,
 		updateWebhookStmt:                    q.updateWebhookStmt,
 		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
+		upsertICalExportStmt:                 q.upsertICalExportStmt,
+		upsertICalLinkStmt:                   q.upsertICalLinkStmt,
 		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}
 }
