@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -818,10 +819,7 @@ func (s *Service) SyncDueICalSources(ctx context.Context, interval time.Duration
 // RunICalScheduler syncs the due sources every minute until ctx ends; a
 // source is due once interval has passed since its last attempt. An
 // interval of 0 or less turns scheduled imports off.
-func (s *Service) RunICalScheduler(ctx context.Context, interval time.Duration, logger interface {
-	Info(string, ...any)
-	Warn(string, ...any)
-}) {
+func (s *Service) RunICalScheduler(ctx context.Context, interval time.Duration, logger *slog.Logger) {
 	if interval <= 0 {
 		return
 	}

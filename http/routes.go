@@ -291,6 +291,9 @@ func (s *Server) addRoutes() {
 		Request: reviewInput{}, Response: reviewView{}, Status: http.StatusCreated}, s.handleReceiveReview())
 	s.handle(&route{Method: get, Path: "/v1/reviews/{id}", API: v1API, Scope: "reviews:read", Tag: "Reviews",
 		Summary: "Get a review", Response: reviewView{}}, getOne("review", s.svc.Review))
+	// Short-term rentals: iCal export feeds and import sources.
+	s.addICalRoutes()
+
 	// Audit log (seed 003).
 	s.handle(&route{Method: get, Path: "/v1/audit_log", API: v1API, Scope: "audit:read", Tag: "Audit log",
 		Summary:  "List the audit log, newest first: every write by an API key, a console user, the CLI or Porter itself",
