@@ -78,7 +78,7 @@ func (s *Server) addICalRoutes() {
 	s.handle(&route{Method: del, Path: "/v1/ical_sources/{id}", API: v1API, Scope: "properties:write", Tag: "iCal",
 		Summary: "Stop importing a calendar (its bookings stay)", Status: http.StatusNoContent}, deleteOne("ical_source", s.svc.DeleteICalSource))
 	s.handle(&route{Method: post, Path: "/v1/ical_sources/{id}/sync", API: v1API, Scope: "properties:write", Tag: "iCal",
-		Summary: "Fetch the source now and apply it: what was created, moved, cancelled or conflicts; 422 naming the problem when it cannot be fetched or read",
+		Summary:  "Fetch the source now and apply it: what was created, moved, cancelled or conflicts; 422 naming the problem when it cannot be fetched or read",
 		Response: icalSyncView{}}, act("ical_source", s.svc.SyncICalSource))
 	s.handle(&route{Method: get, Path: "/ical/{file}", API: pageAPI, Tag: "iCal",
 		Summary: "A unit's iCal feed (RFC 5545) at its secret URL, /ical/{token}.ics: no API key", Response: mediaBody("text/calendar")}, s.handleICalFeed())
