@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -85,5 +86,6 @@ func (s *Server) addICalRoutes() {
 }
 
 func init() {
+	requestRules[reflect.TypeFor[porter.ICalSourceInput]()] = fieldRules{Required: []string{"unit_id", "name", "url"}}
 	tagDescriptions["iCal"] = "Each unit's stays and blocks as an iCal feed at a secret URL, and external calendars (OTAs) imported into a unit as source: ical bookings, on a schedule or on demand."
 }
