@@ -206,6 +206,8 @@ func (s *Service) RotateICalExport(ctx context.Context, orgID, unitID int64) (*I
 		if err := tx.PutICalExport(ctx, e); err != nil {
 			return nil, err
 		}
+		// The URL is a credential: the log says it changed, never what to.
+		audited(tx, "unit", unitID, nil, map[string]any{"ical_export_url": "[redacted]", "ical_export_created_at": now})
 		return &ICalExportURL{UnitID: unitID, URL: s.icalURL(token), CreatedAt: now}, nil
 	})
 }
@@ -325,6 +327,7 @@ func (s *Service) CreateICalSource(ctx context.Context, orgID int64, in ICalSour
 		if err := tx.InsertICalSource(ctx, src); err != nil {
 			return nil, fmt.Errorf("create ical source: %w", err)
 		}
+		audited(tx, "ical_source", src.ID, nil, src)
 		return src, nil
 	})
 }
@@ -365,6 +368,7 @@ func (s *Service) UpdateICalSource(ctx context.Context, orgID, id int64, in ICal
 			src.Status, src.LastError = ICalPending, ""
 		}
 		src.UpdatedAt = now
+		audited(tx, "ical_source", src.ID, &before, src)
 		return src, tx.UpdateICalSource(ctx, src)
 	})
 }
@@ -373,6 +377,11 @@ func (s *Service) UpdateICalSource(ctx context.Context, orgID, id int64, in ICal
 // stay as they are: cancel them by hand if the stays are gone too.
 func (s *Service) DeleteICalSource(ctx context.Context, orgID, id int64) error {
 	_, err := update(ctx, s, orgID, func(tx Tx, _ time.Time) (struct{}, error) {
+		src, err := tx.ICalSource(ctx, id)
+		if err != nil {
+			return struct{}{}, err
+		}
+		audited(tx, "ical_source", id, src, nil)
 		return struct{}{}, tx.DeleteICalSource(ctx, id)
 	})
 	return err

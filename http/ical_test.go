@@ -313,5 +313,19 @@ func TestICalSourceValidationIsolationScopes(t *testing.T) {
 
 		a.do("DELETE", "/v1/ical_sources/"+id(src), nil).must(t, 204)
 		a.do("GET", "/v1/ical_sources/"+id(src), nil).must(t, 404)
+
+		// Audited, newest first; the export URL (a credential) never is.
+		var actions []string
+		for _, e := range a.do("GET", "/v1/audit_log?resource_type=ical_source", nil).must(t, 200).JSON["data"].([]any) {
+			actions = append(actions, e.(map[string]any)["action"].(string))
+		}
+		if strings.Join(actions, ",") != "ical_source.delete,ical_source.update,ical_source.create" {
+			t.Errorf("audit: %v", actions)
+		}
+		rot := a.do("POST", fmt.Sprintf("/v1/units/%v/ical_export/rotate", unit), nil).must(t, 200).obj("data")
+		token := strings.TrimSuffix(strings.TrimPrefix(rot["url"].(string), a.srv.URL+"/ical/"), ".ics")
+		if log := a.do("GET", "/v1/audit_log?resource_type=unit", nil).must(t, 200); strings.Contains(string(log.Body), token) || !strings.Contains(string(log.Body), "ical") {
+			t.Errorf("audit of the rotation: %s", log.Body)
+		}
 	})
 }
