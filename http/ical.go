@@ -87,5 +87,8 @@ func (s *Server) addICalRoutes() {
 
 func init() {
 	requestRules[reflect.TypeFor[porter.ICalSourceInput]()] = fieldRules{Required: []string{"unit_id", "name", "url"}}
+	d := problemDocs[porter.EUNPROCESS]
+	d.Text += " An iCal sync answers 422 when its source cannot be fetched or read (unreachable, not 200, too large, malformed iCal): `detail` says why, the source's status is then `error` and no booking was written."
+	problemDocs[porter.EUNPROCESS] = d
 	tagDescriptions["iCal"] = "Each unit's stays and blocks as an iCal feed at a secret URL, and external calendars (OTAs) imported into a unit as source: ical bookings, on a schedule or on demand."
 }
