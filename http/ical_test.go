@@ -240,6 +240,32 @@ func TestICalSyncFailures(t *testing.T) {
 		if n, f, _ := a.svc.SyncDueICalSources(t.Context(), 30*time.Minute); n+f != 0 {
 			t.Fatalf("a source synced just now ran again: %d %d", n, f)
 		}
+
+		// The event moves in the feed: its booking moves with it.
+		moved := strings.ReplaceAll(body, "20250704", "20250706")
+		code, body = 200, moved
+		res := a.do("POST", "/v1/ical_sources/"+id(src)+"/sync", nil).must(t, 200).obj("data")
+		b := a.icalBookings(unit)["2025-07-01"]
+		if res["updated"] != 1.0 || b["check_out"] != "2025-07-06" || b["nights"] != 5.0 || b["status"] != "confirmed" {
+			t.Fatalf("moved: %v %v", res, b)
+		}
+		if u := a.events("booking.updated"); len(u) != 1 || u[0]["previous_attributes"].(map[string]any)["check_out"] != "2025-07-04" {
+			t.Fatalf("booking.updated: %v", u)
+		}
+
+		// Moved onto nights a confirmed stay holds: the confirmed import is
+		// cancelled and the new dates wait as a pending booking, reported.
+		mine := a.stay(unit, "2025-07-20", "2025-07-25", "confirmed")
+		code, body = 200, strings.ReplaceAll(strings.ReplaceAll(moved, "20250701", "20250719"), "20250706", "20250722")
+		res = a.do("POST", "/v1/ical_sources/"+id(src)+"/sync", nil).must(t, 200).obj("data")
+		got := a.icalBookings(unit)
+		if res["cancelled"] != 1.0 || res["conflicts"] != 1.0 || got["2025-07-01"]["status"] != "cancelled" || got["2025-07-19"]["status"] != "pending" {
+			t.Fatalf("moved onto taken nights: %v %v", res, got)
+		}
+		c := a.events("ical.conflict_detected")
+		if len(c) != 1 || c[0]["data"].(map[string]any)["existing"].(map[string]any)["reference"] != mine["reference"] {
+			t.Fatalf("conflict: %v", c)
+		}
 	})
 }
 
