@@ -290,6 +290,25 @@ func (s *Service) checkICalURL(ctx context.Context, raw string) error {
 	return nil
 }
 
+// ownFeed reports whether raw is this unit's own export feed: importing
+// it would echo the unit's stays back onto itself as conflicts.
+func (s *Service) ownFeed(ctx context.Context, orgID, unitID int64, raw string) bool {
+	prefix := strings.TrimRight(s.BaseURL, "/") + "/ical/"
+	token, ok := strings.CutPrefix(raw, prefix)
+	if !ok || s.BaseURL == "" {
+		return false
+	}
+	token, _ = strings.CutSuffix(token, ".ics")
+	org, unit, err := s.Store.ICalExportByToken(ctx, icalHash(token))
+	return err == nil && org == orgID && unit == unitID
+}
+
+func ownFeedError() error {
+	var v Validation
+	v.Add("url", "is this unit's own iCal export: a unit cannot import its own feed")
+	return v.Err()
+}
+
 // CreateICalSource adds a calendar to import into a unit. It is fetched
 // by the next scheduler run or by a sync.
 func (s *Service) CreateICalSource(ctx context.Context, orgID int64, in ICalSourceInput) (*ICalSource, error) {
@@ -322,6 +341,9 @@ func (s *Service) CreateICalSource(ctx context.Context, orgID int64, in ICalSour
 		}
 		if verr != nil {
 			return nil, verr
+		}
+		if s.ownFeed(ctx, orgID, src.UnitID, src.URL) {
+			return nil, ownFeedError()
 		}
 		src.CreatedAt, src.UpdatedAt = now, now
 		if err := tx.InsertICalSource(ctx, src); err != nil {
@@ -360,6 +382,9 @@ func (s *Service) UpdateICalSource(ctx context.Context, orgID, id int64, in ICal
 		set(&src.Currency, in.Currency)
 		if err := src.validate(); err != nil {
 			return nil, err
+		}
+		if src.URL != before.URL && s.ownFeed(ctx, orgID, src.UnitID, src.URL) {
+			return nil, ownFeedError()
 		}
 		if unchanged(&before, src) {
 			return src, nil

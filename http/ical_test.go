@@ -99,6 +99,10 @@ func TestICalRoundTrip(t *testing.T) {
 		// A confirmed stay on B overlapping b2, before the import.
 		onB := a.stay(unitB, "2025-07-12", "2025-07-15", "confirmed")
 
+		// A unit cannot import its own feed (its stays would echo back).
+		if r := a.do("POST", "/v1/ical_sources", map[string]any{"unit_id": unitA, "name": "Self", "url": feedURL}).must(t, 400); !strings.Contains(string(r.Body), "own iCal export") {
+			t.Fatalf("own feed: %s", r.Body)
+		}
 		src := a.do("POST", "/v1/ical_sources", map[string]any{"unit_id": unitB, "name": "Unit A", "url": feedURL}).must(t, 201).obj("data")
 		if src["status"] != "pending" || src["property_id"] != pid {
 			t.Fatalf("new source: %v", src)
