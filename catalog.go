@@ -110,6 +110,10 @@ var Catalog = []EventType{
 	{Name: "webhook.disabled", Description: "Porter disables a webhook: its endpoint answered 410 Gone, or its deliveries kept failing", Fields: []string{"id", "url", "events", "disabled_reason"}, Scope: "webhooks:read"},
 	{Name: "webhook.delivery_failed", Description: "A delivery failed after its last retry", Fields: []string{"id", "webhook_id", "url", "event", "event_id", "attempts", "response_status", "error"}, Scope: "webhooks:read"},
 
+	// Short-term rentals: iCal sync (seed 003).
+	{Name: "ical.conflict_detected", Description: "iCal conflict detected: an imported stay overlaps a confirmed booking or a block of its unit; it is kept as a pending booking (data.source; data.imported: uid, check_in, check_out, booking; data.existing: type, id, reference, check_in, check_out)", Fields: []string{"source", "imported", "existing"}, Scope: "properties:read"},
+	{Name: "ical.sync_failed", Description: "iCal sync failure (invalid URL / source down / malformed feed): the source's status is error, and it is retried on the next run (data.source, data.error)", Fields: []string{"source", "error"}, Scope: "properties:read"},
+
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},
 }

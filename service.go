@@ -3,6 +3,7 @@ package porter
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type Service struct {
 	// MaxWebhooksPerOrg caps an organization's webhooks (REST hooks
 	// included); 0 means no cap. porter serve sets it (100 by default).
 	MaxWebhooksPerOrg int
+	// ICalClient fetches iCal import sources: the webhook guard's client,
+	// so that a feed URL cannot reach what a webhook may not.
+	ICalClient *http.Client
 }
 
 // NewService returns a Service with the real clock.

@@ -40,6 +40,9 @@ type Store interface {
 	// Audit log: PruneAuditLog deletes up to limit entries written before
 	// before, oldest first, in every organization (audit retention).
 	PruneAuditLog(ctx context.Context, before time.Time, limit int) (int, error)
+	// iCal: ICalExportByToken finds the unit whose feed token has this
+	// SHA-256, in any organization (the feed URL carries no API key).
+	ICalExportByToken(ctx context.Context, tokenHash []byte) (orgID, unitID int64, err error)
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
@@ -93,6 +96,7 @@ type Tx interface {
 	// Short-term rentals: owner statements and tax reports.
 	StatementTx
 	TaxReportTx
+	ICalTx // iCal export feeds and import sources
 }
 
 // ListParams are the pagination and filters every list shares.

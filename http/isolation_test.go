@@ -41,6 +41,8 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/rates/"] = id(a.do("POST", "/v1/rates", map[string]any{"property_id": pid, "start_date": "2025-08-01", "end_date": "2025-08-31", "nightly_price": 100, "currency": "EUR"}))
 	ids["/v1/bookings/"] = id(a.do("POST", "/v1/bookings", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "guest_name": "G", "check_in": "2025-08-01", "check_out": "2025-08-03"}))
 	ids["/v1/blocks/"] = id(a.do("POST", "/v1/blocks", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "start_date": "2025-08-10", "end_date": "2025-08-11"}))
+	// Short-term rentals: iCal sources (never fetched here).
+	ids["/v1/ical_sources/"] = id(a.do("POST", "/v1/ical_sources", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "name": "Airbnb", "url": "http://127.0.0.1:9/a.ics"}))
 	// Short-term rentals: owners, invoices and reviews.
 	ids["/v1/owners/"] = id(a.do("POST", "/v1/owners", map[string]any{"name": "Amina"}))
 	ids["{ownership_id}"] = id(a.do("POST", "/v1/owners/"+ids["/v1/owners/"]+"/properties", map[string]any{"property_id": pid, "commission_rate": 20}))

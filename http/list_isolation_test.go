@@ -39,6 +39,7 @@ var listFixtures = map[string]*listFixture{
 	"/v1/deliveries":        {"?per_page=100", "data", "id", "/v1/deliveries/"},
 	"/v1/bookings":          {"?per_page=100", "data", "id", "/v1/bookings/"},
 	"/v1/blocks":            {"?per_page=100", "data", "id", "/v1/blocks/"},
+	"/v1/ical_sources":      {"?per_page=100", "data", "id", "/v1/ical_sources/"}, // iCal
 	"/v1/rates":             {"?per_page=100", "data", "id", "/v1/rates/"},
 	"/api/trigger_poll.php": {"?event=tenant.created", "results", "id", "/v1/tenants/"},
 	// Short-term rentals: owners, invoices and reviews.

@@ -319,6 +319,9 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/tax_rules", API: v1API, Scope: "properties:write", Tag: "Tax reports",
 		Summary: "Set the organization's default tourist tax rule, or a property's (property_id): per guest per night, percent of accommodation, a cap of nights per stay",
 		Request: taxRuleInput{}, Response: taxRuleView{}, Status: http.StatusOK}, createOne(s, s.svc.SetTaxRule))
+	// Short-term rentals: iCal export feeds and import sources.
+	s.addICalRoutes()
+
 	// Audit log (seed 003).
 	s.handle(&route{Method: get, Path: "/v1/audit_log", API: v1API, Scope: "audit:read", Tag: "Audit log",
 		Summary:  "List the audit log, newest first: every write by an API key, a console user, the CLI or Porter itself",

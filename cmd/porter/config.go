@@ -33,6 +33,7 @@ type config struct {
 	SecretKey            string
 	EventRetention       string
 	AuditRetention       string // audit log
+	ICalSyncInterval     string // iCal imports
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -88,6 +89,9 @@ var settings = []setting{
 	{Env: "PORTER_AUDIT_RETENTION", Flag: "audit-retention", Def: "1095d", Shown: "1095d (3 years)", Serve: true,
 		Usage: "how long the audit log (`GET /v1/audit_log`) is kept; `0` keeps it forever",
 		field: func(c *config) any { return &c.AuditRetention }},
+	{Env: "PORTER_ICAL_SYNC_INTERVAL", Flag: "ical-sync-interval", Def: "30m", Serve: true,
+		Usage: "how often each iCal import source is fetched (every node runs the scheduler; one fetches each source); `0` syncs only on demand",
+		field: func(c *config) any { return &c.ICalSyncInterval }},
 	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
 		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
 		field: func(c *config) any { return &c.SMTPURL }},

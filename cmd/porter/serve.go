@@ -61,6 +61,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return usagef("--audit-retention: %v", err)
 		}
 	}
+	icalInterval := time.Duration(0)
+	if c.ICalSyncInterval != "0" {
+		if icalInterval, err = parseDuration(c.ICalSyncInterval); err != nil {
+			return usagef("--ical-sync-interval: %v", err)
+		}
+	}
 	// Checked before anything opens: a list reaching metadata or
 	// link-local addresses is refused, not silently narrowed.
 	allowCIDRs, err := webhook.ParseAllowCIDRs(c.WebhookAllowCIDRs)
@@ -109,6 +115,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if guestSender != nil {
 		guests = mail.NewGuestRelay(svc, guestSender, logger.With("worker", "guest-messages"))
 	}
+	// iCal sources are fetched through the webhook guard's client.
+	svc.ICalClient = guard.Client(porter.ICalFetchTimeout)
 	svc.NewWebhookSecret = webhook.NewSecret
 	svc.MaxWebhooksPerOrg = c.MaxWebhooksPerOrg
 	webhook.Version = version
@@ -149,6 +157,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 
 	workers := startWorkers(ctx, svc, sender, guests, engine, eventRetention, auditRetention, logger)
+	// iCal imports: every node runs the loop; each source's run is claimed.
+	workers.run(func() { svc.RunICalScheduler(workers.ctx, icalInterval, logger.With("worker", "ical-scheduler")) })
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -13,6 +13,7 @@ import (
 
 // workers are the background loops that run beside the API.
 type workers struct {
+	ctx    context.Context // ends when the workers stop
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -35,7 +36,7 @@ func (w *workers) run(fn func()) {
 // SMTP URL checked) before the server started.
 func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender, guests *mail.GuestRelay, engine *delivery.Engine, eventRetention, auditRetention time.Duration, logger *slog.Logger) *workers {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &workers{cancel: cancel}
+	w := &workers{ctx: ctx, cancel: cancel}
 	// Lease alerts are whole days apart: hourly is prompt enough, and the
 	// pass is idempotent, so several nodes or restarts send nothing twice.
 	w.run(func() { svc.RunLeaseScheduler(ctx, time.Hour, logger.With("worker", "lease-scheduler")) })

@@ -179,6 +179,39 @@ type Event struct {
 	PreviousAttributes *string
 }
 
+type IcalExport struct {
+	OrgID       int64
+	UnitID      int64
+	TokenHash   []byte
+	TokenSealed []byte
+	CreatedAt   time.Time
+}
+
+type IcalLink struct {
+	OrgID         int64
+	SourceID      int64
+	Uid           string
+	BookingID     int64
+	ConflictDates string
+}
+
+type IcalSource struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        int64
+	Name          string
+	Url           string
+	Currency      string
+	Status        string
+	LastError     string
+	LastAttemptAt *time.Time
+	LastSyncedAt  *time.Time
+	LeaseUntil    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
 type IdempotencyKey struct {
 	OrgID       int64
 	Key         string

@@ -39,6 +39,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.calendarUnitsStmt, err = db.PrepareContext(ctx, calendarUnits); err != nil {
 		return nil, fmt.Errorf("error preparing query CalendarUnits: %w", err)
 	}
+	if q.claimICalSourceStmt, err = db.PrepareContext(ctx, claimICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimICalSource: %w", err)
+	}
 	if q.claimMessagesStmt, err = db.PrepareContext(ctx, claimMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessages: %w", err)
 	}
@@ -60,6 +63,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
 	}
+	if q.deleteICalLinkStmt, err = db.PrepareContext(ctx, deleteICalLink); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalLink: %w", err)
+	}
+	if q.deleteICalLinksStmt, err = db.PrepareContext(ctx, deleteICalLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalLinks: %w", err)
+	}
+	if q.deleteICalSourceStmt, err = db.PrepareContext(ctx, deleteICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteICalSource: %w", err)
+	}
 	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
 	}
@@ -74,6 +86,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteWebhookStmt, err = db.PrepareContext(ctx, deleteWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWebhook: %w", err)
+	}
+	if q.dueICalSourcesStmt, err = db.PrepareContext(ctx, dueICalSources); err != nil {
+		return nil, fmt.Errorf("error preparing query DueICalSources: %w", err)
 	}
 	if q.failGuestMessageStmt, err = db.PrepareContext(ctx, failGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FailGuestMessage: %w", err)
@@ -104,6 +119,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getGuestMessageStmt, err = db.PrepareContext(ctx, getGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetGuestMessage: %w", err)
+	}
+	if q.getICalExportStmt, err = db.PrepareContext(ctx, getICalExport); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalExport: %w", err)
+	}
+	if q.getICalExportByTokenStmt, err = db.PrepareContext(ctx, getICalExportByToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalExportByToken: %w", err)
+	}
+	if q.getICalSourceStmt, err = db.PrepareContext(ctx, getICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query GetICalSource: %w", err)
 	}
 	if q.getIdempotencyKeyStmt, err = db.PrepareContext(ctx, getIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIdempotencyKey: %w", err)
@@ -203,6 +227,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertGuestMessageStmt, err = db.PrepareContext(ctx, insertGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertGuestMessage: %w", err)
+	}
+	if q.insertICalSourceStmt, err = db.PrepareContext(ctx, insertICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertICalSource: %w", err)
 	}
 	if q.insertIdempotencyKeyStmt, err = db.PrepareContext(ctx, insertIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertIdempotencyKey: %w", err)
@@ -321,6 +348,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listGuestMessagesStmt, err = db.PrepareContext(ctx, listGuestMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListGuestMessages: %w", err)
 	}
+	if q.listICalLinksStmt, err = db.PrepareContext(ctx, listICalLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListICalLinks: %w", err)
+	}
+	if q.listICalSourcesStmt, err = db.PrepareContext(ctx, listICalSources); err != nil {
+		return nil, fmt.Errorf("error preparing query ListICalSources: %w", err)
+	}
 	if q.listInspectionItemsStmt, err = db.PrepareContext(ctx, listInspectionItems); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspectionItems: %w", err)
 	}
@@ -432,6 +465,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ratesCoveringStmt, err = db.PrepareContext(ctx, ratesCovering); err != nil {
 		return nil, fmt.Errorf("error preparing query RatesCovering: %w", err)
 	}
+	if q.releaseICalSourceStmt, err = db.PrepareContext(ctx, releaseICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseICalSource: %w", err)
+	}
 	if q.reportOwnershipsStmt, err = db.PrepareContext(ctx, reportOwnerships); err != nil {
 		return nil, fmt.Errorf("error preparing query ReportOwnerships: %w", err)
 	}
@@ -473,6 +509,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCleaningTaskStmt, err = db.PrepareContext(ctx, updateCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCleaningTask: %w", err)
+	}
+	if q.updateICalSourceStmt, err = db.PrepareContext(ctx, updateICalSource); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateICalSource: %w", err)
 	}
 	if q.updateInspectionStmt, err = db.PrepareContext(ctx, updateInspection); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInspection: %w", err)
@@ -522,6 +561,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateWorkOrderStmt, err = db.PrepareContext(ctx, updateWorkOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWorkOrder: %w", err)
 	}
+	if q.upsertICalExportStmt, err = db.PrepareContext(ctx, upsertICalExport); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertICalExport: %w", err)
+	}
+	if q.upsertICalLinkStmt, err = db.PrepareContext(ctx, upsertICalLink); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertICalLink: %w", err)
+	}
 	if q.upsertTaxRuleStmt, err = db.PrepareContext(ctx, upsertTaxRule); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertTaxRule: %w", err)
 	}
@@ -556,6 +601,11 @@ func (q *Queries) Close() error {
 	if q.calendarUnitsStmt != nil {
 		if cerr := q.calendarUnitsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing calendarUnitsStmt: %w", cerr)
+		}
+	}
+	if q.claimICalSourceStmt != nil {
+		if cerr := q.claimICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.claimMessagesStmt != nil {
@@ -593,6 +643,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteBlockStmt: %w", cerr)
 		}
 	}
+	if q.deleteICalLinkStmt != nil {
+		if cerr := q.deleteICalLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalLinkStmt: %w", cerr)
+		}
+	}
+	if q.deleteICalLinksStmt != nil {
+		if cerr := q.deleteICalLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalLinksStmt: %w", cerr)
+		}
+	}
+	if q.deleteICalSourceStmt != nil {
+		if cerr := q.deleteICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteICalSourceStmt: %w", cerr)
+		}
+	}
 	if q.deleteIdempotencyKeyStmt != nil {
 		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
@@ -616,6 +681,11 @@ func (q *Queries) Close() error {
 	if q.deleteWebhookStmt != nil {
 		if cerr := q.deleteWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWebhookStmt: %w", cerr)
+		}
+	}
+	if q.dueICalSourcesStmt != nil {
+		if cerr := q.dueICalSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueICalSourcesStmt: %w", cerr)
 		}
 	}
 	if q.failGuestMessageStmt != nil {
@@ -666,6 +736,21 @@ func (q *Queries) Close() error {
 	if q.getGuestMessageStmt != nil {
 		if cerr := q.getGuestMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getGuestMessageStmt: %w", cerr)
+		}
+	}
+	if q.getICalExportStmt != nil {
+		if cerr := q.getICalExportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalExportStmt: %w", cerr)
+		}
+	}
+	if q.getICalExportByTokenStmt != nil {
+		if cerr := q.getICalExportByTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalExportByTokenStmt: %w", cerr)
+		}
+	}
+	if q.getICalSourceStmt != nil {
+		if cerr := q.getICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.getIdempotencyKeyStmt != nil {
@@ -831,6 +916,11 @@ func (q *Queries) Close() error {
 	if q.insertGuestMessageStmt != nil {
 		if cerr := q.insertGuestMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertGuestMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertICalSourceStmt != nil {
+		if cerr := q.insertICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.insertIdempotencyKeyStmt != nil {
@@ -1028,6 +1118,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listGuestMessagesStmt: %w", cerr)
 		}
 	}
+	if q.listICalLinksStmt != nil {
+		if cerr := q.listICalLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listICalLinksStmt: %w", cerr)
+		}
+	}
+	if q.listICalSourcesStmt != nil {
+		if cerr := q.listICalSourcesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listICalSourcesStmt: %w", cerr)
+		}
+	}
 	if q.listInspectionItemsStmt != nil {
 		if cerr := q.listInspectionItemsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listInspectionItemsStmt: %w", cerr)
@@ -1213,6 +1313,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing ratesCoveringStmt: %w", cerr)
 		}
 	}
+	if q.releaseICalSourceStmt != nil {
+		if cerr := q.releaseICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseICalSourceStmt: %w", cerr)
+		}
+	}
 	if q.reportOwnershipsStmt != nil {
 		if cerr := q.reportOwnershipsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing reportOwnershipsStmt: %w", cerr)
@@ -1281,6 +1386,11 @@ func (q *Queries) Close() error {
 	if q.updateCleaningTaskStmt != nil {
 		if cerr := q.updateCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.updateICalSourceStmt != nil {
+		if cerr := q.updateICalSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateICalSourceStmt: %w", cerr)
 		}
 	}
 	if q.updateInspectionStmt != nil {
@@ -1363,6 +1473,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateWorkOrderStmt: %w", cerr)
 		}
 	}
+	if q.upsertICalExportStmt != nil {
+		if cerr := q.upsertICalExportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertICalExportStmt: %w", cerr)
+		}
+	}
+	if q.upsertICalLinkStmt != nil {
+		if cerr := q.upsertICalLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertICalLinkStmt: %w", cerr)
+		}
+	}
 	if q.upsertTaxRuleStmt != nil {
 		if cerr := q.upsertTaxRuleStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertTaxRuleStmt: %w", cerr)
@@ -1417,6 +1537,7 @@ type Queries struct {
 	blocksCoveringStmt                   *sql.Stmt
 	bookingReferenceCountStmt            *sql.Stmt
 	calendarUnitsStmt                    *sql.Stmt
+	claimICalSourceStmt                  *sql.Stmt
 	claimMessagesStmt                    *sql.Stmt
 	completeIdempotencyKeyStmt           *sql.Stmt
 	completedWorkOrderCostsStmt          *sql.Stmt
@@ -1424,11 +1545,15 @@ type Queries struct {
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
 	deleteBlockStmt                      *sql.Stmt
+	deleteICalLinkStmt                   *sql.Stmt
+	deleteICalLinksStmt                  *sql.Stmt
+	deleteICalSourceStmt                 *sql.Stmt
 	deleteIdempotencyKeyStmt             *sql.Stmt
 	deleteLeaseTenantsStmt               *sql.Stmt
 	deleteOwnerStmt                      *sql.Stmt
 	deleteRateStmt                       *sql.Stmt
 	deleteWebhookStmt                    *sql.Stmt
+	dueICalSourcesStmt                   *sql.Stmt
 	failGuestMessageStmt                 *sql.Stmt
 	getAPIKeyByHashStmt                  *sql.Stmt
 	getBlockStmt                         *sql.Stmt
@@ -1439,6 +1564,9 @@ type Queries struct {
 	getDocumentStmt                      *sql.Stmt
 	getEventStmt                         *sql.Stmt
 	getGuestMessageStmt                  *sql.Stmt
+	getICalExportStmt                    *sql.Stmt
+	getICalExportByTokenStmt             *sql.Stmt
+	getICalSourceStmt                    *sql.Stmt
 	getIdempotencyKeyStmt                *sql.Stmt
 	getInspectionStmt                    *sql.Stmt
 	getInvoiceStmt                       *sql.Stmt
@@ -1472,6 +1600,7 @@ type Queries struct {
 	insertDocumentStmt                   *sql.Stmt
 	insertEventStmt                      *sql.Stmt
 	insertGuestMessageStmt               *sql.Stmt
+	insertICalSourceStmt                 *sql.Stmt
 	insertIdempotencyKeyStmt             *sql.Stmt
 	insertInspectionStmt                 *sql.Stmt
 	insertInspectionItemStmt             *sql.Stmt
@@ -1511,6 +1640,8 @@ type Queries struct {
 	listDocumentsStmt                    *sql.Stmt
 	listEventsStmt                       *sql.Stmt
 	listGuestMessagesStmt                *sql.Stmt
+	listICalLinksStmt                    *sql.Stmt
+	listICalSourcesStmt                  *sql.Stmt
 	listInspectionItemsStmt              *sql.Stmt
 	listInspectionsStmt                  *sql.Stmt
 	listInvoicesStmt                     *sql.Stmt
@@ -1548,6 +1679,7 @@ type Queries struct {
 	propertyTenantRecipientsStmt         *sql.Stmt
 	queuedMessagesAfterStmt              *sql.Stmt
 	ratesCoveringStmt                    *sql.Stmt
+	releaseICalSourceStmt                *sql.Stmt
 	reportOwnershipsStmt                 *sql.Stmt
 	reportPropertiesStmt                 *sql.Stmt
 	reportStayDatesStmt                  *sql.Stmt
@@ -1562,6 +1694,7 @@ type Queries struct {
 	updateBookingStmt                    *sql.Stmt
 	updateChargeStmt                     *sql.Stmt
 	updateCleaningTaskStmt               *sql.Stmt
+	updateICalSourceStmt                 *sql.Stmt
 	updateInspectionStmt                 *sql.Stmt
 	updateInspectionItemStmt             *sql.Stmt
 	updateInvoiceStmt                    *sql.Stmt
@@ -1578,6 +1711,8 @@ type Queries struct {
 	updateVendorStmt                     *sql.Stmt
 	updateWebhookStmt                    *sql.Stmt
 	updateWorkOrderStmt                  *sql.Stmt
+	upsertICalExportStmt                 *sql.Stmt
+	upsertICalLinkStmt                   *sql.Stmt
 	upsertTaxRuleStmt                    *sql.Stmt
 	vendorRecipientsStmt                 *sql.Stmt
 }
@@ -1591,6 +1726,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		blocksCoveringStmt:                   q.blocksCoveringStmt,
 		bookingReferenceCountStmt:            q.bookingReferenceCountStmt,
 		calendarUnitsStmt:                    q.calendarUnitsStmt,
+		claimICalSourceStmt:                  q.claimICalSourceStmt,
 		claimMessagesStmt:                    q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
 		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
@@ -1598,11 +1734,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
 		deleteBlockStmt:                      q.deleteBlockStmt,
+		deleteICalLinkStmt:                   q.deleteICalLinkStmt,
+		deleteICalLinksStmt:                  q.deleteICalLinksStmt,
+		deleteICalSourceStmt:                 q.deleteICalSourceStmt,
 		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
 		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
 		deleteOwnerStmt:                      q.deleteOwnerStmt,
 		deleteRateStmt:                       q.deleteRateStmt,
 		deleteWebhookStmt:                    q.deleteWebhookStmt,
+		dueICalSourcesStmt:                   q.dueICalSourcesStmt,
 		failGuestMessageStmt:                 q.failGuestMessageStmt,
 		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
 		getBlockStmt:                         q.getBlockStmt,
@@ -1613,6 +1753,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDocumentStmt:                      q.getDocumentStmt,
 		getEventStmt:                         q.getEventStmt,
 		getGuestMessageStmt:                  q.getGuestMessageStmt,
+		getICalExportStmt:                    q.getICalExportStmt,
+		getICalExportByTokenStmt:             q.getICalExportByTokenStmt,
+		getICalSourceStmt:                    q.getICalSourceStmt,
 		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
 		getInspectionStmt:                    q.getInspectionStmt,
 		getInvoiceStmt:                       q.getInvoiceStmt,
@@ -1646,6 +1789,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertDocumentStmt:                   q.insertDocumentStmt,
 		insertEventStmt:                      q.insertEventStmt,
 		insertGuestMessageStmt:               q.insertGuestMessageStmt,
+		insertICalSourceStmt:                 q.insertICalSourceStmt,
 		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
 		insertInspectionStmt:                 q.insertInspectionStmt,
 		insertInspectionItemStmt:             q.insertInspectionItemStmt,
@@ -1685,6 +1829,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listDocumentsStmt:                    q.listDocumentsStmt,
 		listEventsStmt:                       q.listEventsStmt,
 		listGuestMessagesStmt:                q.listGuestMessagesStmt,
+		listICalLinksStmt:                    q.listICalLinksStmt,
+		listICalSourcesStmt:                  q.listICalSourcesStmt,
 		listInspectionItemsStmt:              q.listInspectionItemsStmt,
 		listInspectionsStmt:                  q.listInspectionsStmt,
 		listInvoicesStmt:                     q.listInvoicesStmt,
@@ -1722,6 +1868,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
 		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                    q.ratesCoveringStmt,
+		releaseICalSourceStmt:                q.releaseICalSourceStmt,
 		reportOwnershipsStmt:                 q.reportOwnershipsStmt,
 		reportPropertiesStmt:                 q.reportPropertiesStmt,
 		reportStayDatesStmt:                  q.reportStayDatesStmt,
@@ -1736,6 +1883,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateBookingStmt:                    q.updateBookingStmt,
 		updateChargeStmt:                     q.updateChargeStmt,
 		updateCleaningTaskStmt:               q.updateCleaningTaskStmt,
+		updateICalSourceStmt:                 q.updateICalSourceStmt,
 		updateInspectionStmt:                 q.updateInspectionStmt,
 		updateInspectionItemStmt:             q.updateInspectionItemStmt,
 		updateInvoiceStmt:                    q.updateInvoiceStmt,
@@ -1752,6 +1900,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateVendorStmt:                     q.updateVendorStmt,
 		updateWebhookStmt:                    q.updateWebhookStmt,
 		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
+		upsertICalExportStmt:                 q.upsertICalExportStmt,
+		upsertICalLinkStmt:                   q.upsertICalLinkStmt,
 		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
 		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}

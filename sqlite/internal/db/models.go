@@ -179,6 +179,39 @@ type Event struct {
 	PreviousAttributes sql.NullString
 }
 
+type IcalExport struct {
+	OrgID       int64
+	UnitID      int64
+	TokenHash   []byte
+	TokenSealed []byte
+	CreatedAt   string
+}
+
+type IcalLink struct {
+	OrgID         int64
+	SourceID      int64
+	Uid           string
+	BookingID     int64
+	ConflictDates string
+}
+
+type IcalSource struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        int64
+	Name          string
+	Url           string
+	Currency      string
+	Status        string
+	LastError     string
+	LastAttemptAt sql.NullString
+	LastSyncedAt  sql.NullString
+	LeaseUntil    sql.NullString
+	CreatedAt     string
+	UpdatedAt     string
+}
+
 type IdempotencyKey struct {
 	OrgID       int64
 	Key         string
