@@ -34,7 +34,7 @@ var Catalog = []EventType{
 	{Name: "lease.created", Description: "A new lease is drafted", Fields: []string{"id", "unit_id", "tenant_id", "start_date", "end_date", "monthly_rent"}, Scope: "leases:read"},
 	{Name: "lease.updated", Description: "A lease is edited", Fields: []string{"id", "unit_id", "tenant_id", "status"}, Scope: "leases:read"},
 	{Name: "lease.activated", Description: "A lease is signed and becomes active", Fields: []string{"id", "unit_id", "tenant_id", "start_date", "end_date"}, Scope: "leases:read", Aliases: []string{"lease.signed"}},
-	{Name: "lease.renewed", Description: "A lease is renewed to a new end date", Fields: []string{"id", "end_date", "monthly_rent"}, Scope: "leases:read"},
+	{Name: "lease.renewed", Description: "A lease is renewed to a new end date", Fields: []string{"id", "end_date", "monthly_rent"}, Scope: "leases:read", Aliases: []string{"subscription.renewed"}},
 	{Name: "lease.expiring_soon", Description: "A lease enters the renewal alert window (default: 60 days before end)", Fields: []string{"id", "tenant_id", "end_date", "days_remaining"}, Scope: "leases:read"},
 	{Name: "lease.expired", Description: "A lease passes its end date", Fields: []string{"id", "unit_id", "tenant_id", "end_date"}, Scope: "leases:read"},
 	{Name: "lease.terminated", Description: "A lease is terminated before its end", Fields: []string{"id", "unit_id", "tenant_id", "terminated_at"}, Scope: "leases:read"},
