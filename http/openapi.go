@@ -375,6 +375,12 @@ func successContent(rt *route, g *schemas) map[string]any {
 		// The type the file was sniffed as when uploaded: any at all.
 		return map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
 	}
+	if rt.Bare && rt.Status != http.StatusNoContent {
+		// Inline, so that the body's data shows at the top as elsewhere;
+		// and before g.of, which would list the type as a component that
+		// nothing refers to.
+		return jsonContent(g.object(typeOf(rt.Response), asResponse))
+	}
 	resp := g.of(typeOf(rt.Response), asResponse)
 	switch rt.API {
 	case pageAPI:
@@ -390,10 +396,6 @@ func successContent(rt *route, g *schemas) map[string]any {
 	}
 	if rt.Status == http.StatusNoContent {
 		return nil
-	}
-	if rt.Bare {
-		// Inline, so that the body's data shows at the top as elsewhere.
-		return jsonContent(g.object(typeOf(rt.Response), asResponse))
 	}
 	if rt.List {
 		items := resp
