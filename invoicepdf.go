@@ -87,15 +87,7 @@ func RenderInvoicePDF(org *Organization, inv *Invoice) ([]byte, error) {
 	pdf.Ln(2)
 
 	// The totals, with the tax at each rate.
-	total := func(label, amount string, bold bool) {
-		style := ""
-		if bold {
-			style = "B"
-		}
-		pdf.SetFont("Helvetica", style, 10)
-		pdf.CellFormat(150, 6, tr(label), "", 0, "R", false, 0, "")
-		pdf.CellFormat(30, 6, amount, "", 1, "R", false, 0, "")
-	}
+	total := totalLine(pdf, tr)
 	total("Subtotal", inv.Subtotal.String(), false)
 	if len(inv.TaxBreakdown) == 0 {
 		total("Tax", "none", false)
@@ -144,6 +136,20 @@ func newPDF(org *Organization, title, label string, created, modified time.Time)
 	})
 	pdf.AddPage()
 	return pdf, tr
+}
+
+// totalLine returns a writer of a document's total lines: a label and an
+// amount, right-aligned, the last one (bold) standing out.
+func totalLine(pdf *fpdf.Fpdf, tr func(string) string) func(label, amount string, bold bool) {
+	return func(label, amount string, bold bool) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		pdf.SetFont("Helvetica", style, 10)
+		pdf.CellFormat(150, 6, tr(label), "", 0, "R", false, 0, "")
+		pdf.CellFormat(30, 6, amount, "", 1, "R", false, 0, "")
+	}
 }
 
 // outputPDF renders a finished document.

@@ -86,15 +86,7 @@ func RenderStatementPDF(org *Organization, st *Statement) ([]byte, error) {
 		}
 	}
 	pdf.Ln(3)
-	total := func(label, amount string, bold bool) {
-		style := ""
-		if bold {
-			style = "B"
-		}
-		pdf.SetFont("Helvetica", style, 10)
-		pdf.CellFormat(150, 6, tr(label), "", 0, "R", false, 0, "")
-		pdf.CellFormat(30, 6, amount, "", 1, "R", false, 0, "")
-	}
+	total := totalLine(pdf, tr)
 	total("Gross revenue", st.Gross.String(), false)
 	total("Commission", "-"+st.Commission.String(), false)
 	total("Fees (management, cleaning)", "-"+st.Fees.String(), false)
