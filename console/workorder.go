@@ -208,15 +208,8 @@ func (c *Console) updateWorkOrder(w http.ResponseWriter, r *http.Request, u *por
 	form := r.PostForm
 	in := porter.WorkOrderPatch{Title: opsText(form, "title"), Description: opsText(form, "description"),
 		Priority: opsText(form, "priority"), Category: opsText(form, "category")}
-	if _, err := c.svc.UpdateWorkOrder(r.Context(), u.OrgID, id, in); err != nil {
-		if status, msg, ok := refusal(err); ok {
-			c.renderWorkOrder(w, r, u, id, status, msg)
-			return
-		}
-		c.fail(w, r, u, err)
-		return
-	}
-	seeOther(w, r, "/work-orders/"+strconv.FormatInt(id, 10))
+	_, err := c.svc.UpdateWorkOrder(r.Context(), u.OrgID, id, in)
+	c.afterWorkOrder(w, r, u, id, err)
 }
 
 // workOrderAction takes one step of the state machine. The Service
@@ -265,8 +258,14 @@ func (c *Console) workOrderAction(w http.ResponseWriter, r *http.Request, u *por
 		c.notFound(w, r, u)
 		return
 	}
+	c.afterWorkOrder(w, r, u, id, err)
+}
+
+// afterWorkOrder answers a change to work order id: its page again, as it
+// is now, with why the change was refused (400 or 409), or the browser
+// sent to the page.
+func (c *Console) afterWorkOrder(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, err error) {
 	if err != nil {
-		// The page again, as it is now, with why the step was refused.
 		if status, msg, ok := refusal(err); ok {
 			c.renderWorkOrder(w, r, u, id, status, msg)
 			return
