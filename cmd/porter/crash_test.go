@@ -90,6 +90,18 @@ func (rc *slowReceiver) takenOver(tokens []string, killed time.Time) int {
 	return n
 }
 
+// waitAll waits until every one of ids has arrived, for at most limit
+// after since, and fails naming those that have not.
+func (rc *slowReceiver) waitAll(t *testing.T, ids []int64, since time.Time, limit time.Duration, after string) {
+	t.Helper()
+	for len(rc.missing(ids)) > 0 && time.Since(since) < limit {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m := rc.missing(ids); len(m) > 0 {
+		t.Fatalf("%d of %d acknowledged events not delivered %v after %s: %v", len(m), len(ids), limit, after, m[:min(len(m), 10)])
+	}
+}
+
 // missing lists the ids not yet arrived.
 func (rc *slowReceiver) missing(ids []int64) []int64 {
 	rc.mu.Lock()
@@ -248,12 +260,7 @@ func TestCrashRestartTakesOverAtOnce(t *testing.T) {
 			restart := time.Now()
 			second := startNode(t, env, "second")
 			up := time.Since(restart)
-			for len(rc.missing(ids)) > 0 && time.Since(restart) < 20*time.Second {
-				time.Sleep(20 * time.Millisecond)
-			}
-			if m := rc.missing(ids); len(m) > 0 {
-				t.Fatalf("%d of %d acknowledged events not delivered 20 s after the restart: %v", len(m), len(ids), m[:min(len(m), 10)])
-			}
+			rc.waitAll(t, ids, restart, 20*time.Second, "the restart")
 			took := rc.last(ids).Sub(restart)
 			over := rc.takenOver(held, killed)
 			t.Logf("%s: %d of %d events undelivered at the kill, %d leased to the killed node (%d of them taken over); restarted (listening) in %v; the last arrived %v after the restart",
@@ -301,12 +308,7 @@ func TestCrashOtherHostTakesOver(t *testing.T) {
 	victim.kill()
 	killed := time.Now()
 	left, held := len(rc.missing(ids)), leased(t, db, "victim")
-	for len(rc.missing(ids)) > 0 && time.Since(killed) < 30*time.Second {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if m := rc.missing(ids); len(m) > 0 {
-		t.Fatalf("%d of %d acknowledged events not delivered 30 s after the kill: %v", len(m), len(ids), m[:min(len(m), 10)])
-	}
+	rc.waitAll(t, ids, killed, 30*time.Second, "the kill")
 	took := rc.last(ids).Sub(killed)
 	over := rc.takenOver(held, killed)
 	t.Logf("%d of %d events undelivered at the kill, %d leased to the victim (%d of them taken over); the last arrived %v after it",
