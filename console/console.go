@@ -35,6 +35,10 @@ type Config struct {
 	// (porter/http.Config's): the console uploads and downloads the same files.
 	UploadDir      string
 	MaxUploadBytes int64
+	// GuestSender says a sender of messages to guests is configured
+	// (PORTER_WHATSAPP_URL); without one they stay queued, and the
+	// messages page says so.
+	GuestSender bool
 }
 
 // Console serves the console's pages.
@@ -74,7 +78,8 @@ func New(svc *porter.Service, cfg Config, logger *slog.Logger) *Console {
 // (/v1, /api, /docs, /hooks, ...).
 var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/units", "/tenants", "/leases",
 	"/charges", "/payments", "/work-orders", "/inspections", "/vendors", "/staff", "/documents", "/broadcasts",
-	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews"}
+	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews",
+	"/cleaning", "/guest-messages", "/statements", "/tax-reports", "/ical-sources"}
 
 // Mount serves the console's paths and hands every other one to api.
 func (c *Console) Mount(api http.Handler) http.Handler {

@@ -131,7 +131,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TrustForwardedFor: c.TrustForwardedFor,
 	}, logger)
 	// The console takes / and its pages; the API keeps /api, /v1 and /docs.
-	handler = console.New(svc, console.Config{BaseURL: c.BaseURL, TrustForwardedFor: c.TrustForwardedFor, UploadDir: c.DataDir, MaxUploadBytes: maxUpload}, logger).Mount(handler)
+	handler = console.New(svc, console.Config{BaseURL: c.BaseURL, TrustForwardedFor: c.TrustForwardedFor, UploadDir: c.DataDir, MaxUploadBytes: maxUpload,
+		GuestSender: guestSender != nil}, logger).Mount(handler)
 	// Counted so that a stopping server can say what it waits for.
 	var requests atomic.Int64
 	api := handler
