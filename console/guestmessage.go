@@ -90,6 +90,14 @@ func (c *Console) renderGuestMessages(w http.ResponseWriter, r *http.Request, u 
 	c.render(w, status, "guestmessages", view{Title: "Messages to guests", Nav: "guest-messages", User: u, Data: d})
 }
 
+// Ref is a booking's reference for the list's column.
+func (d guestMessagesData) Ref(id *int64) string {
+	if ref, ok := d.BookingRef[*id]; ok {
+		return ref
+	}
+	return fmt.Sprintf("Booking %d", *id)
+}
+
 // composeGuestMessage prepares a message to a booking's guest, from a
 // template or typed, and queues it.
 func (c *Console) composeGuestMessage(w http.ResponseWriter, r *http.Request, u *porter.User) {
