@@ -39,6 +39,11 @@ var screenshotPages = []struct{ name, path string }{
 	{"users", "/settings/users"},
 	{"bookings", "/bookings"},
 	{"calendar", "/calendar"},
+	{"cleaning", "/cleaning"},
+	{"guest-messages", "/guest-messages"},
+	{"statements", "/statements"},
+	{"tax-reports", "/tax-reports"},
+	{"unit-ical", "/units/{u1}/ical"},
 }
 
 // TestScreenshots renders the main pages of a small seeded portfolio in
@@ -140,6 +145,7 @@ func seedPortfolio(t *testing.T, s *site) map[string]int64 {
 		s.advance(26 * time.Hour)
 	}
 	seedRentals(t, s)
+	ids["u1"] = seedRentals2(t, s)
 	_, _, err := svc.CreateAPIKey(ctx, org, porter.APIKeyInput{Name: "Zapier", Scopes: []string{"payments:read", "work_orders:read"}})
 	must(t, err)
 	if s.clock().Sub(start) <= 0 {

@@ -60,6 +60,7 @@ func seedSTR(tb testing.TB, p *perfSite, n int) strPerf {
 		mustTB(tb, err)
 		out = strPerf{booking: b.ID, rate: rt.ID, owner: o.ID, invoice: inv.ID, review: rv.ID}
 	}
+	seedSTR2(tb, p, n)
 	return out
 }
 
@@ -83,9 +84,10 @@ func strPerfPaths(tb testing.TB, p *perfSite) []string {
 		tb.Fatal("no short-term-rental records seeded")
 	}
 	id := func(n int64) string { return fmt.Sprint(n) }
-	return []string{"/bookings", "/bookings/" + id(bk.Items[0].ID), "/calendar?month=2026-06", "/rates", "/rates/" + id(rt.Items[0].ID),
+	paths := []string{"/bookings", "/bookings/" + id(bk.Items[0].ID), "/calendar?month=2026-06", "/rates", "/rates/" + id(rt.Items[0].ID),
 		"/owners", "/owners/" + id(ow.Items[0].ID), "/invoices", "/invoices/" + id(inv.Items[0].ID), "/reviews", "/reviews/" + id(rv.Items[0].ID),
 		"/settings/audit-log"}
+	return append(paths, str2PerfPaths(tb, p)...)
 }
 
 // seedRentals adds holiday villas to the screenshots' portfolio: a
