@@ -152,7 +152,7 @@ func refQueries(r *http.Request, ids map[string]*int64) error {
 func (c *Console) renderCleaningTasks(w http.ResponseWriter, r *http.Request, u *porter.User, status int, d cleaningsData) {
 	q := r.URL.Query()
 	f := porter.CleaningFilter{ListParams: listParams(r), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to")}
-	err := refQueries(r, map[string]*int64{"unit_id": &f.UnitID, "property_id": &f.PropertyID})
+	err := refQueries(r, map[string]*int64{"unit_id": &f.UnitID, "property_id": &f.PropertyID, "booking_id": &f.BookingID})
 	if err == nil {
 		err = opsOneOf("status", f.Status, porter.CleaningStatuses...)
 	}

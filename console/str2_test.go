@@ -273,6 +273,12 @@ func TestSTR2Pages(t *testing.T) {
 			if !strings.Contains(body, `id="cleaning-status">assigned`) || !strings.Contains(body, "Spark Co (vendor)") || !strings.Contains(body, "Balcony") {
 				t.Errorf("task by hand: %s", body)
 			}
+			if _, body := get(t, s.URL+"/cleaning?booking_id="+id(f.booking), manager); !strings.Contains(body, `href="/cleaning/`+id(f.task)+`"`) || strings.Contains(body, `href="/cleaning/`+id(f.task2)+`"`) {
+				t.Errorf("filter by booking")
+			}
+			if _, body := get(t, s.URL+"/bookings/"+id(f.booking), manager); !strings.Contains(body, "/guest-messages?booking_id="+id(f.booking)) {
+				t.Errorf("the booking's page does not link to messaging its guest")
+			}
 			if _, body := get(t, s.URL+"/cleaning?assignee=vendor:"+id(f.vendor), manager); !strings.Contains(body, `href="`+loc+`"`) || strings.Contains(body, `href="/cleaning/`+id(f.task)+`"`) {
 				t.Errorf("filter by the vendor")
 			}
