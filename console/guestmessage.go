@@ -162,6 +162,7 @@ type guestMessageData struct {
 	Booking  *porter.Booking
 	Template *porter.WhatsAppTemplate
 	SenderOn bool
+	Events   []*porter.Event // whatsapp.message_failed
 }
 
 func (c *Console) guestMessage(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -188,6 +189,10 @@ func (c *Console) guestMessage(w http.ResponseWriter, r *http.Request, u *porter
 			c.fail(w, r, u, err)
 			return
 		}
+	}
+	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "message", id); err != nil {
+		c.fail(w, r, u, err)
+		return
 	}
 	c.render(w, http.StatusOK, "guestmessage", view{Title: fmt.Sprintf("Message %d", m.ID), Nav: "guest-messages", User: u, Data: d})
 }

@@ -118,6 +118,7 @@ func (c *Console) generateStatements(w http.ResponseWriter, r *http.Request, u *
 
 type statementData struct {
 	Statement *porter.Statement
+	Events    []*porter.Event // owner.statement_ready
 }
 
 func (c *Console) statement(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -131,8 +132,13 @@ func (c *Console) statement(w http.ResponseWriter, r *http.Request, u *porter.Us
 		c.fail(w, r, u, err)
 		return
 	}
+	events, err := c.svc.ResourceEvents(r.Context(), u.OrgID, "statement", id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
 	title := fmt.Sprintf("Statement %s · %s", st.Month, st.OwnerName)
-	c.render(w, http.StatusOK, "statement", view{Title: title, Nav: "statements", User: u, Data: statementData{Statement: st}})
+	c.render(w, http.StatusOK, "statement", view{Title: title, Nav: "statements", User: u, Data: statementData{Statement: st, Events: events}})
 }
 
 // statementDocument downloads a statement as the API renders it, as an

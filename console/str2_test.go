@@ -166,7 +166,7 @@ func TestSTR2Pages(t *testing.T) {
 			// 3 nights × 100.00 = 300.00; 20 % commission 60.00; net 240.00.
 			code, body = get(t, s.URL+"/statements/"+id(f.statement), manager)
 			for _, want := range []string{`id="statement-gross">300.00`, `id="statement-commission">−60.00`, `id="statement-fees">−0.00`,
-				`id="statement-expenses">−0.00`, `<strong>240.00 EUR</strong>`, "Sea Villas", "2026-04-01 to 2026-04-30"} {
+				`id="statement-expenses">−0.00`, `<strong>240.00 EUR</strong>`, "Sea Villas", "2026-04-01 to 2026-04-30", "owner.statement_ready"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("statement page (%d) lacks %q", code, want)
 				}
