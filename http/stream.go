@@ -140,13 +140,28 @@ func (s *Server) handleEventStream() handlerFunc {
 			select {
 			case <-ctx.Done():
 				return nil
-			case e := <-sub.Events():
-				if sent[e.Seq] {
-					delete(sent, e.Seq)
-					continue
+			case f := <-sub.Events():
+				// Write what else is waiting too, then flush once: a busy
+				// stream costs a syscall per batch, not per event.
+				for more := true; more; {
+					if !sent[f.Seq] {
+						b, err := f.SSE()
+						if err != nil {
+							return sse.fail(err)
+						}
+						if err := sse.write(b); err != nil {
+							return nil // the client is gone
+						}
+					}
+					delete(sent, f.Seq)
+					select {
+					case f = <-sub.Events():
+					default:
+						more = false
+					}
 				}
-				if err := sse.event(e); err != nil {
-					return nil // the client is gone
+				if err := sse.flush(); err != nil {
+					return nil
 				}
 			case <-sub.Done():
 				if reason := sub.Reason(); reason != "" {
@@ -213,19 +228,26 @@ func (s *sseWriter) flush() error {
 	return s.rc.Flush()
 }
 
+// event writes and flushes one event.
 func (s *sseWriter) event(e *porter.Event) error {
-	if !s.started {
-		s.start()
-	}
-	body, err := json.Marshal(e)
+	b, err := stream.EncodeSSE(e)
 	if err != nil {
 		return err
 	}
-	_ = s.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-	if _, err := fmt.Fprintf(s.w, "id: %s\nevent: %s\ndata: %s\n\n", e.ID(), e.Type, body); err != nil {
+	if err := s.write(b); err != nil {
 		return err
 	}
 	return s.flush()
+}
+
+// write writes an encoded message, unflushed.
+func (s *sseWriter) write(b []byte) error {
+	if !s.started {
+		s.start()
+	}
+	_ = s.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	_, err := s.w.Write(b)
+	return err
 }
 
 func (s *sseWriter) comment(text string) error {

@@ -10,6 +10,7 @@ package stream
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -80,13 +81,45 @@ func (h *Hub) Feed() porter.EventFeed { return h.feed }
 type Sub struct {
 	org    int64
 	match  func(*porter.Event) bool
-	c      chan *porter.Event
+	c      chan *Frame
 	done   chan struct{}
 	reason string // why the hub dropped it; set before done closes
 }
 
 // Events delivers the subscriber's events.
-func (s *Sub) Events() <-chan *porter.Event { return s.c }
+func (s *Sub) Events() <-chan *Frame { return s.c }
+
+// Frame is one event as every subscriber gets it: encoded once, however
+// many streams send it.
+type Frame struct {
+	*porter.Event
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// SSE is the event as a Server-Sent Events message: id, event and the
+// envelope a webhook delivery sends as data.
+func (f *Frame) SSE() ([]byte, error) {
+	f.once.Do(func() { f.b, f.err = EncodeSSE(f.Event) })
+	return f.b, f.err
+}
+
+// EncodeSSE writes e as a Server-Sent Events message.
+func EncodeSSE(e *porter.Event) ([]byte, error) {
+	body, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode event %s: %w", e.ID(), err)
+	}
+	b := make([]byte, 0, len(body)+len(e.Type)+64)
+	b = append(b, "id: "...)
+	b = append(b, e.ID()...)
+	b = append(b, "\nevent: "...)
+	b = append(b, e.Type...)
+	b = append(b, "\ndata: "...)
+	b = append(b, body...)
+	return append(b, "\n\n"...), nil
+}
 
 // Done is closed when the hub drops the subscriber; Reason says why.
 func (s *Sub) Done() <-chan struct{} { return s.done }
@@ -114,7 +147,7 @@ func (h *Hub) Subscribe(ctx context.Context, org int64, match func(*porter.Event
 			return nil, 0, err
 		}
 	}
-	sub = &Sub{org: org, match: match, c: make(chan *porter.Event, max(h.Buffer, 1)), done: make(chan struct{})}
+	sub = &Sub{org: org, match: match, c: make(chan *Frame, max(h.Buffer, 1)), done: make(chan struct{})}
 	if h.subs[org] == nil {
 		h.subs[org] = map[*Sub]struct{}{}
 	}
@@ -264,6 +297,7 @@ func (h *Hub) pendingGaps() []int64 {
 func (h *Hub) fanOut(evs []*porter.Event) {
 	now := h.now()
 	for _, e := range evs {
+		f := &Frame{Event: e}
 		if _, ok := h.gaps[e.Seq]; ok {
 			delete(h.gaps, e.Seq)
 		} else if e.Seq > h.last {
@@ -277,7 +311,7 @@ func (h *Hub) fanOut(evs []*porter.Event) {
 				continue
 			}
 			select {
-			case sub.c <- e:
+			case sub.c <- f:
 			default:
 				h.drop(sub, fmt.Sprintf("the client is too slow: %d events waited unread; reconnect with Last-Event-ID to resume", cap(sub.c)))
 			}

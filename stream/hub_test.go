@@ -12,7 +12,13 @@ import (
 	"porter/stream"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("PORTER_STREAM_BENCH_CLIENTS"); spec != "" {
+		runBenchClients(spec) // BenchmarkStream's clients, in their own process
+		return
+	}
+	os.Exit(storetest.Main(m))
+}
 
 // hubOn runs a hub over s until the test ends.
 func hubOn(t *testing.T, s porter.Store) *stream.Hub {
@@ -57,7 +63,7 @@ func recv(t *testing.T, sub *stream.Sub) *porter.Event {
 	t.Helper()
 	select {
 	case e := <-sub.Events():
-		return e
+		return e.Event
 	case <-sub.Done():
 		t.Fatalf("dropped: %s", sub.Reason())
 	case <-time.After(10 * time.Second):
