@@ -93,6 +93,25 @@ func (s *Server) handleGetEvent() handlerFunc {
 	}
 }
 
+// handleTriggerEvent fires an event for `porter trigger`. The key must be
+// able to see the event it fires.
+func (s *Server) handleTriggerEvent() handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		in, err := decode[porter.TriggerInput](s, w, r)
+		if err != nil {
+			return err
+		}
+		if e, ok := porter.LookupEvent(in.Event); ok && !keyFrom(r).Allows(e.Scope) {
+			return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + e.Scope + " scope"}
+		}
+		e, err := s.svc.TriggerEvent(r.Context(), orgID(r), in)
+		if err != nil {
+			return err
+		}
+		return encode(w, r, data{e})
+	}
+}
+
 // trigger is one entry of GET /api/triggers.php.
 type trigger struct {
 	Event       string   `json:"event"`

@@ -29,6 +29,9 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[seedSubscribeRequest]():   {Required: []string{"event", "target_url"}},
 	reflect.TypeFor[seedUnsubscribeRequest](): {Required: []string{"id"}},
 
+	// Event stream: `porter trigger`.
+	reflect.TypeFor[porter.TriggerInput](): {Required: []string{"event"}},
+
 	reflect.TypeFor[porter.PropertyInput]():       {Required: []string{"name"}},
 	reflect.TypeFor[porter.UnitInput]():           {Required: []string{"property_id", "name"}, Enums: map[string][]string{"status": porter.UnitStatuses}},
 	reflect.TypeFor[porter.TenantInput]():         {Required: []string{"email", "first_name", "last_name"}},

@@ -65,6 +65,7 @@ var notLists = map[string]string{
 	"/v1/calendar":          "units by day, not a page of records: TestRentalScopesAndIsolation checks another organization sees none of them",
 	"/v1/reports/revenue":   "figures over a range, not a page of records: TestRevenueReportAPI checks another organization counts none of ours",
 	"/v1/reports/occupancy": "figures over a range, not a page of records: TestRevenueReportAPI checks another organization counts none of ours",
+	"/v1/events/stream":     "a live stream, not a page: TestEventStreamLiveFilteredAndResumed checks another organization's events never come",
 }
 
 // Every list endpoint shows an organization its own records only: what

@@ -209,6 +209,12 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: get, Path: "/v1/events", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "List events, newest first", Response: []eventView{}, List: true, Query: append(listParams,
 			queryParam{Name: "type", Type: "string", Description: "An event name or alias"}, queryParam{Name: "since", Type: "date-time", Description: "Only events fired at or after this time"})}, s.handleListEvents())
+	s.handle(&route{Method: get, Path: "/v1/events/stream", API: v1API, Scope: "events:read", Tag: "Events",
+		Summary:  "Stream events as they commit (Server-Sent Events): `id:` is the event id, `event:` its name, `data:` the envelope; reconnect with Last-Event-ID to get what was missed first. A comment every 15 s keeps it alive; a client too slow to read is sent a `disconnect` event with the reason",
+		Response: mediaBody("text/event-stream"), Query: streamParams, Also: []int{http.StatusNotFound}}, s.handleEventStream())
+	s.handle(&route{Method: post, Path: "/v1/events/trigger", API: v1API, Scope: "webhooks:write", Tag: "Events",
+		Summary: "Fire an event of one type for the organization (what `porter trigger` calls), with the data of its latest such event or a sample: delivered like any other to the webhooks and streams subscribed to it; the key needs the event's read scope too",
+		Request: porter.TriggerInput{}, Response: eventView{}, Status: http.StatusCreated}, s.handleTriggerEvent())
 	s.handle(&route{Method: get, Path: "/v1/events/{id}", API: v1API, Scope: "events:read", Tag: "Events",
 		Summary: "Get an event", Response: eventView{}}, s.handleGetEvent())
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"porter"
+	"porter/stream"
 )
 
 // Config is what the HTTP layer needs beyond the service.
@@ -27,6 +28,9 @@ type Config struct {
 	// a node behind a proxy (PORTER_TRUST_FORWARDED_FOR).
 	TrustForwardedFor bool
 	Version           string
+	// Stream serves GET /v1/events/stream; nil: this node does not.
+	Stream          *stream.Hub
+	StreamHeartbeat time.Duration // default DefaultStreamHeartbeat
 }
 
 // Server is Porter's HTTP API.

@@ -35,11 +35,17 @@ type api struct {
 
 func newAPI(t *testing.T, store porter.Store) *api {
 	t.Helper()
+	return newAPIConfig(t, store, porterhttp.Config{DefaultRateLimit: 1000, UploadDir: t.TempDir(), MaxUploadBytes: 1 << 20})
+}
+
+// newAPIConfig is newAPI with the server configured as cfg says.
+func newAPIConfig(t *testing.T, store porter.Store, cfg porterhttp.Config) *api {
+	t.Helper()
 	a := &api{t: t, store: store, now: time.Date(2025, 5, 9, 14, 30, 0, 0, time.UTC)}
 	a.svc = porter.NewService(store, "", nil)
 	a.svc.Now = func() time.Time { return a.now }
 	a.svc.Secrets, _ = porter.NewSecretBox(bytes.Repeat([]byte{7}, 32)) // fixed: any 32 bytes seal
-	h := porterhttp.NewServer(a.svc, porterhttp.Config{DefaultRateLimit: 1000, UploadDir: t.TempDir(), MaxUploadBytes: 1 << 20}, nil)
+	h := porterhttp.NewServer(a.svc, cfg, nil)
 	a.srv = httptest.NewServer(validated(t, h))
 	t.Cleanup(a.srv.Close)
 	a.svc.BaseURL = a.srv.URL

@@ -46,6 +46,7 @@ type config struct {
 	LeaseMargin          string
 	MetricsToken         string
 	MaxWebhooksPerOrg    int
+	StreamMaxPerOrg      int
 
 	envErr error // a bad environment value, reported after flags are parsed
 }
@@ -125,6 +126,9 @@ var settings = []setting{
 	{Env: "PORTER_WEBHOOK_MAX_PER_ORG", Flag: "webhook-max-per-org", Def: "100", Serve: true,
 		Usage: "most webhooks (REST hooks included) one organization may have",
 		field: func(c *config) any { return &c.MaxWebhooksPerOrg }},
+	{Env: "PORTER_STREAM_MAX_PER_ORG", Flag: "stream-max-per-org", Def: "100", Serve: true,
+		Usage: "most `GET /v1/events/stream` connections (`porter listen` included) one organization may hold on a node",
+		field: func(c *config) any { return &c.StreamMaxPerOrg }},
 	{Env: "PORTER_WEBHOOK_LEASE_MARGIN", Flag: "webhook-lease-margin", Def: "30s", Serve: true,
 		Usage: "an attempt's lease is twice its webhook's timeout plus this; a dead node's deliveries are resent once it lapses",
 		field: func(c *config) any { return &c.LeaseMargin }},

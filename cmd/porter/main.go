@@ -58,6 +58,10 @@ Usage:
   porter key revoke --org ID KEY_ID revoke an API key at once
   porter user create --org ID --email EMAIL [--role admin|manager|viewer] [--password-stdin]
                                     create a console user; prints a generated password last, once
+  porter listen --api-key KEY [--events E,...] [--forward-to URL] [--print-json]
+                                    stream events to this terminal and a local URL, signed
+  porter trigger EVENT --api-key KEY
+                                    fire an event for the key's organization
   porter version                    print the version
 
 Every command takes --db (PORTER_DB). Run 'porter COMMAND --help' for its flags.
@@ -86,6 +90,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keyCommand(cliActor(ctx, args), args[1:], getenv, stdout, stderr)
 	case "user":
 		return userCommand(cliActor(ctx, args), args[1:], getenv, stdout, stderr)
+	case "listen":
+		return listen(ctx, args[1:], getenv, stdout, stderr)
+	case "trigger":
+		return trigger(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "porter", version)
 		return nil

@@ -20,6 +20,7 @@ import (
 	"porter/delivery"
 	porterhttp "porter/http"
 	"porter/mail"
+	"porter/stream"
 	"porter/webhook"
 )
 
@@ -126,9 +127,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+	// Every node serves the event stream from its own hub.
+	var hub *stream.Hub
+	if feed, ok := st.(porter.EventFeed); ok {
+		hub = stream.NewHub(feed, logger.With("worker", "event-stream"))
+		hub.MaxPerOrg = c.StreamMaxPerOrg
+	}
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
-		TrustForwardedFor: c.TrustForwardedFor,
+		TrustForwardedFor: c.TrustForwardedFor, Stream: hub,
 	}, logger)
 	// The console takes / and its pages; the API keeps /api, /v1 and /docs.
 	handler = console.New(svc, console.Config{BaseURL: c.BaseURL, TrustForwardedFor: c.TrustForwardedFor, UploadDir: c.DataDir, MaxUploadBytes: maxUpload,
@@ -160,6 +167,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	workers := startWorkers(ctx, svc, sender, guests, engine, eventRetention, auditRetention, logger)
 	// iCal imports: every node runs the loop; each source's run is claimed.
 	workers.run(func() { svc.RunICalScheduler(workers.ctx, icalInterval, logger.With("worker", "ical-scheduler")) })
+	if hub != nil {
+		workers.run(func() { hub.Run(workers.ctx) })
+		// Streams never finish on their own: end them as shutdown begins,
+		// so that clients reconnect elsewhere and Shutdown need not wait.
+		srv.RegisterOnShutdown(hub.Stop)
+	}
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,233 @@
+package stream_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"porter"
+	porterhttp "porter/http"
+	"porter/storetest"
+	"porter/stream"
+)
+
+// BenchmarkStream commits events from parallel writers for a few seconds,
+// first with no stream client, then with 100 clients reading
+// GET /v1/events/stream over real HTTP connections, and reports the
+// writers' throughput with clients as a ratio to without, and the time
+// from each commit to each client's read (p50, p99). Then it paces the
+// writers at 10,000 events/s (or what the engine sustains) with the
+// clients connected.
+//
+//	go test ./stream -run '^$' -bench Stream -benchtime 1x
+func BenchmarkStream(b *testing.B) {
+	for _, engine := range []string{storetest.SQLite, storetest.Postgres} {
+		b.Run(engine, func(b *testing.B) {
+			for range b.N {
+				benchStream(b, engine)
+			}
+		})
+	}
+}
+
+const (
+	benchClients = 100
+	benchWriters = 8
+	benchFor     = 3 * time.Second
+)
+
+func benchStream(b *testing.B, engine string) {
+	s := storetest.Open(b, engine)
+	ctx := context.Background()
+	org := &porter.Organization{Name: "Bench", CreatedAt: time.Now()}
+	if err := s.CreateOrganization(ctx, org); err != nil {
+		b.Fatal(err)
+	}
+	svc := porter.NewService(s, "", nil)
+	key, _, err := svc.CreateAPIKey(ctx, org.ID, porter.APIKeyInput{Name: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hub := stream.NewHub(s.(porter.EventFeed), nil)
+	hub.MaxPerOrg = benchClients
+	hub.Buffer = 1 << 16
+	hctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go hub.Run(hctx)
+	srv := httptest.NewServer(porterhttp.NewServer(svc, porterhttp.Config{DefaultRateLimit: 1 << 30, Stream: hub}, nil))
+	defer srv.Close()
+
+	write := func(until time.Time, every time.Duration) int {
+		var n atomic.Int64
+		var wg sync.WaitGroup
+		for w := range benchWriters {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				next := time.Now().Add(time.Duration(w) * every / benchWriters)
+				for time.Now().Before(until) {
+					if every > 0 {
+						time.Sleep(time.Until(next))
+						next = next.Add(every)
+					}
+					err := s.Update(ctx, org.ID, func(tx porter.Tx) error {
+						e := &porter.Event{OrgID: org.ID, Type: "property.created", FiredAt: time.Now().UTC(), ResourceType: "property", ResourceID: 1, Data: fmt.Appendf(nil, `{"id":1,"name":"Bench","at":%d}`, time.Now().UnixNano())}
+						return tx.InsertEvent(ctx, e)
+					})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					n.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		return int(n.Load())
+	}
+
+	alone := float64(write(time.Now().Add(benchFor), 0)) / benchFor.Seconds()
+
+	// 100 clients, each on its own connection, reading every event, in
+	// another process: their parsing must not be charged to the writers
+	// beyond what a separate machine's clients cost the server.
+	clients := exec.Command(os.Args[0], "-test.run=^$")
+	clients.Env = append(os.Environ(), "PORTER_STREAM_BENCH_CLIENTS="+srv.URL+" "+key+" "+strconv.Itoa(benchClients))
+	stdin, _ := clients.StdinPipe()
+	var out bytes.Buffer
+	clients.Stdout, clients.Stderr = &out, &out
+	if err := clients.Start(); err != nil {
+		b.Fatal(err)
+	}
+	for hub.Subscribers() < benchClients {
+		time.Sleep(10 * time.Millisecond)
+	}
+	with := float64(write(time.Now().Add(benchFor), 0)) / benchFor.Seconds()
+	time.Sleep(time.Second) // the last events reach the clients
+
+	// Paced: 10,000/s, or 90 % of what the engine did alone if less.
+	fmt.Fprintln(stdin, "paced")
+	rate := min(10000.0, 0.9*alone)
+	n := write(time.Now().Add(benchFor), time.Duration(float64(time.Second)*benchWriters/rate))
+	time.Sleep(time.Second)
+	stdin.Close()
+	if err := clients.Wait(); err != nil {
+		b.Fatalf("clients: %v: %s", err, out.String())
+	}
+	var res [2]struct {
+		P50, P99 time.Duration
+		N        int
+		Dropped  string
+	}
+	if err := json.Unmarshal(lastJSONLine(out.Bytes()), &res); err != nil {
+		b.Fatalf("clients said %s: %v", out.String(), err)
+	}
+	b.Logf("%s: writers alone %.0f events/s; with %d stream clients %.0f events/s (ratio %.2f)", engine, alone, benchClients, with, with/alone)
+	b.Logf("  unpaced with clients: write→client p50 %.2f ms, p99 %.2f ms over %d reads %s", ms(res[0].P50), ms(res[0].P99), res[0].N, res[0].Dropped)
+	b.Logf("  paced at %.0f/s (committed %.0f/s): write→client p50 %.2f ms, p99 %.2f ms over %d reads %s", rate, float64(n)/benchFor.Seconds(),
+		ms(res[1].P50), ms(res[1].P99), res[1].N, res[1].Dropped)
+	b.ReportMetric(with/alone, "ratio")
+	b.ReportMetric(ms(res[1].P99), "paced-p99-ms")
+}
+
+func lastJSONLine(b []byte) []byte {
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	return lines[len(lines)-1]
+}
+
+// runBenchClients is the clients' process: n streams read until standard
+// input closes; a line on it starts the second phase. It prints, per
+// phase, the time from each event's commit (its data's "at") to its read.
+func runBenchClients(spec string) {
+	var url, key string
+	var n int
+	fmt.Sscan(spec, &url, &key, &n)
+	var phase atomic.Int32
+	var mu sync.Mutex
+	var lat [2][]time.Duration
+	dropped := [2]string{}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequestWithContext(ctx, "GET", url+"/v1/events/stream", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			defer res.Body.Close()
+			rd := stream.NewReader(res.Body)
+			var mine [2][]time.Duration
+			defer func() {
+				mu.Lock()
+				lat[0], lat[1] = append(lat[0], mine[0]...), append(lat[1], mine[1]...)
+				mu.Unlock()
+			}()
+			for {
+				m, err := rd.Next()
+				if err != nil {
+					return
+				}
+				now := time.Now()
+				p := phase.Load()
+				if m.Event == "disconnect" {
+					mu.Lock()
+					dropped[p] = "(a client was dropped: " + string(m.Data) + ")"
+					mu.Unlock()
+					return
+				}
+				if i := bytes.Index(m.Data, []byte(`"at":`)); i >= 0 {
+					rest := m.Data[i+5:]
+					j := bytes.IndexAny(rest, ",}")
+					if at, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
+						mine[p] = append(mine[p], now.Sub(time.Unix(0, at)))
+					}
+				}
+			}
+		}()
+	}
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		phase.Store(1)
+	}
+	cancel()
+	wg.Wait()
+	var out [2]struct {
+		P50, P99 time.Duration
+		N        int
+		Dropped  string
+	}
+	for p := range 2 {
+		out[p].P50, out[p].P99 = percentiles(lat[p])
+		out[p].N, out[p].Dropped = len(lat[p]), dropped[p]
+	}
+	b, _ := json.Marshal(out)
+	fmt.Printf("%s\n", b)
+}
+
+func percentiles(lat []time.Duration) (time.Duration, time.Duration) {
+	if len(lat) == 0 {
+		return 0, 0
+	}
+	l := slices.Clone(lat)
+	slices.Sort(l)
+	return l[len(l)/2], l[len(l)*99/100]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
