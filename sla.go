@@ -69,7 +69,7 @@ func (s *Service) breachOverdue(ctx context.Context, orgID int64, now time.Time)
 				if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 					return fmt.Errorf("mark work order %d breached: %w", w.ID, err)
 				}
-				if err := record(ctx, tx, now, "work_order.sla_breached", "work_order", w.ID, w, &before); err != nil {
+				if err := recordWorkOrder(ctx, tx, now, w, &before, "work_order.sla_breached"); err != nil {
 					return err
 				}
 			}

@@ -283,15 +283,11 @@ func (s *Service) CreateWorkOrder(ctx context.Context, orgID int64, in WorkOrder
 		if err := tx.InsertWorkOrder(ctx, w); err != nil {
 			return nil, fmt.Errorf("create work order: %w", err)
 		}
-		if err := record(ctx, tx, now, "work_order.created", "work_order", w.ID, w, nil); err != nil {
-			return nil, err
-		}
+		types := []string{"work_order.created"}
 		if w.Priority == PriorityEmergency {
-			if err := record(ctx, tx, now, "work_order.escalated", "work_order", w.ID, w, nil); err != nil {
-				return nil, err
-			}
+			types = append(types, "work_order.escalated")
 		}
-		return w, nil
+		return w, recordWorkOrder(ctx, tx, now, w, nil, types...)
 	})
 }
 
@@ -329,15 +325,11 @@ func (s *Service) UpdateWorkOrder(ctx context.Context, orgID, id int64, in WorkO
 		if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 			return nil, fmt.Errorf("update work order: %w", err)
 		}
-		if err := record(ctx, tx, now, "work_order.updated", "work_order", w.ID, w, &before); err != nil {
-			return nil, err
-		}
+		types := []string{"work_order.updated"}
 		if w.Priority == PriorityEmergency && before.Priority != PriorityEmergency {
-			if err := record(ctx, tx, now, "work_order.escalated", "work_order", w.ID, w, &before); err != nil {
-				return nil, err
-			}
+			types = append(types, "work_order.escalated")
 		}
-		return w, nil
+		return w, recordWorkOrder(ctx, tx, now, w, &before, types...)
 	})
 }
 
@@ -372,10 +364,7 @@ func (s *Service) workOrderTransition(ctx context.Context, orgID, id int64, acti
 		if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 			return nil, fmt.Errorf("%s work order: %w", action, err)
 		}
-		if err := record(ctx, tx, now, a.event, "work_order", w.ID, w, &before); err != nil {
-			return nil, err
-		}
-		return w, record(ctx, tx, now, "work_order.updated", "work_order", w.ID, w, &before)
+		return w, recordWorkOrder(ctx, tx, now, w, &before, a.event, "work_order.updated")
 	})
 }
 
