@@ -151,7 +151,7 @@ func hookResponses(out map[string]any) map[string]any {
 func hookProblem() map[string]any {
 	return map[string]any{
 		"description": "The call cannot be taken: 400 (not JSON, no record), 404 (no integration at this URL), 409 (the integration is disabled), 413 (over 5 MiB), 415 (not JSON or NDJSON), 422 (over 1000 records). Nothing is applied.",
-		"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("schemas", "Problem")}},
+		"content":     map[string]any{"application/problem+json": map[string]any{"schema": ref("schemas", "Problem")}},
 	}
 }
 
