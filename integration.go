@@ -158,6 +158,9 @@ type IntegrationTx interface {
 	DeleteIntegration(ctx context.Context, id int64) error
 	Integrations(ctx context.Context, f IntegrationFilter) (List[*Integration], error)
 
+	// LockIntegrationSource serialises the transactions applying one source
+	// record, so that two calls carrying it at once cannot both create it.
+	LockIntegrationSource(ctx context.Context, integrationID int64, entity, sourceID string) error
 	IntegrationLink(ctx context.Context, integrationID int64, entity, sourceID string) (*IntegrationLink, error)
 	PutIntegrationLink(ctx context.Context, l *IntegrationLink) error
 

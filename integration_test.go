@@ -222,3 +222,93 @@ not json`
 }
 
 func errorsAs(err error, target **porter.Error) bool { return errors.As(err, target) }
+
+// Turning to error fires integration.failed once and mails the admins;
+// recovering fires integration.updated.
+func TestIntegrationFailedAlert(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newIntegrationFixture(t, s)
+		if _, err := f.svc.CreateStaff(f.ctx, f.org, porter.StaffInput{Name: ptr("Ada"), Email: ptr("ada@example.com"), Role: ptr("admin")}); err != nil {
+			t.Fatal(err)
+		}
+		bad := `{"entity": "defect", "id": "D-1", "data": {"summary": "x", "building": "nowhere"}}`
+		for range 2 {
+			if _, err := f.svc.ReceiveIntegration(f.ctx, f.call(bad, false)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(typ string) int {
+			l, err := f.svc.Events(f.ctx, f.org, porter.EventFilter{Types: []string{typ}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l.Total
+		}
+		if count("integration.failed") != 1 {
+			t.Fatalf("%d integration.failed events, want 1", count("integration.failed"))
+		}
+		msgs, err := s.QueuedMessages(f.ctx, "email", 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 1 || msgs[0].To != "ada@example.com" || !strings.Contains(msgs[0].Body, "retry_failed") {
+			t.Fatalf("mail = %+v", msgs)
+		}
+		// The second copy of D-1 superseded the first: one open error.
+		it, _ := f.svc.Integration(f.ctx, f.org, f.it.ID)
+		if it.OpenErrors != 1 {
+			t.Fatalf("open errors = %d, want 1 (the same record twice)", it.OpenErrors)
+		}
+		good := `{"entity": "defect", "id": "D-1", "data": {"summary": "x", "property_id": ` + strconv.FormatInt(f.prop.ID, 10) + `}}`
+		if _, err := f.svc.ReceiveIntegration(f.ctx, f.call(good, false)); err != nil {
+			t.Fatal(err)
+		}
+		if it, _ = f.svc.Integration(f.ctx, f.org, f.it.ID); it.Status != porter.IntegrationEnabled || count("integration.updated") != 1 {
+			t.Fatalf("after a later success: %+v", it)
+		}
+	})
+}
+
+// A building becomes a property; defects naming that building then land
+// in it without a value map. A record over 64 KiB is logged cut and is
+// not replayed; the log is pruned after its retention.
+func TestIntegrationPropertyTargetAndLogBounds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newIntegrationFixture(t, s)
+		m := f.it.Mapping
+		m.Entities["building"] = &porter.IntegrationEntityMapping{Target: "property", Fields: map[string]string{"name": "label"}}
+		if _, err := f.svc.UpdateIntegration(f.ctx, f.org, f.it.ID, porter.IntegrationInput{Mapping: &m}); err != nil {
+			t.Fatal(err)
+		}
+		batch := `[{"entity": "building", "id": "B-9", "data": {"label": "Tower B"}},
+			{"entity": "defect", "id": "D-9", "metadata": {"building": "B-9"}, "data": {"summary": "Door"}}]`
+		rc, err := f.svc.ReceiveIntegration(f.ctx, f.call(batch, false))
+		if err != nil || rc.Succeeded != 2 {
+			t.Fatalf("batch = %+v, %v", rc, err)
+		}
+		p, err := f.svc.Property(f.ctx, f.org, rc.Results[0].Target.ID)
+		if err != nil || p.Name != "Tower B" {
+			t.Fatalf("property = %+v, %v", p, err)
+		}
+		if w, err := f.svc.WorkOrder(f.ctx, f.org, rc.Results[1].Target.ID); err != nil || w.PropertyID != p.ID {
+			t.Fatalf("work order = %+v, %v", w, err)
+		}
+		big := `{"entity": "defect", "id": "D-big", "data": {"summary": "` + strings.Repeat("x", porter.MaxIntegrationRaw) + `"}}`
+		rc, err = f.svc.ReceiveIntegration(f.ctx, f.call(big, false))
+		if err != nil || rc.Failed != 1 {
+			t.Fatalf("big = %+v, %v", rc, err)
+		}
+		res, err := f.svc.RetryFailedIntegration(f.ctx, f.org, f.it.ID)
+		if err != nil || res.Skipped != 1 || res.Retried != 0 {
+			t.Fatalf("retry = %+v, %v", res, err)
+		}
+		log, _ := f.svc.IntegrationLog(f.ctx, f.org, porter.IntegrationLogFilter{IntegrationID: f.it.ID, SourceID: "D-big"})
+		if log.Items[0].Replayable || len(log.Items[0].Raw) != porter.MaxIntegrationRaw {
+			t.Fatalf("big row: replayable %v, %d bytes", log.Items[0].Replayable, len(log.Items[0].Raw))
+		}
+		f.svc.Now = func() time.Time { return time.Date(2025, 6, 9, 14, 30, 1, 0, time.UTC) }
+		if n, err := f.svc.PruneIntegrationLog(f.ctx, porter.DefaultIntegrationLogRetention); err != nil || n != 3 {
+			t.Fatalf("pruned %d, %v; want 3", n, err)
+		}
+	})
+}

@@ -20,8 +20,8 @@ type IntegrationLogEntry struct {
 	Raw           string          `json:"raw" doc:"The record as received, up to 64 KiB (rejected calls: the first 1 KiB of the body)"`
 	Replayable    bool            `json:"replayable" doc:"false when raw was cut at 64 KiB: Retry Failed skips it"`
 	Attempts      int             `json:"attempts" doc:"1, plus one per Retry Failed that replayed it"`
-	// SupersededBy is the later row that applied the same source record:
-	// the error is resolved and no longer replayed.
+	// SupersededBy is a later row of the same source record: the latest
+	// copy counts, so this error is no longer open nor replayed.
 	SupersededBy *int64    `json:"superseded_by"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }

@@ -335,10 +335,18 @@ func (s *Service) applyIntegrationRecord(ctx context.Context, orgID int64, it *I
 			e.ReceivedAt = now
 		}
 		e.UpdatedAt = now
+		var err error
 		if e.ID == 0 {
-			return struct{}{}, tx.InsertIntegrationLog(ctx, e)
+			err = tx.InsertIntegrationLog(ctx, e)
+		} else {
+			err = tx.UpdateIntegrationLog(ctx, e)
 		}
-		return struct{}{}, tx.UpdateIntegrationLog(ctx, e)
+		if err != nil || e.Entity == "" || e.SourceID == "" {
+			return struct{}{}, err
+		}
+		// The latest copy of a source record is the one that counts: an
+		// older error of it is no longer open.
+		return struct{}{}, tx.SupersedeIntegrationErrors(ctx, e)
 	})
 	if werr != nil {
 		s.Logger.Error("integration log", "integration", it.ID, "err", werr)
@@ -359,6 +367,9 @@ func applyMapped(ctx context.Context, tx Tx, now time.Time, it *Integration, env
 	}
 	values, mapped, err := it.Mapping.resolve(em, t, env)
 	if err != nil {
+		return nil, "", err
+	}
+	if err := tx.LockIntegrationSource(ctx, it.ID, entity, sourceID); err != nil {
 		return nil, "", err
 	}
 	link, err := tx.IntegrationLink(ctx, it.ID, entity, sourceID)

@@ -116,6 +116,16 @@ func (t *tx) Integrations(ctx context.Context, f porter.IntegrationFilter) (port
 	return out, nil
 }
 
+// LockIntegrationSource takes a transaction-scoped advisory lock on the
+// source record (a hash of organization, integration, entity and id).
+func (t *tx) LockIntegrationSource(ctx context.Context, integrationID int64, entity, sourceID string) error {
+	key := fmt.Sprintf("integration:%d:%d:%s:%s", t.orgID, integrationID, entity, sourceID)
+	if _, err := t.pg.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key); err != nil {
+		return fmt.Errorf("lock integration source: %w", err)
+	}
+	return nil
+}
+
 func (t *tx) IntegrationLink(ctx context.Context, integrationID int64, entity, sourceID string) (*porter.IntegrationLink, error) {
 	r, err := t.q.GetIntegrationLink(ctx, db.GetIntegrationLinkParams{OrgID: t.orgID, IntegrationID: integrationID, Entity: entity, SourceID: sourceID})
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -123,6 +123,9 @@ func (t *tx) Integrations(ctx context.Context, f porter.IntegrationFilter) (port
 	return out, nil
 }
 
+// LockIntegrationSource has nothing to do: SQLite has one writer.
+func (t *tx) LockIntegrationSource(context.Context, int64, string, string) error { return nil }
+
 func (t *tx) IntegrationLink(ctx context.Context, integrationID int64, entity, sourceID string) (*porter.IntegrationLink, error) {
 	r, err := t.q.GetIntegrationLink(ctx, db.GetIntegrationLinkParams{OrgID: t.orgID, IntegrationID: integrationID, Entity: entity, SourceID: sourceID})
 	if errors.Is(err, sql.ErrNoRows) {
