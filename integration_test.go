@@ -26,10 +26,17 @@ type integrationFixture struct {
 	it   *porter.IntegrationWithSecret
 }
 
-func newIntegrationFixture(t *testing.T, s porter.Store) *integrationFixture {
+func newIntegrationFixture(t testing.TB, s porter.Store) *integrationFixture {
 	t.Helper()
 	f := &integrationFixture{ctx: context.Background()}
-	f.svc, f.org = newService(t, s)
+	f.svc = porter.NewService(s, "http://porter.test", nil)
+	now := time.Date(2025, 5, 9, 14, 30, 0, 0, time.UTC)
+	f.svc.Now = func() time.Time { return now }
+	org := &porter.Organization{Name: "Acme", CreatedAt: now, LeaseAlertDays: []int{60}}
+	if err := s.CreateOrganization(f.ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	f.org = org.ID
 	box, err := porter.NewSecretBox(make([]byte, porter.SecretKeySize))
 	if err != nil {
 		t.Fatal(err)
@@ -311,4 +318,56 @@ func TestIntegrationPropertyTargetAndLogBounds(t *testing.T) {
 			t.Fatalf("pruned %d, %v; want 3", n, err)
 		}
 	})
+}
+
+// Calls carrying the same source record at once make one work order.
+func TestIntegrationConcurrentSameRecord(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newIntegrationFixture(t, s)
+		body := `{"entity": "defect", "id": "D-1", "data": {"summary": "x", "property_id": ` + strconv.FormatInt(f.prop.ID, 10) + `}}`
+		errs := make(chan error, 6)
+		for range 6 {
+			go func() {
+				_, err := f.svc.ReceiveIntegration(f.ctx, f.call(body, false))
+				errs <- err
+			}()
+		}
+		for range 6 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(f.workOrders(t)); n != 1 {
+			t.Fatalf("%d work orders from one source record", n)
+		}
+	})
+}
+
+// BenchmarkIntegrationReceive applies batches of 100 defects, each a new
+// work order in its own transaction.
+func BenchmarkIntegrationReceive(b *testing.B) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			s := storetest.Open(b, engine)
+			f := newIntegrationFixture(b, s)
+			n := 0
+			b.ResetTimer()
+			for b.Loop() {
+				var sb strings.Builder
+				sb.WriteString("[")
+				for i := range 100 {
+					if i > 0 {
+						sb.WriteString(",")
+					}
+					n++
+					sb.WriteString(`{"entity":"defect","id":"D-` + strconv.Itoa(n) + `","data":{"summary":"x","property_id":` + strconv.FormatInt(f.prop.ID, 10) + `}}`)
+				}
+				sb.WriteString("]")
+				if rc, err := f.svc.ReceiveIntegration(f.ctx, f.call(sb.String(), false)); err != nil || rc.Succeeded != 100 {
+					b.Fatalf("%+v %v", rc, err)
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
 }
