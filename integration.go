@@ -214,9 +214,10 @@ func (in *Integration) validate() error {
 	}
 	v.OneOf("type", in.Type, IntegrationTypes...)
 	if in.EndpointURL != "" {
-		validateWebhookURL(&v, in.EndpointURL)
-		if len(v.fields) > 0 && v.fields[len(v.fields)-1].Field == "url" {
-			v.fields[len(v.fields)-1].Field = "endpoint_url"
+		var u Validation
+		validateWebhookURL(&u, in.EndpointURL)
+		for _, f := range u.fields {
+			v.Add("endpoint_url", "%s", f.Message)
 		}
 	} else if outboundIntegration(in.Type) {
 		v.Add("endpoint_url", "is required for %s integrations", in.Type)

@@ -144,6 +144,12 @@ func TestIntegrationReceiverRefusals(t *testing.T) {
 			!strings.Contains(errs, "mapping.entities.fault.fields.colour") {
 			t.Fatalf("422 = %s", r.Body)
 		}
+		// A typo in the mapping is named, not ignored.
+		typo := a.do("PATCH", fmt.Sprintf("/v1/integrations/%d", id), map[string]any{"mapping": map[string]any{"entities": map[string]any{
+			"fault": map[string]any{"target": "work_order", "auto_creat": false}}}}).must(t, 400)
+		if !strings.Contains(string(typo.Body), "auto_creat") {
+			t.Fatalf("typo = %s", typo.Body)
+		}
 		// Outbound types need an endpoint, which the guard checks; scopes.
 		a.do("POST", "/v1/integrations", map[string]any{"name": "ERP", "type": "erp"}).must(t, 400)
 		a.doKey(a.scopedKey("integrations:read"), "POST", "/v1/integrations", map[string]any{"name": "X", "type": "custom"}, nil).must(t, 403)
