@@ -114,6 +114,11 @@ var Catalog = []EventType{
 	{Name: "ical.conflict_detected", Description: "iCal conflict detected: an imported stay overlaps a confirmed booking or a block of its unit; it is kept as a pending booking (data.source; data.imported: uid, check_in, check_out, booking; data.existing: type, id, reference, check_in, check_out)", Fields: []string{"source", "imported", "existing"}, Scope: "properties:read"},
 	{Name: "ical.sync_failed", Description: "iCal sync failure (invalid URL / source down / malformed feed): the source's status is error, and it is retried on the next run (data.source, data.error)", Fields: []string{"source", "error"}, Scope: "properties:read"},
 
+	// Integrations (issue 11, seed 002).
+	{Name: "integration.created", Description: "An integration (connector) is added", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
+	{Name: "integration.updated", Description: "An integration is edited, enabled or disabled, or recovers from error (a retry or a later record succeeded)", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
+	{Name: "integration.failed", Description: "An integration turns to error: records it received could not be applied (data.last_error names the mapping gap); its admins are mailed", Fields: []string{"id", "name", "status", "last_error", "open_errors"}, Scope: "integrations:read"},
+
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},
 }

@@ -66,6 +66,9 @@ var Scopes = []Scope{
 	// Owners, invoices and reviews: the write side seed 003 leaves out.
 	{"owners:write", "Create and edit owners and link them to properties"},
 	{"invoices:write", "Draft, send, mark paid and void invoices"},
+	// Integrations (issue 11).
+	{"integrations:read", "Read integrations and their logs"},
+	{"integrations:write", "Create, edit and delete integrations, rotate their secrets and retry failed records"},
 }
 
 // scopeAliases: seed 003 calls work orders maintenance tickets, so its

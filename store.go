@@ -46,6 +46,12 @@ type Store interface {
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+	// Integrations: IntegrationByToken finds the integration whose receiver
+	// token has this SHA-256, in any organization (the receiver URL carries
+	// no API key); PruneIntegrationLog deletes up to limit log rows received
+	// before before, in every organization (log retention).
+	IntegrationByToken(ctx context.Context, tokenHash []byte) (orgID, id int64, err error)
+	PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, error)
 	MailOutbox
 	QueueStore
 
@@ -97,6 +103,8 @@ type Tx interface {
 	StatementTx
 	TaxReportTx
 	ICalTx // iCal export feeds and import sources
+	// Integrations: connectors, their links and their log.
+	IntegrationTx
 }
 
 // ListParams are the pagination and filters every list shares.

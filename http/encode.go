@@ -60,7 +60,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// Missing and invalid keys get seed 000's body on every API.
 		writeJSON(w, status, map[string]any{"error": "unauthorized", "message": msg})
 		return
-	case rt == nil || rt.API != v1API:
+	case rt == nil || (rt.API != v1API && rt.API != hookAPI):
 		body := map[string]any{"error": msg}
 		if code == porter.EFORBIDDEN || code == porter.ERATELIMIT {
 			body = map[string]any{"error": code, "message": msg}

@@ -3,7 +3,7 @@ package http
 // RouteInfo is what the external tests need of a registered route.
 type RouteInfo struct {
 	Method, Path, Scope string
-	V1, Seed, Page      bool
+	V1, Seed, Page      bool // Page: public, no key (pages, and receivers signed instead)
 	List                bool
 	Status              int // success status
 }
@@ -13,7 +13,7 @@ func Routes(s *Server) []RouteInfo {
 	out := make([]RouteInfo, len(s.routes))
 	for i, rt := range s.routes {
 		out[i] = RouteInfo{Method: rt.Method, Path: rt.Path, Scope: rt.Scope,
-			V1: rt.API == v1API, Seed: rt.API == seedAPI, Page: rt.API == pageAPI, List: rt.List, Status: rt.Status}
+			V1: rt.API == v1API, Seed: rt.API == seedAPI, Page: rt.API == pageAPI || rt.API == hookAPI, List: rt.List, Status: rt.Status}
 	}
 	return out
 }

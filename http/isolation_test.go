@@ -72,6 +72,8 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/tax_reports"] = first(a.do("POST", "/v1/tax_reports", map[string]any{"month": "2025-04", "property_id": atoi(sp)}))
 	a.do("POST", "/v1/tax_rules", map[string]any{"property_id": atoi(sp), "per_guest_night": 1}).must(t, 200)
 	ids["/v1/tax_rules"] = sp
+	// Integrations (issue 11).
+	ids["/v1/integrations/"] = id(a.do("POST", "/v1/integrations", map[string]any{"name": "Arkan Handover", "type": "handover"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

@@ -193,6 +193,9 @@ func (s *Server) operation(rt *route, g *schemas) map[string]any {
 	case rt.API == pageAPI:
 		desc = "Public: no API key."
 		op["security"] = []any{}
+	case rt.API == hookAPI:
+		desc = "No API key: the call is authenticated by its signature (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) with the integration's shared secret."
+		op["security"] = []any{}
 	case rt.Scope != "":
 		desc = fmt.Sprintf("Requires an API key with the `%s` scope.", rt.Scope)
 		if res, ok := strings.CutSuffix(rt.Scope, ":read"); ok {
@@ -222,7 +225,7 @@ func (s *Server) operation(rt *route, g *schemas) map[string]any {
 		}
 		params = append(params, p)
 	}
-	authed := rt.API != pageAPI
+	authed := rt.API != pageAPI && rt.API != hookAPI
 	if authed && rt.Method == http.MethodPost {
 		params = append(params, map[string]any{"$ref": "#/components/parameters/Idempotency-Key"})
 	}
@@ -284,6 +287,9 @@ func bodyUse(rt *route) use {
 }
 
 func requestBody(rt *route, g *schemas) map[string]any {
+	if rt.API == hookAPI {
+		return hookRequestBody()
+	}
 	if mt, ok := rt.Request.(mediaBody); ok {
 		return map[string]any{"required": true, "content": map[string]any{string(mt): map[string]any{"schema": map[string]any{"type": "string", "format": "binary", "contentMediaType": string(mt)}}}}
 	}
@@ -475,6 +481,9 @@ func (s *Server) responses(rt *route, g *schemas) map[string]any {
 		}
 		return out
 	}
+	if rt.API == hookAPI {
+		return hookResponses(out)
+	}
 
 	headers := rateLimitHeaders()
 	if rt.Method == http.MethodPost {
@@ -663,8 +672,10 @@ func (s *Server) errorResponses() map[string]any {
 			"description": "Moved permanently, to the Location given.",
 			"headers":     map[string]any{"Location": map[string]any{"required": true, "description": "Where it is now.", "schema": map[string]any{"type": "string"}}},
 		},
-		"Page400": pageError("The form is incomplete or wrong: the page again, saying what to fix."),
-		"Page404": pageError("Not found: a page saying why, such as an invitation token that is unknown, used or expired."),
+		"HookUnauthorized": hookUnauthorized(), // integrations' receiver
+		"HookProblem":      hookProblem(),
+		"Page400":          pageError("The form is incomplete or wrong: the page again, saying what to fix."),
+		"Page404":          pageError("Not found: a page saying why, such as an invitation token that is unknown, used or expired."),
 	}
 	for _, code := range problemCodes {
 		status := statusOf(code)

@@ -14,6 +14,9 @@ const (
 	seedAPI api = iota // seed 000's .php endpoints: {"error": "…"}
 	v1API              // /v1: RFC 9457 problem+json
 	pageAPI            // HTML pages and public documents: no key
+	// hookAPI: inbound receivers (integrations). No key: the call's
+	// signature authenticates it; errors are problem+json as in v1.
+	hookAPI
 )
 
 // route is one endpoint and what the OpenAPI spec says of it. The spec is
@@ -86,7 +89,7 @@ func (s *Server) handle(rt *route, h handlerFunc) {
 	s.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(context.WithValue(r.Context(), routeCtx, rt))
 		var err error
-		if rt.API == pageAPI {
+		if rt.API == pageAPI || rt.API == hookAPI {
 			err = h(w, r)
 		} else {
 			err = s.authenticated(w, r, rt, h)

@@ -115,7 +115,7 @@ func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Endpoints() []Endpoint {
 	out := make([]Endpoint, len(s.routes))
 	for i, rt := range s.routes {
-		out[i] = Endpoint{Method: rt.Method, Path: rt.Path, Authenticated: rt.API != pageAPI, Scope: rt.Scope}
+		out[i] = Endpoint{Method: rt.Method, Path: rt.Path, Authenticated: rt.API != pageAPI && rt.API != hookAPI, Scope: rt.Scope}
 	}
 	return out
 }

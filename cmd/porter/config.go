@@ -34,6 +34,7 @@ type config struct {
 	EventRetention       string
 	AuditRetention       string // audit log
 	ICalSyncInterval     string // iCal imports
+	IntegrationRetention string // integrations: the integration log
 
 	// Webhook delivery.
 	Deliver              bool   // run the delivery engine on this node
@@ -93,6 +94,10 @@ var settings = []setting{
 	{Env: "PORTER_ICAL_SYNC_INTERVAL", Flag: "ical-sync-interval", Def: "30m", Serve: true,
 		Usage: "how often each iCal import source is fetched (every node runs the scheduler; one fetches each source); `0` syncs only on demand",
 		field: func(c *config) any { return &c.ICalSyncInterval }},
+	// Integrations (issue 11).
+	{Env: "PORTER_INTEGRATION_LOG_RETENTION", Flag: "integration-log-retention", Def: "30d", Serve: true,
+		Usage: "how long integration log rows (`GET /v1/integrations/{id}/log`) are kept; `0` keeps them forever",
+		field: func(c *config) any { return &c.IntegrationRetention }},
 	{Env: "PORTER_SMTP_URL", Flag: "smtp-url", Serve: true,
 		Usage: "`smtp://user:pass@host:587?from=porter@example.com`; unset keeps mail in the outbox",
 		field: func(c *config) any { return &c.SMTPURL }},

@@ -68,6 +68,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return usagef("--ical-sync-interval: %v", err)
 		}
 	}
+	// Integrations: the integration log's retention.
+	integrationRetention := time.Duration(0)
+	if c.IntegrationRetention != "0" {
+		if integrationRetention, err = parseDuration(c.IntegrationRetention); err != nil {
+			return usagef("--integration-log-retention: %v", err)
+		}
+	}
 	// Checked before anything opens: a list reaching metadata or
 	// link-local addresses is refused, not silently narrowed.
 	allowCIDRs, err := webhook.ParseAllowCIDRs(c.WebhookAllowCIDRs)
@@ -173,6 +180,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// so that clients reconnect elsewhere and Shutdown need not wait.
 		srv.RegisterOnShutdown(hub.Stop)
 	}
+	// Integrations: pruning by age is idempotent, so every node runs it.
+	workers.run(func() {
+		svc.RunIntegrationLogPruner(workers.ctx, integrationRetention, time.Hour, logger.With("worker", "integration-log-pruner"))
+	})
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -248,6 +248,60 @@ type InspectionItem struct {
 	Notes        string
 }
 
+type Integration struct {
+	ID                   int64
+	OrgID                int64
+	Name                 string
+	Type                 string
+	EndpointUrl          string
+	CredentialType       string
+	CredentialsSealed    []byte
+	SecretSealed         []byte
+	TokenHash            []byte
+	SyncMode             string
+	SyncIntervalSeconds  int32
+	Enabled              bool
+	Status               string
+	Mapping              string
+	OpenErrors           int32
+	RejectedCount        int32
+	LastError            string
+	LastErrorAt          *time.Time
+	LastSuccessAt        *time.Time
+	FirstSyncCompletedAt *time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+type IntegrationLink struct {
+	OrgID         int64
+	IntegrationID int64
+	Entity        string
+	SourceID      string
+	TargetType    string
+	TargetID      int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type IntegrationLog struct {
+	ID            int64
+	OrgID         int64
+	IntegrationID int64
+	ReceivedAt    time.Time
+	Entity        string
+	SourceID      string
+	TargetType    string
+	TargetID      *int64
+	Status        string
+	Error         string
+	Raw           string
+	Truncated     bool
+	Attempts      int32
+	SupersededBy  *int64
+	UpdatedAt     time.Time
+}
+
 type Invoice struct {
 	ID               int64
 	OrgID            int64

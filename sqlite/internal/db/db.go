@@ -54,6 +54,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
 	}
+	if q.countIntegrationRejectedStmt, err = db.PrepareContext(ctx, countIntegrationRejected); err != nil {
+		return nil, fmt.Errorf("error preparing query CountIntegrationRejected: %w", err)
+	}
+	if q.countOpenIntegrationErrorsStmt, err = db.PrepareContext(ctx, countOpenIntegrationErrors); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOpenIntegrationErrors: %w", err)
+	}
 	if q.countOverlappingLeasesStmt, err = db.PrepareContext(ctx, countOverlappingLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingLeases: %w", err)
 	}
@@ -74,6 +80,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
+	}
+	if q.deleteIntegrationStmt, err = db.PrepareContext(ctx, deleteIntegration); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIntegration: %w", err)
+	}
+	if q.deleteIntegrationLinksStmt, err = db.PrepareContext(ctx, deleteIntegrationLinks); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIntegrationLinks: %w", err)
+	}
+	if q.deleteIntegrationLogRowsStmt, err = db.PrepareContext(ctx, deleteIntegrationLogRows); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIntegrationLogRows: %w", err)
 	}
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
@@ -134,6 +149,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getInspectionStmt, err = db.PrepareContext(ctx, getInspection); err != nil {
 		return nil, fmt.Errorf("error preparing query GetInspection: %w", err)
+	}
+	if q.getIntegrationStmt, err = db.PrepareContext(ctx, getIntegration); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegration: %w", err)
+	}
+	if q.getIntegrationByTokenStmt, err = db.PrepareContext(ctx, getIntegrationByToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrationByToken: %w", err)
+	}
+	if q.getIntegrationLinkStmt, err = db.PrepareContext(ctx, getIntegrationLink); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrationLink: %w", err)
+	}
+	if q.getIntegrationSecretStmt, err = db.PrepareContext(ctx, getIntegrationSecret); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrationSecret: %w", err)
 	}
 	if q.getInvoiceStmt, err = db.PrepareContext(ctx, getInvoice); err != nil {
 		return nil, fmt.Errorf("error preparing query GetInvoice: %w", err)
@@ -239,6 +266,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertInspectionItemStmt, err = db.PrepareContext(ctx, insertInspectionItem); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertInspectionItem: %w", err)
+	}
+	if q.insertIntegrationStmt, err = db.PrepareContext(ctx, insertIntegration); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertIntegration: %w", err)
+	}
+	if q.insertIntegrationLogStmt, err = db.PrepareContext(ctx, insertIntegrationLog); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertIntegrationLog: %w", err)
 	}
 	if q.insertInvoiceStmt, err = db.PrepareContext(ctx, insertInvoice); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertInvoice: %w", err)
@@ -360,6 +393,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listInspectionsStmt, err = db.PrepareContext(ctx, listInspections); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInspections: %w", err)
 	}
+	if q.listIntegrationLogStmt, err = db.PrepareContext(ctx, listIntegrationLog); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIntegrationLog: %w", err)
+	}
+	if q.listIntegrationsStmt, err = db.PrepareContext(ctx, listIntegrations); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIntegrations: %w", err)
+	}
 	if q.listInvoicesStmt, err = db.PrepareContext(ctx, listInvoices); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInvoices: %w", err)
 	}
@@ -444,6 +483,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.openChargesStmt, err = db.PrepareContext(ctx, openCharges); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCharges: %w", err)
 	}
+	if q.openIntegrationErrorsStmt, err = db.PrepareContext(ctx, openIntegrationErrors); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenIntegrationErrors: %w", err)
+	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
 	}
@@ -483,6 +525,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
+	if q.setIntegrationSecretStmt, err = db.PrepareContext(ctx, setIntegrationSecret); err != nil {
+		return nil, fmt.Errorf("error preparing query SetIntegrationSecret: %w", err)
+	}
 	if q.setWebhookSecretsStmt, err = db.PrepareContext(ctx, setWebhookSecrets); err != nil {
 		return nil, fmt.Errorf("error preparing query SetWebhookSecrets: %w", err)
 	}
@@ -491,6 +536,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.staysOverlappingStmt, err = db.PrepareContext(ctx, staysOverlapping); err != nil {
 		return nil, fmt.Errorf("error preparing query StaysOverlapping: %w", err)
+	}
+	if q.supersedeIntegrationErrorsStmt, err = db.PrepareContext(ctx, supersedeIntegrationErrors); err != nil {
+		return nil, fmt.Errorf("error preparing query SupersedeIntegrationErrors: %w", err)
 	}
 	if q.taxReportsOfMonthStmt, err = db.PrepareContext(ctx, taxReportsOfMonth); err != nil {
 		return nil, fmt.Errorf("error preparing query TaxReportsOfMonth: %w", err)
@@ -518,6 +566,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateInspectionItemStmt, err = db.PrepareContext(ctx, updateInspectionItem); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInspectionItem: %w", err)
+	}
+	if q.updateIntegrationStmt, err = db.PrepareContext(ctx, updateIntegration); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateIntegration: %w", err)
+	}
+	if q.updateIntegrationLogStmt, err = db.PrepareContext(ctx, updateIntegrationLog); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateIntegrationLog: %w", err)
 	}
 	if q.updateInvoiceStmt, err = db.PrepareContext(ctx, updateInvoice); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateInvoice: %w", err)
@@ -566,6 +620,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.upsertICalLinkStmt, err = db.PrepareContext(ctx, upsertICalLink); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertICalLink: %w", err)
+	}
+	if q.upsertIntegrationLinkStmt, err = db.PrepareContext(ctx, upsertIntegrationLink); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertIntegrationLink: %w", err)
 	}
 	if q.upsertTaxRuleStmt, err = db.PrepareContext(ctx, upsertTaxRule); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertTaxRule: %w", err)
@@ -628,6 +685,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
 		}
 	}
+	if q.countIntegrationRejectedStmt != nil {
+		if cerr := q.countIntegrationRejectedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countIntegrationRejectedStmt: %w", cerr)
+		}
+	}
+	if q.countOpenIntegrationErrorsStmt != nil {
+		if cerr := q.countOpenIntegrationErrorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOpenIntegrationErrorsStmt: %w", cerr)
+		}
+	}
 	if q.countOverlappingLeasesStmt != nil {
 		if cerr := q.countOverlappingLeasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOverlappingLeasesStmt: %w", cerr)
@@ -661,6 +728,21 @@ func (q *Queries) Close() error {
 	if q.deleteIdempotencyKeyStmt != nil {
 		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.deleteIntegrationStmt != nil {
+		if cerr := q.deleteIntegrationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIntegrationStmt: %w", cerr)
+		}
+	}
+	if q.deleteIntegrationLinksStmt != nil {
+		if cerr := q.deleteIntegrationLinksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIntegrationLinksStmt: %w", cerr)
+		}
+	}
+	if q.deleteIntegrationLogRowsStmt != nil {
+		if cerr := q.deleteIntegrationLogRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIntegrationLogRowsStmt: %w", cerr)
 		}
 	}
 	if q.deleteLeaseTenantsStmt != nil {
@@ -761,6 +843,26 @@ func (q *Queries) Close() error {
 	if q.getInspectionStmt != nil {
 		if cerr := q.getInspectionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getInspectionStmt: %w", cerr)
+		}
+	}
+	if q.getIntegrationStmt != nil {
+		if cerr := q.getIntegrationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationStmt: %w", cerr)
+		}
+	}
+	if q.getIntegrationByTokenStmt != nil {
+		if cerr := q.getIntegrationByTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationByTokenStmt: %w", cerr)
+		}
+	}
+	if q.getIntegrationLinkStmt != nil {
+		if cerr := q.getIntegrationLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationLinkStmt: %w", cerr)
+		}
+	}
+	if q.getIntegrationSecretStmt != nil {
+		if cerr := q.getIntegrationSecretStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationSecretStmt: %w", cerr)
 		}
 	}
 	if q.getInvoiceStmt != nil {
@@ -936,6 +1038,16 @@ func (q *Queries) Close() error {
 	if q.insertInspectionItemStmt != nil {
 		if cerr := q.insertInspectionItemStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertInspectionItemStmt: %w", cerr)
+		}
+	}
+	if q.insertIntegrationStmt != nil {
+		if cerr := q.insertIntegrationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertIntegrationStmt: %w", cerr)
+		}
+	}
+	if q.insertIntegrationLogStmt != nil {
+		if cerr := q.insertIntegrationLogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertIntegrationLogStmt: %w", cerr)
 		}
 	}
 	if q.insertInvoiceStmt != nil {
@@ -1138,6 +1250,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listInspectionsStmt: %w", cerr)
 		}
 	}
+	if q.listIntegrationLogStmt != nil {
+		if cerr := q.listIntegrationLogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIntegrationLogStmt: %w", cerr)
+		}
+	}
+	if q.listIntegrationsStmt != nil {
+		if cerr := q.listIntegrationsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIntegrationsStmt: %w", cerr)
+		}
+	}
 	if q.listInvoicesStmt != nil {
 		if cerr := q.listInvoicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listInvoicesStmt: %w", cerr)
@@ -1278,6 +1400,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing openChargesStmt: %w", cerr)
 		}
 	}
+	if q.openIntegrationErrorsStmt != nil {
+		if cerr := q.openIntegrationErrorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openIntegrationErrorsStmt: %w", cerr)
+		}
+	}
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
@@ -1343,6 +1470,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.setIntegrationSecretStmt != nil {
+		if cerr := q.setIntegrationSecretStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setIntegrationSecretStmt: %w", cerr)
+		}
+	}
 	if q.setWebhookSecretsStmt != nil {
 		if cerr := q.setWebhookSecretsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setWebhookSecretsStmt: %w", cerr)
@@ -1356,6 +1488,11 @@ func (q *Queries) Close() error {
 	if q.staysOverlappingStmt != nil {
 		if cerr := q.staysOverlappingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing staysOverlappingStmt: %w", cerr)
+		}
+	}
+	if q.supersedeIntegrationErrorsStmt != nil {
+		if cerr := q.supersedeIntegrationErrorsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing supersedeIntegrationErrorsStmt: %w", cerr)
 		}
 	}
 	if q.taxReportsOfMonthStmt != nil {
@@ -1401,6 +1538,16 @@ func (q *Queries) Close() error {
 	if q.updateInspectionItemStmt != nil {
 		if cerr := q.updateInspectionItemStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateInspectionItemStmt: %w", cerr)
+		}
+	}
+	if q.updateIntegrationStmt != nil {
+		if cerr := q.updateIntegrationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateIntegrationStmt: %w", cerr)
+		}
+	}
+	if q.updateIntegrationLogStmt != nil {
+		if cerr := q.updateIntegrationLogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateIntegrationLogStmt: %w", cerr)
 		}
 	}
 	if q.updateInvoiceStmt != nil {
@@ -1483,6 +1630,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertICalLinkStmt: %w", cerr)
 		}
 	}
+	if q.upsertIntegrationLinkStmt != nil {
+		if cerr := q.upsertIntegrationLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertIntegrationLinkStmt: %w", cerr)
+		}
+	}
 	if q.upsertTaxRuleStmt != nil {
 		if cerr := q.upsertTaxRuleStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertTaxRuleStmt: %w", cerr)
@@ -1542,6 +1694,8 @@ type Queries struct {
 	completeIdempotencyKeyStmt           *sql.Stmt
 	completedWorkOrderCostsStmt          *sql.Stmt
 	countAuditDeletionsStmt              *sql.Stmt
+	countIntegrationRejectedStmt         *sql.Stmt
+	countOpenIntegrationErrorsStmt       *sql.Stmt
 	countOverlappingLeasesStmt           *sql.Stmt
 	countOwnerInvoicesStmt               *sql.Stmt
 	deleteBlockStmt                      *sql.Stmt
@@ -1549,6 +1703,9 @@ type Queries struct {
 	deleteICalLinksStmt                  *sql.Stmt
 	deleteICalSourceStmt                 *sql.Stmt
 	deleteIdempotencyKeyStmt             *sql.Stmt
+	deleteIntegrationStmt                *sql.Stmt
+	deleteIntegrationLinksStmt           *sql.Stmt
+	deleteIntegrationLogRowsStmt         *sql.Stmt
 	deleteLeaseTenantsStmt               *sql.Stmt
 	deleteOwnerStmt                      *sql.Stmt
 	deleteRateStmt                       *sql.Stmt
@@ -1569,6 +1726,10 @@ type Queries struct {
 	getICalSourceStmt                    *sql.Stmt
 	getIdempotencyKeyStmt                *sql.Stmt
 	getInspectionStmt                    *sql.Stmt
+	getIntegrationStmt                   *sql.Stmt
+	getIntegrationByTokenStmt            *sql.Stmt
+	getIntegrationLinkStmt               *sql.Stmt
+	getIntegrationSecretStmt             *sql.Stmt
 	getInvoiceStmt                       *sql.Stmt
 	getLeaseStmt                         *sql.Stmt
 	getOrganizationStmt                  *sql.Stmt
@@ -1604,6 +1765,8 @@ type Queries struct {
 	insertIdempotencyKeyStmt             *sql.Stmt
 	insertInspectionStmt                 *sql.Stmt
 	insertInspectionItemStmt             *sql.Stmt
+	insertIntegrationStmt                *sql.Stmt
+	insertIntegrationLogStmt             *sql.Stmt
 	insertInvoiceStmt                    *sql.Stmt
 	insertLeaseStmt                      *sql.Stmt
 	insertLeaseAlertStmt                 *sql.Stmt
@@ -1644,6 +1807,8 @@ type Queries struct {
 	listICalSourcesStmt                  *sql.Stmt
 	listInspectionItemsStmt              *sql.Stmt
 	listInspectionsStmt                  *sql.Stmt
+	listIntegrationLogStmt               *sql.Stmt
+	listIntegrationsStmt                 *sql.Stmt
 	listInvoicesStmt                     *sql.Stmt
 	listItemsOfInspectionsStmt           *sql.Stmt
 	listLeaseTenantsInStmt               *sql.Stmt
@@ -1672,6 +1837,7 @@ type Queries struct {
 	nextInvoiceSeqStmt                   *sql.Stmt
 	openBookingCleaningTasksStmt         *sql.Stmt
 	openChargesStmt                      *sql.Stmt
+	openIntegrationErrorsStmt            *sql.Stmt
 	overdueWorkOrdersStmt                *sql.Stmt
 	ownerStatementsOfMonthStmt           *sql.Stmt
 	ownershipsOfOwnerStmt                *sql.Stmt
@@ -1685,9 +1851,11 @@ type Queries struct {
 	reportStayDatesStmt                  *sql.Stmt
 	reportStaysStmt                      *sql.Stmt
 	revokeAPIKeyStmt                     *sql.Stmt
+	setIntegrationSecretStmt             *sql.Stmt
 	setWebhookSecretsStmt                *sql.Stmt
 	staffRecipientsStmt                  *sql.Stmt
 	staysOverlappingStmt                 *sql.Stmt
+	supersedeIntegrationErrorsStmt       *sql.Stmt
 	taxReportsOfMonthStmt                *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
 	updateBlockStmt                      *sql.Stmt
@@ -1697,6 +1865,8 @@ type Queries struct {
 	updateICalSourceStmt                 *sql.Stmt
 	updateInspectionStmt                 *sql.Stmt
 	updateInspectionItemStmt             *sql.Stmt
+	updateIntegrationStmt                *sql.Stmt
+	updateIntegrationLogStmt             *sql.Stmt
 	updateInvoiceStmt                    *sql.Stmt
 	updateLeaseStmt                      *sql.Stmt
 	updateOrganizationStmt               *sql.Stmt
@@ -1713,6 +1883,7 @@ type Queries struct {
 	updateWorkOrderStmt                  *sql.Stmt
 	upsertICalExportStmt                 *sql.Stmt
 	upsertICalLinkStmt                   *sql.Stmt
+	upsertIntegrationLinkStmt            *sql.Stmt
 	upsertTaxRuleStmt                    *sql.Stmt
 	vendorRecipientsStmt                 *sql.Stmt
 }
@@ -1731,6 +1902,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
 		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
 		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
+		countIntegrationRejectedStmt:         q.countIntegrationRejectedStmt,
+		countOpenIntegrationErrorsStmt:       q.countOpenIntegrationErrorsStmt,
 		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
 		deleteBlockStmt:                      q.deleteBlockStmt,
@@ -1738,6 +1911,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteICalLinksStmt:                  q.deleteICalLinksStmt,
 		deleteICalSourceStmt:                 q.deleteICalSourceStmt,
 		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
+		deleteIntegrationStmt:                q.deleteIntegrationStmt,
+		deleteIntegrationLinksStmt:           q.deleteIntegrationLinksStmt,
+		deleteIntegrationLogRowsStmt:         q.deleteIntegrationLogRowsStmt,
 		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
 		deleteOwnerStmt:                      q.deleteOwnerStmt,
 		deleteRateStmt:                       q.deleteRateStmt,
@@ -1758,6 +1934,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getICalSourceStmt:                    q.getICalSourceStmt,
 		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
 		getInspectionStmt:                    q.getInspectionStmt,
+		getIntegrationStmt:                   q.getIntegrationStmt,
+		getIntegrationByTokenStmt:            q.getIntegrationByTokenStmt,
+		getIntegrationLinkStmt:               q.getIntegrationLinkStmt,
+		getIntegrationSecretStmt:             q.getIntegrationSecretStmt,
 		getInvoiceStmt:                       q.getInvoiceStmt,
 		getLeaseStmt:                         q.getLeaseStmt,
 		getOrganizationStmt:                  q.getOrganizationStmt,
@@ -1793,6 +1973,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
 		insertInspectionStmt:                 q.insertInspectionStmt,
 		insertInspectionItemStmt:             q.insertInspectionItemStmt,
+		insertIntegrationStmt:                q.insertIntegrationStmt,
+		insertIntegrationLogStmt:             q.insertIntegrationLogStmt,
 		insertInvoiceStmt:                    q.insertInvoiceStmt,
 		insertLeaseStmt:                      q.insertLeaseStmt,
 		insertLeaseAlertStmt:                 q.insertLeaseAlertStmt,
@@ -1833,6 +2015,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listICalSourcesStmt:                  q.listICalSourcesStmt,
 		listInspectionItemsStmt:              q.listInspectionItemsStmt,
 		listInspectionsStmt:                  q.listInspectionsStmt,
+		listIntegrationLogStmt:               q.listIntegrationLogStmt,
+		listIntegrationsStmt:                 q.listIntegrationsStmt,
 		listInvoicesStmt:                     q.listInvoicesStmt,
 		listItemsOfInspectionsStmt:           q.listItemsOfInspectionsStmt,
 		listLeaseTenantsInStmt:               q.listLeaseTenantsInStmt,
@@ -1861,6 +2045,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
 		openBookingCleaningTasksStmt:         q.openBookingCleaningTasksStmt,
 		openChargesStmt:                      q.openChargesStmt,
+		openIntegrationErrorsStmt:            q.openIntegrationErrorsStmt,
 		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
 		ownerStatementsOfMonthStmt:           q.ownerStatementsOfMonthStmt,
 		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
@@ -1874,9 +2059,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		reportStayDatesStmt:                  q.reportStayDatesStmt,
 		reportStaysStmt:                      q.reportStaysStmt,
 		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
+		setIntegrationSecretStmt:             q.setIntegrationSecretStmt,
 		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                  q.staffRecipientsStmt,
 		staysOverlappingStmt:                 q.staysOverlappingStmt,
+		supersedeIntegrationErrorsStmt:       q.supersedeIntegrationErrorsStmt,
 		taxReportsOfMonthStmt:                q.taxReportsOfMonthStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
 		updateBlockStmt:                      q.updateBlockStmt,
@@ -1886,6 +2073,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateICalSourceStmt:                 q.updateICalSourceStmt,
 		updateInspectionStmt:                 q.updateInspectionStmt,
 		updateInspectionItemStmt:             q.updateInspectionItemStmt,
+		updateIntegrationStmt:                q.updateIntegrationStmt,
+		updateIntegrationLogStmt:             q.updateIntegrationLogStmt,
 		updateInvoiceStmt:                    q.updateInvoiceStmt,
 		updateLeaseStmt:                      q.updateLeaseStmt,
 		updateOrganizationStmt:               q.updateOrganizationStmt,
@@ -1902,6 +2091,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
 		upsertICalExportStmt:                 q.upsertICalExportStmt,
 		upsertICalLinkStmt:                   q.upsertICalLinkStmt,
+		upsertIntegrationLinkStmt:            q.upsertIntegrationLinkStmt,
 		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
 		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
 	}

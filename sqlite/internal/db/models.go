@@ -248,6 +248,60 @@ type InspectionItem struct {
 	Notes        string
 }
 
+type Integration struct {
+	ID                   int64
+	OrgID                int64
+	Name                 string
+	Type                 string
+	EndpointUrl          string
+	CredentialType       string
+	CredentialsSealed    []byte
+	SecretSealed         []byte
+	TokenHash            []byte
+	SyncMode             string
+	SyncIntervalSeconds  int64
+	Enabled              bool
+	Status               string
+	Mapping              string
+	OpenErrors           int64
+	RejectedCount        int64
+	LastError            string
+	LastErrorAt          sql.NullString
+	LastSuccessAt        sql.NullString
+	FirstSyncCompletedAt sql.NullString
+	CreatedAt            string
+	UpdatedAt            string
+}
+
+type IntegrationLink struct {
+	OrgID         int64
+	IntegrationID int64
+	Entity        string
+	SourceID      string
+	TargetType    string
+	TargetID      int64
+	CreatedAt     string
+	UpdatedAt     string
+}
+
+type IntegrationLog struct {
+	ID            int64
+	OrgID         int64
+	IntegrationID int64
+	ReceivedAt    string
+	Entity        string
+	SourceID      string
+	TargetType    string
+	TargetID      sql.NullInt64
+	Status        string
+	Error         string
+	Raw           string
+	Truncated     bool
+	Attempts      int64
+	SupersededBy  sql.NullInt64
+	UpdatedAt     string
+}
+
 type Invoice struct {
 	ID               int64
 	OrgID            int64
