@@ -123,7 +123,7 @@ func TestWebhookJWKS(t *testing.T) {
 		}
 		url := "http://127.0.0.1:9/hook"
 		ed := f.webhook(f.org, porter.WebhookInput{URL: url, Events: []string{"*"}, Signature: "ed25519"})
-		f.webhook(f.org, porter.WebhookInput{URL: url, Events: []string{"*"}})                      // HMAC: no public key
+		f.webhook(f.org, porter.WebhookInput{URL: url, Events: []string{"*"}})                         // HMAC: no public key
 		f.webhook(f.other, porter.WebhookInput{URL: url, Events: []string{"*"}, Signature: "ed25519"}) // another organization's
 		keys := func(publicID string) []porter.JWK {
 			t.Helper()
