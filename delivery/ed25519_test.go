@@ -195,3 +195,30 @@ func TestDeliverEd25519(t *testing.T) {
 		}
 	})
 }
+
+// The README prints the very verifiers these tests run.
+func TestReadmeShowsTheTestedVerifiers(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.ReadFile("ed25519_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, goFn, _ := strings.Cut(string(self), "// README:begin verifyEd25519\n")
+	goFn, _, _ = strings.Cut(goFn, "\n// README:end")
+	snippets := map[string]string{"Go": strings.TrimSpace(goFn) + "\n"}
+	for lang, file := range map[string]string{"Node": "testdata/verify_ed25519.js", "Python": "testdata/verify_ed25519.py"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snippets[lang] = string(b)
+	}
+	for lang, code := range snippets {
+		if !strings.Contains(string(readme), code) {
+			t.Errorf("README.md does not show the %s verifier the tests run:\n%s", lang, code)
+		}
+	}
+}
