@@ -29,3 +29,17 @@ func TestFormatBody(t *testing.T) {
 		t.Error("an unknown format was accepted")
 	}
 }
+
+// BenchmarkFormatBody: reshaping one body as it is sent.
+func BenchmarkFormatBody(b *testing.B) {
+	body := []byte(`{"event":"property.created","id":"evt_1764950000_1","fired_at":"2026-12-05T16:00:00Z","data":{"id":1,"name":"P1","address":"","city":"","country":"","created_at":"2026-12-05T16:00:00Z","updated_at":"2026-12-05T16:00:00Z"}}`)
+	for _, f := range porter.PayloadFormats {
+		b.Run(f, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := porter.FormatBody(f, 7, "org_5f0c2a9e41b7d3c86e1f4a2011223344", body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

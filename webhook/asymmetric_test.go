@@ -93,3 +93,28 @@ func TestSignHeader(t *testing.T) {
 		t.Fatalf("headers %v", h)
 	}
 }
+
+// BenchmarkHeader: the cost of signing one attempt, per scheme.
+func BenchmarkHeader(b *testing.B) {
+	body := []byte(seedBody)
+	k1, _ := NewKeyPair()
+	k2, _ := NewKeyPair()
+	key1, _ := ParseSecretKey(k1)
+	key2, _ := ParseSecretKey(k2)
+	for _, c := range []struct {
+		name string
+		a    Attempt
+	}{
+		{"hmac", Attempt{Secrets: []string{NewSecret()}}},
+		{"ed25519", Attempt{Keys: []ed25519.PrivateKey{key1}}},
+		{"ed25519-rotating", Attempt{Keys: []ed25519.PrivateKey{key1, key2}}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			a := c.a
+			a.Event, a.EventID, a.AttemptID, a.Timestamp = "payment.succeeded", "evt_1715261400_42", "att_1", time.Unix(1715261400, 0)
+			for b.Loop() {
+				a.Header(body)
+			}
+		})
+	}
+}
