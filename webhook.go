@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -586,6 +587,9 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 		}
 		before := *w
 		if in.Signature != nil && *in.Signature != w.Signature {
+			if !slices.Contains(WebhookSignatures, *in.Signature) {
+				return nil, fieldError("signature", "must be one of %s, not %q", strings.Join(WebhookSignatures, ", "), *in.Signature)
+			}
 			return nil, fieldError("signature", "is chosen at creation and stays %s; create a new webhook to sign with %s", w.Signature, *in.Signature)
 		}
 		in.apply(w)
