@@ -4,8 +4,11 @@ import "time"
 
 // Organization is the isolation boundary: every resource belongs to one.
 type Organization struct {
-	ID        int64     `json:"id"`
-	Name      string    `json:"name"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// PublicID names the organization where an API key cannot: the URL
+	// of its webhooks' public keys (JWKS). Random, so not guessable.
+	PublicID  string    `json:"public_id"`
 	CreatedAt time.Time `json:"created_at"`
 	// LeaseAlertDays are the days before a lease's end at which
 	// lease.expiring_soon fires, e.g. [30, 60, 90]. Default [60].

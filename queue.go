@@ -59,7 +59,8 @@ type WebhookHealth struct {
 
 // QueueWebhook is an enabled webhook as the queue loads it.
 type QueueWebhook struct {
-	OrgID int64
+	OrgID       int64
+	OrgPublicID string // the organization's public id (arkanpm's tenant_id)
 	*Webhook
 	Sealed WebhookSealedSecrets
 }

@@ -43,6 +43,9 @@ type Store interface {
 	// iCal: ICalExportByToken finds the unit whose feed token has this
 	// SHA-256, in any organization (the feed URL carries no API key).
 	ICalExportByToken(ctx context.Context, tokenHash []byte) (orgID, unitID int64, err error)
+	// Webhook signing: OrganizationByPublicID finds an organization by its
+	// public id (the JWKS URL carries no API key); unknown is ENOTFOUND.
+	OrganizationByPublicID(ctx context.Context, publicID string) (int64, error)
 	// TryLock takes a named lock for one scheduler pass; release undoes it.
 	// On PostgreSQL it is an advisory lock, so one node runs the pass.
 	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,15 @@ type Webhook struct {
 	Enabled        bool              `json:"enabled"`
 	DisabledReason string            `json:"disabled_reason"`
 	Source         string            `json:"source"` // api | rest_hook
+	// Signature is how deliveries are signed: hmac-sha256 with a shared
+	// secret, or ed25519 (Standard Webhooks' asymmetric v1a), verified
+	// with PublicKey.
+	Signature string `json:"signature"`
+	PublicKey string `json:"public_key"` // ed25519: the current whpk_ key; "" for hmac-sha256
+	// PayloadFormat shapes the body (deliveryformat.go); SignatureHeader
+	// names the header carrying the body's HMAC.
+	PayloadFormat   string `json:"payload_format"`
+	SignatureHeader string `json:"signature_header"`
 	// SecretRotatedAt is when the secret last changed; every secret it
 	// replaced still signs for WebhookSecretOverlap after its rotation.
 	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
@@ -163,6 +173,9 @@ type WebhookTx interface {
 	// WebhookHealthOf reads the health of this organization's webhooks
 	// among ids; one with no row is healthy and absent from the map.
 	WebhookHealthOf(ctx context.Context, ids []int64) (map[int64]*WebhookHealth, error)
+	// WebhookSigningKeys returns the sealed keys of this organization's
+	// ed25519 webhooks, by id, for its JWKS.
+	WebhookSigningKeys(ctx context.Context) ([]WebhookKeys, error)
 	// CloseWebhookCircuit closes webhook id's circuit, if open, and makes
 	// the deliveries it held due at now.
 	CloseWebhookCircuit(ctx context.Context, id int64, now time.Time) error
@@ -178,6 +191,10 @@ type WebhookInput struct {
 	TimeoutSeconds *int              `json:"timeout_seconds"`
 	Headers        map[string]string `json:"headers"`
 	Ordered        bool              `json:"ordered"`
+	// Signing and formats: defaults hmac-sha256, porter, X-PM-Signature.
+	Signature       string `json:"signature"`
+	PayloadFormat   string `json:"payload_format"`
+	SignatureHeader string `json:"signature_header"`
 
 	// Source is rest_hook for seed 000's subscribe.php, api otherwise.
 	Source string `json:"-"`
@@ -197,6 +214,11 @@ type WebhookPatch struct {
 	Headers        *map[string]string `json:"headers"`
 	Ordered        *bool              `json:"ordered"`
 	Enabled        *bool              `json:"enabled"`
+	// Signing and formats. Signature is accepted only unchanged: it is
+	// chosen at creation.
+	Signature       *string `json:"signature"`
+	PayloadFormat   *string `json:"payload_format"`
+	SignatureHeader *string `json:"signature_header"`
 
 	Scopes []string `json:"-"` // as in WebhookInput
 }
@@ -214,6 +236,8 @@ func (in WebhookPatch) apply(w *Webhook) {
 	set(&w.TimeoutSeconds, in.TimeoutSeconds)
 	set(&w.Headers, in.Headers)
 	set(&w.Ordered, in.Ordered)
+	set(&w.PayloadFormat, in.PayloadFormat)
+	set(&w.SignatureHeader, in.SignatureHeader)
 	if in.Enabled != nil {
 		w.Enabled = *in.Enabled
 		if w.Enabled {
@@ -256,6 +280,7 @@ func (w *Webhook) validate() error {
 	}
 	validateWebhookHeaders(&v, w.Headers)
 	v.OneOf("source", w.Source, WebhookSourceAPI, WebhookSourceRESTHook)
+	validateWebhookSigning(&v, w)
 	return v.Err()
 }
 
@@ -466,10 +491,12 @@ func (s *Service) checkWebhookURL(ctx context.Context, raw string) error {
 // without a secret has none: seed 000 signs only when one is set.
 func (s *Service) CreateWebhook(ctx context.Context, orgID int64, in WebhookInput) (*WebhookWithSecret, error) {
 	w := &Webhook{URL: in.URL, Events: in.Events, Description: in.Description, RetrySchedule: DefaultRetrySchedule(),
-		TimeoutSeconds: DefaultWebhookTimeout, Headers: in.Headers, Ordered: in.Ordered, Enabled: true, Source: in.Source}
+		TimeoutSeconds: DefaultWebhookTimeout, Headers: in.Headers, Ordered: in.Ordered, Enabled: true, Source: in.Source,
+		Signature: in.Signature, PayloadFormat: in.PayloadFormat, SignatureHeader: in.SignatureHeader}
 	if w.Source == "" {
 		w.Source = WebhookSourceAPI
 	}
+	w.signingDefaults()
 	set(&w.RetrySchedule, in.RetrySchedule)
 	set(&w.TimeoutSeconds, in.TimeoutSeconds)
 	w.normalize()
@@ -478,7 +505,12 @@ func (s *Service) CreateWebhook(ctx context.Context, orgID int64, in WebhookInpu
 	}
 	var secret string
 	var err error
-	if in.Secret != nil || w.Source == WebhookSourceAPI {
+	if w.Signature == WebhookSignatureEd25519 {
+		if in.Secret != nil {
+			return nil, fieldError("secret", "is not taken by an ed25519 webhook: Porter makes its key pair and shows the public key; omit secret, or use signature hmac-sha256")
+		}
+		secret, w.PublicKey = s.newWebhookKeyPair()
+	} else if in.Secret != nil || w.Source == WebhookSourceAPI {
 		if secret, err = s.secretFor(in.Secret); err != nil {
 			return nil, err
 		}
@@ -503,7 +535,11 @@ func (s *Service) CreateWebhook(ctx context.Context, orgID int64, in WebhookInpu
 		if err := tx.InsertWebhook(ctx, w, sealed); err != nil {
 			return nil, fmt.Errorf("create webhook: %w", err)
 		}
-		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.created", "webhook", w.ID, w, nil)
+		shown := secret
+		if w.Signature == WebhookSignatureEd25519 {
+			shown = "" // a private key: the receiver needs only the public one
+		}
+		return &WebhookWithSecret{Webhook: w, Secret: shown}, record(ctx, tx, now, "webhook.created", "webhook", w.ID, w, nil)
 	})
 }
 
@@ -550,6 +586,12 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 			return nil, err
 		}
 		before := *w
+		if in.Signature != nil && *in.Signature != w.Signature {
+			if !slices.Contains(WebhookSignatures, *in.Signature) {
+				return nil, fieldError("signature", "must be one of %s, not %q", strings.Join(WebhookSignatures, ", "), *in.Signature)
+			}
+			return nil, fieldError("signature", "is chosen at creation and stays %s; create a new webhook to sign with %s", w.Signature, *in.Signature)
+		}
 		in.apply(w)
 		if err := w.validate(); err != nil {
 			return nil, err
@@ -621,12 +663,22 @@ func (s *Service) Unsubscribe(ctx context.Context, orgID, id int64) (*Webhook, e
 // The one it replaces keeps signing for WebhookSecretOverlap, so that
 // receivers can switch without losing deliveries; so do those rotated out
 // before it within that time, up to MaxWebhookSecrets signing at once.
+//
+// An ed25519 webhook gets a new key pair instead: its public key is in the
+// answer's public_key (and the JWKS), the old key signs beside it for the
+// same overlap, and no secret is returned.
 func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in RotateSecretInput) (*WebhookWithSecret, error) {
-	if _, err := s.Webhook(ctx, orgID, id); err != nil {
+	hook, err := s.Webhook(ctx, orgID, id)
+	if err != nil {
 		return nil, err // 404 before any complaint about the body
 	}
-	secret, err := s.secretFor(in.Secret)
-	if err != nil {
+	var secret, public string
+	if hook.Signature == WebhookSignatureEd25519 {
+		if in.Secret != nil {
+			return nil, fieldError("secret", "is not taken by an ed25519 webhook: rotation makes a new key pair; send no secret")
+		}
+		secret, public = s.newWebhookKeyPair()
+	} else if secret, err = s.secretFor(in.Secret); err != nil {
 		return nil, err
 	}
 	sealed, err := s.Secrets.Seal(secret)
@@ -652,10 +704,14 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in R
 		}
 		rotated := now
 		w.SecretRotatedAt, w.UpdatedAt = &rotated, now
+		shown := secret
+		if w.Signature == WebhookSignatureEd25519 {
+			w.PublicKey, shown = public, ""
+		}
 		if err := tx.UpdateWebhook(ctx, w); err != nil {
 			return nil, fmt.Errorf("rotate webhook secret: %w", err)
 		}
-		return &WebhookWithSecret{Webhook: w, Secret: secret}, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
+		return &WebhookWithSecret{Webhook: w, Secret: shown}, record(ctx, tx, now, "webhook.updated", "webhook", w.ID, w, &before)
 	})
 }
 

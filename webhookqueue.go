@@ -2,6 +2,7 @@ package porter
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -59,9 +60,15 @@ func NewWebhookQueue(svc *Service, node string, newAttemptID func() string) *Web
 // secrets opened.
 type Subscription struct {
 	OrgID int64
+	// OrgPublicID is the organization's public id: arkanpm's tenant_id.
+	OrgPublicID string
 	*Webhook
 	secret  string
 	retired []retiredSecret // newest first
+	// An ed25519 webhook's keys, parsed when the cache loads (secret and
+	// retired are then empty).
+	key         ed25519.PrivateKey
+	retiredKeys []retiredKey
 }
 
 // Secrets are those that sign an attempt at now, newest first: the
@@ -121,7 +128,7 @@ func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
 	subs := make(map[int64]*Subscription, len(hooks))
 	match := map[int64]map[string][]*Subscription{}
 	for _, h := range hooks {
-		s := &Subscription{OrgID: h.OrgID, Webhook: h.Webhook}
+		s := &Subscription{OrgID: h.OrgID, OrgPublicID: h.OrgPublicID, Webhook: h.Webhook}
 		if len(h.Sealed.Current) > 0 {
 			if s.secret, err = q.svc.Secrets.Open(h.Sealed.Current); err != nil {
 				return fmt.Errorf("webhook %d secret: %w", h.ID, err)
@@ -129,6 +136,9 @@ func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
 		}
 		if s.retired, err = q.svc.openRetired(h.Sealed); err != nil {
 			return fmt.Errorf("webhook %d retired secrets: %w", h.ID, err)
+		}
+		if err := s.openKeys(); err != nil {
+			return fmt.Errorf("webhook %d keys: %w", h.ID, err)
 		}
 		subs[h.ID] = s
 		byEvent := match[h.OrgID]

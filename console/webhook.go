@@ -20,6 +20,10 @@ func init() {
 	}
 	funcs["schedule"] = formatSchedule
 	funcs["deref"] = func(n *int) int { return *n }
+	// Issue 12: the closed lists of a webhook's signing and format.
+	funcs["webhookSignatures"] = func() []string { return porter.WebhookSignatures }
+	funcs["payloadFormats"] = func() []string { return porter.PayloadFormats }
+	funcs["signatureHeaders"] = func() []string { return porter.SignatureHeaders }
 }
 
 // webhookForm is the subscribe and edit form as typed, so that a refused
@@ -28,6 +32,8 @@ type webhookForm struct {
 	URL, Secret, Description, Retry, Timeout string
 	Events                                   map[string]bool
 	Ordered                                  bool
+	// Signing and formats; Signature is chosen on the subscribe form only.
+	Signature, PayloadFormat, SignatureHeader string
 }
 
 // eventPicker is what the "eventpicker" partial shows: the catalog's
@@ -39,12 +45,13 @@ type eventPicker struct {
 
 func newWebhookForm() webhookForm {
 	return webhookForm{Retry: formatSchedule(porter.DefaultRetrySchedule()), Timeout: strconv.Itoa(porter.DefaultWebhookTimeout),
-		Events: map[string]bool{}}
+		Events: map[string]bool{}, Signature: porter.WebhookSignatureHMAC, PayloadFormat: porter.PayloadPorter, SignatureHeader: porter.SignatureHeaderPM}
 }
 
 func formOf(h *porter.Webhook) webhookForm {
 	f := webhookForm{URL: h.URL, Description: h.Description, Retry: formatSchedule(h.RetrySchedule),
-		Timeout: strconv.Itoa(h.TimeoutSeconds), Ordered: h.Ordered, Events: map[string]bool{}}
+		Timeout: strconv.Itoa(h.TimeoutSeconds), Ordered: h.Ordered, Events: map[string]bool{},
+		Signature: h.Signature, PayloadFormat: h.PayloadFormat, SignatureHeader: h.SignatureHeader}
 	for _, e := range h.Events {
 		f.Events[e] = true
 	}
@@ -64,6 +71,7 @@ func readWebhookForm(w http.ResponseWriter, r *http.Request) (f webhookForm, eve
 	f.URL, f.Secret = strings.TrimSpace(p.Get("url")), strings.TrimSpace(p.Get("secret"))
 	f.Description, f.Retry, f.Timeout = strings.TrimSpace(p.Get("description")), strings.TrimSpace(p.Get("retry_schedule")), strings.TrimSpace(p.Get("timeout_seconds"))
 	f.Ordered = p.Get("ordered") != ""
+	f.Signature, f.PayloadFormat, f.SignatureHeader = p.Get("signature"), p.Get("payload_format"), p.Get("signature_header")
 	for _, e := range p["events"] {
 		if e = strings.TrimSpace(e); e != "" && !f.Events[e] {
 			f.Events[e] = true
@@ -201,7 +209,8 @@ func (c *Console) createWebhook(w http.ResponseWriter, r *http.Request, u *porte
 		return
 	}
 	in := porter.WebhookInput{URL: form.URL, Events: events, Description: form.Description,
-		RetrySchedule: &schedule, TimeoutSeconds: &timeout, Ordered: form.Ordered}
+		RetrySchedule: &schedule, TimeoutSeconds: &timeout, Ordered: form.Ordered,
+		Signature: form.Signature, PayloadFormat: form.PayloadFormat, SignatureHeader: form.SignatureHeader}
 	if form.Secret != "" {
 		in.Secret = &form.Secret
 	}
@@ -232,6 +241,7 @@ type webhookPage struct {
 	RecoverSince string
 	TestEvents   []string
 	Overlap      string
+	JWKSPath     string // an ed25519 webhook's: where its public keys are published
 }
 
 // renderWebhook shows webhook id's page; p carries what a POST adds (a
@@ -264,6 +274,14 @@ func (c *Console) renderWebhook(w http.ResponseWriter, r *http.Request, u *porte
 	p.Picker = eventPicker{Families: families, Selected: p.Form.Events}
 	p.RecoverSince = c.svc.Now().UTC().Add(-24 * time.Hour).Format(datetimeLocal)
 	p.Overlap = porter.WebhookSecretOverlap.String()
+	if hook.Signature == porter.WebhookSignatureEd25519 {
+		org, err := c.svc.Organization(ctx, u.OrgID)
+		if err != nil {
+			c.fail(w, r, u, err)
+			return
+		}
+		p.JWKSPath = "/.well-known/webhooks/" + org.PublicID + "/jwks.json"
+	}
 	for _, e := range hook.Events {
 		names, _ := porter.ExpandEventPattern(e)
 		for _, n := range names {
@@ -303,6 +321,12 @@ func (c *Console) updateWebhook(w http.ResponseWriter, r *http.Request, u *porte
 	}
 	in := porter.WebhookPatch{URL: &form.URL, Events: &events, Description: &form.Description,
 		RetrySchedule: &schedule, TimeoutSeconds: &timeout, Ordered: &form.Ordered}
+	if form.PayloadFormat != "" {
+		in.PayloadFormat = &form.PayloadFormat
+	}
+	if form.SignatureHeader != "" {
+		in.SignatureHeader = &form.SignatureHeader
+	}
 	if _, err := c.svc.UpdateWebhook(r.Context(), u.OrgID, id, in); err != nil {
 		if status, msg, ok := refusal(err); ok {
 			c.renderWebhook(w, r, u, id, status, webhookPage{Form: form, Error: msg})
@@ -394,8 +418,11 @@ func (c *Console) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, u 
 		c.webhookActionFailed(w, r, u, id, err)
 		return
 	}
-	c.renderWebhook(w, r, u, id, http.StatusOK, webhookPage{NewSecret: hook.Secret,
-		Message: "Secret rotated. The previous secret keeps signing for " + porter.WebhookSecretOverlap.String() + "."})
+	msg := "Secret rotated. The previous secret keeps signing for " + porter.WebhookSecretOverlap.String() + "."
+	if hook.Signature == porter.WebhookSignatureEd25519 {
+		msg = "Key pair rotated: verify with the new public key. The previous key keeps signing for " + porter.WebhookSecretOverlap.String() + "."
+	}
+	c.renderWebhook(w, r, u, id, http.StatusOK, webhookPage{NewSecret: hook.Secret, Message: msg})
 }
 
 // testWebhook sends a sample of one of the webhook's events, marked as a

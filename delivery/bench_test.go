@@ -125,7 +125,7 @@ func BenchmarkThroughput(b *testing.B) {
 		for range b.N {
 			rc := newSink(b)
 			f := newFixture(b, s)
-			f.webhook(porter.WebhookInput{URL: rc.URL, Events: []string{"property.created"}})
+			f.webhook(benchHook(rc.URL))
 			f.createProperties(n)
 			if p := os.Getenv("PROFILE"); p != "" {
 				pf, _ := os.Create(p + "." + engine)
@@ -147,7 +147,7 @@ func BenchmarkThroughput(b *testing.B) {
 			// Live: the same number of events committed while the engine runs.
 			rc2 := newSink(b)
 			f2 := newFixture(b, s)
-			f2.webhook(porter.WebhookInput{URL: rc2.URL, Events: []string{"property.created"}})
+			f2.webhook(benchHook(rc2.URL))
 			f2.run(delivery.Config{Client: guardedClient(), PerEndpoint: perEndpoint, Workers: workers})
 			time.Sleep(100 * time.Millisecond) // started and listening: start-up is not timed
 			start = time.Now()
@@ -414,6 +414,13 @@ INSERT INTO webhook_deliveries (`+cols+`) SELECT t.* FROM n, t`, n, hookID))
 	storetest.Exec(b, s, fmt.Sprintf(`WITH t AS (`+pick+`)
 INSERT INTO webhook_deliveries (`+cols+`) SELECT t.* FROM generate_series(1, %d), t`, hookID, n))
 	storetest.Exec(b, s, `ANALYZE webhook_deliveries`)
+}
+
+// benchHook is BenchmarkThroughput's webhook: HMAC and Porter's format,
+// or SIGNATURE=ed25519 and FORMAT=arkanpm (say) to measure what signing
+// and reshaping each attempt cost.
+func benchHook(url string) porter.WebhookInput {
+	return porter.WebhookInput{URL: url, Events: []string{"property.created"}, Signature: os.Getenv("SIGNATURE"), PayloadFormat: os.Getenv("FORMAT")}
 }
 
 func benchInt(env string, def int) int {

@@ -25,8 +25,9 @@ func (e *Engine) send(ctx context.Context, d *porter.QueuedDelivery, sub *porter
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
+	body := sub.Body(d.Body) // in the webhook's payload_format
 	h := webhook.Attempt{Event: d.EventType, EventID: d.EventID, AttemptID: d.LeaseToken, Timestamp: started,
-		Secrets: sub.Secrets(started)}.Header(d.Body)
+		Secrets: sub.Secrets(started), Keys: sub.Keys(started), SignatureHeader: sub.SignatureHeader}.Header(body)
 	for k, v := range sub.Headers {
 		if h.Get(k) == "" { // Porter's own headers are not the subscriber's to change
 			h.Set(k, v)
@@ -41,7 +42,7 @@ func (e *Engine) send(ctx context.Context, d *porter.QueuedDelivery, sub *porter
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(d.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
 	if err != nil {
 		a.Error = "invalid request: " + err.Error()
 		a.DurationMS = since(started, e.now())
@@ -65,9 +66,9 @@ func (e *Engine) send(ctx context.Context, d *porter.QueuedDelivery, sub *porter
 	a.ResponseHeaders = flatten(resp.Header)
 	// Read no more than is kept: an endless body ends here, its
 	// connection closed rather than drained.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, porter.MaxResponseBody))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, porter.MaxResponseBody))
 	resp.Body.Close()
-	a.ResponseBody = string(body)
+	a.ResponseBody = string(answer)
 	a.DurationMS = since(started, e.now())
 	switch {
 	case err != nil:

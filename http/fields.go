@@ -48,7 +48,8 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.PaymentInput]():        {Required: []string{"tenant_id", "amount"}, Enums: map[string][]string{"status": porter.PaymentStatuses}},
 	reflect.TypeFor[porter.LeaseInput]():          {Required: []string{"unit_id", "start_date", "end_date"}},
 	reflect.TypeFor[porter.RenewInput]():          {Required: []string{"end_date"}},
-	reflect.TypeFor[porter.WebhookInput]():        {Required: []string{"url", "events"}},
+	reflect.TypeFor[porter.WebhookInput]():        {Required: []string{"url", "events"}, Enums: webhookSigningEnums},
+	reflect.TypeFor[porter.WebhookPatch]():        {Enums: webhookSigningEnums},
 	reflect.TypeFor[porter.RecoverInput]():        {Required: []string{"since"}},
 	// Short-term rentals.
 	reflect.TypeFor[porter.BookingInput]():        {Required: []string{"unit_id", "guest_name", "check_in", "check_out"}, Enums: map[string][]string{"status": {porter.BookingPending, porter.BookingConfirmed}, "source": porter.BookingSources}},
@@ -95,3 +96,7 @@ func withEnum(s map[string]any, values []string, blank bool) map[string]any {
 	s["enum"] = enum
 	return s
 }
+
+// webhookSigningEnums are the closed lists of a webhook's signing and format.
+var webhookSigningEnums = map[string][]string{
+	"signature": porter.WebhookSignatures, "payload_format": porter.PayloadFormats, "signature_header": porter.SignatureHeaders}

@@ -232,6 +232,8 @@ func (s *Server) addRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/rotate_secret", API: v1API, Scope: "webhooks:write", Sensitive: true, Tag: "Webhook subscriptions",
 		Summary: "Give a webhook a new secret, returned only in this response; the old one keeps signing for 24 hours",
 		Request: rotateSecretInput{}, Response: webhookWithSecret{}}, actWith(s, "webhook", s.svc.RotateWebhookSecret))
+	// Issue 12, webhook signing: the organization's ed25519 public keys (JWKS).
+	s.addWebhookSigningRoutes()
 	s.handle(&route{Method: post, Path: "/v1/webhooks/{id}/test", API: v1API, Scope: "webhooks:write", Tag: "Webhook deliveries",
 		Summary: "Send a sample payload of one of the webhook's events (default: its first), marked as a test; attempted once, never retried",
 		Request: testInput{}, Response: deliveryView{}, Status: http.StatusAccepted}, actWith(s, "webhook", s.svc.TestWebhook))

@@ -33,10 +33,10 @@ const deliveryColumns = `id, webhook_id, event_type, event_id, status, attempts,
 
 const (
 	qWebhookConfigVersion = `SELECT version FROM webhook_config WHERE id = 1`
-	qEnabledWebhooks      = `SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered,
-       enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at,
-       created_at, updated_at
-FROM webhooks WHERE enabled ORDER BY id`
+	qEnabledWebhooks      = `SELECT w.id, w.org_id, w.url, w.events, w.description, w.retry_schedule, w.timeout_seconds, w.headers, w.ordered,
+       w.enabled, w.disabled_reason, w.source, w.secret, w.previous_secret, w.previous_secret_expires_at, w.secret_rotated_at,
+       w.created_at, w.updated_at, w.signature, w.public_key, w.payload_format, w.signature_header, o.public_id
+FROM webhooks w JOIN organizations o ON o.id = w.org_id WHERE w.enabled ORDER BY w.id`
 	qOutboxEvents = `SELECT e.seq, e.org_id, e.type, e.fired_at, e.resource_type, e.resource_id, e.data, e.previous_attributes
 FROM outbox_pending p JOIN events e ON e.seq = p.seq ORDER BY p.seq LIMIT $1`
 	qMarkFannedOut    = `DELETE FROM outbox_pending WHERE seq = ANY($1)`
@@ -313,12 +313,14 @@ func (q *queueTx) EnabledWebhooks(ctx context.Context) ([]*porter.QueueWebhook, 
 	var out []*porter.QueueWebhook
 	for rows.Next() {
 		var r db.Webhook
+		var publicID string
 		if err := rows.Scan(&r.ID, &r.OrgID, &r.Url, &r.Events, &r.Description, &r.RetrySchedule, &r.TimeoutSeconds, &r.Headers,
 			&r.Ordered, &r.Enabled, &r.DisabledReason, &r.Source, &r.Secret, &r.PreviousSecret, &r.PreviousSecretExpiresAt,
-			&r.SecretRotatedAt, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			&r.SecretRotatedAt, &r.CreatedAt, &r.UpdatedAt, &r.Signature, &r.PublicKey, &r.PayloadFormat, &r.SignatureHeader,
+			&publicID); err != nil {
 			return nil, fmt.Errorf("enabled webhooks: %w", err)
 		}
-		out = append(out, &porter.QueueWebhook{OrgID: r.OrgID, Webhook: webhook(r), Sealed: porter.WebhookSealedSecrets{
+		out = append(out, &porter.QueueWebhook{OrgID: r.OrgID, OrgPublicID: publicID, Webhook: webhook(r), Sealed: porter.WebhookSealedSecrets{
 			Current: r.Secret, Previous: r.PreviousSecret, PreviousExpiresAt: r.PreviousSecretExpiresAt}})
 	}
 	return out, rows.Err()

@@ -3,7 +3,10 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 
 	"porter"
 	"porter/postgres/internal/db"
@@ -16,6 +19,7 @@ func (t *tx) InsertWebhook(ctx context.Context, w *porter.Webhook, secret porter
 		Ordered: w.Ordered, Enabled: w.Enabled, DisabledReason: w.DisabledReason, Source: w.Source,
 		Secret: sealedBytes(secret), PreviousSecret: []byte{}, SecretRotatedAt: w.SecretRotatedAt,
 		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+		Signature: w.Signature, PublicKey: w.PublicKey, PayloadFormat: w.PayloadFormat, SignatureHeader: w.SignatureHeader,
 	})
 	if err != nil {
 		return fmt.Errorf("insert webhook: %w", err)
@@ -46,6 +50,7 @@ func (t *tx) UpdateWebhook(ctx context.Context, w *porter.Webhook) error {
 		RetrySchedule: encodeInts(w.RetrySchedule), TimeoutSeconds: int32(w.TimeoutSeconds), Headers: encodeHeaders(w.Headers),
 		Ordered: w.Ordered, Enabled: w.Enabled, DisabledReason: w.DisabledReason,
 		SecretRotatedAt: w.SecretRotatedAt, UpdatedAt: w.UpdatedAt,
+		PublicKey: w.PublicKey, PayloadFormat: w.PayloadFormat, SignatureHeader: w.SignatureHeader,
 	})
 	return affected(n, err, "webhook", w.ID)
 }
@@ -87,11 +92,37 @@ func (t *tx) SetWebhookSecrets(ctx context.Context, id int64, s porter.WebhookSe
 	return affected(n, err, "webhook", id)
 }
 
+// WebhookSigningKeys: see porter.WebhookTx.
+func (t *tx) WebhookSigningKeys(ctx context.Context) ([]porter.WebhookKeys, error) {
+	rows, err := t.q.ListWebhookSigningKeys(ctx, t.orgID)
+	if err != nil {
+		return nil, fmt.Errorf("webhook signing keys: %w", err)
+	}
+	out := make([]porter.WebhookKeys, len(rows))
+	for i, r := range rows {
+		out[i] = porter.WebhookKeys{WebhookID: r.ID, Sealed: porter.WebhookSealedSecrets{
+			Current: r.Secret, Previous: r.PreviousSecret, PreviousExpiresAt: r.PreviousSecretExpiresAt}}
+	}
+	return out, nil
+}
+
+// OrganizationByPublicID: see porter.Store.
+func (d *DB) OrganizationByPublicID(ctx context.Context, publicID string) (int64, error) {
+	id, err := db.New(d.pool).GetOrganizationIDByPublicID(ctx, publicID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, porter.Errorf(porter.ENOTFOUND, "no organization has the public id %q", publicID)
+	} else if err != nil {
+		return 0, fmt.Errorf("find organization by public id: %w", err)
+	}
+	return id, nil
+}
+
 func webhook(r db.Webhook) *porter.Webhook {
 	w := &porter.Webhook{
 		ID: r.ID, URL: r.Url, Events: decodeStrings(r.Events), Description: r.Description,
 		RetrySchedule: decodeInts(r.RetrySchedule), TimeoutSeconds: int(r.TimeoutSeconds), Headers: decodeHeaders(r.Headers),
 		Ordered: r.Ordered, Enabled: r.Enabled, DisabledReason: r.DisabledReason, Source: r.Source,
+		Signature: r.Signature, PublicKey: r.PublicKey, PayloadFormat: r.PayloadFormat, SignatureHeader: r.SignatureHeader,
 		SecretRotatedAt: r.SecretRotatedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	if w.Events == nil {

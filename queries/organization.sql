@@ -19,3 +19,6 @@ WHERE id = sqlc.arg(id);
 UPDATE organizations SET invoice_number_format = sqlc.arg(invoice_number_format),
     review_alert_threshold = sqlc.arg(review_alert_threshold)
 WHERE id = sqlc.arg(id);
+
+-- name: GetOrganizationIDByPublicID :one
+SELECT id FROM organizations WHERE public_id = sqlc.arg(public_id);

@@ -1,10 +1,12 @@
 -- name: InsertWebhook :one
 INSERT INTO webhooks (org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled,
-                      disabled_reason, source, secret, previous_secret, secret_rotated_at, created_at, updated_at)
+                      disabled_reason, source, secret, previous_secret, secret_rotated_at, created_at, updated_at,
+                      signature, public_key, payload_format, signature_header)
 VALUES (sqlc.arg(org_id), sqlc.arg(url), sqlc.arg(events), sqlc.arg(description), sqlc.arg(retry_schedule),
         sqlc.arg(timeout_seconds), sqlc.arg(headers), sqlc.arg(ordered), sqlc.arg(enabled), sqlc.arg(disabled_reason),
         sqlc.arg(source), sqlc.arg(secret), sqlc.arg(previous_secret), sqlc.arg(secret_rotated_at),
-        sqlc.arg(created_at), sqlc.arg(updated_at))
+        sqlc.arg(created_at), sqlc.arg(updated_at),
+        sqlc.arg(signature), sqlc.arg(public_key), sqlc.arg(payload_format), sqlc.arg(signature_header))
 RETURNING id;
 
 -- name: GetWebhook :one
@@ -15,7 +17,8 @@ UPDATE webhooks
 SET url = sqlc.arg(url), events = sqlc.arg(events), description = sqlc.arg(description),
     retry_schedule = sqlc.arg(retry_schedule), timeout_seconds = sqlc.arg(timeout_seconds), headers = sqlc.arg(headers),
     ordered = sqlc.arg(ordered), enabled = sqlc.arg(enabled), disabled_reason = sqlc.arg(disabled_reason),
-    secret_rotated_at = sqlc.arg(secret_rotated_at), updated_at = sqlc.arg(updated_at)
+    secret_rotated_at = sqlc.arg(secret_rotated_at), updated_at = sqlc.arg(updated_at),
+    public_key = sqlc.arg(public_key), payload_format = sqlc.arg(payload_format), signature_header = sqlc.arg(signature_header)
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: DeleteWebhook :execrows
@@ -45,3 +48,8 @@ WHERE webhooks.org_id = sqlc.arg(org_id)
   AND webhooks.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: ListWebhookSigningKeys :many
+-- The sealed keys of the organization's ed25519 webhooks, for its JWKS.
+SELECT id, secret, previous_secret, previous_secret_expires_at
+FROM webhooks WHERE org_id = sqlc.arg(org_id) AND signature = 'ed25519' ORDER BY id;

@@ -60,7 +60,7 @@ func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) e
 func organization(r db.Organization) *porter.Organization {
 	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: pts(r.CreatedAt), LeaseAlertDays: decodeInts(r.LeaseAlertDays),
 		ChargeCategories:    decodeStrings(r.ChargeCategories),
-		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold)}
+		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold), PublicID: r.PublicID}
 }
 
 func encodeInts(v []int) string {

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -82,6 +83,28 @@ func SignPM(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
+// Signature headers a webhook may carry its body's HMAC in, besides
+// Standard Webhooks' webhook-signature: seed 000's (the default), and the
+// ones receivers written for seeds 001, 002 and 003 check.
+const (
+	HeaderPM        = "X-PM-Signature"      // "sha256=" + hex (seed 000)
+	HeaderArkanPM   = "X-ArkanPM-Signature" // hex (seed 002)
+	HeaderSignature = "X-Signature"         // hex (seed 003)
+	HeaderPropexo   = "propexo-signature"   // hex (seed 001)
+)
+
+// SignHeader returns the value of signature header name for body: the
+// hex HMAC-SHA256 of the raw body keyed with the secret's bytes, with
+// X-PM-Signature's "sha256=" prefix (SignPM), bare for the others.
+func SignHeader(name, secret string, body []byte) string {
+	if name == "" || strings.EqualFold(name, HeaderPM) {
+		return SignPM(secret, body)
+	}
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // StandardKey returns the HMAC key of a secret under Standard Webhooks: the
 // base64-decoding of what follows "whsec_", otherwise the secret's bytes.
 // A whsec_ secret that is not valid base64 (CheckSecret refuses those) falls
@@ -126,11 +149,20 @@ type Attempt struct {
 	// a rotation usually means the old secret must stop being trusted, and
 	// receivers wanting zero-downtime rotation verify webhook-signature.
 	Secrets []string
+	// SignatureHeader names the header carrying the HMAC of the body
+	// (SignHeader); "" is X-PM-Signature.
+	SignatureHeader string
+	// Keys, when set, sign instead of Secrets: Standard Webhooks'
+	// asymmetric v1a, NEWEST FIRST, in webhook-signature only. There is no
+	// HMAC header then: it would need a shared secret, which is what an
+	// ed25519 webhook does without.
+	Keys []ed25519.PrivateKey
 }
 
 // Header returns the full header set for the attempt with this exact body:
-// Content-Type, User-Agent, X-PM-Event, X-PM-Delivery, X-PM-Signature (when
-// signed), webhook-id, webhook-timestamp and webhook-signature (when signed).
+// Content-Type, User-Agent, X-PM-Event, X-PM-Delivery, the HMAC signature
+// header (when signed with secrets), webhook-id, webhook-timestamp and
+// webhook-signature (when signed).
 // Names are stored canonically (Webhook-Id) so Header.Get works; HTTP header
 // names are case-insensitive, so Standard Webhooks verifiers find them.
 func (a Attempt) Header(body []byte) http.Header {
@@ -141,6 +173,10 @@ func (a Attempt) Header(body []byte) http.Header {
 	h.Set("X-PM-Delivery", a.AttemptID)
 	h.Set("webhook-id", a.EventID)
 	h.Set("webhook-timestamp", strconv.FormatInt(a.Timestamp.Unix(), 10))
+	if len(a.Keys) > 0 {
+		h.Set("webhook-signature", SignAsymmetric(a.Keys, a.EventID, a.Timestamp, body))
+		return h
+	}
 	var secrets []string
 	for _, s := range a.Secrets {
 		if s != "" {
@@ -148,7 +184,11 @@ func (a Attempt) Header(body []byte) http.Header {
 		}
 	}
 	if len(secrets) > 0 {
-		h.Set("X-PM-Signature", SignPM(secrets[0], body))
+		name := a.SignatureHeader
+		if name == "" {
+			name = HeaderPM
+		}
+		h.Set(name, SignHeader(name, secrets[0], body))
 		h.Set("webhook-signature", SignStandard(secrets, a.EventID, a.Timestamp, body))
 	}
 	return h

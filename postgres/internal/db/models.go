@@ -404,6 +404,7 @@ type Organization struct {
 	ChargeCategories     string
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int32
+	PublicID             string
 }
 
 type OutboxPending struct {
@@ -647,6 +648,10 @@ type Webhook struct {
 	SecretRotatedAt         *time.Time
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
+	Signature               string
+	PublicKey               string
+	PayloadFormat           string
+	SignatureHeader         string
 }
 
 type WebhookAttempt struct {

@@ -11,7 +11,7 @@ import (
 )
 
 const getOrganization = `-- name: GetOrganization :one
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations WHERE id = $1
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, public_id FROM organizations WHERE id = $1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
@@ -25,8 +25,20 @@ func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, 
 		&i.ChargeCategories,
 		&i.InvoiceNumberFormat,
 		&i.ReviewAlertThreshold,
+		&i.PublicID,
 	)
 	return i, err
+}
+
+const getOrganizationIDByPublicID = `-- name: GetOrganizationIDByPublicID :one
+SELECT id FROM organizations WHERE public_id = $1
+`
+
+func (q *Queries) GetOrganizationIDByPublicID(ctx context.Context, publicID string) (int64, error) {
+	row := q.db.QueryRow(ctx, getOrganizationIDByPublicID, publicID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
 }
 
 const insertOrganization = `-- name: InsertOrganization :one
@@ -55,7 +67,7 @@ func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganization
 }
 
 const listOrganizations = `-- name: ListOrganizations :many
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations ORDER BY id
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, public_id FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
@@ -75,6 +87,7 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 			&i.ChargeCategories,
 			&i.InvoiceNumberFormat,
 			&i.ReviewAlertThreshold,
+			&i.PublicID,
 		); err != nil {
 			return nil, err
 		}

@@ -28,7 +28,7 @@ func (q *Queries) DeleteWebhook(ctx context.Context, arg DeleteWebhookParams) (i
 }
 
 const getWebhook = `-- name: GetWebhook :one
-SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at, created_at, updated_at FROM webhooks WHERE org_id = $1 AND id = $2
+SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at, created_at, updated_at, signature, public_key, payload_format, signature_header FROM webhooks WHERE org_id = $1 AND id = $2
 `
 
 type GetWebhookParams struct {
@@ -58,12 +58,16 @@ func (q *Queries) GetWebhook(ctx context.Context, arg GetWebhookParams) (Webhook
 		&i.SecretRotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Signature,
+		&i.PublicKey,
+		&i.PayloadFormat,
+		&i.SignatureHeader,
 	)
 	return i, err
 }
 
 const getWebhookForUpdate = `-- name: GetWebhookForUpdate :one
-SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at, created_at, updated_at FROM webhooks WHERE org_id = $1 AND id = $2 FOR UPDATE
+SELECT id, org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled, disabled_reason, source, secret, previous_secret, previous_secret_expires_at, secret_rotated_at, created_at, updated_at, signature, public_key, payload_format, signature_header FROM webhooks WHERE org_id = $1 AND id = $2 FOR UPDATE
 `
 
 type GetWebhookForUpdateParams struct {
@@ -93,6 +97,10 @@ func (q *Queries) GetWebhookForUpdate(ctx context.Context, arg GetWebhookForUpda
 		&i.SecretRotatedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Signature,
+		&i.PublicKey,
+		&i.PayloadFormat,
+		&i.SignatureHeader,
 	)
 	return i, err
 }
@@ -122,11 +130,13 @@ func (q *Queries) GetWebhookSecrets(ctx context.Context, arg GetWebhookSecretsPa
 
 const insertWebhook = `-- name: InsertWebhook :one
 INSERT INTO webhooks (org_id, url, events, description, retry_schedule, timeout_seconds, headers, ordered, enabled,
-                      disabled_reason, source, secret, previous_secret, secret_rotated_at, created_at, updated_at)
+                      disabled_reason, source, secret, previous_secret, secret_rotated_at, created_at, updated_at,
+                      signature, public_key, payload_format, signature_header)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8, $9, $10,
         $11, $12, $13, $14,
-        $15, $16)
+        $15, $16,
+        $17, $18, $19, $20)
 RETURNING id
 `
 
@@ -147,6 +157,10 @@ type InsertWebhookParams struct {
 	SecretRotatedAt *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Signature       string
+	PublicKey       string
+	PayloadFormat   string
+	SignatureHeader string
 }
 
 func (q *Queries) InsertWebhook(ctx context.Context, arg InsertWebhookParams) (int64, error) {
@@ -167,15 +181,57 @@ func (q *Queries) InsertWebhook(ctx context.Context, arg InsertWebhookParams) (i
 		arg.SecretRotatedAt,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Signature,
+		arg.PublicKey,
+		arg.PayloadFormat,
+		arg.SignatureHeader,
 	)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
 }
 
+const listWebhookSigningKeys = `-- name: ListWebhookSigningKeys :many
+SELECT id, secret, previous_secret, previous_secret_expires_at
+FROM webhooks WHERE org_id = $1 AND signature = 'ed25519' ORDER BY id
+`
+
+type ListWebhookSigningKeysRow struct {
+	ID                      int64
+	Secret                  []byte
+	PreviousSecret          []byte
+	PreviousSecretExpiresAt *time.Time
+}
+
+// The sealed keys of the organization's ed25519 webhooks, for its JWKS.
+func (q *Queries) ListWebhookSigningKeys(ctx context.Context, orgID int64) ([]ListWebhookSigningKeysRow, error) {
+	rows, err := q.db.Query(ctx, listWebhookSigningKeys, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListWebhookSigningKeysRow
+	for rows.Next() {
+		var i ListWebhookSigningKeysRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Secret,
+			&i.PreviousSecret,
+			&i.PreviousSecretExpiresAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listWebhooks = `-- name: ListWebhooks :many
 WITH capped AS (SELECT 1 FROM webhooks WHERE webhooks.org_id = $1 AND (CAST($2 AS TEXT) = '' OR (CASE WHEN webhooks.enabled THEN 'true' ELSE 'false' END) = CAST($2 AS TEXT)) AND (CAST($3 AS TEXT) = '' OR webhooks.source = CAST($3 AS TEXT)) AND webhooks.updated_at >= $4 LIMIT 10001)
-SELECT webhooks.id, webhooks.org_id, webhooks.url, webhooks.events, webhooks.description, webhooks.retry_schedule, webhooks.timeout_seconds, webhooks.headers, webhooks.ordered, webhooks.enabled, webhooks.disabled_reason, webhooks.source, webhooks.secret, webhooks.previous_secret, webhooks.previous_secret_expires_at, webhooks.secret_rotated_at, webhooks.created_at, webhooks.updated_at, (SELECT count(*) FROM capped) AS total
+SELECT webhooks.id, webhooks.org_id, webhooks.url, webhooks.events, webhooks.description, webhooks.retry_schedule, webhooks.timeout_seconds, webhooks.headers, webhooks.ordered, webhooks.enabled, webhooks.disabled_reason, webhooks.source, webhooks.secret, webhooks.previous_secret, webhooks.previous_secret_expires_at, webhooks.secret_rotated_at, webhooks.created_at, webhooks.updated_at, webhooks.signature, webhooks.public_key, webhooks.payload_format, webhooks.signature_header, (SELECT count(*) FROM capped) AS total
 FROM webhooks
 WHERE webhooks.org_id = $1
   AND (CAST($2 AS TEXT) = ''
@@ -240,6 +296,10 @@ func (q *Queries) ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]L
 			&i.Webhook.SecretRotatedAt,
 			&i.Webhook.CreatedAt,
 			&i.Webhook.UpdatedAt,
+			&i.Webhook.Signature,
+			&i.Webhook.PublicKey,
+			&i.Webhook.PayloadFormat,
+			&i.Webhook.SignatureHeader,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -286,8 +346,9 @@ UPDATE webhooks
 SET url = $1, events = $2, description = $3,
     retry_schedule = $4, timeout_seconds = $5, headers = $6,
     ordered = $7, enabled = $8, disabled_reason = $9,
-    secret_rotated_at = $10, updated_at = $11
-WHERE org_id = $12 AND id = $13
+    secret_rotated_at = $10, updated_at = $11,
+    public_key = $12, payload_format = $13, signature_header = $14
+WHERE org_id = $15 AND id = $16
 `
 
 type UpdateWebhookParams struct {
@@ -302,6 +363,9 @@ type UpdateWebhookParams struct {
 	DisabledReason  string
 	SecretRotatedAt *time.Time
 	UpdatedAt       time.Time
+	PublicKey       string
+	PayloadFormat   string
+	SignatureHeader string
 	OrgID           int64
 	ID              int64
 }
@@ -319,6 +383,9 @@ func (q *Queries) UpdateWebhook(ctx context.Context, arg UpdateWebhookParams) (i
 		arg.DisabledReason,
 		arg.SecretRotatedAt,
 		arg.UpdatedAt,
+		arg.PublicKey,
+		arg.PayloadFormat,
+		arg.SignatureHeader,
 		arg.OrgID,
 		arg.ID,
 	)

@@ -171,6 +171,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
 	}
+	if q.getOrganizationIDByPublicIDStmt, err = db.PrepareContext(ctx, getOrganizationIDByPublicID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOrganizationIDByPublicID: %w", err)
+	}
 	if q.getOwnerStmt, err = db.PrepareContext(ctx, getOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOwner: %w", err)
 	}
@@ -458,6 +461,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
+	}
+	if q.listWebhookSigningKeysStmt, err = db.PrepareContext(ctx, listWebhookSigningKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWebhookSigningKeys: %w", err)
 	}
 	if q.listWebhooksStmt, err = db.PrepareContext(ctx, listWebhooks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWebhooks: %w", err)
@@ -878,6 +884,11 @@ func (q *Queries) Close() error {
 	if q.getOrganizationStmt != nil {
 		if cerr := q.getOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.getOrganizationIDByPublicIDStmt != nil {
+		if cerr := q.getOrganizationIDByPublicIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOrganizationIDByPublicIDStmt: %w", cerr)
 		}
 	}
 	if q.getOwnerStmt != nil {
@@ -1360,6 +1371,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
 		}
 	}
+	if q.listWebhookSigningKeysStmt != nil {
+		if cerr := q.listWebhookSigningKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWebhookSigningKeysStmt: %w", cerr)
+		}
+	}
 	if q.listWebhooksStmt != nil {
 		if cerr := q.listWebhooksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWebhooksStmt: %w", cerr)
@@ -1733,6 +1749,7 @@ type Queries struct {
 	getInvoiceStmt                       *sql.Stmt
 	getLeaseStmt                         *sql.Stmt
 	getOrganizationStmt                  *sql.Stmt
+	getOrganizationIDByPublicIDStmt      *sql.Stmt
 	getOwnerStmt                         *sql.Stmt
 	getOwnerStatementStmt                *sql.Stmt
 	getOwnershipStmt                     *sql.Stmt
@@ -1829,6 +1846,7 @@ type Queries struct {
 	listTenantsStmt                      *sql.Stmt
 	listUnitsStmt                        *sql.Stmt
 	listVendorsStmt                      *sql.Stmt
+	listWebhookSigningKeysStmt           *sql.Stmt
 	listWebhooksStmt                     *sql.Stmt
 	listWhatsAppTemplatesStmt            *sql.Stmt
 	listWorkOrdersStmt                   *sql.Stmt
@@ -1941,6 +1959,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getInvoiceStmt:                       q.getInvoiceStmt,
 		getLeaseStmt:                         q.getLeaseStmt,
 		getOrganizationStmt:                  q.getOrganizationStmt,
+		getOrganizationIDByPublicIDStmt:      q.getOrganizationIDByPublicIDStmt,
 		getOwnerStmt:                         q.getOwnerStmt,
 		getOwnerStatementStmt:                q.getOwnerStatementStmt,
 		getOwnershipStmt:                     q.getOwnershipStmt,
@@ -2037,6 +2056,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTenantsStmt:                      q.listTenantsStmt,
 		listUnitsStmt:                        q.listUnitsStmt,
 		listVendorsStmt:                      q.listVendorsStmt,
+		listWebhookSigningKeysStmt:           q.listWebhookSigningKeysStmt,
 		listWebhooksStmt:                     q.listWebhooksStmt,
 		listWhatsAppTemplatesStmt:            q.listWhatsAppTemplatesStmt,
 		listWorkOrdersStmt:                   q.listWorkOrdersStmt,

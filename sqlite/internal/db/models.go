@@ -404,6 +404,7 @@ type Organization struct {
 	ChargeCategories     string
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int64
+	PublicID             string
 }
 
 type OutboxCursor struct {
@@ -642,6 +643,10 @@ type Webhook struct {
 	SecretRotatedAt         sql.NullString
 	CreatedAt               string
 	UpdatedAt               string
+	Signature               string
+	PublicKey               string
+	PayloadFormat           string
+	SignatureHeader         string
 }
 
 type WebhookAttempt struct {
