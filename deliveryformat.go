@@ -70,15 +70,29 @@ func FormatBody(format string, orgID int64, publicID string, body []byte) ([]byt
 	case PayloadStandard:
 		return json.Marshal(standardBody{e.Event, e.FiredAt, e.Data, e.PreviousAttributes, e.Test})
 	case PayloadArkanPM:
-		return json.Marshal(arkanPMBody{e.Event, e.ID, e.FiredAt, publicID, map[string]json.RawMessage{noun: e.Data}, e.PreviousAttributes, e.Test})
+		return json.Marshal(arkanPMBody{e.Event, e.ID, e.FiredAt, publicID, underNoun(noun, e.Data), e.PreviousAttributes, e.Test})
 	case PayloadConcierge:
 		created := e.FiredAt
 		if t, ok := strings.CutSuffix(created, "Z"); ok {
 			created = t + "+00:00"
 		}
-		return json.Marshal(conciergeBody{e.ID, e.Event, created, orgID, map[string]json.RawMessage{noun: e.Data}, e.PreviousAttributes, e.Test})
+		return json.Marshal(conciergeBody{e.ID, e.Event, created, orgID, underNoun(noun, e.Data), e.PreviousAttributes, e.Test})
 	}
 	return nil, fmt.Errorf("unknown payload format %q", format)
+}
+
+// underNoun is data with the resource under its name, as seeds 002 and 003
+// show it. Data that already holds it there (a booking event's
+// {"booking": {…}}, a work order event's seed 002 "work_order" object) is
+// kept as it is, not nested twice.
+func underNoun(noun string, data json.RawMessage) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(data, &m) == nil {
+		if v, ok := m[noun]; ok && len(v) > 0 && v[0] == '{' {
+			return m
+		}
+	}
+	return map[string]json.RawMessage{noun: data}
 }
 
 // Body is what an attempt to s sends for a body in Porter's envelope. A
