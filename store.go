@@ -97,6 +97,10 @@ type Tx interface {
 	StatementTx
 	TaxReportTx
 	ICalTx // iCal export feeds and import sources
+	// Facility records: assets, warranties and compliance certificates.
+	AssetTx
+	WarrantyTx
+	CertificateTx
 }
 
 // ListParams are the pagination and filters every list shares.
