@@ -79,9 +79,9 @@ var AssetStatuses = []string{AssetActive, AssetTransferred, AssetDisposed}
 
 // Limits on facility records' text.
 const (
-	maxFacilityName   = 200
-	maxFacilityText   = 4000
-	maxExternalRef    = 200
+	maxFacilityName    = 200
+	maxFacilityText    = 4000
+	maxExternalRef     = 200
 	maxAssetCategories = 500
 )
 

@@ -13,18 +13,18 @@ import (
 // nears (the organization's certificate_alert_days, default 60, 30 and 7
 // days before) and certificate.expired the day after it.
 type Certificate struct {
-	ID          int64     `json:"id"`
-	Type        string    `json:"type"` // fire_safety | elevator | gas | electrical | water | other
-	PropertyID  int64     `json:"property_id"`
-	AssetID     *int64    `json:"asset_id"`
-	Reference   string    `json:"reference"` // the certificate's own number
-	Issuer      string    `json:"issuer"`
-	IssueDate   string    `json:"issue_date"`  // YYYY-MM-DD
-	ExpiryDate  string    `json:"expiry_date"` // YYYY-MM-DD, the last day it is valid
-	DocumentID  *int64    `json:"document_id"` // the scanned certificate
-	Notes       string    `json:"notes"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID         int64     `json:"id"`
+	Type       string    `json:"type"` // fire_safety | elevator | gas | electrical | water | other
+	PropertyID int64     `json:"property_id"`
+	AssetID    *int64    `json:"asset_id"`
+	Reference  string    `json:"reference"` // the certificate's own number
+	Issuer     string    `json:"issuer"`
+	IssueDate  string    `json:"issue_date"`  // YYYY-MM-DD
+	ExpiryDate string    `json:"expiry_date"` // YYYY-MM-DD, the last day it is valid
+	DocumentID *int64    `json:"document_id"` // the scanned certificate
+	Notes      string    `json:"notes"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // CertificateTypes lists every certificate type.
@@ -43,6 +43,9 @@ const (
 
 // CertificateExpiries lists the expiry states a listing filters by.
 var CertificateExpiries = []string{CertificateValid, CertificateExpiring, CertificateExpired}
+
+// maxWithinDays bounds a listing's expiring window: ten years.
+const maxWithinDays = 3650
 
 // CertificateFilter narrows a certificate listing.
 type CertificateFilter struct {
@@ -213,8 +216,8 @@ func (s *Service) Certificates(ctx context.Context, orgID int64, f CertificateFi
 	if f.Expiry != "" {
 		v.OneOf("expiry", f.Expiry, CertificateExpiries...)
 	}
-	if f.WithinDays < 0 || f.WithinDays > MaxLeaseAlertDay {
-		v.Add("within_days", "must be from 1 to %d", MaxLeaseAlertDay)
+	if f.WithinDays < 0 || f.WithinDays > maxWithinDays {
+		v.Add("within_days", "must be from 1 to %d", maxWithinDays)
 	}
 	if f.WithinDays != 0 && f.Expiry != CertificateExpiring && f.Expiry != CertificateValid {
 		v.Add("within_days", "needs expiry=expiring or expiry=valid")

@@ -66,6 +66,11 @@ var Scopes = []Scope{
 	// Owners, invoices and reviews: the write side seed 003 leaves out.
 	{"owners:write", "Create and edit owners and link them to properties"},
 	{"invoices:write", "Draft, send, mark paid and void invoices"},
+	// Facility records (seed 002): assets, warranties and certificates.
+	{"assets:read", "Read assets, asset categories, warranties and warranty claims"},
+	{"assets:write", "Create, edit, transfer and dispose of assets; manage asset categories, warranties and claims"},
+	{"certificates:read", "Read compliance certificates"},
+	{"certificates:write", "Record and edit compliance certificates"},
 }
 
 // scopeAliases: seed 003 calls work orders maintenance tickets, so its
