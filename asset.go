@@ -36,16 +36,16 @@ type Asset struct {
 	UnitID     *int64 `json:"unit_id"`
 	CategoryID *int64 `json:"category_id"`
 	// Category is the category's name as it is now, "" without one.
-	Category    string `json:"category"`
-	Name        string `json:"name"`
-	Make        string `json:"make"`
-	Model       string `json:"model"`
-	Serial      string `json:"serial"`
-	InstallDate string `json:"install_date"` // YYYY-MM-DD, "" when unknown
-	Condition   string `json:"condition"`    // new | good | fair | poor | failed
-	Status      string `json:"status"`       // active | transferred | disposed
-	Location    string `json:"location"`     // free text: "Roof, plant room 2"
-	Notes       string `json:"notes"`
+	Category    string  `json:"category"`
+	Name        string  `json:"name"`
+	Make        string  `json:"make"`
+	Model       string  `json:"model"`
+	Serial      string  `json:"serial"`
+	InstallDate *string `json:"install_date"` // YYYY-MM-DD, null when unknown
+	Condition   string  `json:"condition"`    // new | good | fair | poor | failed
+	Status      string  `json:"status"`       // active | transferred | disposed
+	Location    string  `json:"location"`     // free text: "Roof, plant room 2"
+	Notes       string  `json:"notes"`
 	// ExternalRef is an outside system's id for the asset (an integration's
 	// source record id), unique in the organization; "" for none.
 	ExternalRef    string     `json:"external_ref"`
@@ -280,7 +280,7 @@ type AssetInput struct {
 	Make        *string `json:"make"`
 	Model       *string `json:"model"`
 	Serial      *string `json:"serial"`
-	InstallDate *string `json:"install_date" doc:"YYYY-MM-DD; empty for unknown"`
+	InstallDate *string `json:"install_date" doc:"YYYY-MM-DD; an empty string for unknown"`
 	Condition   *string `json:"condition"`
 	Location    *string `json:"location"`
 	Notes       *string `json:"notes"`
@@ -300,7 +300,12 @@ func (in AssetInput) apply(ctx context.Context, tx Tx, a *Asset) error {
 	set(&a.Make, in.Make)
 	set(&a.Model, in.Model)
 	set(&a.Serial, in.Serial)
-	set(&a.InstallDate, in.InstallDate)
+	if in.InstallDate != nil {
+		a.InstallDate = nil
+		if d := strings.TrimSpace(*in.InstallDate); d != "" {
+			a.InstallDate = &d
+		}
+	}
 	set(&a.Condition, in.Condition)
 	set(&a.Location, in.Location)
 	set(&a.Notes, in.Notes)
@@ -350,8 +355,8 @@ func (a *Asset) validate(ctx context.Context, tx Tx) error {
 	}
 	checkText(&v, "notes", a.Notes, maxFacilityText)
 	checkText(&v, "external_ref", a.ExternalRef, maxExternalRef)
-	if a.InstallDate != "" {
-		if _, err := ParseDate(a.InstallDate); err != nil {
+	if a.InstallDate != nil {
+		if _, err := ParseDate(*a.InstallDate); err != nil {
 			v.Add("install_date", "%s", err.Error())
 		}
 	}

@@ -122,7 +122,7 @@ func (c *Certificate) validate(ctx context.Context, tx Tx, in CertificateInput, 
 	var v Validation
 	v.OneOf("type", c.Type, CertificateTypes...)
 	if c.PropertyID <= 0 && c.AssetID == nil {
-		v.Add("property_id", "is required")
+		v.Add("property_id", "or asset_id is required")
 	}
 	checkText(&v, "reference", c.Reference, maxFacilityName)
 	checkText(&v, "issuer", c.Issuer, maxFacilityName)

@@ -91,7 +91,7 @@ func assetCategory(r db.AssetCategory) *porter.AssetCategory {
 func (t *tx) InsertAsset(ctx context.Context, a *porter.Asset) error {
 	id, err := t.q.InsertAsset(ctx, db.InsertAssetParams{
 		OrgID: t.orgID, PropertyID: a.PropertyID, UnitID: nullID(a.UnitID), CategoryID: nullID(a.CategoryID), Name: a.Name,
-		Make: a.Make, Model: a.Model, Serial: a.Serial, InstallDate: a.InstallDate, Condition: a.Condition, Status: a.Status,
+		Make: a.Make, Model: a.Model, Serial: a.Serial, InstallDate: optText(a.InstallDate), Condition: a.Condition, Status: a.Status,
 		Location: a.Location, Notes: a.Notes, ExternalRef: a.ExternalRef, DisposalReason: a.DisposalReason,
 		DisposedAt: nts(a.DisposedAt), CreatedAt: ts(a.CreatedAt), UpdatedAt: ts(a.UpdatedAt),
 	})
@@ -129,7 +129,7 @@ func (t *tx) AssetByExternalRef(ctx context.Context, ref string) (*porter.Asset,
 func (t *tx) UpdateAsset(ctx context.Context, a *porter.Asset) error {
 	n, err := t.q.UpdateAsset(ctx, db.UpdateAssetParams{
 		OrgID: t.orgID, ID: a.ID, PropertyID: a.PropertyID, UnitID: nullID(a.UnitID), CategoryID: nullID(a.CategoryID),
-		Name: a.Name, Make: a.Make, Model: a.Model, Serial: a.Serial, InstallDate: a.InstallDate, Condition: a.Condition,
+		Name: a.Name, Make: a.Make, Model: a.Model, Serial: a.Serial, InstallDate: optText(a.InstallDate), Condition: a.Condition,
 		Status: a.Status, Location: a.Location, Notes: a.Notes, ExternalRef: a.ExternalRef, DisposalReason: a.DisposalReason,
 		DisposedAt: nts(a.DisposedAt), UpdatedAt: ts(a.UpdatedAt),
 	})
@@ -156,7 +156,7 @@ func (t *tx) Assets(ctx context.Context, f porter.AssetFilter) (porter.List[*por
 func asset(r db.Asset, category string) *porter.Asset {
 	return &porter.Asset{
 		ID: r.ID, PropertyID: r.PropertyID, UnitID: pnullID(r.UnitID), CategoryID: pnullID(r.CategoryID), Category: category,
-		Name: r.Name, Make: r.Make, Model: r.Model, Serial: r.Serial, InstallDate: r.InstallDate, Condition: r.Condition,
+		Name: r.Name, Make: r.Make, Model: r.Model, Serial: r.Serial, InstallDate: textOpt(r.InstallDate), Condition: r.Condition,
 		Status: r.Status, Location: r.Location, Notes: r.Notes, ExternalRef: r.ExternalRef, DisposalReason: r.DisposalReason,
 		DisposedAt: pnts(r.DisposedAt), CreatedAt: pts(r.CreatedAt), UpdatedAt: pts(r.UpdatedAt),
 	}
@@ -375,4 +375,19 @@ func (t *tx) InsertExpiryAlert(ctx context.Context, a *porter.ExpiryAlert) (bool
 		return false, fmt.Errorf("insert expiry alert: %w", err)
 	}
 	return n > 0, nil
+}
+
+// optText stores an optional text as "" when absent; textOpt reads it back.
+func optText(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func textOpt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
