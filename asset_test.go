@@ -379,6 +379,11 @@ func TestUpsertByExternalRef(t *testing.T) {
 		if err != nil || created || w2.ID != w.ID || w2.PolicyNumber != "P-9" {
 			t.Fatalf("warranty upsert again: %+v %v %v", w2, created, err)
 		}
+		if got, err := f.svc.WarrantyByExternalRef(ctx, f.org, "arkan:warranty:5"); err != nil || got.ID != w.ID {
+			t.Fatalf("warranty lookup: %v %v", got, err)
+		}
+		_, err = f.svc.WarrantyByExternalRef(ctx, f.otherOrg, "arkan:warranty:5")
+		wantCode(t, err, porter.ENOTFOUND, "")
 		ws, err := f.svc.Warranties(ctx, f.org, a.ID)
 		if err != nil || len(ws) != 1 {
 			t.Fatalf("warranties %v %v", ws, err)

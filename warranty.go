@@ -260,6 +260,12 @@ func (s *Service) Warranty(ctx context.Context, orgID, id int64) (*Warranty, err
 	return view(ctx, s, orgID, func(tx Tx) (*Warranty, error) { return tx.Warranty(ctx, id) })
 }
 
+// WarrantyByExternalRef returns the warranty an outside system knows as
+// ref (not found when none has it).
+func (s *Service) WarrantyByExternalRef(ctx context.Context, orgID int64, ref string) (*Warranty, error) {
+	return view(ctx, s, orgID, func(tx Tx) (*Warranty, error) { return tx.WarrantyByExternalRef(ctx, strings.TrimSpace(ref)) })
+}
+
 // Warranties lists an asset's warranties, latest end first.
 func (s *Service) Warranties(ctx context.Context, orgID, assetID int64) ([]*Warranty, error) {
 	return view(ctx, s, orgID, func(tx Tx) ([]*Warranty, error) {
