@@ -118,6 +118,23 @@ var Catalog = []EventType{
 	{Name: "integration.created", Description: "An integration (connector) is added", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
 	{Name: "integration.updated", Description: "An integration is edited, enabled or disabled, or recovers from error (a retry or a later record succeeded)", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
 	{Name: "integration.failed", Description: "An integration turns to error: records it received could not be applied (data.last_error names the mapping gap); its admins are mailed", Fields: []string{"id", "name", "status", "last_error", "open_errors"}, Scope: "integrations:read"},
+	// Facility records (seed 002): assets, warranties and compliance
+	// certificates. data is the record; the expiry alerts add
+	// days_remaining and threshold_days.
+	{Name: "asset.created", Description: "An asset is added (by hand or imported by an integration)", Fields: []string{"id", "property_id", "unit_id", "category", "name", "condition"}, Scope: "assets:read"},
+	{Name: "asset.updated", Description: "An asset is edited; previous_attributes holds the old values", Fields: []string{"id", "property_id", "unit_id", "category", "name", "condition"}, Scope: "assets:read"},
+	{Name: "asset.condition_changed", Description: "An asset's condition changes (new, good, fair, poor, failed); data.previous_condition is the old one", Fields: []string{"id", "name", "condition", "previous_condition"}, Scope: "assets:read"},
+	{Name: "asset.transferred", Description: "An asset is moved to another property or unit (data.from and data.to: property_id, unit_id)", Fields: []string{"id", "name", "from", "to"}, Scope: "assets:read"},
+	{Name: "asset.disposed", Description: "An asset is disposed of, with a reason; it no longer changes", Fields: []string{"id", "name", "disposal_reason", "disposed_at"}, Scope: "assets:read"},
+	{Name: "asset.warranty_expiring", Description: "A warranty on an asset enters its expiry window: 90, 60 and 30 days before its end date (data: the warranty, data.asset, days_remaining, threshold_days)", Fields: []string{"id", "asset_id", "provider", "end_date", "days_remaining", "threshold_days"}, Scope: "assets:read"},
+	{Name: "warranty.created", Description: "A warranty is added to an asset", Fields: []string{"id", "asset_id", "provider", "policy_number", "start_date", "end_date"}, Scope: "assets:read"},
+	{Name: "warranty.updated", Description: "A warranty is edited; previous_attributes holds the old values", Fields: []string{"id", "asset_id", "provider", "policy_number", "start_date", "end_date"}, Scope: "assets:read"},
+	{Name: "warranty.claim_opened", Description: "A claim is opened under a warranty", Fields: []string{"id", "warranty_id", "status", "description", "work_order_id"}, Scope: "assets:read"},
+	{Name: "warranty.claim_updated", Description: "A warranty claim is edited or moves on (submitted, approved, rejected, closed); previous_attributes holds the old values", Fields: []string{"id", "warranty_id", "status", "work_order_id"}, Scope: "assets:read"},
+	{Name: "certificate.added", Description: "A compliance certificate is recorded", Fields: []string{"id", "type", "property_id", "asset_id", "issue_date", "expiry_date"}, Scope: "certificates:read"},
+	{Name: "certificate.updated", Description: "A compliance certificate is edited or renewed (a new expiry date arms its alerts again)", Fields: []string{"id", "type", "property_id", "asset_id", "expiry_date"}, Scope: "certificates:read"},
+	{Name: "certificate.expiring_soon", Description: "A compliance certificate enters its expiry window (the organization's certificate_alert_days; default 60, 30 and 7 days before)", Fields: []string{"id", "type", "property_id", "expiry_date", "days_remaining", "threshold_days"}, Scope: "certificates:read"},
+	{Name: "certificate.expired", Description: "A compliance certificate's expiry date has passed (sent the day after)", Fields: []string{"id", "type", "property_id", "expiry_date", "days_remaining"}, Scope: "certificates:read"},
 
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},

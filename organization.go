@@ -21,6 +21,10 @@ type Organization struct {
 	// ReviewAlertThreshold: a review rated below it is flagged
 	// below_threshold in review.received. Default 4 (1 to 3 stars alert).
 	ReviewAlertThreshold int `json:"review_alert_threshold"`
+	// Facility records: CertificateAlertDays are the days before a
+	// certificate's expiry at which certificate.expiring_soon fires.
+	// Default [7, 30, 60].
+	CertificateAlertDays []int `json:"certificate_alert_days"`
 }
 
 // DefaultLeaseAlertDays is seed 000's renewal alert window.

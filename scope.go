@@ -69,6 +69,11 @@ var Scopes = []Scope{
 	// Integrations (issue 11).
 	{"integrations:read", "Read integrations and their logs"},
 	{"integrations:write", "Create, edit and delete integrations, rotate their secrets and retry failed records"},
+	// Facility records (seed 002): assets, warranties and certificates.
+	{"assets:read", "Read assets, asset categories, warranties and warranty claims"},
+	{"assets:write", "Create, edit, transfer and dispose of assets; manage asset categories, warranties and claims"},
+	{"certificates:read", "Read compliance certificates"},
+	{"certificates:write", "Record and edit compliance certificates"},
 }
 
 // scopeAliases: seed 003 calls work orders maintenance tickets, so its

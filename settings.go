@@ -26,6 +26,9 @@ type OrganizationInput struct {
 	// Short-term rentals: owners, invoices and reviews.
 	InvoiceNumberFormat  *string `json:"invoice_number_format"`
 	ReviewAlertThreshold *int    `json:"review_alert_threshold"`
+	// Facility records: the days before a certificate's expiry at which
+	// certificate.expiring_soon fires; [] turns it off.
+	CertificateAlertDays *[]int `json:"certificate_alert_days"`
 }
 
 func (o *Organization) validate() error {
@@ -47,6 +50,7 @@ func (o *Organization) validate() error {
 		seen[d] = true
 	}
 	validateChargeCategories(&v, o.ChargeCategories)
+	validateAlertDays(&v, "certificate_alert_days", o.CertificateAlertDays) // facility records
 	// Short-term rentals: owners, invoices and reviews.
 	if _, err := ParseInvoiceNumberFormat(o.InvoiceNumberFormat); err != nil {
 		v.Add("invoice_number_format", "%s", err)
@@ -111,6 +115,11 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 		before := *org
 		before.LeaseAlertDays = slices.Clone(org.LeaseAlertDays)
 		before.ChargeCategories = slices.Clone(org.ChargeCategories)
+		before.CertificateAlertDays = slices.Clone(org.CertificateAlertDays)
+		if in.CertificateAlertDays != nil { // facility records
+			org.CertificateAlertDays = append([]int{}, *in.CertificateAlertDays...)
+			slices.Sort(org.CertificateAlertDays)
+		}
 		set(&org.Name, in.Name)
 		if in.ChargeCategories != nil {
 			// Kept in the order given: it is the order a dropdown shows.
@@ -138,4 +147,25 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 		}
 		return org, record(ctx, tx, now, "organization.updated", "organization", org.ID, org, &before)
 	})
+}
+
+// validateAlertDays checks a list of alert thresholds, in days before a
+// date: a few distinct days within a year.
+func validateAlertDays(v *Validation, field string, days []int) {
+	if len(days) > MaxLeaseAlerts {
+		v.Add(field, "must hold at most %d values", MaxLeaseAlerts)
+		return
+	}
+	seen := map[int]bool{}
+	for _, d := range days {
+		if d < 1 || d > MaxLeaseAlertDay {
+			v.Add(field, "values must be from 1 to %d, not %d", MaxLeaseAlertDay, d)
+			return
+		}
+		if seen[d] {
+			v.Add(field, "holds %d twice", d)
+			return
+		}
+		seen[d] = true
+	}
 }

@@ -108,6 +108,10 @@ type Tx interface {
 	ICalTx // iCal export feeds and import sources
 	// Integrations: connectors, their links and their log.
 	IntegrationTx
+	// Facility records: assets, warranties and compliance certificates.
+	AssetTx
+	WarrantyTx
+	CertificateTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -79,7 +79,9 @@ func New(svc *porter.Service, cfg Config, logger *slog.Logger) *Console {
 var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/units", "/tenants", "/leases",
 	"/charges", "/payments", "/work-orders", "/inspections", "/vendors", "/staff", "/documents", "/broadcasts",
 	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews",
-	"/cleaning", "/guest-messages", "/statements", "/tax-reports", "/ical-sources"}
+	"/cleaning", "/guest-messages", "/statements", "/tax-reports", "/ical-sources",
+	"/assets", "/certificates", // facilities
+}
 
 // Mount serves the console's paths and hands every other one to api.
 func (c *Console) Mount(api http.Handler) http.Handler {

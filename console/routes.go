@@ -151,6 +151,17 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /units/{id}/ical", c.signedIn(needRead, c.unitICal))
 	c.mux.HandleFunc("POST /units/{id}/ical/rotate", c.signedIn(needWrite, c.rotateICalExport))
 	c.mux.HandleFunc("POST /units/{id}/ical/sources", c.signedIn(needWrite, c.createICalSource))
+	// Facilities: assets with warranties and claims, compliance certificates.
+	c.mux.HandleFunc("GET /assets", c.signedIn(needRead, c.assets))
+	c.mux.HandleFunc("POST /assets", c.signedIn(needWrite, c.createAsset))
+	c.mux.HandleFunc("GET /assets/{id}", c.signedIn(needRead, c.asset))
+	c.mux.HandleFunc("POST /assets/{id}/transfer", c.signedIn(needWrite, c.assetAction(c.transferAsset)))
+	c.mux.HandleFunc("POST /assets/{id}/dispose", c.signedIn(needWrite, c.assetAction(c.disposeAsset)))
+	c.mux.HandleFunc("POST /assets/{id}/warranties", c.signedIn(needWrite, c.assetAction(c.addWarranty)))
+	c.mux.HandleFunc("POST /assets/{id}/claims", c.signedIn(needWrite, c.assetAction(c.openClaim)))
+	c.mux.HandleFunc("POST /assets/{id}/claims/{claim}", c.signedIn(needWrite, c.assetAction(c.moveClaim)))
+	c.mux.HandleFunc("GET /certificates", c.signedIn(needRead, c.certificates))
+	c.mux.HandleFunc("POST /certificates", c.signedIn(needWrite, c.addCertificate))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

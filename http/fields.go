@@ -74,6 +74,13 @@ var requestRules = map[reflect.Type]fieldRules{
 	// Short-term rentals: owner statements and tax reports.
 	reflect.TypeFor[porter.StatementInput](): {Required: []string{"month"}},
 	reflect.TypeFor[porter.TaxReportInput](): {Required: []string{"month"}},
+	// Facility records: assets, warranties and compliance certificates.
+	reflect.TypeFor[porter.AssetCategoryInput](): {Required: []string{"name"}},
+	reflect.TypeFor[porter.AssetInput]():         {Required: []string{"property_id", "name"}, Enums: map[string][]string{"condition": porter.AssetConditions}},
+	reflect.TypeFor[porter.DisposeInput]():       {Required: []string{"reason"}},
+	reflect.TypeFor[porter.WarrantyInput]():      {Required: []string{"provider", "start_date", "end_date"}},
+	reflect.TypeFor[porter.WarrantyClaimInput](): {Required: []string{"description"}, Enums: map[string][]string{"status": porter.ClaimStatuses}},
+	reflect.TypeFor[porter.CertificateInput]():   {Required: []string{"type", "issue_date", "expiry_date"}, Enums: map[string][]string{"type": porter.CertificateTypes}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

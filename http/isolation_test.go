@@ -74,6 +74,12 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/tax_rules"] = sp
 	// Integrations (issue 11).
 	ids["/v1/integrations/"] = id(a.do("POST", "/v1/integrations", map[string]any{"name": "Arkan Handover", "type": "handover"}))
+	// Facility records: assets, warranties and compliance certificates.
+	ids["/v1/asset_categories/"] = id(a.do("POST", "/v1/asset_categories", map[string]any{"name": "HVAC Equipment"}))
+	ids["/v1/assets/"] = id(a.do("POST", "/v1/assets", map[string]any{"property_id": pid, "name": "AHU-1", "category": "hvac equipment"}))
+	ids["/v1/warranties/"] = id(a.do("POST", "/v1/assets/"+ids["/v1/assets/"]+"/warranties", map[string]any{"provider": "Carrier", "start_date": "2025-01-01", "end_date": "2027-01-01"}))
+	ids["/v1/warranty_claims/"] = id(a.do("POST", "/v1/warranties/"+ids["/v1/warranties/"]+"/claims", map[string]any{"description": "Fan noise"}))
+	ids["/v1/certificates/"] = id(a.do("POST", "/v1/certificates", map[string]any{"type": "fire_safety", "property_id": pid, "issue_date": "2025-01-01", "expiry_date": "2026-01-01"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

@@ -55,6 +55,12 @@ var listFixtures = map[string]*listFixture{
 	"/v1/statements":  {"?per_page=100", "data", "id", "/v1/statements/"},
 	"/v1/tax_reports": {"?per_page=100", "data", "id", "/v1/tax_reports"},
 	"/v1/tax_rules":   {"", "data", "property_id", "/v1/tax_rules"},
+	// Facility records: assets, warranties and compliance certificates.
+	"/v1/asset_categories": {"", "data", "id", "/v1/asset_categories/"},
+	"/v1/assets":           {"?per_page=100", "data", "id", "/v1/assets/"},
+	"/v1/certificates":     {"?per_page=100", "data", "id", "/v1/certificates/"},
+	// Integrations.
+	"/v1/integrations": {"?per_page=100", "data", "id", "/v1/integrations/"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

@@ -138,10 +138,14 @@ var tagDescriptions = map[string]string{
 	"Invoices": "Invoices to guests or owners: drafts, then sent with a gapless number, paid or voided; rendered as PDF.",
 	"Reviews":  "Guest reviews received or imported from platforms, flagged when below the organization's alert threshold.",
 	// Short-term rentals: cleaning tasks and messages to guests.
-	"Cleaning":              "Cleaning of units between stays: created for each confirmed booking's check-out (high priority on a same-day turnover) or by hand; assigned, started, completed or skipped.",
-	"Messages to guests":    "Templated messages to a booking's guest (WhatsApp), queued in an outbox and sent by the configured sender.",
-	"Statements":            "Owner statements: per owner and month, the stays' revenue night by night, commission, fees, work-order expenses and the net to disburse; CSV and PDF.",
-	"Tax reports":           "Tourist tax per property and month: nights, guest-nights and the tax due under the organization's rule.",
+	"Cleaning":           "Cleaning of units between stays: created for each confirmed booking's check-out (high priority on a same-day turnover) or by hand; assigned, started, completed or skipped.",
+	"Messages to guests": "Templated messages to a booking's guest (WhatsApp), queued in an outbox and sent by the configured sender.",
+	"Statements":         "Owner statements: per owner and month, the stays' revenue night by night, commission, fees, work-order expenses and the net to disburse; CSV and PDF.",
+	"Tax reports":        "Tourist tax per property and month: nights, guest-nights and the tax due under the organization's rule.",
+	// Facility records (seed 002).
+	"Assets":                "Equipment at a property or unit, sorted into the organization's categories: condition, transfer between places, disposal; external_ref lets an integration import the same asset twice without duplicating it.",
+	"Warranties":            "Warranties on assets (asset.warranty_expiring at 90, 60 and 30 days before the end) and the claims made under them.",
+	"Certificates":          "Compliance certificates (fire safety, elevator, gas, electrical, water) of properties and assets, with expiry alerts and a scanned document.",
 	"Events":                "Everything that happened, as sent to webhooks, kept for replay and polling.",
 	"Webhook subscriptions": "URLs that receive signed events, with their secrets and health.",
 	"Webhook deliveries":    "Every attempt to deliver an event, with replay, recovery and test sends.",

@@ -338,6 +338,8 @@ func (s *Server) addRoutes() {
 	s.addCleaningRoutes()
 	// Integrations (issue 11): connectors, their log and the receiver.
 	s.addIntegrationRoutes()
+	// Facility records: assets, warranties and compliance certificates.
+	s.addFacilityRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,

@@ -53,14 +53,20 @@ func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) e
 		return err
 	}
 	// Short-term rentals: owners, invoices and reviews.
-	return t.q.UpdateOrganizationRentalSettings(ctx, db.UpdateOrganizationRentalSettingsParams{ID: t.orgID,
-		InvoiceNumberFormat: org.InvoiceNumberFormat, ReviewAlertThreshold: int64(org.ReviewAlertThreshold)})
+	if err := t.q.UpdateOrganizationRentalSettings(ctx, db.UpdateOrganizationRentalSettingsParams{ID: t.orgID,
+		InvoiceNumberFormat: org.InvoiceNumberFormat, ReviewAlertThreshold: int64(org.ReviewAlertThreshold)}); err != nil {
+		return err
+	}
+	// Facility records: certificate expiry alerts.
+	return t.q.UpdateOrganizationCertificateAlertDays(ctx, db.UpdateOrganizationCertificateAlertDaysParams{ID: t.orgID,
+		CertificateAlertDays: encodeInts(org.CertificateAlertDays)})
 }
 
 func organization(r db.Organization) *porter.Organization {
 	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: pts(r.CreatedAt), LeaseAlertDays: decodeInts(r.LeaseAlertDays),
 		ChargeCategories:    decodeStrings(r.ChargeCategories),
-		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold), PublicID: r.PublicID}
+		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold),
+		CertificateAlertDays: decodeInts(r.CertificateAlertDays), PublicID: r.PublicID}
 }
 
 func encodeInts(v []int) string {

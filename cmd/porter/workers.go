@@ -47,6 +47,9 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 	// Short-term rentals: owner statements of the month just ended, on every
 	// node (idempotent by owner, month and currency).
 	w.run(func() { svc.RunStatementScheduler(ctx, time.Hour, logger.With("worker", "statement-scheduler")) })
+	// Facility records: warranty and certificate expiry alerts, whole days
+	// apart like lease alerts; idempotent per record, threshold and date.
+	w.run(func() { svc.RunFacilityScheduler(ctx, time.Hour, logger.With("worker", "facility-scheduler")) })
 	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)

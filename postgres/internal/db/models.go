@@ -22,6 +22,37 @@ type ApiKey struct {
 	RevokedAt  *time.Time
 }
 
+type Asset struct {
+	ID             int64
+	OrgID          int64
+	PropertyID     int64
+	UnitID         *int64
+	CategoryID     *int64
+	Name           string
+	Make           string
+	Model          string
+	Serial         string
+	InstallDate    string
+	Condition      string
+	Status         string
+	Location       string
+	Notes          string
+	ExternalRef    string
+	DisposalReason string
+	DisposedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type AssetCategory struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	NameKey   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type AuditLog struct {
 	ID           int64
 	OrgID        int64
@@ -109,6 +140,22 @@ type Broadcast struct {
 	CreatedAt  time.Time
 }
 
+type Certificate struct {
+	ID         int64
+	OrgID      int64
+	Type       string
+	PropertyID int64
+	AssetID    *int64
+	Reference  string
+	Issuer     string
+	IssueDate  string
+	ExpiryDate string
+	DocumentID *int64
+	Notes      string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
 type Charge struct {
 	ID          int64
 	OrgID       int64
@@ -177,6 +224,16 @@ type Event struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes *string
+}
+
+type ExpiryAlert struct {
+	OrgID         int64
+	RecordType    string
+	RecordID      int64
+	ThresholdDays int64
+	DueDate       string
+	Status        string
+	CreatedAt     time.Time
 }
 
 type IcalExport struct {
@@ -404,6 +461,7 @@ type Organization struct {
 	ChargeCategories     string
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int32
+	CertificateAlertDays string
 	PublicID             string
 }
 
@@ -627,6 +685,36 @@ type Vendor struct {
 	Status    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+type Warranty struct {
+	ID           int64
+	OrgID        int64
+	AssetID      int64
+	Provider     string
+	Contact      string
+	PolicyNumber string
+	StartDate    string
+	EndDate      string
+	Coverage     string
+	ExternalRef  string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+type WarrantyClaim struct {
+	ID          int64
+	OrgID       int64
+	WarrantyID  int64
+	Status      string
+	Description string
+	WorkOrderID *int64
+	Notes       string
+	SubmittedAt *time.Time
+	DecidedAt   *time.Time
+	ClosedAt    *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 type Webhook struct {

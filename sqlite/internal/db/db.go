@@ -39,6 +39,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.calendarUnitsStmt, err = db.PrepareContext(ctx, calendarUnits); err != nil {
 		return nil, fmt.Errorf("error preparing query CalendarUnits: %w", err)
 	}
+	if q.certificatesDueStmt, err = db.PrepareContext(ctx, certificatesDue); err != nil {
+		return nil, fmt.Errorf("error preparing query CertificatesDue: %w", err)
+	}
 	if q.claimICalSourceStmt, err = db.PrepareContext(ctx, claimICalSource); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimICalSource: %w", err)
 	}
@@ -50,6 +53,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
 		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
+	}
+	if q.countAssetsInCategoryStmt, err = db.PrepareContext(ctx, countAssetsInCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAssetsInCategory: %w", err)
 	}
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
@@ -65,6 +71,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countOwnerInvoicesStmt, err = db.PrepareContext(ctx, countOwnerInvoices); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOwnerInvoices: %w", err)
+	}
+	if q.deleteAssetCategoryStmt, err = db.PrepareContext(ctx, deleteAssetCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAssetCategory: %w", err)
 	}
 	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
@@ -111,6 +120,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
+	if q.getAssetStmt, err = db.PrepareContext(ctx, getAsset); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAsset: %w", err)
+	}
+	if q.getAssetByExternalRefStmt, err = db.PrepareContext(ctx, getAssetByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAssetByExternalRef: %w", err)
+	}
+	if q.getAssetCategoryStmt, err = db.PrepareContext(ctx, getAssetCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAssetCategory: %w", err)
+	}
+	if q.getAssetCategoryByKeyStmt, err = db.PrepareContext(ctx, getAssetCategoryByKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAssetCategoryByKey: %w", err)
+	}
 	if q.getBlockStmt, err = db.PrepareContext(ctx, getBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBlock: %w", err)
 	}
@@ -119,6 +140,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getBroadcastStmt, err = db.PrepareContext(ctx, getBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBroadcast: %w", err)
+	}
+	if q.getCertificateStmt, err = db.PrepareContext(ctx, getCertificate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCertificate: %w", err)
 	}
 	if q.getChargeStmt, err = db.PrepareContext(ctx, getCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCharge: %w", err)
@@ -213,6 +237,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getVendorStmt, err = db.PrepareContext(ctx, getVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query GetVendor: %w", err)
 	}
+	if q.getWarrantyStmt, err = db.PrepareContext(ctx, getWarranty); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWarranty: %w", err)
+	}
+	if q.getWarrantyByExternalRefStmt, err = db.PrepareContext(ctx, getWarrantyByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWarrantyByExternalRef: %w", err)
+	}
+	if q.getWarrantyClaimStmt, err = db.PrepareContext(ctx, getWarrantyClaim); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWarrantyClaim: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
@@ -227,6 +260,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
+	}
+	if q.insertAssetStmt, err = db.PrepareContext(ctx, insertAsset); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAsset: %w", err)
+	}
+	if q.insertAssetCategoryStmt, err = db.PrepareContext(ctx, insertAssetCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAssetCategory: %w", err)
 	}
 	if q.insertAuditEntryStmt, err = db.PrepareContext(ctx, insertAuditEntry); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditEntry: %w", err)
@@ -243,6 +282,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
 	}
+	if q.insertCertificateStmt, err = db.PrepareContext(ctx, insertCertificate); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCertificate: %w", err)
+	}
 	if q.insertChargeStmt, err = db.PrepareContext(ctx, insertCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCharge: %w", err)
 	}
@@ -254,6 +296,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertEventStmt, err = db.PrepareContext(ctx, insertEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertEvent: %w", err)
+	}
+	if q.insertExpiryAlertStmt, err = db.PrepareContext(ctx, insertExpiryAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertExpiryAlert: %w", err)
 	}
 	if q.insertGuestMessageStmt, err = db.PrepareContext(ctx, insertGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertGuestMessage: %w", err)
@@ -333,6 +378,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertVendorStmt, err = db.PrepareContext(ctx, insertVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertVendor: %w", err)
 	}
+	if q.insertWarrantyStmt, err = db.PrepareContext(ctx, insertWarranty); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWarranty: %w", err)
+	}
+	if q.insertWarrantyClaimStmt, err = db.PrepareContext(ctx, insertWarrantyClaim); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWarrantyClaim: %w", err)
+	}
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
 	}
@@ -347,6 +398,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
+	}
+	if q.listAssetCategoriesStmt, err = db.PrepareContext(ctx, listAssetCategories); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAssetCategories: %w", err)
+	}
+	if q.listAssetsStmt, err = db.PrepareContext(ctx, listAssets); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAssets: %w", err)
 	}
 	if q.listAuditLogStmt, err = db.PrepareContext(ctx, listAuditLog); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditLog: %w", err)
@@ -368,6 +425,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listBroadcastsStmt, err = db.PrepareContext(ctx, listBroadcasts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBroadcasts: %w", err)
+	}
+	if q.listCertificatesStmt, err = db.PrepareContext(ctx, listCertificates); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCertificates: %w", err)
 	}
 	if q.listChargesStmt, err = db.PrepareContext(ctx, listCharges); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCharges: %w", err)
@@ -462,6 +522,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
 	}
+	if q.listWarrantiesStmt, err = db.PrepareContext(ctx, listWarranties); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWarranties: %w", err)
+	}
+	if q.listWarrantyClaimsStmt, err = db.PrepareContext(ctx, listWarrantyClaims); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWarrantyClaims: %w", err)
+	}
 	if q.listWebhookSigningKeysStmt, err = db.PrepareContext(ctx, listWebhookSigningKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWebhookSigningKeys: %w", err)
 	}
@@ -552,11 +618,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
 	}
+	if q.updateAssetStmt, err = db.PrepareContext(ctx, updateAsset); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAsset: %w", err)
+	}
+	if q.updateAssetCategoryStmt, err = db.PrepareContext(ctx, updateAssetCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAssetCategory: %w", err)
+	}
 	if q.updateBlockStmt, err = db.PrepareContext(ctx, updateBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateBlock: %w", err)
 	}
 	if q.updateBookingStmt, err = db.PrepareContext(ctx, updateBooking); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateBooking: %w", err)
+	}
+	if q.updateCertificateStmt, err = db.PrepareContext(ctx, updateCertificate); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCertificate: %w", err)
 	}
 	if q.updateChargeStmt, err = db.PrepareContext(ctx, updateCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCharge: %w", err)
@@ -588,6 +663,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateOrganizationStmt, err = db.PrepareContext(ctx, updateOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganization: %w", err)
 	}
+	if q.updateOrganizationCertificateAlertDaysStmt, err = db.PrepareContext(ctx, updateOrganizationCertificateAlertDays); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOrganizationCertificateAlertDays: %w", err)
+	}
 	if q.updateOrganizationRentalSettingsStmt, err = db.PrepareContext(ctx, updateOrganizationRentalSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganizationRentalSettings: %w", err)
 	}
@@ -615,6 +693,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateVendorStmt, err = db.PrepareContext(ctx, updateVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateVendor: %w", err)
 	}
+	if q.updateWarrantyStmt, err = db.PrepareContext(ctx, updateWarranty); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWarranty: %w", err)
+	}
+	if q.updateWarrantyClaimStmt, err = db.PrepareContext(ctx, updateWarrantyClaim); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWarrantyClaim: %w", err)
+	}
 	if q.updateWebhookStmt, err = db.PrepareContext(ctx, updateWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWebhook: %w", err)
 	}
@@ -635,6 +719,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.vendorRecipientsStmt, err = db.PrepareContext(ctx, vendorRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query VendorRecipients: %w", err)
+	}
+	if q.warrantiesEndingBetweenStmt, err = db.PrepareContext(ctx, warrantiesEndingBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query WarrantiesEndingBetween: %w", err)
 	}
 	return &q, nil
 }
@@ -666,6 +753,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing calendarUnitsStmt: %w", cerr)
 		}
 	}
+	if q.certificatesDueStmt != nil {
+		if cerr := q.certificatesDueStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing certificatesDueStmt: %w", cerr)
+		}
+	}
 	if q.claimICalSourceStmt != nil {
 		if cerr := q.claimICalSourceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimICalSourceStmt: %w", cerr)
@@ -684,6 +776,11 @@ func (q *Queries) Close() error {
 	if q.completedWorkOrderCostsStmt != nil {
 		if cerr := q.completedWorkOrderCostsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
+		}
+	}
+	if q.countAssetsInCategoryStmt != nil {
+		if cerr := q.countAssetsInCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAssetsInCategoryStmt: %w", cerr)
 		}
 	}
 	if q.countAuditDeletionsStmt != nil {
@@ -709,6 +806,11 @@ func (q *Queries) Close() error {
 	if q.countOwnerInvoicesStmt != nil {
 		if cerr := q.countOwnerInvoicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOwnerInvoicesStmt: %w", cerr)
+		}
+	}
+	if q.deleteAssetCategoryStmt != nil {
+		if cerr := q.deleteAssetCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAssetCategoryStmt: %w", cerr)
 		}
 	}
 	if q.deleteBlockStmt != nil {
@@ -786,6 +888,26 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
 		}
 	}
+	if q.getAssetStmt != nil {
+		if cerr := q.getAssetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAssetStmt: %w", cerr)
+		}
+	}
+	if q.getAssetByExternalRefStmt != nil {
+		if cerr := q.getAssetByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAssetByExternalRefStmt: %w", cerr)
+		}
+	}
+	if q.getAssetCategoryStmt != nil {
+		if cerr := q.getAssetCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAssetCategoryStmt: %w", cerr)
+		}
+	}
+	if q.getAssetCategoryByKeyStmt != nil {
+		if cerr := q.getAssetCategoryByKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAssetCategoryByKeyStmt: %w", cerr)
+		}
+	}
 	if q.getBlockStmt != nil {
 		if cerr := q.getBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBlockStmt: %w", cerr)
@@ -799,6 +921,11 @@ func (q *Queries) Close() error {
 	if q.getBroadcastStmt != nil {
 		if cerr := q.getBroadcastStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBroadcastStmt: %w", cerr)
+		}
+	}
+	if q.getCertificateStmt != nil {
+		if cerr := q.getCertificateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCertificateStmt: %w", cerr)
 		}
 	}
 	if q.getChargeStmt != nil {
@@ -956,6 +1083,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getVendorStmt: %w", cerr)
 		}
 	}
+	if q.getWarrantyStmt != nil {
+		if cerr := q.getWarrantyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWarrantyStmt: %w", cerr)
+		}
+	}
+	if q.getWarrantyByExternalRefStmt != nil {
+		if cerr := q.getWarrantyByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWarrantyByExternalRefStmt: %w", cerr)
+		}
+	}
+	if q.getWarrantyClaimStmt != nil {
+		if cerr := q.getWarrantyClaimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWarrantyClaimStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
@@ -979,6 +1121,16 @@ func (q *Queries) Close() error {
 	if q.insertAPIKeyStmt != nil {
 		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertAssetStmt != nil {
+		if cerr := q.insertAssetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAssetStmt: %w", cerr)
+		}
+	}
+	if q.insertAssetCategoryStmt != nil {
+		if cerr := q.insertAssetCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAssetCategoryStmt: %w", cerr)
 		}
 	}
 	if q.insertAuditEntryStmt != nil {
@@ -1006,6 +1158,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertBroadcastStmt: %w", cerr)
 		}
 	}
+	if q.insertCertificateStmt != nil {
+		if cerr := q.insertCertificateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCertificateStmt: %w", cerr)
+		}
+	}
 	if q.insertChargeStmt != nil {
 		if cerr := q.insertChargeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertChargeStmt: %w", cerr)
@@ -1024,6 +1181,11 @@ func (q *Queries) Close() error {
 	if q.insertEventStmt != nil {
 		if cerr := q.insertEventStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertEventStmt: %w", cerr)
+		}
+	}
+	if q.insertExpiryAlertStmt != nil {
+		if cerr := q.insertExpiryAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertExpiryAlertStmt: %w", cerr)
 		}
 	}
 	if q.insertGuestMessageStmt != nil {
@@ -1156,6 +1318,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertVendorStmt: %w", cerr)
 		}
 	}
+	if q.insertWarrantyStmt != nil {
+		if cerr := q.insertWarrantyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWarrantyStmt: %w", cerr)
+		}
+	}
+	if q.insertWarrantyClaimStmt != nil {
+		if cerr := q.insertWarrantyClaimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWarrantyClaimStmt: %w", cerr)
+		}
+	}
 	if q.insertWebhookStmt != nil {
 		if cerr := q.insertWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
@@ -1179,6 +1351,16 @@ func (q *Queries) Close() error {
 	if q.listActiveLeasesEndingByStmt != nil {
 		if cerr := q.listActiveLeasesEndingByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
+		}
+	}
+	if q.listAssetCategoriesStmt != nil {
+		if cerr := q.listAssetCategoriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAssetCategoriesStmt: %w", cerr)
+		}
+	}
+	if q.listAssetsStmt != nil {
+		if cerr := q.listAssetsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAssetsStmt: %w", cerr)
 		}
 	}
 	if q.listAuditLogStmt != nil {
@@ -1214,6 +1396,11 @@ func (q *Queries) Close() error {
 	if q.listBroadcastsStmt != nil {
 		if cerr := q.listBroadcastsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBroadcastsStmt: %w", cerr)
+		}
+	}
+	if q.listCertificatesStmt != nil {
+		if cerr := q.listCertificatesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCertificatesStmt: %w", cerr)
 		}
 	}
 	if q.listChargesStmt != nil {
@@ -1371,6 +1558,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
 		}
 	}
+	if q.listWarrantiesStmt != nil {
+		if cerr := q.listWarrantiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWarrantiesStmt: %w", cerr)
+		}
+	}
+	if q.listWarrantyClaimsStmt != nil {
+		if cerr := q.listWarrantyClaimsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWarrantyClaimsStmt: %w", cerr)
+		}
+	}
 	if q.listWebhookSigningKeysStmt != nil {
 		if cerr := q.listWebhookSigningKeysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWebhookSigningKeysStmt: %w", cerr)
@@ -1521,6 +1718,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.updateAssetStmt != nil {
+		if cerr := q.updateAssetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAssetStmt: %w", cerr)
+		}
+	}
+	if q.updateAssetCategoryStmt != nil {
+		if cerr := q.updateAssetCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAssetCategoryStmt: %w", cerr)
+		}
+	}
 	if q.updateBlockStmt != nil {
 		if cerr := q.updateBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateBlockStmt: %w", cerr)
@@ -1529,6 +1736,11 @@ func (q *Queries) Close() error {
 	if q.updateBookingStmt != nil {
 		if cerr := q.updateBookingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateBookingStmt: %w", cerr)
+		}
+	}
+	if q.updateCertificateStmt != nil {
+		if cerr := q.updateCertificateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCertificateStmt: %w", cerr)
 		}
 	}
 	if q.updateChargeStmt != nil {
@@ -1581,6 +1793,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateOrganizationStmt: %w", cerr)
 		}
 	}
+	if q.updateOrganizationCertificateAlertDaysStmt != nil {
+		if cerr := q.updateOrganizationCertificateAlertDaysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOrganizationCertificateAlertDaysStmt: %w", cerr)
+		}
+	}
 	if q.updateOrganizationRentalSettingsStmt != nil {
 		if cerr := q.updateOrganizationRentalSettingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateOrganizationRentalSettingsStmt: %w", cerr)
@@ -1626,6 +1843,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateVendorStmt: %w", cerr)
 		}
 	}
+	if q.updateWarrantyStmt != nil {
+		if cerr := q.updateWarrantyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWarrantyStmt: %w", cerr)
+		}
+	}
+	if q.updateWarrantyClaimStmt != nil {
+		if cerr := q.updateWarrantyClaimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWarrantyClaimStmt: %w", cerr)
+		}
+	}
 	if q.updateWebhookStmt != nil {
 		if cerr := q.updateWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateWebhookStmt: %w", cerr)
@@ -1659,6 +1886,11 @@ func (q *Queries) Close() error {
 	if q.vendorRecipientsStmt != nil {
 		if cerr := q.vendorRecipientsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing vendorRecipientsStmt: %w", cerr)
+		}
+	}
+	if q.warrantiesEndingBetweenStmt != nil {
+		if cerr := q.warrantiesEndingBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing warrantiesEndingBetweenStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1698,421 +1930,479 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                   DBTX
-	tx                                   *sql.Tx
-	aPIKeyExistsStmt                     *sql.Stmt
-	allTenantRecipientsStmt              *sql.Stmt
-	blocksCoveringStmt                   *sql.Stmt
-	bookingReferenceCountStmt            *sql.Stmt
-	calendarUnitsStmt                    *sql.Stmt
-	claimICalSourceStmt                  *sql.Stmt
-	claimMessagesStmt                    *sql.Stmt
-	completeIdempotencyKeyStmt           *sql.Stmt
-	completedWorkOrderCostsStmt          *sql.Stmt
-	countAuditDeletionsStmt              *sql.Stmt
-	countIntegrationRejectedStmt         *sql.Stmt
-	countOpenIntegrationErrorsStmt       *sql.Stmt
-	countOverlappingLeasesStmt           *sql.Stmt
-	countOwnerInvoicesStmt               *sql.Stmt
-	deleteBlockStmt                      *sql.Stmt
-	deleteICalLinkStmt                   *sql.Stmt
-	deleteICalLinksStmt                  *sql.Stmt
-	deleteICalSourceStmt                 *sql.Stmt
-	deleteIdempotencyKeyStmt             *sql.Stmt
-	deleteIntegrationStmt                *sql.Stmt
-	deleteIntegrationLinksStmt           *sql.Stmt
-	deleteIntegrationLogRowsStmt         *sql.Stmt
-	deleteLeaseTenantsStmt               *sql.Stmt
-	deleteOwnerStmt                      *sql.Stmt
-	deleteRateStmt                       *sql.Stmt
-	deleteWebhookStmt                    *sql.Stmt
-	dueICalSourcesStmt                   *sql.Stmt
-	failGuestMessageStmt                 *sql.Stmt
-	getAPIKeyByHashStmt                  *sql.Stmt
-	getBlockStmt                         *sql.Stmt
-	getBookingStmt                       *sql.Stmt
-	getBroadcastStmt                     *sql.Stmt
-	getChargeStmt                        *sql.Stmt
-	getCleaningTaskStmt                  *sql.Stmt
-	getDocumentStmt                      *sql.Stmt
-	getEventStmt                         *sql.Stmt
-	getGuestMessageStmt                  *sql.Stmt
-	getICalExportStmt                    *sql.Stmt
-	getICalExportByTokenStmt             *sql.Stmt
-	getICalSourceStmt                    *sql.Stmt
-	getIdempotencyKeyStmt                *sql.Stmt
-	getInspectionStmt                    *sql.Stmt
-	getIntegrationStmt                   *sql.Stmt
-	getIntegrationByTokenStmt            *sql.Stmt
-	getIntegrationLinkStmt               *sql.Stmt
-	getIntegrationSecretStmt             *sql.Stmt
-	getInvoiceStmt                       *sql.Stmt
-	getLeaseStmt                         *sql.Stmt
-	getOrganizationStmt                  *sql.Stmt
-	getOrganizationIDByPublicIDStmt      *sql.Stmt
-	getOwnerStmt                         *sql.Stmt
-	getOwnerStatementStmt                *sql.Stmt
-	getOwnershipStmt                     *sql.Stmt
-	getPaymentStmt                       *sql.Stmt
-	getPropertyStmt                      *sql.Stmt
-	getRateStmt                          *sql.Stmt
-	getReviewStmt                        *sql.Stmt
-	getReviewByExternalIDStmt            *sql.Stmt
-	getStaffStmt                         *sql.Stmt
-	getTenantStmt                        *sql.Stmt
-	getTenantByInviteTokenStmt           *sql.Stmt
-	getUnitStmt                          *sql.Stmt
-	getVendorStmt                        *sql.Stmt
-	getWebhookStmt                       *sql.Stmt
-	getWebhookSecretsStmt                *sql.Stmt
-	getWhatsAppTemplateStmt              *sql.Stmt
-	getWorkOrderStmt                     *sql.Stmt
-	insertAPIKeyStmt                     *sql.Stmt
-	insertAuditEntryStmt                 *sql.Stmt
-	insertBlockStmt                      *sql.Stmt
-	insertBookingStmt                    *sql.Stmt
-	insertBookingPaymentStmt             *sql.Stmt
-	insertBroadcastStmt                  *sql.Stmt
-	insertChargeStmt                     *sql.Stmt
-	insertCleaningTaskStmt               *sql.Stmt
-	insertDocumentStmt                   *sql.Stmt
-	insertEventStmt                      *sql.Stmt
-	insertGuestMessageStmt               *sql.Stmt
-	insertICalSourceStmt                 *sql.Stmt
-	insertIdempotencyKeyStmt             *sql.Stmt
-	insertInspectionStmt                 *sql.Stmt
-	insertInspectionItemStmt             *sql.Stmt
-	insertIntegrationStmt                *sql.Stmt
-	insertIntegrationLogStmt             *sql.Stmt
-	insertInvoiceStmt                    *sql.Stmt
-	insertLeaseStmt                      *sql.Stmt
-	insertLeaseAlertStmt                 *sql.Stmt
-	insertLeaseTenantStmt                *sql.Stmt
-	insertMessageStmt                    *sql.Stmt
-	insertOrganizationStmt               *sql.Stmt
-	insertOwnerStmt                      *sql.Stmt
-	insertOwnerStatementStmt             *sql.Stmt
-	insertOwnershipStmt                  *sql.Stmt
-	insertPaymentStmt                    *sql.Stmt
-	insertPaymentAllocationStmt          *sql.Stmt
-	insertPropertyStmt                   *sql.Stmt
-	insertRateStmt                       *sql.Stmt
-	insertReviewStmt                     *sql.Stmt
-	insertStaffStmt                      *sql.Stmt
-	insertTaxReportStmt                  *sql.Stmt
-	insertTenantStmt                     *sql.Stmt
-	insertUnitStmt                       *sql.Stmt
-	insertVendorStmt                     *sql.Stmt
-	insertWebhookStmt                    *sql.Stmt
-	insertWhatsAppTemplateStmt           *sql.Stmt
-	insertWorkOrderStmt                  *sql.Stmt
-	listAPIKeysStmt                      *sql.Stmt
-	listActiveLeasesEndingByStmt         *sql.Stmt
-	listAuditLogStmt                     *sql.Stmt
-	listBlocksStmt                       *sql.Stmt
-	listBookingPaymentsStmt              *sql.Stmt
-	listBookingsStmt                     *sql.Stmt
-	listBroadcastMessagesStmt            *sql.Stmt
-	listBroadcastMessagesPageStmt        *sql.Stmt
-	listBroadcastsStmt                   *sql.Stmt
-	listChargesStmt                      *sql.Stmt
-	listCleaningTasksStmt                *sql.Stmt
-	listDocumentsStmt                    *sql.Stmt
-	listEventsStmt                       *sql.Stmt
-	listGuestMessagesStmt                *sql.Stmt
-	listICalLinksStmt                    *sql.Stmt
-	listICalSourcesStmt                  *sql.Stmt
-	listInspectionItemsStmt              *sql.Stmt
-	listInspectionsStmt                  *sql.Stmt
-	listIntegrationLogStmt               *sql.Stmt
-	listIntegrationsStmt                 *sql.Stmt
-	listInvoicesStmt                     *sql.Stmt
-	listItemsOfInspectionsStmt           *sql.Stmt
-	listLeaseTenantsInStmt               *sql.Stmt
-	listLeasesStmt                       *sql.Stmt
-	listMessagesStmt                     *sql.Stmt
-	listOrganizationsStmt                *sql.Stmt
-	listOwnerStatementsStmt              *sql.Stmt
-	listOwnersStmt                       *sql.Stmt
-	listPaymentAllocationsStmt           *sql.Stmt
-	listPaymentsStmt                     *sql.Stmt
-	listPropertiesStmt                   *sql.Stmt
-	listRatesStmt                        *sql.Stmt
-	listResourceEventsStmt               *sql.Stmt
-	listReviewsStmt                      *sql.Stmt
-	listStaffStmt                        *sql.Stmt
-	listTaxReportsStmt                   *sql.Stmt
-	listTaxRulesStmt                     *sql.Stmt
-	listTenantsStmt                      *sql.Stmt
-	listUnitsStmt                        *sql.Stmt
-	listVendorsStmt                      *sql.Stmt
-	listWebhookSigningKeysStmt           *sql.Stmt
-	listWebhooksStmt                     *sql.Stmt
-	listWhatsAppTemplatesStmt            *sql.Stmt
-	listWorkOrdersStmt                   *sql.Stmt
-	markMessageFailedStmt                *sql.Stmt
-	markMessageSentStmt                  *sql.Stmt
-	nextInvoiceSeqStmt                   *sql.Stmt
-	openBookingCleaningTasksStmt         *sql.Stmt
-	openChargesStmt                      *sql.Stmt
-	openIntegrationErrorsStmt            *sql.Stmt
-	overdueWorkOrdersStmt                *sql.Stmt
-	ownerStatementsOfMonthStmt           *sql.Stmt
-	ownershipsOfOwnerStmt                *sql.Stmt
-	ownershipsOfPropertyStmt             *sql.Stmt
-	propertyTenantRecipientsStmt         *sql.Stmt
-	queuedMessagesAfterStmt              *sql.Stmt
-	ratesCoveringStmt                    *sql.Stmt
-	releaseICalSourceStmt                *sql.Stmt
-	reportOwnershipsStmt                 *sql.Stmt
-	reportPropertiesStmt                 *sql.Stmt
-	reportStayDatesStmt                  *sql.Stmt
-	reportStaysStmt                      *sql.Stmt
-	revokeAPIKeyStmt                     *sql.Stmt
-	setIntegrationSecretStmt             *sql.Stmt
-	setWebhookSecretsStmt                *sql.Stmt
-	staffRecipientsStmt                  *sql.Stmt
-	staysOverlappingStmt                 *sql.Stmt
-	supersedeIntegrationErrorsStmt       *sql.Stmt
-	taxReportsOfMonthStmt                *sql.Stmt
-	touchAPIKeyStmt                      *sql.Stmt
-	updateBlockStmt                      *sql.Stmt
-	updateBookingStmt                    *sql.Stmt
-	updateChargeStmt                     *sql.Stmt
-	updateCleaningTaskStmt               *sql.Stmt
-	updateICalSourceStmt                 *sql.Stmt
-	updateInspectionStmt                 *sql.Stmt
-	updateInspectionItemStmt             *sql.Stmt
-	updateIntegrationStmt                *sql.Stmt
-	updateIntegrationLogStmt             *sql.Stmt
-	updateInvoiceStmt                    *sql.Stmt
-	updateLeaseStmt                      *sql.Stmt
-	updateOrganizationStmt               *sql.Stmt
-	updateOrganizationRentalSettingsStmt *sql.Stmt
-	updateOwnerStmt                      *sql.Stmt
-	updateOwnershipStmt                  *sql.Stmt
-	updatePropertyStmt                   *sql.Stmt
-	updateRateStmt                       *sql.Stmt
-	updateStaffStmt                      *sql.Stmt
-	updateTenantStmt                     *sql.Stmt
-	updateUnitStmt                       *sql.Stmt
-	updateVendorStmt                     *sql.Stmt
-	updateWebhookStmt                    *sql.Stmt
-	updateWorkOrderStmt                  *sql.Stmt
-	upsertICalExportStmt                 *sql.Stmt
-	upsertICalLinkStmt                   *sql.Stmt
-	upsertIntegrationLinkStmt            *sql.Stmt
-	upsertTaxRuleStmt                    *sql.Stmt
-	vendorRecipientsStmt                 *sql.Stmt
+	db                                         DBTX
+	tx                                         *sql.Tx
+	aPIKeyExistsStmt                           *sql.Stmt
+	allTenantRecipientsStmt                    *sql.Stmt
+	blocksCoveringStmt                         *sql.Stmt
+	bookingReferenceCountStmt                  *sql.Stmt
+	calendarUnitsStmt                          *sql.Stmt
+	certificatesDueStmt                        *sql.Stmt
+	claimICalSourceStmt                        *sql.Stmt
+	claimMessagesStmt                          *sql.Stmt
+	completeIdempotencyKeyStmt                 *sql.Stmt
+	completedWorkOrderCostsStmt                *sql.Stmt
+	countAssetsInCategoryStmt                  *sql.Stmt
+	countAuditDeletionsStmt                    *sql.Stmt
+	countIntegrationRejectedStmt               *sql.Stmt
+	countOpenIntegrationErrorsStmt             *sql.Stmt
+	countOverlappingLeasesStmt                 *sql.Stmt
+	countOwnerInvoicesStmt                     *sql.Stmt
+	deleteAssetCategoryStmt                    *sql.Stmt
+	deleteBlockStmt                            *sql.Stmt
+	deleteICalLinkStmt                         *sql.Stmt
+	deleteICalLinksStmt                        *sql.Stmt
+	deleteICalSourceStmt                       *sql.Stmt
+	deleteIdempotencyKeyStmt                   *sql.Stmt
+	deleteIntegrationStmt                      *sql.Stmt
+	deleteIntegrationLinksStmt                 *sql.Stmt
+	deleteIntegrationLogRowsStmt               *sql.Stmt
+	deleteLeaseTenantsStmt                     *sql.Stmt
+	deleteOwnerStmt                            *sql.Stmt
+	deleteRateStmt                             *sql.Stmt
+	deleteWebhookStmt                          *sql.Stmt
+	dueICalSourcesStmt                         *sql.Stmt
+	failGuestMessageStmt                       *sql.Stmt
+	getAPIKeyByHashStmt                        *sql.Stmt
+	getAssetStmt                               *sql.Stmt
+	getAssetByExternalRefStmt                  *sql.Stmt
+	getAssetCategoryStmt                       *sql.Stmt
+	getAssetCategoryByKeyStmt                  *sql.Stmt
+	getBlockStmt                               *sql.Stmt
+	getBookingStmt                             *sql.Stmt
+	getBroadcastStmt                           *sql.Stmt
+	getCertificateStmt                         *sql.Stmt
+	getChargeStmt                              *sql.Stmt
+	getCleaningTaskStmt                        *sql.Stmt
+	getDocumentStmt                            *sql.Stmt
+	getEventStmt                               *sql.Stmt
+	getGuestMessageStmt                        *sql.Stmt
+	getICalExportStmt                          *sql.Stmt
+	getICalExportByTokenStmt                   *sql.Stmt
+	getICalSourceStmt                          *sql.Stmt
+	getIdempotencyKeyStmt                      *sql.Stmt
+	getInspectionStmt                          *sql.Stmt
+	getIntegrationStmt                         *sql.Stmt
+	getIntegrationByTokenStmt                  *sql.Stmt
+	getIntegrationLinkStmt                     *sql.Stmt
+	getIntegrationSecretStmt                   *sql.Stmt
+	getInvoiceStmt                             *sql.Stmt
+	getLeaseStmt                               *sql.Stmt
+	getOrganizationStmt                        *sql.Stmt
+	getOrganizationIDByPublicIDStmt            *sql.Stmt
+	getOwnerStmt                               *sql.Stmt
+	getOwnerStatementStmt                      *sql.Stmt
+	getOwnershipStmt                           *sql.Stmt
+	getPaymentStmt                             *sql.Stmt
+	getPropertyStmt                            *sql.Stmt
+	getRateStmt                                *sql.Stmt
+	getReviewStmt                              *sql.Stmt
+	getReviewByExternalIDStmt                  *sql.Stmt
+	getStaffStmt                               *sql.Stmt
+	getTenantStmt                              *sql.Stmt
+	getTenantByInviteTokenStmt                 *sql.Stmt
+	getUnitStmt                                *sql.Stmt
+	getVendorStmt                              *sql.Stmt
+	getWarrantyStmt                            *sql.Stmt
+	getWarrantyByExternalRefStmt               *sql.Stmt
+	getWarrantyClaimStmt                       *sql.Stmt
+	getWebhookStmt                             *sql.Stmt
+	getWebhookSecretsStmt                      *sql.Stmt
+	getWhatsAppTemplateStmt                    *sql.Stmt
+	getWorkOrderStmt                           *sql.Stmt
+	insertAPIKeyStmt                           *sql.Stmt
+	insertAssetStmt                            *sql.Stmt
+	insertAssetCategoryStmt                    *sql.Stmt
+	insertAuditEntryStmt                       *sql.Stmt
+	insertBlockStmt                            *sql.Stmt
+	insertBookingStmt                          *sql.Stmt
+	insertBookingPaymentStmt                   *sql.Stmt
+	insertBroadcastStmt                        *sql.Stmt
+	insertCertificateStmt                      *sql.Stmt
+	insertChargeStmt                           *sql.Stmt
+	insertCleaningTaskStmt                     *sql.Stmt
+	insertDocumentStmt                         *sql.Stmt
+	insertEventStmt                            *sql.Stmt
+	insertExpiryAlertStmt                      *sql.Stmt
+	insertGuestMessageStmt                     *sql.Stmt
+	insertICalSourceStmt                       *sql.Stmt
+	insertIdempotencyKeyStmt                   *sql.Stmt
+	insertInspectionStmt                       *sql.Stmt
+	insertInspectionItemStmt                   *sql.Stmt
+	insertIntegrationStmt                      *sql.Stmt
+	insertIntegrationLogStmt                   *sql.Stmt
+	insertInvoiceStmt                          *sql.Stmt
+	insertLeaseStmt                            *sql.Stmt
+	insertLeaseAlertStmt                       *sql.Stmt
+	insertLeaseTenantStmt                      *sql.Stmt
+	insertMessageStmt                          *sql.Stmt
+	insertOrganizationStmt                     *sql.Stmt
+	insertOwnerStmt                            *sql.Stmt
+	insertOwnerStatementStmt                   *sql.Stmt
+	insertOwnershipStmt                        *sql.Stmt
+	insertPaymentStmt                          *sql.Stmt
+	insertPaymentAllocationStmt                *sql.Stmt
+	insertPropertyStmt                         *sql.Stmt
+	insertRateStmt                             *sql.Stmt
+	insertReviewStmt                           *sql.Stmt
+	insertStaffStmt                            *sql.Stmt
+	insertTaxReportStmt                        *sql.Stmt
+	insertTenantStmt                           *sql.Stmt
+	insertUnitStmt                             *sql.Stmt
+	insertVendorStmt                           *sql.Stmt
+	insertWarrantyStmt                         *sql.Stmt
+	insertWarrantyClaimStmt                    *sql.Stmt
+	insertWebhookStmt                          *sql.Stmt
+	insertWhatsAppTemplateStmt                 *sql.Stmt
+	insertWorkOrderStmt                        *sql.Stmt
+	listAPIKeysStmt                            *sql.Stmt
+	listActiveLeasesEndingByStmt               *sql.Stmt
+	listAssetCategoriesStmt                    *sql.Stmt
+	listAssetsStmt                             *sql.Stmt
+	listAuditLogStmt                           *sql.Stmt
+	listBlocksStmt                             *sql.Stmt
+	listBookingPaymentsStmt                    *sql.Stmt
+	listBookingsStmt                           *sql.Stmt
+	listBroadcastMessagesStmt                  *sql.Stmt
+	listBroadcastMessagesPageStmt              *sql.Stmt
+	listBroadcastsStmt                         *sql.Stmt
+	listCertificatesStmt                       *sql.Stmt
+	listChargesStmt                            *sql.Stmt
+	listCleaningTasksStmt                      *sql.Stmt
+	listDocumentsStmt                          *sql.Stmt
+	listEventsStmt                             *sql.Stmt
+	listGuestMessagesStmt                      *sql.Stmt
+	listICalLinksStmt                          *sql.Stmt
+	listICalSourcesStmt                        *sql.Stmt
+	listInspectionItemsStmt                    *sql.Stmt
+	listInspectionsStmt                        *sql.Stmt
+	listIntegrationLogStmt                     *sql.Stmt
+	listIntegrationsStmt                       *sql.Stmt
+	listInvoicesStmt                           *sql.Stmt
+	listItemsOfInspectionsStmt                 *sql.Stmt
+	listLeaseTenantsInStmt                     *sql.Stmt
+	listLeasesStmt                             *sql.Stmt
+	listMessagesStmt                           *sql.Stmt
+	listOrganizationsStmt                      *sql.Stmt
+	listOwnerStatementsStmt                    *sql.Stmt
+	listOwnersStmt                             *sql.Stmt
+	listPaymentAllocationsStmt                 *sql.Stmt
+	listPaymentsStmt                           *sql.Stmt
+	listPropertiesStmt                         *sql.Stmt
+	listRatesStmt                              *sql.Stmt
+	listResourceEventsStmt                     *sql.Stmt
+	listReviewsStmt                            *sql.Stmt
+	listStaffStmt                              *sql.Stmt
+	listTaxReportsStmt                         *sql.Stmt
+	listTaxRulesStmt                           *sql.Stmt
+	listTenantsStmt                            *sql.Stmt
+	listUnitsStmt                              *sql.Stmt
+	listVendorsStmt                            *sql.Stmt
+	listWarrantiesStmt                         *sql.Stmt
+	listWarrantyClaimsStmt                     *sql.Stmt
+	listWebhookSigningKeysStmt                 *sql.Stmt
+	listWebhooksStmt                           *sql.Stmt
+	listWhatsAppTemplatesStmt                  *sql.Stmt
+	listWorkOrdersStmt                         *sql.Stmt
+	markMessageFailedStmt                      *sql.Stmt
+	markMessageSentStmt                        *sql.Stmt
+	nextInvoiceSeqStmt                         *sql.Stmt
+	openBookingCleaningTasksStmt               *sql.Stmt
+	openChargesStmt                            *sql.Stmt
+	openIntegrationErrorsStmt                  *sql.Stmt
+	overdueWorkOrdersStmt                      *sql.Stmt
+	ownerStatementsOfMonthStmt                 *sql.Stmt
+	ownershipsOfOwnerStmt                      *sql.Stmt
+	ownershipsOfPropertyStmt                   *sql.Stmt
+	propertyTenantRecipientsStmt               *sql.Stmt
+	queuedMessagesAfterStmt                    *sql.Stmt
+	ratesCoveringStmt                          *sql.Stmt
+	releaseICalSourceStmt                      *sql.Stmt
+	reportOwnershipsStmt                       *sql.Stmt
+	reportPropertiesStmt                       *sql.Stmt
+	reportStayDatesStmt                        *sql.Stmt
+	reportStaysStmt                            *sql.Stmt
+	revokeAPIKeyStmt                           *sql.Stmt
+	setIntegrationSecretStmt                   *sql.Stmt
+	setWebhookSecretsStmt                      *sql.Stmt
+	staffRecipientsStmt                        *sql.Stmt
+	staysOverlappingStmt                       *sql.Stmt
+	supersedeIntegrationErrorsStmt             *sql.Stmt
+	taxReportsOfMonthStmt                      *sql.Stmt
+	touchAPIKeyStmt                            *sql.Stmt
+	updateAssetStmt                            *sql.Stmt
+	updateAssetCategoryStmt                    *sql.Stmt
+	updateBlockStmt                            *sql.Stmt
+	updateBookingStmt                          *sql.Stmt
+	updateCertificateStmt                      *sql.Stmt
+	updateChargeStmt                           *sql.Stmt
+	updateCleaningTaskStmt                     *sql.Stmt
+	updateICalSourceStmt                       *sql.Stmt
+	updateInspectionStmt                       *sql.Stmt
+	updateInspectionItemStmt                   *sql.Stmt
+	updateIntegrationStmt                      *sql.Stmt
+	updateIntegrationLogStmt                   *sql.Stmt
+	updateInvoiceStmt                          *sql.Stmt
+	updateLeaseStmt                            *sql.Stmt
+	updateOrganizationStmt                     *sql.Stmt
+	updateOrganizationCertificateAlertDaysStmt *sql.Stmt
+	updateOrganizationRentalSettingsStmt       *sql.Stmt
+	updateOwnerStmt                            *sql.Stmt
+	updateOwnershipStmt                        *sql.Stmt
+	updatePropertyStmt                         *sql.Stmt
+	updateRateStmt                             *sql.Stmt
+	updateStaffStmt                            *sql.Stmt
+	updateTenantStmt                           *sql.Stmt
+	updateUnitStmt                             *sql.Stmt
+	updateVendorStmt                           *sql.Stmt
+	updateWarrantyStmt                         *sql.Stmt
+	updateWarrantyClaimStmt                    *sql.Stmt
+	updateWebhookStmt                          *sql.Stmt
+	updateWorkOrderStmt                        *sql.Stmt
+	upsertICalExportStmt                       *sql.Stmt
+	upsertICalLinkStmt                         *sql.Stmt
+	upsertIntegrationLinkStmt                  *sql.Stmt
+	upsertTaxRuleStmt                          *sql.Stmt
+	vendorRecipientsStmt                       *sql.Stmt
+	warrantiesEndingBetweenStmt                *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                   tx,
-		tx:                                   tx,
-		aPIKeyExistsStmt:                     q.aPIKeyExistsStmt,
-		allTenantRecipientsStmt:              q.allTenantRecipientsStmt,
-		blocksCoveringStmt:                   q.blocksCoveringStmt,
-		bookingReferenceCountStmt:            q.bookingReferenceCountStmt,
-		calendarUnitsStmt:                    q.calendarUnitsStmt,
-		claimICalSourceStmt:                  q.claimICalSourceStmt,
-		claimMessagesStmt:                    q.claimMessagesStmt,
-		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
-		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
-		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
-		countIntegrationRejectedStmt:         q.countIntegrationRejectedStmt,
-		countOpenIntegrationErrorsStmt:       q.countOpenIntegrationErrorsStmt,
-		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
-		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
-		deleteBlockStmt:                      q.deleteBlockStmt,
-		deleteICalLinkStmt:                   q.deleteICalLinkStmt,
-		deleteICalLinksStmt:                  q.deleteICalLinksStmt,
-		deleteICalSourceStmt:                 q.deleteICalSourceStmt,
-		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
-		deleteIntegrationStmt:                q.deleteIntegrationStmt,
-		deleteIntegrationLinksStmt:           q.deleteIntegrationLinksStmt,
-		deleteIntegrationLogRowsStmt:         q.deleteIntegrationLogRowsStmt,
-		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
-		deleteOwnerStmt:                      q.deleteOwnerStmt,
-		deleteRateStmt:                       q.deleteRateStmt,
-		deleteWebhookStmt:                    q.deleteWebhookStmt,
-		dueICalSourcesStmt:                   q.dueICalSourcesStmt,
-		failGuestMessageStmt:                 q.failGuestMessageStmt,
-		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
-		getBlockStmt:                         q.getBlockStmt,
-		getBookingStmt:                       q.getBookingStmt,
-		getBroadcastStmt:                     q.getBroadcastStmt,
-		getChargeStmt:                        q.getChargeStmt,
-		getCleaningTaskStmt:                  q.getCleaningTaskStmt,
-		getDocumentStmt:                      q.getDocumentStmt,
-		getEventStmt:                         q.getEventStmt,
-		getGuestMessageStmt:                  q.getGuestMessageStmt,
-		getICalExportStmt:                    q.getICalExportStmt,
-		getICalExportByTokenStmt:             q.getICalExportByTokenStmt,
-		getICalSourceStmt:                    q.getICalSourceStmt,
-		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
-		getInspectionStmt:                    q.getInspectionStmt,
-		getIntegrationStmt:                   q.getIntegrationStmt,
-		getIntegrationByTokenStmt:            q.getIntegrationByTokenStmt,
-		getIntegrationLinkStmt:               q.getIntegrationLinkStmt,
-		getIntegrationSecretStmt:             q.getIntegrationSecretStmt,
-		getInvoiceStmt:                       q.getInvoiceStmt,
-		getLeaseStmt:                         q.getLeaseStmt,
-		getOrganizationStmt:                  q.getOrganizationStmt,
-		getOrganizationIDByPublicIDStmt:      q.getOrganizationIDByPublicIDStmt,
-		getOwnerStmt:                         q.getOwnerStmt,
-		getOwnerStatementStmt:                q.getOwnerStatementStmt,
-		getOwnershipStmt:                     q.getOwnershipStmt,
-		getPaymentStmt:                       q.getPaymentStmt,
-		getPropertyStmt:                      q.getPropertyStmt,
-		getRateStmt:                          q.getRateStmt,
-		getReviewStmt:                        q.getReviewStmt,
-		getReviewByExternalIDStmt:            q.getReviewByExternalIDStmt,
-		getStaffStmt:                         q.getStaffStmt,
-		getTenantStmt:                        q.getTenantStmt,
-		getTenantByInviteTokenStmt:           q.getTenantByInviteTokenStmt,
-		getUnitStmt:                          q.getUnitStmt,
-		getVendorStmt:                        q.getVendorStmt,
-		getWebhookStmt:                       q.getWebhookStmt,
-		getWebhookSecretsStmt:                q.getWebhookSecretsStmt,
-		getWhatsAppTemplateStmt:              q.getWhatsAppTemplateStmt,
-		getWorkOrderStmt:                     q.getWorkOrderStmt,
-		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
-		insertAuditEntryStmt:                 q.insertAuditEntryStmt,
-		insertBlockStmt:                      q.insertBlockStmt,
-		insertBookingStmt:                    q.insertBookingStmt,
-		insertBookingPaymentStmt:             q.insertBookingPaymentStmt,
-		insertBroadcastStmt:                  q.insertBroadcastStmt,
-		insertChargeStmt:                     q.insertChargeStmt,
-		insertCleaningTaskStmt:               q.insertCleaningTaskStmt,
-		insertDocumentStmt:                   q.insertDocumentStmt,
-		insertEventStmt:                      q.insertEventStmt,
-		insertGuestMessageStmt:               q.insertGuestMessageStmt,
-		insertICalSourceStmt:                 q.insertICalSourceStmt,
-		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
-		insertInspectionStmt:                 q.insertInspectionStmt,
-		insertInspectionItemStmt:             q.insertInspectionItemStmt,
-		insertIntegrationStmt:                q.insertIntegrationStmt,
-		insertIntegrationLogStmt:             q.insertIntegrationLogStmt,
-		insertInvoiceStmt:                    q.insertInvoiceStmt,
-		insertLeaseStmt:                      q.insertLeaseStmt,
-		insertLeaseAlertStmt:                 q.insertLeaseAlertStmt,
-		insertLeaseTenantStmt:                q.insertLeaseTenantStmt,
-		insertMessageStmt:                    q.insertMessageStmt,
-		insertOrganizationStmt:               q.insertOrganizationStmt,
-		insertOwnerStmt:                      q.insertOwnerStmt,
-		insertOwnerStatementStmt:             q.insertOwnerStatementStmt,
-		insertOwnershipStmt:                  q.insertOwnershipStmt,
-		insertPaymentStmt:                    q.insertPaymentStmt,
-		insertPaymentAllocationStmt:          q.insertPaymentAllocationStmt,
-		insertPropertyStmt:                   q.insertPropertyStmt,
-		insertRateStmt:                       q.insertRateStmt,
-		insertReviewStmt:                     q.insertReviewStmt,
-		insertStaffStmt:                      q.insertStaffStmt,
-		insertTaxReportStmt:                  q.insertTaxReportStmt,
-		insertTenantStmt:                     q.insertTenantStmt,
-		insertUnitStmt:                       q.insertUnitStmt,
-		insertVendorStmt:                     q.insertVendorStmt,
-		insertWebhookStmt:                    q.insertWebhookStmt,
-		insertWhatsAppTemplateStmt:           q.insertWhatsAppTemplateStmt,
-		insertWorkOrderStmt:                  q.insertWorkOrderStmt,
-		listAPIKeysStmt:                      q.listAPIKeysStmt,
-		listActiveLeasesEndingByStmt:         q.listActiveLeasesEndingByStmt,
-		listAuditLogStmt:                     q.listAuditLogStmt,
-		listBlocksStmt:                       q.listBlocksStmt,
-		listBookingPaymentsStmt:              q.listBookingPaymentsStmt,
-		listBookingsStmt:                     q.listBookingsStmt,
-		listBroadcastMessagesStmt:            q.listBroadcastMessagesStmt,
-		listBroadcastMessagesPageStmt:        q.listBroadcastMessagesPageStmt,
-		listBroadcastsStmt:                   q.listBroadcastsStmt,
-		listChargesStmt:                      q.listChargesStmt,
-		listCleaningTasksStmt:                q.listCleaningTasksStmt,
-		listDocumentsStmt:                    q.listDocumentsStmt,
-		listEventsStmt:                       q.listEventsStmt,
-		listGuestMessagesStmt:                q.listGuestMessagesStmt,
-		listICalLinksStmt:                    q.listICalLinksStmt,
-		listICalSourcesStmt:                  q.listICalSourcesStmt,
-		listInspectionItemsStmt:              q.listInspectionItemsStmt,
-		listInspectionsStmt:                  q.listInspectionsStmt,
-		listIntegrationLogStmt:               q.listIntegrationLogStmt,
-		listIntegrationsStmt:                 q.listIntegrationsStmt,
-		listInvoicesStmt:                     q.listInvoicesStmt,
-		listItemsOfInspectionsStmt:           q.listItemsOfInspectionsStmt,
-		listLeaseTenantsInStmt:               q.listLeaseTenantsInStmt,
-		listLeasesStmt:                       q.listLeasesStmt,
-		listMessagesStmt:                     q.listMessagesStmt,
-		listOrganizationsStmt:                q.listOrganizationsStmt,
-		listOwnerStatementsStmt:              q.listOwnerStatementsStmt,
-		listOwnersStmt:                       q.listOwnersStmt,
-		listPaymentAllocationsStmt:           q.listPaymentAllocationsStmt,
-		listPaymentsStmt:                     q.listPaymentsStmt,
-		listPropertiesStmt:                   q.listPropertiesStmt,
-		listRatesStmt:                        q.listRatesStmt,
-		listResourceEventsStmt:               q.listResourceEventsStmt,
-		listReviewsStmt:                      q.listReviewsStmt,
-		listStaffStmt:                        q.listStaffStmt,
-		listTaxReportsStmt:                   q.listTaxReportsStmt,
-		listTaxRulesStmt:                     q.listTaxRulesStmt,
-		listTenantsStmt:                      q.listTenantsStmt,
-		listUnitsStmt:                        q.listUnitsStmt,
-		listVendorsStmt:                      q.listVendorsStmt,
-		listWebhookSigningKeysStmt:           q.listWebhookSigningKeysStmt,
-		listWebhooksStmt:                     q.listWebhooksStmt,
-		listWhatsAppTemplatesStmt:            q.listWhatsAppTemplatesStmt,
-		listWorkOrdersStmt:                   q.listWorkOrdersStmt,
-		markMessageFailedStmt:                q.markMessageFailedStmt,
-		markMessageSentStmt:                  q.markMessageSentStmt,
-		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
-		openBookingCleaningTasksStmt:         q.openBookingCleaningTasksStmt,
-		openChargesStmt:                      q.openChargesStmt,
-		openIntegrationErrorsStmt:            q.openIntegrationErrorsStmt,
-		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
-		ownerStatementsOfMonthStmt:           q.ownerStatementsOfMonthStmt,
-		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
-		ownershipsOfPropertyStmt:             q.ownershipsOfPropertyStmt,
-		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
-		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
-		ratesCoveringStmt:                    q.ratesCoveringStmt,
-		releaseICalSourceStmt:                q.releaseICalSourceStmt,
-		reportOwnershipsStmt:                 q.reportOwnershipsStmt,
-		reportPropertiesStmt:                 q.reportPropertiesStmt,
-		reportStayDatesStmt:                  q.reportStayDatesStmt,
-		reportStaysStmt:                      q.reportStaysStmt,
-		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
-		setIntegrationSecretStmt:             q.setIntegrationSecretStmt,
-		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
-		staffRecipientsStmt:                  q.staffRecipientsStmt,
-		staysOverlappingStmt:                 q.staysOverlappingStmt,
-		supersedeIntegrationErrorsStmt:       q.supersedeIntegrationErrorsStmt,
-		taxReportsOfMonthStmt:                q.taxReportsOfMonthStmt,
-		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
-		updateBlockStmt:                      q.updateBlockStmt,
-		updateBookingStmt:                    q.updateBookingStmt,
-		updateChargeStmt:                     q.updateChargeStmt,
-		updateCleaningTaskStmt:               q.updateCleaningTaskStmt,
-		updateICalSourceStmt:                 q.updateICalSourceStmt,
-		updateInspectionStmt:                 q.updateInspectionStmt,
-		updateInspectionItemStmt:             q.updateInspectionItemStmt,
-		updateIntegrationStmt:                q.updateIntegrationStmt,
-		updateIntegrationLogStmt:             q.updateIntegrationLogStmt,
-		updateInvoiceStmt:                    q.updateInvoiceStmt,
-		updateLeaseStmt:                      q.updateLeaseStmt,
-		updateOrganizationStmt:               q.updateOrganizationStmt,
-		updateOrganizationRentalSettingsStmt: q.updateOrganizationRentalSettingsStmt,
-		updateOwnerStmt:                      q.updateOwnerStmt,
-		updateOwnershipStmt:                  q.updateOwnershipStmt,
-		updatePropertyStmt:                   q.updatePropertyStmt,
-		updateRateStmt:                       q.updateRateStmt,
-		updateStaffStmt:                      q.updateStaffStmt,
-		updateTenantStmt:                     q.updateTenantStmt,
-		updateUnitStmt:                       q.updateUnitStmt,
-		updateVendorStmt:                     q.updateVendorStmt,
-		updateWebhookStmt:                    q.updateWebhookStmt,
-		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
-		upsertICalExportStmt:                 q.upsertICalExportStmt,
-		upsertICalLinkStmt:                   q.upsertICalLinkStmt,
-		upsertIntegrationLinkStmt:            q.upsertIntegrationLinkStmt,
-		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
-		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
+		db:                                         tx,
+		tx:                                         tx,
+		aPIKeyExistsStmt:                           q.aPIKeyExistsStmt,
+		allTenantRecipientsStmt:                    q.allTenantRecipientsStmt,
+		blocksCoveringStmt:                         q.blocksCoveringStmt,
+		bookingReferenceCountStmt:                  q.bookingReferenceCountStmt,
+		calendarUnitsStmt:                          q.calendarUnitsStmt,
+		certificatesDueStmt:                        q.certificatesDueStmt,
+		claimICalSourceStmt:                        q.claimICalSourceStmt,
+		claimMessagesStmt:                          q.claimMessagesStmt,
+		completeIdempotencyKeyStmt:                 q.completeIdempotencyKeyStmt,
+		completedWorkOrderCostsStmt:                q.completedWorkOrderCostsStmt,
+		countAssetsInCategoryStmt:                  q.countAssetsInCategoryStmt,
+		countAuditDeletionsStmt:                    q.countAuditDeletionsStmt,
+		countIntegrationRejectedStmt:               q.countIntegrationRejectedStmt,
+		countOpenIntegrationErrorsStmt:             q.countOpenIntegrationErrorsStmt,
+		countOverlappingLeasesStmt:                 q.countOverlappingLeasesStmt,
+		countOwnerInvoicesStmt:                     q.countOwnerInvoicesStmt,
+		deleteAssetCategoryStmt:                    q.deleteAssetCategoryStmt,
+		deleteBlockStmt:                            q.deleteBlockStmt,
+		deleteICalLinkStmt:                         q.deleteICalLinkStmt,
+		deleteICalLinksStmt:                        q.deleteICalLinksStmt,
+		deleteICalSourceStmt:                       q.deleteICalSourceStmt,
+		deleteIdempotencyKeyStmt:                   q.deleteIdempotencyKeyStmt,
+		deleteIntegrationStmt:                      q.deleteIntegrationStmt,
+		deleteIntegrationLinksStmt:                 q.deleteIntegrationLinksStmt,
+		deleteIntegrationLogRowsStmt:               q.deleteIntegrationLogRowsStmt,
+		deleteLeaseTenantsStmt:                     q.deleteLeaseTenantsStmt,
+		deleteOwnerStmt:                            q.deleteOwnerStmt,
+		deleteRateStmt:                             q.deleteRateStmt,
+		deleteWebhookStmt:                          q.deleteWebhookStmt,
+		dueICalSourcesStmt:                         q.dueICalSourcesStmt,
+		failGuestMessageStmt:                       q.failGuestMessageStmt,
+		getAPIKeyByHashStmt:                        q.getAPIKeyByHashStmt,
+		getAssetStmt:                               q.getAssetStmt,
+		getAssetByExternalRefStmt:                  q.getAssetByExternalRefStmt,
+		getAssetCategoryStmt:                       q.getAssetCategoryStmt,
+		getAssetCategoryByKeyStmt:                  q.getAssetCategoryByKeyStmt,
+		getBlockStmt:                               q.getBlockStmt,
+		getBookingStmt:                             q.getBookingStmt,
+		getBroadcastStmt:                           q.getBroadcastStmt,
+		getCertificateStmt:                         q.getCertificateStmt,
+		getChargeStmt:                              q.getChargeStmt,
+		getCleaningTaskStmt:                        q.getCleaningTaskStmt,
+		getDocumentStmt:                            q.getDocumentStmt,
+		getEventStmt:                               q.getEventStmt,
+		getGuestMessageStmt:                        q.getGuestMessageStmt,
+		getICalExportStmt:                          q.getICalExportStmt,
+		getICalExportByTokenStmt:                   q.getICalExportByTokenStmt,
+		getICalSourceStmt:                          q.getICalSourceStmt,
+		getIdempotencyKeyStmt:                      q.getIdempotencyKeyStmt,
+		getInspectionStmt:                          q.getInspectionStmt,
+		getIntegrationStmt:                         q.getIntegrationStmt,
+		getIntegrationByTokenStmt:                  q.getIntegrationByTokenStmt,
+		getIntegrationLinkStmt:                     q.getIntegrationLinkStmt,
+		getIntegrationSecretStmt:                   q.getIntegrationSecretStmt,
+		getInvoiceStmt:                             q.getInvoiceStmt,
+		getLeaseStmt:                               q.getLeaseStmt,
+		getOrganizationStmt:                        q.getOrganizationStmt,
+		getOrganizationIDByPublicIDStmt:            q.getOrganizationIDByPublicIDStmt,
+		getOwnerStmt:                               q.getOwnerStmt,
+		getOwnerStatementStmt:                      q.getOwnerStatementStmt,
+		getOwnershipStmt:                           q.getOwnershipStmt,
+		getPaymentStmt:                             q.getPaymentStmt,
+		getPropertyStmt:                            q.getPropertyStmt,
+		getRateStmt:                                q.getRateStmt,
+		getReviewStmt:                              q.getReviewStmt,
+		getReviewByExternalIDStmt:                  q.getReviewByExternalIDStmt,
+		getStaffStmt:                               q.getStaffStmt,
+		getTenantStmt:                              q.getTenantStmt,
+		getTenantByInviteTokenStmt:                 q.getTenantByInviteTokenStmt,
+		getUnitStmt:                                q.getUnitStmt,
+		getVendorStmt:                              q.getVendorStmt,
+		getWarrantyStmt:                            q.getWarrantyStmt,
+		getWarrantyByExternalRefStmt:               q.getWarrantyByExternalRefStmt,
+		getWarrantyClaimStmt:                       q.getWarrantyClaimStmt,
+		getWebhookStmt:                             q.getWebhookStmt,
+		getWebhookSecretsStmt:                      q.getWebhookSecretsStmt,
+		getWhatsAppTemplateStmt:                    q.getWhatsAppTemplateStmt,
+		getWorkOrderStmt:                           q.getWorkOrderStmt,
+		insertAPIKeyStmt:                           q.insertAPIKeyStmt,
+		insertAssetStmt:                            q.insertAssetStmt,
+		insertAssetCategoryStmt:                    q.insertAssetCategoryStmt,
+		insertAuditEntryStmt:                       q.insertAuditEntryStmt,
+		insertBlockStmt:                            q.insertBlockStmt,
+		insertBookingStmt:                          q.insertBookingStmt,
+		insertBookingPaymentStmt:                   q.insertBookingPaymentStmt,
+		insertBroadcastStmt:                        q.insertBroadcastStmt,
+		insertCertificateStmt:                      q.insertCertificateStmt,
+		insertChargeStmt:                           q.insertChargeStmt,
+		insertCleaningTaskStmt:                     q.insertCleaningTaskStmt,
+		insertDocumentStmt:                         q.insertDocumentStmt,
+		insertEventStmt:                            q.insertEventStmt,
+		insertExpiryAlertStmt:                      q.insertExpiryAlertStmt,
+		insertGuestMessageStmt:                     q.insertGuestMessageStmt,
+		insertICalSourceStmt:                       q.insertICalSourceStmt,
+		insertIdempotencyKeyStmt:                   q.insertIdempotencyKeyStmt,
+		insertInspectionStmt:                       q.insertInspectionStmt,
+		insertInspectionItemStmt:                   q.insertInspectionItemStmt,
+		insertIntegrationStmt:                      q.insertIntegrationStmt,
+		insertIntegrationLogStmt:                   q.insertIntegrationLogStmt,
+		insertInvoiceStmt:                          q.insertInvoiceStmt,
+		insertLeaseStmt:                            q.insertLeaseStmt,
+		insertLeaseAlertStmt:                       q.insertLeaseAlertStmt,
+		insertLeaseTenantStmt:                      q.insertLeaseTenantStmt,
+		insertMessageStmt:                          q.insertMessageStmt,
+		insertOrganizationStmt:                     q.insertOrganizationStmt,
+		insertOwnerStmt:                            q.insertOwnerStmt,
+		insertOwnerStatementStmt:                   q.insertOwnerStatementStmt,
+		insertOwnershipStmt:                        q.insertOwnershipStmt,
+		insertPaymentStmt:                          q.insertPaymentStmt,
+		insertPaymentAllocationStmt:                q.insertPaymentAllocationStmt,
+		insertPropertyStmt:                         q.insertPropertyStmt,
+		insertRateStmt:                             q.insertRateStmt,
+		insertReviewStmt:                           q.insertReviewStmt,
+		insertStaffStmt:                            q.insertStaffStmt,
+		insertTaxReportStmt:                        q.insertTaxReportStmt,
+		insertTenantStmt:                           q.insertTenantStmt,
+		insertUnitStmt:                             q.insertUnitStmt,
+		insertVendorStmt:                           q.insertVendorStmt,
+		insertWarrantyStmt:                         q.insertWarrantyStmt,
+		insertWarrantyClaimStmt:                    q.insertWarrantyClaimStmt,
+		insertWebhookStmt:                          q.insertWebhookStmt,
+		insertWhatsAppTemplateStmt:                 q.insertWhatsAppTemplateStmt,
+		insertWorkOrderStmt:                        q.insertWorkOrderStmt,
+		listAPIKeysStmt:                            q.listAPIKeysStmt,
+		listActiveLeasesEndingByStmt:               q.listActiveLeasesEndingByStmt,
+		listAssetCategoriesStmt:                    q.listAssetCategoriesStmt,
+		listAssetsStmt:                             q.listAssetsStmt,
+		listAuditLogStmt:                           q.listAuditLogStmt,
+		listBlocksStmt:                             q.listBlocksStmt,
+		listBookingPaymentsStmt:                    q.listBookingPaymentsStmt,
+		listBookingsStmt:                           q.listBookingsStmt,
+		listBroadcastMessagesStmt:                  q.listBroadcastMessagesStmt,
+		listBroadcastMessagesPageStmt:              q.listBroadcastMessagesPageStmt,
+		listBroadcastsStmt:                         q.listBroadcastsStmt,
+		listCertificatesStmt:                       q.listCertificatesStmt,
+		listChargesStmt:                            q.listChargesStmt,
+		listCleaningTasksStmt:                      q.listCleaningTasksStmt,
+		listDocumentsStmt:                          q.listDocumentsStmt,
+		listEventsStmt:                             q.listEventsStmt,
+		listGuestMessagesStmt:                      q.listGuestMessagesStmt,
+		listICalLinksStmt:                          q.listICalLinksStmt,
+		listICalSourcesStmt:                        q.listICalSourcesStmt,
+		listInspectionItemsStmt:                    q.listInspectionItemsStmt,
+		listInspectionsStmt:                        q.listInspectionsStmt,
+		listIntegrationLogStmt:                     q.listIntegrationLogStmt,
+		listIntegrationsStmt:                       q.listIntegrationsStmt,
+		listInvoicesStmt:                           q.listInvoicesStmt,
+		listItemsOfInspectionsStmt:                 q.listItemsOfInspectionsStmt,
+		listLeaseTenantsInStmt:                     q.listLeaseTenantsInStmt,
+		listLeasesStmt:                             q.listLeasesStmt,
+		listMessagesStmt:                           q.listMessagesStmt,
+		listOrganizationsStmt:                      q.listOrganizationsStmt,
+		listOwnerStatementsStmt:                    q.listOwnerStatementsStmt,
+		listOwnersStmt:                             q.listOwnersStmt,
+		listPaymentAllocationsStmt:                 q.listPaymentAllocationsStmt,
+		listPaymentsStmt:                           q.listPaymentsStmt,
+		listPropertiesStmt:                         q.listPropertiesStmt,
+		listRatesStmt:                              q.listRatesStmt,
+		listResourceEventsStmt:                     q.listResourceEventsStmt,
+		listReviewsStmt:                            q.listReviewsStmt,
+		listStaffStmt:                              q.listStaffStmt,
+		listTaxReportsStmt:                         q.listTaxReportsStmt,
+		listTaxRulesStmt:                           q.listTaxRulesStmt,
+		listTenantsStmt:                            q.listTenantsStmt,
+		listUnitsStmt:                              q.listUnitsStmt,
+		listVendorsStmt:                            q.listVendorsStmt,
+		listWarrantiesStmt:                         q.listWarrantiesStmt,
+		listWarrantyClaimsStmt:                     q.listWarrantyClaimsStmt,
+		listWebhookSigningKeysStmt:                 q.listWebhookSigningKeysStmt,
+		listWebhooksStmt:                           q.listWebhooksStmt,
+		listWhatsAppTemplatesStmt:                  q.listWhatsAppTemplatesStmt,
+		listWorkOrdersStmt:                         q.listWorkOrdersStmt,
+		markMessageFailedStmt:                      q.markMessageFailedStmt,
+		markMessageSentStmt:                        q.markMessageSentStmt,
+		nextInvoiceSeqStmt:                         q.nextInvoiceSeqStmt,
+		openBookingCleaningTasksStmt:               q.openBookingCleaningTasksStmt,
+		openChargesStmt:                            q.openChargesStmt,
+		openIntegrationErrorsStmt:                  q.openIntegrationErrorsStmt,
+		overdueWorkOrdersStmt:                      q.overdueWorkOrdersStmt,
+		ownerStatementsOfMonthStmt:                 q.ownerStatementsOfMonthStmt,
+		ownershipsOfOwnerStmt:                      q.ownershipsOfOwnerStmt,
+		ownershipsOfPropertyStmt:                   q.ownershipsOfPropertyStmt,
+		propertyTenantRecipientsStmt:               q.propertyTenantRecipientsStmt,
+		queuedMessagesAfterStmt:                    q.queuedMessagesAfterStmt,
+		ratesCoveringStmt:                          q.ratesCoveringStmt,
+		releaseICalSourceStmt:                      q.releaseICalSourceStmt,
+		reportOwnershipsStmt:                       q.reportOwnershipsStmt,
+		reportPropertiesStmt:                       q.reportPropertiesStmt,
+		reportStayDatesStmt:                        q.reportStayDatesStmt,
+		reportStaysStmt:                            q.reportStaysStmt,
+		revokeAPIKeyStmt:                           q.revokeAPIKeyStmt,
+		setIntegrationSecretStmt:                   q.setIntegrationSecretStmt,
+		setWebhookSecretsStmt:                      q.setWebhookSecretsStmt,
+		staffRecipientsStmt:                        q.staffRecipientsStmt,
+		staysOverlappingStmt:                       q.staysOverlappingStmt,
+		supersedeIntegrationErrorsStmt:             q.supersedeIntegrationErrorsStmt,
+		taxReportsOfMonthStmt:                      q.taxReportsOfMonthStmt,
+		touchAPIKeyStmt:                            q.touchAPIKeyStmt,
+		updateAssetStmt:                            q.updateAssetStmt,
+		updateAssetCategoryStmt:                    q.updateAssetCategoryStmt,
+		updateBlockStmt:                            q.updateBlockStmt,
+		updateBookingStmt:                          q.updateBookingStmt,
+		updateCertificateStmt:                      q.updateCertificateStmt,
+		updateChargeStmt:                           q.updateChargeStmt,
+		updateCleaningTaskStmt:                     q.updateCleaningTaskStmt,
+		updateICalSourceStmt:                       q.updateICalSourceStmt,
+		updateInspectionStmt:                       q.updateInspectionStmt,
+		updateInspectionItemStmt:                   q.updateInspectionItemStmt,
+		updateIntegrationStmt:                      q.updateIntegrationStmt,
+		updateIntegrationLogStmt:                   q.updateIntegrationLogStmt,
+		updateInvoiceStmt:                          q.updateInvoiceStmt,
+		updateLeaseStmt:                            q.updateLeaseStmt,
+		updateOrganizationStmt:                     q.updateOrganizationStmt,
+		updateOrganizationCertificateAlertDaysStmt: q.updateOrganizationCertificateAlertDaysStmt,
+		updateOrganizationRentalSettingsStmt:       q.updateOrganizationRentalSettingsStmt,
+		updateOwnerStmt:                            q.updateOwnerStmt,
+		updateOwnershipStmt:                        q.updateOwnershipStmt,
+		updatePropertyStmt:                         q.updatePropertyStmt,
+		updateRateStmt:                             q.updateRateStmt,
+		updateStaffStmt:                            q.updateStaffStmt,
+		updateTenantStmt:                           q.updateTenantStmt,
+		updateUnitStmt:                             q.updateUnitStmt,
+		updateVendorStmt:                           q.updateVendorStmt,
+		updateWarrantyStmt:                         q.updateWarrantyStmt,
+		updateWarrantyClaimStmt:                    q.updateWarrantyClaimStmt,
+		updateWebhookStmt:                          q.updateWebhookStmt,
+		updateWorkOrderStmt:                        q.updateWorkOrderStmt,
+		upsertICalExportStmt:                       q.upsertICalExportStmt,
+		upsertICalLinkStmt:                         q.upsertICalLinkStmt,
+		upsertIntegrationLinkStmt:                  q.upsertIntegrationLinkStmt,
+		upsertTaxRuleStmt:                          q.upsertTaxRuleStmt,
+		vendorRecipientsStmt:                       q.vendorRecipientsStmt,
+		warrantiesEndingBetweenStmt:                q.warrantiesEndingBetweenStmt,
 	}
 }

@@ -22,6 +22,37 @@ type ApiKey struct {
 	RevokedAt  sql.NullString
 }
 
+type Asset struct {
+	ID             int64
+	OrgID          int64
+	PropertyID     int64
+	UnitID         sql.NullInt64
+	CategoryID     sql.NullInt64
+	Name           string
+	Make           string
+	Model          string
+	Serial         string
+	InstallDate    string
+	Condition      string
+	Status         string
+	Location       string
+	Notes          string
+	ExternalRef    string
+	DisposalReason string
+	DisposedAt     sql.NullString
+	CreatedAt      string
+	UpdatedAt      string
+}
+
+type AssetCategory struct {
+	ID        int64
+	OrgID     int64
+	Name      string
+	NameKey   string
+	CreatedAt string
+	UpdatedAt string
+}
+
 type AuditLog struct {
 	ID           int64
 	OrgID        int64
@@ -109,6 +140,22 @@ type Broadcast struct {
 	CreatedAt  string
 }
 
+type Certificate struct {
+	ID         int64
+	OrgID      int64
+	Type       string
+	PropertyID int64
+	AssetID    sql.NullInt64
+	Reference  string
+	Issuer     string
+	IssueDate  string
+	ExpiryDate string
+	DocumentID sql.NullInt64
+	Notes      string
+	CreatedAt  string
+	UpdatedAt  string
+}
+
 type Charge struct {
 	ID          int64
 	OrgID       int64
@@ -177,6 +224,16 @@ type Event struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes sql.NullString
+}
+
+type ExpiryAlert struct {
+	OrgID         int64
+	RecordType    string
+	RecordID      int64
+	ThresholdDays int64
+	DueDate       string
+	Status        string
+	CreatedAt     string
 }
 
 type IcalExport struct {
@@ -404,6 +461,7 @@ type Organization struct {
 	ChargeCategories     string
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int64
+	CertificateAlertDays string
 	PublicID             string
 }
 
@@ -622,6 +680,36 @@ type Vendor struct {
 	Status    string
 	CreatedAt string
 	UpdatedAt string
+}
+
+type Warranty struct {
+	ID           int64
+	OrgID        int64
+	AssetID      int64
+	Provider     string
+	Contact      string
+	PolicyNumber string
+	StartDate    string
+	EndDate      string
+	Coverage     string
+	ExternalRef  string
+	CreatedAt    string
+	UpdatedAt    string
+}
+
+type WarrantyClaim struct {
+	ID          int64
+	OrgID       int64
+	WarrantyID  int64
+	Status      string
+	Description string
+	WorkOrderID sql.NullInt64
+	Notes       string
+	SubmittedAt sql.NullString
+	DecidedAt   sql.NullString
+	ClosedAt    sql.NullString
+	CreatedAt   string
+	UpdatedAt   string
 }
 
 type Webhook struct {
