@@ -130,7 +130,9 @@ func (s *Server) handleSeedSubscribe() handlerFunc {
 		if in.Secret != nil && *in.Secret == "" {
 			in.Secret = nil // no-code tools send unmapped fields as ""
 		}
-		ctx := answering(r, func(hook *porter.WebhookWithSecret) any { return map[string]any{"subscription": subscription(hook.Webhook)} })
+		ctx := answering(r, func(hook *porter.WebhookWithSecret) any {
+			return map[string]any{"subscription": subscription(hook.Webhook)}
+		})
 		hook, err := s.svc.CreateWebhook(ctx, orgID(r), porter.WebhookInput{
 			URL: strings.TrimSpace(in.TargetURL), Events: []string{strings.TrimSpace(in.Event)}, Secret: in.Secret,
 			Source: porter.WebhookSourceRESTHook, Scopes: keyFrom(r).Scopes,
