@@ -195,8 +195,8 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	in := &inWrite{key: key, hash: hash, claimedAt: now, sensitive: routeFrom(r).Sensitive, secrets: s.svc.Secrets}
 	r = r.WithContext(porter.WithCommitHook(r.Context(), in.remember))
 	herr := h(rec, r)
-	if CrashAfterWrite != nil && herr == nil {
-		CrashAfterWrite()
+	if crash := CrashAfterWrite.Load(); crash != nil && herr == nil {
+		(*crash)()
 	}
 	if herr != nil {
 		// Errors are answered but not remembered: a client may fix and retry.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"porter"
@@ -13,7 +14,7 @@ import (
 // CrashAfterWrite, when set, runs once a keyed POST's handler has written
 // and before its response is sent or remembered anywhere else: the crash
 // tests of cmd/porter set it to kill the process at that very point.
-var CrashAfterWrite func()
+var CrashAfterWrite atomic.Pointer[func()]
 
 // answerFunc is how a handler will answer with the result of the write it
 // makes: the status and the exact body bytes; ok is false when result is

@@ -19,8 +19,9 @@ func TestIdempotencyKeyCommitsWithTheWrite(t *testing.T) {
 		body := `{"name":"Once"}`
 		h := http.Header{"Idempotency-Key": {"die-after-write"}}
 		before := a.eventCount()
-		porterhttp.CrashAfterWrite = func() { panic(http.ErrAbortHandler) } // net/http drops the connection
-		t.Cleanup(func() { porterhttp.CrashAfterWrite = nil })
+		crash := func() { panic(http.ErrAbortHandler) } // net/http drops the connection
+		porterhttp.CrashAfterWrite.Store(&crash)
+		t.Cleanup(func() { porterhttp.CrashAfterWrite.Store(nil) })
 		req, _ := http.NewRequest("POST", a.srv.URL+"/v1/properties", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+a.key)
 		req.Header.Set("Content-Type", "application/json")
@@ -30,7 +31,7 @@ func TestIdempotencyKeyCommitsWithTheWrite(t *testing.T) {
 			res.Body.Close()
 			t.Fatalf("the first request was answered (%d): the crash point was not reached", res.StatusCode)
 		}
-		porterhttp.CrashAfterWrite = nil
+		porterhttp.CrashAfterWrite.Store(nil)
 		if n := a.eventCount(); n != before+1 {
 			t.Fatalf("the first request wrote %d events, want 1", n-before)
 		}

@@ -22,7 +22,8 @@ import (
 // forward, to play a retry that comes later.
 func init() {
 	if os.Getenv("PORTER_TEST_CRASH_AFTER_WRITE") == "1" {
-		porterhttp.CrashAfterWrite = func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+		crash := func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+		porterhttp.CrashAfterWrite.Store(&crash)
 	}
 	if d, err := time.ParseDuration(os.Getenv("PORTER_TEST_CLOCK_AHEAD")); err == nil {
 		clockAhead = d
