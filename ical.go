@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,6 +138,10 @@ type ICalSyncResult struct {
 	Cancelled int         `json:"cancelled"` // events gone from the feed
 	Conflicts int         `json:"conflicts"` // imported stays overlapping a confirmed booking or a block
 	Unchanged int         `json:"unchanged"`
+	// Echoes are events already on the unit, skipped: its own stays and
+	// blocks coming back through another unit's feed, or a stay another
+	// of its sources imported.
+	Echoes int `json:"echoes"`
 }
 
 // icalHash is how export tokens are found: a token is 32 random bytes, so
@@ -220,10 +226,7 @@ func (s *Service) ICalFeed(ctx context.Context, token string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	host := "porter"
-	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
+	host := s.icalHost()
 	from := addDays(dateOf(s.Now()), -365)
 	return view(ctx, s, orgID, func(tx Tx) ([]byte, error) {
 		unit, err := tx.Unit(ctx, unitID)
@@ -242,6 +245,12 @@ func (s *Service) ICalFeed(ctx context.Context, token string) ([]byte, error) {
 		cal.SetMethod(ics.MethodPublish)
 		cal.SetCalscale("GREGORIAN")
 		cal.SetXWRCalName("Porter unit " + unit.Name)
+		// An imported stay keeps the UID it came with, so that a unit
+		// importing this feed recognises its own stays (see icalEchoes).
+		imported, _, err := importedUIDs(ctx, tx, unitID, 0)
+		if err != nil {
+			return nil, err
+		}
 		stamp := s.Now().UTC()
 		add := func(uid, summary, start, end string) {
 			ev := cal.AddEvent(uid)
@@ -251,7 +260,11 @@ func (s *Service) ICalFeed(ctx context.Context, token string) ([]byte, error) {
 			ev.SetSummary(summary)
 		}
 		for _, b := range stays {
-			add(fmt.Sprintf("booking-%d@%s", b.ID, host), "Reserved", b.CheckIn, b.CheckOut)
+			uid := imported[b.ID]
+			if uid == "" {
+				uid = fmt.Sprintf("booking-%d@%s", b.ID, host)
+			}
+			add(uid, "Reserved", b.CheckIn, b.CheckOut)
 		}
 		for _, k := range blocks {
 			add(fmt.Sprintf("block-%d@%s", k.ID, host), "Blocked", k.StartDate, addDays(k.EndDate, 1))
@@ -262,6 +275,95 @@ func (s *Service) ICalFeed(ctx context.Context, token string) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	})
+}
+
+// icalHost is the host part of the UIDs Porter mints for its feeds.
+func (s *Service) icalHost() string {
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "porter"
+}
+
+// importedUIDs returns, for a unit's sources other than exceptSource, the
+// UID each imported booking came with, by booking id and as a set.
+func importedUIDs(ctx context.Context, tx Tx, unitID, exceptSource int64) (map[int64]string, map[string]bool, error) {
+	byBooking, uids := map[int64]string{}, map[string]bool{}
+	for page := 1; ; page++ {
+		srcs, err := tx.ICalSources(ctx, ICalSourceFilter{ListParams: ListParams{Page: page, PerPage: MaxPerPage}, UnitID: unitID})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, src := range srcs.Items {
+			if src.ID == exceptSource {
+				continue
+			}
+			links, err := tx.ICalLinks(ctx, src.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, l := range links {
+				byBooking[l.BookingID], uids[l.UID] = l.UID, true
+			}
+		}
+		if len(srcs.Items) < MaxPerPage || page*MaxPerPage >= srcs.Total {
+			return byBooking, uids, nil
+		}
+	}
+}
+
+// porterUID matches the UIDs Porter mints: booking-12@host, block-3@host.
+var porterUID = regexp.MustCompile(`^(booking|block)-([0-9]{1,18})@(.+)$`)
+
+// icalEchoes returns whether an event of src's feed is a stay already on
+// src's unit, which the import skips. Two units that import each other's
+// feeds would otherwise see their own stays come back as conflicts: A
+// exports its booking, B imports it and re-exports it (under the UID it
+// came with), A imports it again. An event is the unit's own when its UID
+// is one Porter minted for a booking or block of this very unit, or one
+// under which another source of the unit already imported a stay (an
+// Airbnb reservation A imported, echoed back through B). A UID names one
+// event across calendars (RFC 5545), so this never hides a distinct stay:
+// a real overlap still has its own UID and is still a conflict.
+func (s *Service) icalEchoes(ctx context.Context, tx Tx, src *ICalSource) (func(uid string) (bool, error), error) {
+	_, others, err := importedUIDs(ctx, tx, src.UnitID, src.ID)
+	if err != nil {
+		return nil, err
+	}
+	host := s.icalHost()
+	return func(uid string) (bool, error) {
+		if others[uid] {
+			return true, nil
+		}
+		m := porterUID.FindStringSubmatch(uid)
+		if m == nil || !strings.EqualFold(m[3], host) {
+			return false, nil
+		}
+		id, err := strconv.ParseInt(m[2], 10, 64)
+		if err != nil {
+			return false, nil
+		}
+		// The transaction is the organization's: another's id is not found.
+		var unit int64
+		if m[1] == "booking" {
+			b, err := tx.Booking(ctx, id)
+			if ErrorCode(err) == ENOTFOUND {
+				return false, nil
+			} else if err != nil {
+				return false, err
+			}
+			unit = b.UnitID
+		} else {
+			k, err := tx.Block(ctx, id)
+			if ErrorCode(err) == ENOTFOUND {
+				return false, nil
+			} else if err != nil {
+				return false, err
+			}
+			unit = k.UnitID
+		}
+		return unit == src.UnitID, nil
+	}, nil
 }
 
 func (src *ICalSource) validate() error {
@@ -627,8 +729,19 @@ func (s *Service) applyICal(ctx context.Context, orgID, id int64, events []icalE
 		for _, l := range links {
 			byUID[l.UID] = l
 		}
+		echo, err := s.icalEchoes(ctx, tx, src)
+		if err != nil {
+			return nil, err
+		}
 		today := dateOf(now)
 		for _, e := range events {
+			if own, err := echo(e.UID); err != nil {
+				return nil, err
+			} else if own {
+				// Left in byUID: a booking an echo made before is cancelled.
+				res.Echoes++
+				continue
+			}
 			link := byUID[e.UID]
 			delete(byUID, e.UID)
 			var b *Booking

@@ -28,3 +28,24 @@ type IdempotencyTx interface {
 	// ReleaseIdempotencyKey forgets a claim whose request did not finish.
 	ReleaseIdempotencyKey(ctx context.Context, key string) error
 }
+
+// CommitHook runs inside a write's transaction, after the write and its
+// audit entry and just before the commit, with the write's result; an
+// error rolls the write back. The HTTP layer uses it to store a keyed
+// POST's response in the write's own transaction, so that the write and
+// the remembered response commit together or not at all: a crash between
+// them can no longer let a retry write twice.
+type CommitHook func(ctx context.Context, tx Tx, result any) error
+
+type commitHookKey struct{}
+
+// WithCommitHook returns ctx carrying hook: every write the Service makes
+// with ctx calls it before committing.
+func WithCommitHook(ctx context.Context, hook CommitHook) context.Context {
+	return context.WithValue(ctx, commitHookKey{}, hook)
+}
+
+func commitHookFrom(ctx context.Context) CommitHook {
+	h, _ := ctx.Value(commitHookKey{}).(CommitHook)
+	return h
+}

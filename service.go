@@ -56,7 +56,13 @@ func update[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, 
 		if out, err = fn(at, now); err != nil {
 			return err
 		}
-		return s.writeAudit(ctx, at, now, method)
+		if err := s.writeAudit(ctx, at, now, method); err != nil {
+			return err
+		}
+		if hook := commitHookFrom(ctx); hook != nil {
+			return hook(ctx, tx, out) // e.g. an Idempotency-Key's response, in this same transaction
+		}
+		return nil
 	})
 	return out, err
 }

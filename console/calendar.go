@@ -166,3 +166,95 @@ func (c *Console) createBlock(w http.ResponseWriter, r *http.Request, u *porter.
 	}
 	seeOther(w, r, "/calendar?month="+b.StartDate[:7])
 }
+
+type blockData struct {
+	Block *porter.Block
+	Unit  string // property · unit
+	Kinds []string
+	Form  url.Values
+	Error string
+}
+
+// block is one block's page, linked from its nights on the calendar:
+// its edit form and its delete button.
+func (c *Console) block(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	c.renderBlock(w, r, u, id, http.StatusOK, blockData{})
+}
+
+func (c *Console) renderBlock(w http.ResponseWriter, r *http.Request, u *porter.User, id int64, status int, d blockData) {
+	ctx := r.Context()
+	b, err := c.svc.Block(ctx, u.OrgID, id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	un, err := c.svc.Unit(ctx, u.OrgID, b.UnitID)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	p, err := c.svc.Property(ctx, u.OrgID, b.PropertyID)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if d.Form == nil {
+		d.Form = url.Values{"kind": {b.Kind}, "start_date": {b.StartDate}, "end_date": {b.EndDate}, "reason": {b.Reason}}
+	}
+	d.Block, d.Unit, d.Kinds = b, p.Name+" · "+un.Name, porter.BlockKinds
+	c.render(w, status, "block", view{Title: "Block " + strconv.FormatInt(b.ID, 10), Nav: "calendar", User: u, Data: d})
+}
+
+// updateBlock moves a block's nights or changes its kind or reason
+// (PATCH /v1/blocks/{id}); nights held by a confirmed stay are refused
+// with 409 naming it.
+func (c *Console) updateBlock(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderBlock(w, r, u, id, status, blockData{Form: r.PostForm, Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	v := r.PostForm
+	in := porter.BlockInput{Kind: formText(v, "kind"), StartDate: formTextAll(v, "start_date"),
+		EndDate: formTextAll(v, "end_date"), Reason: formTextAll(v, "reason")}
+	b, err := c.svc.UpdateBlock(r.Context(), u.OrgID, id, in)
+	if status, msg, ok := strRefusal(err, blockLabels); ok {
+		bad(status, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, "/calendar?month="+b.StartDate[:7])
+}
+
+// deleteBlock reopens a block's nights and returns to its month.
+func (c *Console) deleteBlock(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	b, err := c.svc.Block(r.Context(), u.OrgID, id)
+	if err == nil {
+		err = c.svc.DeleteBlock(r.Context(), u.OrgID, id)
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, "/calendar?month="+b.StartDate[:7])
+}

@@ -17,6 +17,21 @@ var invoiceLabels = map[string]string{"owner_id": "Owner", "bill_to_name": "Bill
 	"bill_to_address": "Address", "booking_id": "Booking", "currency": "Currency", "tax_rate": "VAT rate",
 	"payment_terms_days": "Payment terms", "notes": "Notes", "lines": "Lines", "reference": "Payment reference", "reason": "Reason"}
 
+// lineLabels is invoiceLabels with the form's words for the Service's
+// line fields (lines[0].unit_price is "Line 1 price"), for n lines.
+func lineLabels(n int) map[string]string {
+	out := make(map[string]string, len(invoiceLabels)+4*n)
+	for k, v := range invoiceLabels {
+		out[k] = v
+	}
+	for i := range n {
+		for field, label := range map[string]string{"description": "description", "quantity": "quantity", "unit_price": "price", "tax_rate": "VAT rate"} {
+			out[fmt.Sprintf("lines[%d].%s", i, field)] = fmt.Sprintf("Line %d %s", i+1, label)
+		}
+	}
+	return out
+}
+
 // invoiceFormLines is how many line rows the draft form offers.
 const invoiceFormLines = 5
 
@@ -73,6 +88,35 @@ func formDecimal(v url.Values, name, label string, errs *formErrors) *int64 {
 	return &n
 }
 
+// invoiceFormLinesOf reads the form's line rows (line_description_0,
+// line_quantity_0, line_unit_price_0, ...), skipping the empty ones. The
+// rows end at the first index the form does not send at all.
+func invoiceFormLinesOf(v url.Values, errs *formErrors) []porter.InvoiceLineInput {
+	var lines []porter.InvoiceLineInput
+	for i := 0; i <= porter.MaxInvoiceLines; i++ {
+		k := strconv.Itoa(i)
+		_, d := v["line_description_"+k]
+		_, p := v["line_unit_price_"+k]
+		_, q := v["line_quantity_"+k]
+		if !d && !p && !q {
+			break
+		}
+		desc := strings.TrimSpace(v.Get("line_description_" + k))
+		price := formMoney(v, "line_unit_price_"+k, fmt.Sprintf("Line %d price", i+1), errs)
+		qty := formDecimal(v, "line_quantity_"+k, fmt.Sprintf("Line %d quantity", i+1), errs)
+		if desc == "" && price == nil && qty == nil {
+			continue
+		}
+		l := porter.InvoiceLineInput{Description: desc, UnitPrice: price}
+		if qty != nil {
+			q := porter.Quantity(*qty)
+			l.Quantity = &q
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
 func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, u *porter.User) {
 	bad := func(status int, msg string) {
 		c.renderInvoices(w, r, u, status, invoicesData{Form: r.PostForm, Error: msg})
@@ -94,22 +138,7 @@ func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, u *porte
 		d := int(*n)
 		in.PaymentTermsDays = &d
 	}
-	var lines []porter.InvoiceLineInput
-	for i := range invoiceFormLines {
-		k := strconv.Itoa(i)
-		desc := strings.TrimSpace(v.Get("line_description_" + k))
-		price := formMoney(v, "line_unit_price_"+k, fmt.Sprintf("Line %d price", i+1), &errs)
-		qty := formDecimal(v, "line_quantity_"+k, fmt.Sprintf("Line %d quantity", i+1), &errs)
-		if desc == "" && price == nil && qty == nil {
-			continue
-		}
-		l := porter.InvoiceLineInput{Description: desc, UnitPrice: price}
-		if qty != nil {
-			q := porter.Quantity(*qty)
-			l.Quantity = &q
-		}
-		lines = append(lines, l)
-	}
+	lines := invoiceFormLinesOf(v, &errs)
 	if len(lines) == 0 && len(errs) == 0 {
 		errs.add("Lines", "need at least one line with a description and a price")
 	}
@@ -119,7 +148,7 @@ func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, u *porte
 	}
 	in.Lines = &lines
 	inv, err := c.svc.CreateInvoice(r.Context(), u.OrgID, in)
-	if status, msg, ok := strRefusal(err, invoiceLabels); ok {
+	if status, msg, ok := strRefusal(err, lineLabels(len(lines))); ok {
 		bad(status, msg)
 		return
 	}
@@ -133,7 +162,10 @@ func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, u *porte
 type invoiceData struct {
 	Invoice *porter.Invoice
 	Events  []*porter.Event
-	Form    url.Values
+	Owners  []pick
+	Rows    []int      // the draft form's line rows
+	Form    url.Values // marking paid, voiding
+	Edit    url.Values // editing a draft
 	Error   string
 }
 
@@ -160,12 +192,113 @@ func (c *Console) renderInvoice(w http.ResponseWriter, r *http.Request, u *porte
 	if d.Form == nil {
 		d.Form = url.Values{}
 	}
+	if inv.Status == porter.InvoiceDraft {
+		if d.Owners, err = c.ownerChoices(r, u); err != nil {
+			c.fail(w, r, u, err)
+			return
+		}
+		if d.Edit == nil {
+			d.Edit = draftForm(inv)
+		}
+		// Every line, and room for two more (at least the new form's rows).
+		n := max(len(inv.Lines)+2, invoiceFormLines)
+		for i := 0; i < n || d.Edit.Has(fmt.Sprintf("line_description_%d", i)); i++ {
+			d.Rows = append(d.Rows, i)
+		}
+	}
 	d.Invoice = inv
 	title := "Draft invoice " + strconv.FormatInt(inv.ID, 10)
 	if inv.Number != nil {
 		title = "Invoice " + *inv.Number
 	}
 	c.render(w, status, "invoice", view{Title: title, Nav: "invoices", User: u, Data: d})
+}
+
+// draftForm is a draft as its edit form shows it.
+func draftForm(inv *porter.Invoice) url.Values {
+	v := url.Values{"bill_to_name": {inv.BillToName}, "bill_to_email": {inv.BillToEmail}, "bill_to_address": {inv.BillToAddress},
+		"currency": {inv.Currency}, "payment_terms_days": {strconv.Itoa(inv.PaymentTermsDays)}, "notes": {inv.Notes}}
+	if inv.OwnerID != nil {
+		v.Set("owner_id", strconv.FormatInt(*inv.OwnerID, 10))
+	}
+	if inv.BookingID != nil {
+		v.Set("booking_id", strconv.FormatInt(*inv.BookingID, 10))
+	}
+	if inv.TaxRate != nil {
+		v.Set("tax_rate", inv.TaxRate.String())
+	}
+	for i, l := range inv.Lines {
+		k := strconv.Itoa(i)
+		v.Set("line_description_"+k, l.Description)
+		v.Set("line_quantity_"+k, l.Quantity.String())
+		v.Set("line_unit_price_"+k, l.UnitPrice.String())
+	}
+	return v
+}
+
+// updateInvoice edits a draft (PATCH /v1/invoices/{id}): the form sends
+// every field and every line, so an emptied field is cleared, an empty VAT
+// rate is no tax and the lines replace the draft's. A sent invoice is
+// final: 409.
+func (c *Console) updateInvoice(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderInvoice(w, r, u, id, status, invoiceData{Edit: r.PostForm, Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	v := r.PostForm
+	var errs formErrors
+	in := porter.InvoiceInput{OwnerID: formID(v, "owner_id", "Owner", &errs), BillToName: formTextAll(v, "bill_to_name"),
+		BillToEmail: formTextAll(v, "bill_to_email"), BillToAddress: formTextAll(v, "bill_to_address"),
+		BookingID: formID(v, "booking_id", "Booking", &errs), Currency: formText(v, "currency"), Notes: formTextAll(v, "notes")}
+	var none int64
+	if in.OwnerID == nil && strings.TrimSpace(v.Get("owner_id")) == "" {
+		in.OwnerID = &none // "—": bill anyone by name
+	}
+	if in.BookingID == nil && strings.TrimSpace(v.Get("booking_id")) == "" {
+		in.BookingID = &none
+	}
+	if t := formDecimal(v, "tax_rate", "VAT rate", &errs); t != nil {
+		p := porter.Percent(*t)
+		in.TaxRate = &p
+	} else if strings.TrimSpace(v.Get("tax_rate")) == "" {
+		in.NoTax = true
+	}
+	if n := formCount(v, "payment_terms_days", "Payment terms", &errs); n != nil {
+		d := int(*n)
+		in.PaymentTermsDays = &d
+	}
+	lines := invoiceFormLinesOf(v, &errs)
+	if len(lines) == 0 && len(errs) == 0 {
+		errs.add("Lines", "need at least one line with a description and a price")
+	}
+	// Another organization's invoice is a 404 whatever the form holds.
+	if _, err := c.svc.Invoice(r.Context(), u.OrgID, id); err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if len(errs) > 0 {
+		bad(http.StatusBadRequest, errs.String())
+		return
+	}
+	in.Lines = &lines
+	_, err := c.svc.UpdateInvoice(r.Context(), u.OrgID, id, in)
+	if status, msg, ok := strRefusal(err, lineLabels(len(lines))); ok {
+		bad(status, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/invoices/", id))
 }
 
 func (c *Console) invoiceAction(w http.ResponseWriter, r *http.Request, u *porter.User) {

@@ -76,7 +76,8 @@ type ownerData struct {
 	Properties []pick
 	PropName   map[int64]string
 	Events     []*porter.Event
-	Form       url.Values
+	Form       url.Values // linking a property
+	Edit       url.Values // editing the owner
 	Error      string
 }
 
@@ -107,6 +108,10 @@ func (c *Console) renderOwner(w http.ResponseWriter, r *http.Request, u *porter.
 	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "owner", id); err != nil {
 		c.fail(w, r, u, err)
 		return
+	}
+	if d.Edit == nil {
+		d.Edit = url.Values{"name": {o.Name}, "email": {o.Email}, "phone": {o.Phone}, "company": {o.Company},
+			"payout_details": {o.PayoutDetails}, "notes": {o.Notes}}
 	}
 	d.Owner = o
 	c.render(w, status, "owner", view{Title: o.Name, Nav: "owners", User: u, Data: d})
@@ -153,4 +158,171 @@ func (c *Console) linkProperty(w http.ResponseWriter, r *http.Request, u *porter
 		return
 	}
 	seeOther(w, r, idPath("/owners/", id))
+}
+
+// updateOwner edits an owner's contact and payout details (PATCH
+// /v1/owners/{id}); the form sends every field, so clearing one clears it.
+func (c *Console) updateOwner(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	bad := func(status int, msg string) {
+		c.renderOwner(w, r, u, id, status, ownerData{Form: url.Values{}, Edit: r.PostForm, Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	v := r.PostForm
+	in := porter.OwnerInput{Name: formTextAll(v, "name"), Email: formTextAll(v, "email"), Phone: formTextAll(v, "phone"),
+		Company: formTextAll(v, "company"), PayoutDetails: formTextAll(v, "payout_details"), Notes: formTextAll(v, "notes")}
+	_, err := c.svc.UpdateOwner(r.Context(), u.OrgID, id, in)
+	if status, msg, ok := strRefusal(err, ownerLabels); ok {
+		bad(status, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/owners/", id))
+}
+
+type ownershipData struct {
+	Owner     *porter.Owner
+	Ownership *porter.Ownership
+	Property  string
+	Today     string
+	Form      url.Values
+	Error     string
+}
+
+// ownershipOf finds one of an owner's ownerships: another owner's, or
+// another organization's, is not found.
+func (c *Console) ownershipOf(r *http.Request, u *porter.User) (*porter.Owner, *porter.Ownership, error) {
+	id, ok1 := pathID(r, "id")
+	oid, ok2 := pathID(r, "oid")
+	if !ok1 || !ok2 {
+		return nil, nil, porter.NotFound("ownership", 0)
+	}
+	ctx := r.Context()
+	o, err := c.svc.Owner(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	links, err := c.svc.OwnerProperties(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, l := range links {
+		if l.ID == oid {
+			return o, l, nil
+		}
+	}
+	return nil, nil, porter.NotFound("ownership", oid)
+}
+
+// ownership is one property link's page: its terms to edit and the
+// button that ends it.
+func (c *Console) ownership(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	c.renderOwnership(w, r, u, http.StatusOK, ownershipData{})
+}
+
+func (c *Console) renderOwnership(w http.ResponseWriter, r *http.Request, u *porter.User, status int, d ownershipData) {
+	o, l, err := c.ownershipOf(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	p, err := c.svc.Property(r.Context(), u.OrgID, l.PropertyID)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if d.Form == nil {
+		end := ""
+		if l.EndDate != nil {
+			end = *l.EndDate
+		}
+		d.Form = url.Values{"commission_rate": {l.CommissionRate.String()}, "management_fee": {l.ManagementFee.String()},
+			"cleaning_fee": {l.CleaningFee.String()}, "start_date": {l.StartDate}, "end_date": {end}}
+	}
+	d.Owner, d.Ownership, d.Property, d.Today = o, l, p.Name, c.svc.Now().UTC().Format(porter.DateLayout)
+	c.render(w, status, "ownership", view{Title: p.Name + " · " + o.Name, Nav: "owners", User: u, Data: d})
+}
+
+// updateOwnership edits an ownership's commission, fees and dates (PATCH
+// /v1/owners/{id}/properties/{ownership_id}). An empty fee is none; an
+// empty end date leaves it open-ended.
+func (c *Console) updateOwnership(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	bad := func(status int, msg string) {
+		c.renderOwnership(w, r, u, status, ownershipData{Form: r.PostForm, Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	v := r.PostForm
+	var errs formErrors
+	zero := porter.Money(0)
+	in := porter.OwnershipInput{ManagementFee: formMoney(v, "management_fee", "Management fee", &errs),
+		CleaningFee: formMoney(v, "cleaning_fee", "Cleaning fee", &errs), StartDate: formTextAll(v, "start_date"), EndDate: formTextAll(v, "end_date")}
+	if in.ManagementFee == nil {
+		in.ManagementFee = &zero
+	}
+	if in.CleaningFee == nil {
+		in.CleaningFee = &zero
+	}
+	if n := formDecimal(v, "commission_rate", "Commission", &errs); n != nil {
+		p := porter.Percent(*n)
+		in.CommissionRate = &p
+	} else if len(errs) == 0 {
+		errs.add("Commission", "is required: the agency's percentage, such as 20")
+	}
+	c.changeOwnership(w, r, u, in, errs, bad)
+}
+
+// endOwnership unlinks a property from its owner: the ownership ends on
+// the day given (the last day it counts), so the statements already drawn
+// up keep their figures.
+func (c *Console) endOwnership(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	bad := func(status int, msg string) {
+		c.renderOwnership(w, r, u, status, ownershipData{Error: msg})
+	}
+	if msg, ok := readPostedForm(w, r); !ok {
+		bad(http.StatusBadRequest, msg)
+		return
+	}
+	var errs formErrors
+	end := formText(r.PostForm, "end_date")
+	if end == nil {
+		errs.add("Until", "is required: the last day the owner owns the property")
+	}
+	c.changeOwnership(w, r, u, porter.OwnershipInput{EndDate: end}, errs, bad)
+}
+
+func (c *Console) changeOwnership(w http.ResponseWriter, r *http.Request, u *porter.User, in porter.OwnershipInput, errs formErrors, bad func(int, string)) {
+	// The owner and ownership are looked up first, so that another
+	// organization's are a 404 whatever the form holds.
+	o, l, err := c.ownershipOf(r, u)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if len(errs) > 0 {
+		bad(http.StatusBadRequest, errs.String())
+		return
+	}
+	_, err = c.svc.UpdateOwnership(r.Context(), u.OrgID, o.ID, l.ID, in)
+	if status, msg, ok := strRefusal(err, ownerLabels); ok {
+		bad(status, msg)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	seeOther(w, r, idPath("/owners/", o.ID))
 }

@@ -162,6 +162,16 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /assets/{id}/claims/{claim}", c.signedIn(needWrite, c.assetAction(c.moveClaim)))
 	c.mux.HandleFunc("GET /certificates", c.signedIn(needRead, c.certificates))
 	c.mux.HandleFunc("POST /certificates", c.signedIn(needWrite, c.addCertificate))
+	// Short-term-rental editing: blocks, owners and their ownerships,
+	// draft invoices.
+	c.mux.HandleFunc("GET /calendar/blocks/{id}", c.signedIn(needRead, c.block))
+	c.mux.HandleFunc("POST /calendar/blocks/{id}", c.signedIn(needWrite, c.updateBlock))
+	c.mux.HandleFunc("POST /calendar/blocks/{id}/delete", c.signedIn(needWrite, c.deleteBlock))
+	c.mux.HandleFunc("POST /owners/{id}", c.signedIn(needWrite, c.updateOwner))
+	c.mux.HandleFunc("GET /owners/{id}/properties/{oid}", c.signedIn(needRead, c.ownership))
+	c.mux.HandleFunc("POST /owners/{id}/properties/{oid}", c.signedIn(needWrite, c.updateOwnership))
+	c.mux.HandleFunc("POST /owners/{id}/properties/{oid}/end", c.signedIn(needWrite, c.endOwnership))
+	c.mux.HandleFunc("POST /invoices/{id}", c.signedIn(needWrite, c.updateInvoice))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

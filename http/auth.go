@@ -190,7 +190,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	// The response is stored by the write itself, in its transaction (see
+	// inWrite); what the write did not store is stored below.
+	in := &inWrite{key: key, hash: hash, claimedAt: now, sensitive: routeFrom(r).Sensitive, secrets: s.svc.Secrets}
+	r = r.WithContext(porter.WithCommitHook(r.Context(), in.remember))
 	herr := h(rec, r)
+	if crash := CrashAfterWrite.Load(); crash != nil && herr == nil {
+		(*crash)()
+	}
 	if herr != nil {
 		// Errors are answered but not remembered: a client may fix and retry.
 		_ = s.store.Update(context.WithoutCancel(r.Context()), org, func(tx porter.Tx) error {
@@ -199,6 +206,13 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 		return herr
 	}
 	remembered := rec.body.Bytes()
+	if in.stored && in.status == rec.status && bytes.Equal(in.body, remembered) {
+		return nil // committed with the write
+	}
+	// A handler that answers otherwise than the write's result (or wrote
+	// nothing) is remembered now, in a transaction of its own: see
+	// README's Idempotency-Key.
+	s.logger.Debug("Idempotency-Key response stored after the write", "method", r.Method, "path", r.URL.Path, "in_write", in.stored)
 	if routeFrom(r).Sensitive {
 		if remembered, err = s.svc.Secrets.Seal(string(remembered)); err != nil {
 			return fmt.Errorf("seal remembered response: %w", err)

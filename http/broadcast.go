@@ -43,7 +43,7 @@ func (s *Server) handleSeedSendMessage() handlerFunc {
 		if in.Audience == nil || *in.Audience != "property_tenants" {
 			in.PropertyID = nil
 		}
-		b, err := s.svc.SendBroadcast(r.Context(), orgID(r), porter.BroadcastInput{
+		b, err := s.svc.SendBroadcast(answering(r, func(b *porter.Broadcast) any { return seedBroadcastResponse{BroadcastID: b.ID} }), orgID(r), porter.BroadcastInput{
 			Subject: in.Subject, Body: in.Body, Audience: in.Audience, Channel: in.Channel, PropertyID: in.PropertyID.ptr(),
 		})
 		if err != nil {

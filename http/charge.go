@@ -34,7 +34,7 @@ func (s *Server) handleSeedCreateCharge() handlerFunc {
 		if category != nil && *category == "" {
 			category = nil // a blank mapped field means the default
 		}
-		c, err := s.svc.CreateCharge(r.Context(), orgID(r), porter.ChargeInput{
+		c, err := s.svc.CreateCharge(answering(r, func(c *porter.Charge) any { return map[string]any{"charge": c} }), orgID(r), porter.ChargeInput{
 			TenantID: in.TenantID.ptr(), LeaseID: in.LeaseID.ptr(), Amount: in.Amount,
 			Description: in.Description, DueDate: in.DueDate, Category: category,
 		})

@@ -15,6 +15,9 @@ type data struct {
 	Data any `json:"data"`
 }
 
+// data1 is v under "data", as the generic handlers answer.
+func data1[T any](v T) any { return data{v} }
+
 func getOne[T any](resource string, get func(ctx context.Context, org, id int64) (T, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r, resource)
@@ -35,7 +38,7 @@ func createOne[In, T any](s *Server, create func(ctx context.Context, org int64,
 		if err != nil {
 			return err
 		}
-		v, err := create(r.Context(), orgID(r), in)
+		v, err := create(answering(r, data1[T]), orgID(r), in)
 		if err != nil {
 			return err
 		}
@@ -53,7 +56,7 @@ func updateOne[In, T any](s *Server, resource string, update func(ctx context.Co
 		if err != nil {
 			return err
 		}
-		v, err := update(r.Context(), orgID(r), id, in)
+		v, err := update(answering(r, data1[T]), orgID(r), id, in)
 		if err != nil {
 			return err
 		}
@@ -68,7 +71,7 @@ func act[T any](resource string, action func(ctx context.Context, org, id int64)
 		if err != nil {
 			return err
 		}
-		v, err := action(r.Context(), orgID(r), id)
+		v, err := action(answering(r, data1[T]), orgID(r), id)
 		if err != nil {
 			return err
 		}
@@ -95,7 +98,7 @@ func actWith[In, T any](s *Server, resource string, action func(ctx context.Cont
 				}
 			}
 		}
-		v, err := action(r.Context(), orgID(r), id, in)
+		v, err := action(answering(r, data1[T]), orgID(r), id, in)
 		if err != nil {
 			return err
 		}

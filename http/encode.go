@@ -20,9 +20,15 @@ import (
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	_ = jsonTo(w, v)
+}
+
+// jsonTo writes v as every JSON body is written, so that a body encoded
+// ahead (an Idempotency-Key's remembered response) is the same bytes.
+func jsonTo(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	return enc.Encode(v)
 }
 
 // encode writes a success body.

@@ -31,7 +31,7 @@ func (s *Server) handleAddInspectionItem() handlerFunc {
 		if err != nil {
 			return err
 		}
-		v, err := s.svc.AddInspectionItem(r.Context(), orgID(r), id, in)
+		v, err := s.svc.AddInspectionItem(answering(r, data1[*porter.Inspection]), orgID(r), id, in)
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (s *Server) handleUpdateInspectionItem() handlerFunc {
 		if err != nil {
 			return err
 		}
-		v, err := s.svc.UpdateInspectionItem(r.Context(), orgID(r), id, itemID, in)
+		v, err := s.svc.UpdateInspectionItem(answering(r, data1[*porter.Inspection]), orgID(r), id, itemID, in)
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (s *Server) handleSeedRecordPayment() handlerFunc {
 		if err != nil {
 			return err
 		}
-		p, err := s.svc.RecordPayment(r.Context(), orgID(r), porter.PaymentInput{
+		p, err := s.svc.RecordPayment(answering(r, func(p *porter.Payment) any { return map[string]any{"payment": p} }), orgID(r), porter.PaymentInput{
 			TenantID: in.TenantID.ptr(), Amount: in.Amount, Method: in.Method, Reference: in.Reference,
 			ChargeID: in.ChargeID.ptr(), Notes: in.Notes,
 		})

@@ -27,7 +27,7 @@ func (s *Server) handleSeedCreateTenant() handlerFunc {
 		if err != nil {
 			return err
 		}
-		t, err := s.svc.CreateTenant(r.Context(), orgID(r), porter.TenantInput(in))
+		t, err := s.svc.CreateTenant(answering(r, func(t *porter.Tenant) any { return map[string]any{"tenant": t} }), orgID(r), porter.TenantInput(in))
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func (s *Server) handleCreateWebhook() handlerFunc {
 			return err
 		}
 		in.Source, in.Scopes = porter.WebhookSourceAPI, keyFrom(r).Scopes
-		v, err := s.svc.CreateWebhook(r.Context(), orgID(r), in)
+		v, err := s.svc.CreateWebhook(answering(r, data1[*porter.WebhookWithSecret]), orgID(r), in)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Server) handleUpdateWebhook() handlerFunc {
 			return err
 		}
 		in.Scopes = keyFrom(r).Scopes
-		v, err := s.svc.UpdateWebhook(r.Context(), orgID(r), id, in)
+		v, err := s.svc.UpdateWebhook(answering(r, data1[*porter.Webhook]), orgID(r), id, in)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,10 @@ func (s *Server) handleSeedSubscribe() handlerFunc {
 		if in.Secret != nil && *in.Secret == "" {
 			in.Secret = nil // no-code tools send unmapped fields as ""
 		}
-		hook, err := s.svc.CreateWebhook(r.Context(), orgID(r), porter.WebhookInput{
+		ctx := answering(r, func(hook *porter.WebhookWithSecret) any {
+			return map[string]any{"subscription": subscription(hook.Webhook)}
+		})
+		hook, err := s.svc.CreateWebhook(ctx, orgID(r), porter.WebhookInput{
 			URL: strings.TrimSpace(in.TargetURL), Events: []string{strings.TrimSpace(in.Event)}, Secret: in.Secret,
 			Source: porter.WebhookSourceRESTHook, Scopes: keyFrom(r).Scopes,
 		})

@@ -39,7 +39,7 @@ func (s *Server) handleSeedCreateWorkOrder() handlerFunc {
 		if err != nil {
 			return err
 		}
-		wo, err := s.svc.CreateWorkOrder(r.Context(), orgID(r), porter.WorkOrderInput{
+		wo, err := s.svc.CreateWorkOrder(answering(r, func(wo *porter.WorkOrder) any { return map[string]any{"work_order": wo} }), orgID(r), porter.WorkOrderInput{
 			Title: in.Title, Description: in.Description, PropertyID: in.PropertyID.ptr(), UnitID: in.UnitID.ptr(),
 			Priority: blankAsNil(in.Priority), Category: in.Category,
 		})

@@ -109,6 +109,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		c.BaseURL = "http://" + ln.Addr().String()
 	}
 	svc := porter.NewService(st, c.BaseURL, logger)
+	if clockAhead != 0 {
+		svc.Now = func() time.Time { return time.Now().Add(clockAhead) }
+	}
 	key, err := porter.LoadOrCreateSecretKey(c.DataDir, c.SecretKey)
 	if err != nil {
 		ln.Close()
@@ -307,3 +310,7 @@ func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *co
 // nodeHost is where this node says it runs; empty is the machine it runs
 // on. Tests set it to play nodes on other hosts.
 var nodeHost string
+
+// clockAhead moves this node's clock forward. Tests set it to play a
+// retry that comes after a time window has passed.
+var clockAhead time.Duration
