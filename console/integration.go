@@ -318,6 +318,13 @@ func (c *Console) updateIntegration(w http.ResponseWriter, r *http.Request, u *p
 		c.refuseIntegrationForm(w, r, u, id, c.keepType(r, u, id, form), msg)
 		return
 	}
+	// Credentials are replaced only when some are typed: empty keeps them.
+	for _, k := range []string{"api_key", "client_id", "client_secret", "token_url"} {
+		if strings.TrimSpace(r.PostForm.Get(k)) != "" {
+			in.Credentials = credentialsOf(r.PostForm, form.CredentialType)
+			break
+		}
+	}
 	if _, err := c.svc.UpdateIntegration(r.Context(), u.OrgID, id, in); err != nil {
 		c.integrationActionFailed(w, r, u, id, c.keepType(r, u, id, form), err)
 		return
@@ -329,7 +336,7 @@ func (c *Console) updateIntegration(w http.ResponseWriter, r *http.Request, u *p
 // refused edit shows the form as typed rather than the stored one.
 func (c *Console) keepType(r *http.Request, u *porter.User, id int64, form integrationForm) integrationForm {
 	if it, err := c.svc.Integration(r.Context(), u.OrgID, id); err == nil {
-		form.Type, form.CredentialType = it.Type, it.CredentialType
+		form.Type = it.Type
 	}
 	if form.Type == "" {
 		form.Type = "?" // any non-empty value keeps the typed form

@@ -221,6 +221,7 @@ func TestIntegrationConsoleRefusals(t *testing.T) {
 			{"edit, mapping not JSON", ip, with(valid, "mapping", "nope"), "Mapping: not a valid mapping document"},
 			{"edit, no mapping", ip, with(valid, "mapping", ""), "Mapping: write the mapping document"},
 			{"edit, unknown value kind", ip, with(valid, "mapping", defectMapping(`, "value_maps": {"colour": {"a": "b"}}`)), "mapping.value_maps.colour"},
+			{"edit, oauth incomplete", ip, with(with(valid, "credential_type", "oauth_client"), "client_id", "abc"), "credentials.token_url is required"},
 			{"delete, unconfirmed", ip + "/delete", nil, "tick the box"},
 			{"rotate, short secret", ip + "/rotate", url.Values{"secret": {"short"}}, "secret"},
 		} {
@@ -241,14 +242,24 @@ func TestIntegrationConsoleRefusals(t *testing.T) {
 			t.Errorf("an unknown integration: %d", code)
 		}
 
+		// New credentials replace the old ones, never shown back.
+		if code, _ := post(t, s.URL+ip, admin, with(with(valid, "credential_type", "api_key"), "api_key", "key-0123456789")); code != http.StatusSeeOther {
+			t.Errorf("edit with an API key: %d", code)
+		}
+		if got, err := s.svc.Integration(bg, s.org, it.ID); err != nil || got.CredentialType != "api_key" || got.Name != "Renamed" {
+			t.Fatalf("after the edit: %+v, %v", got, err)
+		}
+		if _, body := get(t, s.URL+ip, admin); strings.Contains(body, "key-0123456789") {
+			t.Fatal("the page shows the API key")
+		}
 		// Test checks the mapping; disable and delete work for the admin.
-		if code, body := post(t, s.URL+ip+"/test", admin, nil); code != 200 || !strings.Contains(body, "Mapping check (entities: defect") {
+		if code, body := post(t, s.URL+ip+"/test", admin, nil); code != 200 || !strings.Contains(body, "Mapping check (entities: none") {
 			t.Errorf("test: %d", code)
 		}
 		if code, _ := post(t, s.URL+ip+"/disable", admin, nil); code != http.StatusSeeOther {
 			t.Errorf("disable: %d", code)
 		}
-		if code, body := get(t, s.URL+"/settings/integrations?status=disabled", admin); code != 200 || !strings.Contains(body, "&lt;script&gt;") {
+		if code, body := get(t, s.URL+"/settings/integrations?status=disabled", admin); code != 200 || !strings.Contains(body, "Renamed") {
 			t.Errorf("the disabled list: %d", code)
 		}
 		if code, _ := post(t, s.URL+ip+"/delete", admin, url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
