@@ -77,6 +77,7 @@ func perfPaths(tb testing.TB, p *perfSite) []string {
 	paths := []string{"/", "/work-orders", "/work-orders?q=order+99", "/work-orders?overdue=1", "/work-orders/" + id(wos.Items[0].ID), "/properties", "/properties/" + id(p.property),
 		"/units", "/tenants", "/tenants/" + id(p.tenant), "/leases", "/charges", "/payments", "/inspections", "/vendors",
 		"/staff", "/documents", "/broadcasts", "/catalog", "/settings/users", "/settings/api-keys", "/settings/webhooks"}
+	paths = append(paths, integrationPerfPaths(tb, p)...) // Settings → Integrations
 	return append(paths, strPerfPaths(tb, p)...)
 }
 
@@ -155,6 +156,7 @@ func TestConsoleQueryCounts(t *testing.T) {
 				}
 				seedBulk(t, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: n, Deliveries: n, Payments: n, Charges: n})
 				seedSTR(t, p, n)
+				seedIntegrations(t, p, n) // Settings → Integrations
 				paths = perfPaths(t, p)
 				for i, path := range paths {
 					counter.Reset()

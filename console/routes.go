@@ -172,6 +172,17 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /owners/{id}/properties/{oid}", c.signedIn(needWrite, c.updateOwnership))
 	c.mux.HandleFunc("POST /owners/{id}/properties/{oid}/end", c.signedIn(needWrite, c.endOwnership))
 	c.mux.HandleFunc("POST /invoices/{id}", c.signedIn(needWrite, c.updateInvoice))
+	// Settings → Integrations (admin, as webhooks: they hold credentials).
+	c.mux.HandleFunc("GET /settings/integrations", c.signedIn(needAdmin, c.integrations))
+	c.mux.HandleFunc("POST /settings/integrations", c.signedIn(needAdmin, c.createIntegration))
+	c.mux.HandleFunc("GET /settings/integrations/{id}", c.signedIn(needAdmin, c.integration))
+	c.mux.HandleFunc("POST /settings/integrations/{id}", c.signedIn(needAdmin, c.updateIntegration))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/enable", c.signedIn(needAdmin, c.setIntegrationEnabled(true)))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/disable", c.signedIn(needAdmin, c.setIntegrationEnabled(false)))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/delete", c.signedIn(needAdmin, c.deleteIntegration))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/rotate", c.signedIn(needAdmin, c.rotateIntegrationSecret))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/test", c.signedIn(needAdmin, c.testIntegration))
+	c.mux.HandleFunc("POST /settings/integrations/{id}/retry", c.signedIn(needAdmin, c.retryIntegration))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)
