@@ -66,6 +66,15 @@ var Scopes = []Scope{
 	// Owners, invoices and reviews: the write side seed 003 leaves out.
 	{"owners:write", "Create and edit owners and link them to properties"},
 	{"invoices:write", "Draft, send, mark paid and void invoices"},
+	// Facilities and resident events (seed 002).
+	{"meters:read", "Read meters, their readings and series"},
+	{"meters:write", "Create and edit meters and record readings"},
+	{"defects:read", "Read defects and snagging items"},
+	{"defects:write", "Record defects and move them through their states"},
+	{"visitor_passes:read", "Read visitor passes"},
+	{"visitor_passes:write", "Issue visitor passes and check visitors in and out"},
+	{"amenities:read", "Read amenities and their bookings"},
+	{"amenities:write", "Manage amenities and book them for tenants"},
 }
 
 // scopeAliases: seed 003 calls work orders maintenance tickets, so its

@@ -97,6 +97,9 @@ type Tx interface {
 	StatementTx
 	TaxReportTx
 	ICalTx // iCal export feeds and import sources
+	// Facilities and resident events: meters and readings, defects,
+	// visitor passes, amenities and their bookings, acknowledgements.
+	MeterTx
 }
 
 // ListParams are the pagination and filters every list shares.

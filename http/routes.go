@@ -328,6 +328,9 @@ func (s *Server) addRoutes() {
 		Response: []auditEntryView{}, List: true, Query: auditLogParams}, s.handleListAuditLog())
 	// Short-term rentals: cleaning tasks and messages to guests.
 	s.addCleaningRoutes()
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities, acknowledgements of broadcasts.
+	s.addMeterRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,

@@ -11,7 +11,7 @@ import (
 )
 
 const getOrganization = `-- name: GetOrganization :one
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations WHERE id = $1
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, defects_as_work_orders FROM organizations WHERE id = $1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
@@ -25,6 +25,7 @@ func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, 
 		&i.ChargeCategories,
 		&i.InvoiceNumberFormat,
 		&i.ReviewAlertThreshold,
+		&i.DefectsAsWorkOrders,
 	)
 	return i, err
 }
@@ -55,7 +56,7 @@ func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganization
 }
 
 const listOrganizations = `-- name: ListOrganizations :many
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold FROM organizations ORDER BY id
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, defects_as_work_orders FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
@@ -75,6 +76,7 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 			&i.ChargeCategories,
 			&i.InvoiceNumberFormat,
 			&i.ReviewAlertThreshold,
+			&i.DefectsAsWorkOrders,
 		); err != nil {
 			return nil, err
 		}

@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
 		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
 	}
+	if q.countAmenityBookingsStmt, err = db.PrepareContext(ctx, countAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAmenityBookings: %w", err)
+	}
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
 	}
@@ -59,6 +62,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countOwnerInvoicesStmt, err = db.PrepareContext(ctx, countOwnerInvoices); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOwnerInvoices: %w", err)
+	}
+	if q.deleteAmenityStmt, err = db.PrepareContext(ctx, deleteAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAmenity: %w", err)
 	}
 	if q.deleteBlockStmt, err = db.PrepareContext(ctx, deleteBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBlock: %w", err)
@@ -78,6 +84,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
 	}
+	if q.deleteMeterStmt, err = db.PrepareContext(ctx, deleteMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMeter: %w", err)
+	}
+	if q.deleteMeterReadingsStmt, err = db.PrepareContext(ctx, deleteMeterReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMeterReadings: %w", err)
+	}
 	if q.deleteOwnerStmt, err = db.PrepareContext(ctx, deleteOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOwner: %w", err)
 	}
@@ -96,6 +108,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
+	if q.getAmenityStmt, err = db.PrepareContext(ctx, getAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAmenity: %w", err)
+	}
+	if q.getAmenityBookingStmt, err = db.PrepareContext(ctx, getAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAmenityBooking: %w", err)
+	}
 	if q.getBlockStmt, err = db.PrepareContext(ctx, getBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBlock: %w", err)
 	}
@@ -105,11 +123,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getBroadcastStmt, err = db.PrepareContext(ctx, getBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBroadcast: %w", err)
 	}
+	if q.getBroadcastAcknowledgementStmt, err = db.PrepareContext(ctx, getBroadcastAcknowledgement); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBroadcastAcknowledgement: %w", err)
+	}
 	if q.getChargeStmt, err = db.PrepareContext(ctx, getCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCharge: %w", err)
 	}
 	if q.getCleaningTaskStmt, err = db.PrepareContext(ctx, getCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCleaningTask: %w", err)
+	}
+	if q.getDefectStmt, err = db.PrepareContext(ctx, getDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDefect: %w", err)
+	}
+	if q.getDefectByExternalRefStmt, err = db.PrepareContext(ctx, getDefectByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDefectByExternalRef: %w", err)
 	}
 	if q.getDocumentStmt, err = db.PrepareContext(ctx, getDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDocument: %w", err)
@@ -140,6 +167,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLeaseStmt, err = db.PrepareContext(ctx, getLease); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLease: %w", err)
+	}
+	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
+	}
+	if q.getMeterByExternalRefStmt, err = db.PrepareContext(ctx, getMeterByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeterByExternalRef: %w", err)
 	}
 	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
@@ -183,6 +216,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getVendorStmt, err = db.PrepareContext(ctx, getVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query GetVendor: %w", err)
 	}
+	if q.getVisitorPassStmt, err = db.PrepareContext(ctx, getVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVisitorPass: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
@@ -197,6 +233,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
+	}
+	if q.insertAmenityStmt, err = db.PrepareContext(ctx, insertAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAmenity: %w", err)
+	}
+	if q.insertAmenityBookingStmt, err = db.PrepareContext(ctx, insertAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAmenityBooking: %w", err)
 	}
 	if q.insertAuditEntryStmt, err = db.PrepareContext(ctx, insertAuditEntry); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditEntry: %w", err)
@@ -213,11 +255,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
 	}
+	if q.insertBroadcastAcknowledgementStmt, err = db.PrepareContext(ctx, insertBroadcastAcknowledgement); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBroadcastAcknowledgement: %w", err)
+	}
 	if q.insertChargeStmt, err = db.PrepareContext(ctx, insertCharge); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCharge: %w", err)
 	}
 	if q.insertCleaningTaskStmt, err = db.PrepareContext(ctx, insertCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCleaningTask: %w", err)
+	}
+	if q.insertDefectStmt, err = db.PrepareContext(ctx, insertDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDefect: %w", err)
 	}
 	if q.insertDocumentStmt, err = db.PrepareContext(ctx, insertDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDocument: %w", err)
@@ -254,6 +302,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
+	}
+	if q.insertMeterStmt, err = db.PrepareContext(ctx, insertMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMeter: %w", err)
 	}
 	if q.insertOrganizationStmt, err = db.PrepareContext(ctx, insertOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOrganization: %w", err)
@@ -297,6 +348,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertVendorStmt, err = db.PrepareContext(ctx, insertVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertVendor: %w", err)
 	}
+	if q.insertVisitorPassStmt, err = db.PrepareContext(ctx, insertVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertVisitorPass: %w", err)
+	}
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
 	}
@@ -312,6 +366,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
 	}
+	if q.listAmenitiesStmt, err = db.PrepareContext(ctx, listAmenities); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAmenities: %w", err)
+	}
+	if q.listAmenityBookingsStmt, err = db.PrepareContext(ctx, listAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAmenityBookings: %w", err)
+	}
 	if q.listAuditLogStmt, err = db.PrepareContext(ctx, listAuditLog); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditLog: %w", err)
 	}
@@ -323,6 +383,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listBookingsStmt, err = db.PrepareContext(ctx, listBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookings: %w", err)
+	}
+	if q.listBroadcastAcknowledgementsStmt, err = db.PrepareContext(ctx, listBroadcastAcknowledgements); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBroadcastAcknowledgements: %w", err)
 	}
 	if q.listBroadcastMessagesStmt, err = db.PrepareContext(ctx, listBroadcastMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBroadcastMessages: %w", err)
@@ -338,6 +401,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCleaningTasksStmt, err = db.PrepareContext(ctx, listCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCleaningTasks: %w", err)
+	}
+	if q.listDefectsStmt, err = db.PrepareContext(ctx, listDefects); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDefects: %w", err)
 	}
 	if q.listDocumentsStmt, err = db.PrepareContext(ctx, listDocuments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDocuments: %w", err)
@@ -374,6 +440,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listMessagesStmt, err = db.PrepareContext(ctx, listMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessages: %w", err)
+	}
+	if q.listMeterReadingsStmt, err = db.PrepareContext(ctx, listMeterReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeterReadings: %w", err)
+	}
+	if q.listMetersStmt, err = db.PrepareContext(ctx, listMeters); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeters: %w", err)
 	}
 	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
@@ -420,6 +492,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
 	}
+	if q.listVisitorPassesStmt, err = db.PrepareContext(ctx, listVisitorPasses); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVisitorPasses: %w", err)
+	}
 	if q.listWebhooksStmt, err = db.PrepareContext(ctx, listWebhooks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWebhooks: %w", err)
 	}
@@ -446,6 +521,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.overlappingAmenityBookingsStmt, err = db.PrepareContext(ctx, overlappingAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query OverlappingAmenityBookings: %w", err)
 	}
 	if q.ownerStatementsOfMonthStmt, err = db.PrepareContext(ctx, ownerStatementsOfMonth); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerStatementsOfMonth: %w", err)
@@ -498,6 +576,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
 	}
+	if q.updateAmenityStmt, err = db.PrepareContext(ctx, updateAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAmenity: %w", err)
+	}
+	if q.updateAmenityBookingStmt, err = db.PrepareContext(ctx, updateAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAmenityBooking: %w", err)
+	}
 	if q.updateBlockStmt, err = db.PrepareContext(ctx, updateBlock); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateBlock: %w", err)
 	}
@@ -509,6 +593,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCleaningTaskStmt, err = db.PrepareContext(ctx, updateCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCleaningTask: %w", err)
+	}
+	if q.updateDefectStmt, err = db.PrepareContext(ctx, updateDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateDefect: %w", err)
 	}
 	if q.updateICalSourceStmt, err = db.PrepareContext(ctx, updateICalSource); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateICalSource: %w", err)
@@ -525,8 +612,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateLeaseStmt, err = db.PrepareContext(ctx, updateLease); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLease: %w", err)
 	}
+	if q.updateMeterStmt, err = db.PrepareContext(ctx, updateMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateMeter: %w", err)
+	}
 	if q.updateOrganizationStmt, err = db.PrepareContext(ctx, updateOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganization: %w", err)
+	}
+	if q.updateOrganizationFacilitySettingsStmt, err = db.PrepareContext(ctx, updateOrganizationFacilitySettings); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOrganizationFacilitySettings: %w", err)
 	}
 	if q.updateOrganizationRentalSettingsStmt, err = db.PrepareContext(ctx, updateOrganizationRentalSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganizationRentalSettings: %w", err)
@@ -554,6 +647,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateVendorStmt, err = db.PrepareContext(ctx, updateVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateVendor: %w", err)
+	}
+	if q.updateVisitorPassStmt, err = db.PrepareContext(ctx, updateVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateVisitorPass: %w", err)
 	}
 	if q.updateWebhookStmt, err = db.PrepareContext(ctx, updateWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWebhook: %w", err)
@@ -623,6 +719,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
 		}
 	}
+	if q.countAmenityBookingsStmt != nil {
+		if cerr := q.countAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAmenityBookingsStmt: %w", cerr)
+		}
+	}
 	if q.countAuditDeletionsStmt != nil {
 		if cerr := q.countAuditDeletionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
@@ -636,6 +737,11 @@ func (q *Queries) Close() error {
 	if q.countOwnerInvoicesStmt != nil {
 		if cerr := q.countOwnerInvoicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOwnerInvoicesStmt: %w", cerr)
+		}
+	}
+	if q.deleteAmenityStmt != nil {
+		if cerr := q.deleteAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAmenityStmt: %w", cerr)
 		}
 	}
 	if q.deleteBlockStmt != nil {
@@ -668,6 +774,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
 		}
 	}
+	if q.deleteMeterStmt != nil {
+		if cerr := q.deleteMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMeterStmt: %w", cerr)
+		}
+	}
+	if q.deleteMeterReadingsStmt != nil {
+		if cerr := q.deleteMeterReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMeterReadingsStmt: %w", cerr)
+		}
+	}
 	if q.deleteOwnerStmt != nil {
 		if cerr := q.deleteOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteOwnerStmt: %w", cerr)
@@ -698,6 +814,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
 		}
 	}
+	if q.getAmenityStmt != nil {
+		if cerr := q.getAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAmenityStmt: %w", cerr)
+		}
+	}
+	if q.getAmenityBookingStmt != nil {
+		if cerr := q.getAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAmenityBookingStmt: %w", cerr)
+		}
+	}
 	if q.getBlockStmt != nil {
 		if cerr := q.getBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBlockStmt: %w", cerr)
@@ -713,6 +839,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getBroadcastStmt: %w", cerr)
 		}
 	}
+	if q.getBroadcastAcknowledgementStmt != nil {
+		if cerr := q.getBroadcastAcknowledgementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBroadcastAcknowledgementStmt: %w", cerr)
+		}
+	}
 	if q.getChargeStmt != nil {
 		if cerr := q.getChargeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getChargeStmt: %w", cerr)
@@ -721,6 +852,16 @@ func (q *Queries) Close() error {
 	if q.getCleaningTaskStmt != nil {
 		if cerr := q.getCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.getDefectStmt != nil {
+		if cerr := q.getDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDefectStmt: %w", cerr)
+		}
+	}
+	if q.getDefectByExternalRefStmt != nil {
+		if cerr := q.getDefectByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDefectByExternalRefStmt: %w", cerr)
 		}
 	}
 	if q.getDocumentStmt != nil {
@@ -771,6 +912,16 @@ func (q *Queries) Close() error {
 	if q.getLeaseStmt != nil {
 		if cerr := q.getLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLeaseStmt: %w", cerr)
+		}
+	}
+	if q.getMeterStmt != nil {
+		if cerr := q.getMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterStmt: %w", cerr)
+		}
+	}
+	if q.getMeterByExternalRefStmt != nil {
+		if cerr := q.getMeterByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterByExternalRefStmt: %w", cerr)
 		}
 	}
 	if q.getOrganizationStmt != nil {
@@ -843,6 +994,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getVendorStmt: %w", cerr)
 		}
 	}
+	if q.getVisitorPassStmt != nil {
+		if cerr := q.getVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVisitorPassStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
@@ -866,6 +1022,16 @@ func (q *Queries) Close() error {
 	if q.insertAPIKeyStmt != nil {
 		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertAmenityStmt != nil {
+		if cerr := q.insertAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAmenityStmt: %w", cerr)
+		}
+	}
+	if q.insertAmenityBookingStmt != nil {
+		if cerr := q.insertAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAmenityBookingStmt: %w", cerr)
 		}
 	}
 	if q.insertAuditEntryStmt != nil {
@@ -893,6 +1059,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertBroadcastStmt: %w", cerr)
 		}
 	}
+	if q.insertBroadcastAcknowledgementStmt != nil {
+		if cerr := q.insertBroadcastAcknowledgementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBroadcastAcknowledgementStmt: %w", cerr)
+		}
+	}
 	if q.insertChargeStmt != nil {
 		if cerr := q.insertChargeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertChargeStmt: %w", cerr)
@@ -901,6 +1072,11 @@ func (q *Queries) Close() error {
 	if q.insertCleaningTaskStmt != nil {
 		if cerr := q.insertCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.insertDefectStmt != nil {
+		if cerr := q.insertDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDefectStmt: %w", cerr)
 		}
 	}
 	if q.insertDocumentStmt != nil {
@@ -961,6 +1137,11 @@ func (q *Queries) Close() error {
 	if q.insertMessageStmt != nil {
 		if cerr := q.insertMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertMeterStmt != nil {
+		if cerr := q.insertMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMeterStmt: %w", cerr)
 		}
 	}
 	if q.insertOrganizationStmt != nil {
@@ -1033,6 +1214,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertVendorStmt: %w", cerr)
 		}
 	}
+	if q.insertVisitorPassStmt != nil {
+		if cerr := q.insertVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertVisitorPassStmt: %w", cerr)
+		}
+	}
 	if q.insertWebhookStmt != nil {
 		if cerr := q.insertWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
@@ -1058,6 +1244,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
 		}
 	}
+	if q.listAmenitiesStmt != nil {
+		if cerr := q.listAmenitiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAmenitiesStmt: %w", cerr)
+		}
+	}
+	if q.listAmenityBookingsStmt != nil {
+		if cerr := q.listAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAmenityBookingsStmt: %w", cerr)
+		}
+	}
 	if q.listAuditLogStmt != nil {
 		if cerr := q.listAuditLogStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuditLogStmt: %w", cerr)
@@ -1076,6 +1272,11 @@ func (q *Queries) Close() error {
 	if q.listBookingsStmt != nil {
 		if cerr := q.listBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listBroadcastAcknowledgementsStmt != nil {
+		if cerr := q.listBroadcastAcknowledgementsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBroadcastAcknowledgementsStmt: %w", cerr)
 		}
 	}
 	if q.listBroadcastMessagesStmt != nil {
@@ -1101,6 +1302,11 @@ func (q *Queries) Close() error {
 	if q.listCleaningTasksStmt != nil {
 		if cerr := q.listCleaningTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCleaningTasksStmt: %w", cerr)
+		}
+	}
+	if q.listDefectsStmt != nil {
+		if cerr := q.listDefectsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDefectsStmt: %w", cerr)
 		}
 	}
 	if q.listDocumentsStmt != nil {
@@ -1161,6 +1367,16 @@ func (q *Queries) Close() error {
 	if q.listMessagesStmt != nil {
 		if cerr := q.listMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listMeterReadingsStmt != nil {
+		if cerr := q.listMeterReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMeterReadingsStmt: %w", cerr)
+		}
+	}
+	if q.listMetersStmt != nil {
+		if cerr := q.listMetersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMetersStmt: %w", cerr)
 		}
 	}
 	if q.listOrganizationsStmt != nil {
@@ -1238,6 +1454,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
 		}
 	}
+	if q.listVisitorPassesStmt != nil {
+		if cerr := q.listVisitorPassesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVisitorPassesStmt: %w", cerr)
+		}
+	}
 	if q.listWebhooksStmt != nil {
 		if cerr := q.listWebhooksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWebhooksStmt: %w", cerr)
@@ -1281,6 +1502,11 @@ func (q *Queries) Close() error {
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.overlappingAmenityBookingsStmt != nil {
+		if cerr := q.overlappingAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing overlappingAmenityBookingsStmt: %w", cerr)
 		}
 	}
 	if q.ownerStatementsOfMonthStmt != nil {
@@ -1368,6 +1594,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.updateAmenityStmt != nil {
+		if cerr := q.updateAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAmenityStmt: %w", cerr)
+		}
+	}
+	if q.updateAmenityBookingStmt != nil {
+		if cerr := q.updateAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAmenityBookingStmt: %w", cerr)
+		}
+	}
 	if q.updateBlockStmt != nil {
 		if cerr := q.updateBlockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateBlockStmt: %w", cerr)
@@ -1386,6 +1622,11 @@ func (q *Queries) Close() error {
 	if q.updateCleaningTaskStmt != nil {
 		if cerr := q.updateCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.updateDefectStmt != nil {
+		if cerr := q.updateDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateDefectStmt: %w", cerr)
 		}
 	}
 	if q.updateICalSourceStmt != nil {
@@ -1413,9 +1654,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateLeaseStmt: %w", cerr)
 		}
 	}
+	if q.updateMeterStmt != nil {
+		if cerr := q.updateMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateMeterStmt: %w", cerr)
+		}
+	}
 	if q.updateOrganizationStmt != nil {
 		if cerr := q.updateOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateOrganizationStmt: %w", cerr)
+		}
+	}
+	if q.updateOrganizationFacilitySettingsStmt != nil {
+		if cerr := q.updateOrganizationFacilitySettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOrganizationFacilitySettingsStmt: %w", cerr)
 		}
 	}
 	if q.updateOrganizationRentalSettingsStmt != nil {
@@ -1461,6 +1712,11 @@ func (q *Queries) Close() error {
 	if q.updateVendorStmt != nil {
 		if cerr := q.updateVendorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateVendorStmt: %w", cerr)
+		}
+	}
+	if q.updateVisitorPassStmt != nil {
+		if cerr := q.updateVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateVisitorPassStmt: %w", cerr)
 		}
 	}
 	if q.updateWebhookStmt != nil {
@@ -1530,379 +1786,443 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                   DBTX
-	tx                                   *sql.Tx
-	aPIKeyExistsStmt                     *sql.Stmt
-	allTenantRecipientsStmt              *sql.Stmt
-	blocksCoveringStmt                   *sql.Stmt
-	bookingReferenceCountStmt            *sql.Stmt
-	calendarUnitsStmt                    *sql.Stmt
-	claimICalSourceStmt                  *sql.Stmt
-	claimMessagesStmt                    *sql.Stmt
-	completeIdempotencyKeyStmt           *sql.Stmt
-	completedWorkOrderCostsStmt          *sql.Stmt
-	countAuditDeletionsStmt              *sql.Stmt
-	countOverlappingLeasesStmt           *sql.Stmt
-	countOwnerInvoicesStmt               *sql.Stmt
-	deleteBlockStmt                      *sql.Stmt
-	deleteICalLinkStmt                   *sql.Stmt
-	deleteICalLinksStmt                  *sql.Stmt
-	deleteICalSourceStmt                 *sql.Stmt
-	deleteIdempotencyKeyStmt             *sql.Stmt
-	deleteLeaseTenantsStmt               *sql.Stmt
-	deleteOwnerStmt                      *sql.Stmt
-	deleteRateStmt                       *sql.Stmt
-	deleteWebhookStmt                    *sql.Stmt
-	dueICalSourcesStmt                   *sql.Stmt
-	failGuestMessageStmt                 *sql.Stmt
-	getAPIKeyByHashStmt                  *sql.Stmt
-	getBlockStmt                         *sql.Stmt
-	getBookingStmt                       *sql.Stmt
-	getBroadcastStmt                     *sql.Stmt
-	getChargeStmt                        *sql.Stmt
-	getCleaningTaskStmt                  *sql.Stmt
-	getDocumentStmt                      *sql.Stmt
-	getEventStmt                         *sql.Stmt
-	getGuestMessageStmt                  *sql.Stmt
-	getICalExportStmt                    *sql.Stmt
-	getICalExportByTokenStmt             *sql.Stmt
-	getICalSourceStmt                    *sql.Stmt
-	getIdempotencyKeyStmt                *sql.Stmt
-	getInspectionStmt                    *sql.Stmt
-	getInvoiceStmt                       *sql.Stmt
-	getLeaseStmt                         *sql.Stmt
-	getOrganizationStmt                  *sql.Stmt
-	getOwnerStmt                         *sql.Stmt
-	getOwnerStatementStmt                *sql.Stmt
-	getOwnershipStmt                     *sql.Stmt
-	getPaymentStmt                       *sql.Stmt
-	getPropertyStmt                      *sql.Stmt
-	getRateStmt                          *sql.Stmt
-	getReviewStmt                        *sql.Stmt
-	getReviewByExternalIDStmt            *sql.Stmt
-	getStaffStmt                         *sql.Stmt
-	getTenantStmt                        *sql.Stmt
-	getTenantByInviteTokenStmt           *sql.Stmt
-	getUnitStmt                          *sql.Stmt
-	getVendorStmt                        *sql.Stmt
-	getWebhookStmt                       *sql.Stmt
-	getWebhookSecretsStmt                *sql.Stmt
-	getWhatsAppTemplateStmt              *sql.Stmt
-	getWorkOrderStmt                     *sql.Stmt
-	insertAPIKeyStmt                     *sql.Stmt
-	insertAuditEntryStmt                 *sql.Stmt
-	insertBlockStmt                      *sql.Stmt
-	insertBookingStmt                    *sql.Stmt
-	insertBookingPaymentStmt             *sql.Stmt
-	insertBroadcastStmt                  *sql.Stmt
-	insertChargeStmt                     *sql.Stmt
-	insertCleaningTaskStmt               *sql.Stmt
-	insertDocumentStmt                   *sql.Stmt
-	insertEventStmt                      *sql.Stmt
-	insertGuestMessageStmt               *sql.Stmt
-	insertICalSourceStmt                 *sql.Stmt
-	insertIdempotencyKeyStmt             *sql.Stmt
-	insertInspectionStmt                 *sql.Stmt
-	insertInspectionItemStmt             *sql.Stmt
-	insertInvoiceStmt                    *sql.Stmt
-	insertLeaseStmt                      *sql.Stmt
-	insertLeaseAlertStmt                 *sql.Stmt
-	insertLeaseTenantStmt                *sql.Stmt
-	insertMessageStmt                    *sql.Stmt
-	insertOrganizationStmt               *sql.Stmt
-	insertOwnerStmt                      *sql.Stmt
-	insertOwnerStatementStmt             *sql.Stmt
-	insertOwnershipStmt                  *sql.Stmt
-	insertPaymentStmt                    *sql.Stmt
-	insertPaymentAllocationStmt          *sql.Stmt
-	insertPropertyStmt                   *sql.Stmt
-	insertRateStmt                       *sql.Stmt
-	insertReviewStmt                     *sql.Stmt
-	insertStaffStmt                      *sql.Stmt
-	insertTaxReportStmt                  *sql.Stmt
-	insertTenantStmt                     *sql.Stmt
-	insertUnitStmt                       *sql.Stmt
-	insertVendorStmt                     *sql.Stmt
-	insertWebhookStmt                    *sql.Stmt
-	insertWhatsAppTemplateStmt           *sql.Stmt
-	insertWorkOrderStmt                  *sql.Stmt
-	listAPIKeysStmt                      *sql.Stmt
-	listActiveLeasesEndingByStmt         *sql.Stmt
-	listAuditLogStmt                     *sql.Stmt
-	listBlocksStmt                       *sql.Stmt
-	listBookingPaymentsStmt              *sql.Stmt
-	listBookingsStmt                     *sql.Stmt
-	listBroadcastMessagesStmt            *sql.Stmt
-	listBroadcastMessagesPageStmt        *sql.Stmt
-	listBroadcastsStmt                   *sql.Stmt
-	listChargesStmt                      *sql.Stmt
-	listCleaningTasksStmt                *sql.Stmt
-	listDocumentsStmt                    *sql.Stmt
-	listEventsStmt                       *sql.Stmt
-	listGuestMessagesStmt                *sql.Stmt
-	listICalLinksStmt                    *sql.Stmt
-	listICalSourcesStmt                  *sql.Stmt
-	listInspectionItemsStmt              *sql.Stmt
-	listInspectionsStmt                  *sql.Stmt
-	listInvoicesStmt                     *sql.Stmt
-	listItemsOfInspectionsStmt           *sql.Stmt
-	listLeaseTenantsInStmt               *sql.Stmt
-	listLeasesStmt                       *sql.Stmt
-	listMessagesStmt                     *sql.Stmt
-	listOrganizationsStmt                *sql.Stmt
-	listOwnerStatementsStmt              *sql.Stmt
-	listOwnersStmt                       *sql.Stmt
-	listPaymentAllocationsStmt           *sql.Stmt
-	listPaymentsStmt                     *sql.Stmt
-	listPropertiesStmt                   *sql.Stmt
-	listRatesStmt                        *sql.Stmt
-	listResourceEventsStmt               *sql.Stmt
-	listReviewsStmt                      *sql.Stmt
-	listStaffStmt                        *sql.Stmt
-	listTaxReportsStmt                   *sql.Stmt
-	listTaxRulesStmt                     *sql.Stmt
-	listTenantsStmt                      *sql.Stmt
-	listUnitsStmt                        *sql.Stmt
-	listVendorsStmt                      *sql.Stmt
-	listWebhooksStmt                     *sql.Stmt
-	listWhatsAppTemplatesStmt            *sql.Stmt
-	listWorkOrdersStmt                   *sql.Stmt
-	markMessageFailedStmt                *sql.Stmt
-	markMessageSentStmt                  *sql.Stmt
-	nextInvoiceSeqStmt                   *sql.Stmt
-	openBookingCleaningTasksStmt         *sql.Stmt
-	openChargesStmt                      *sql.Stmt
-	overdueWorkOrdersStmt                *sql.Stmt
-	ownerStatementsOfMonthStmt           *sql.Stmt
-	ownershipsOfOwnerStmt                *sql.Stmt
-	ownershipsOfPropertyStmt             *sql.Stmt
-	propertyTenantRecipientsStmt         *sql.Stmt
-	queuedMessagesAfterStmt              *sql.Stmt
-	ratesCoveringStmt                    *sql.Stmt
-	releaseICalSourceStmt                *sql.Stmt
-	reportOwnershipsStmt                 *sql.Stmt
-	reportPropertiesStmt                 *sql.Stmt
-	reportStayDatesStmt                  *sql.Stmt
-	reportStaysStmt                      *sql.Stmt
-	revokeAPIKeyStmt                     *sql.Stmt
-	setWebhookSecretsStmt                *sql.Stmt
-	staffRecipientsStmt                  *sql.Stmt
-	staysOverlappingStmt                 *sql.Stmt
-	taxReportsOfMonthStmt                *sql.Stmt
-	touchAPIKeyStmt                      *sql.Stmt
-	updateBlockStmt                      *sql.Stmt
-	updateBookingStmt                    *sql.Stmt
-	updateChargeStmt                     *sql.Stmt
-	updateCleaningTaskStmt               *sql.Stmt
-	updateICalSourceStmt                 *sql.Stmt
-	updateInspectionStmt                 *sql.Stmt
-	updateInspectionItemStmt             *sql.Stmt
-	updateInvoiceStmt                    *sql.Stmt
-	updateLeaseStmt                      *sql.Stmt
-	updateOrganizationStmt               *sql.Stmt
-	updateOrganizationRentalSettingsStmt *sql.Stmt
-	updateOwnerStmt                      *sql.Stmt
-	updateOwnershipStmt                  *sql.Stmt
-	updatePropertyStmt                   *sql.Stmt
-	updateRateStmt                       *sql.Stmt
-	updateStaffStmt                      *sql.Stmt
-	updateTenantStmt                     *sql.Stmt
-	updateUnitStmt                       *sql.Stmt
-	updateVendorStmt                     *sql.Stmt
-	updateWebhookStmt                    *sql.Stmt
-	updateWorkOrderStmt                  *sql.Stmt
-	upsertICalExportStmt                 *sql.Stmt
-	upsertICalLinkStmt                   *sql.Stmt
-	upsertTaxRuleStmt                    *sql.Stmt
-	vendorRecipientsStmt                 *sql.Stmt
+	db                                     DBTX
+	tx                                     *sql.Tx
+	aPIKeyExistsStmt                       *sql.Stmt
+	allTenantRecipientsStmt                *sql.Stmt
+	blocksCoveringStmt                     *sql.Stmt
+	bookingReferenceCountStmt              *sql.Stmt
+	calendarUnitsStmt                      *sql.Stmt
+	claimICalSourceStmt                    *sql.Stmt
+	claimMessagesStmt                      *sql.Stmt
+	completeIdempotencyKeyStmt             *sql.Stmt
+	completedWorkOrderCostsStmt            *sql.Stmt
+	countAmenityBookingsStmt               *sql.Stmt
+	countAuditDeletionsStmt                *sql.Stmt
+	countOverlappingLeasesStmt             *sql.Stmt
+	countOwnerInvoicesStmt                 *sql.Stmt
+	deleteAmenityStmt                      *sql.Stmt
+	deleteBlockStmt                        *sql.Stmt
+	deleteICalLinkStmt                     *sql.Stmt
+	deleteICalLinksStmt                    *sql.Stmt
+	deleteICalSourceStmt                   *sql.Stmt
+	deleteIdempotencyKeyStmt               *sql.Stmt
+	deleteLeaseTenantsStmt                 *sql.Stmt
+	deleteMeterStmt                        *sql.Stmt
+	deleteMeterReadingsStmt                *sql.Stmt
+	deleteOwnerStmt                        *sql.Stmt
+	deleteRateStmt                         *sql.Stmt
+	deleteWebhookStmt                      *sql.Stmt
+	dueICalSourcesStmt                     *sql.Stmt
+	failGuestMessageStmt                   *sql.Stmt
+	getAPIKeyByHashStmt                    *sql.Stmt
+	getAmenityStmt                         *sql.Stmt
+	getAmenityBookingStmt                  *sql.Stmt
+	getBlockStmt                           *sql.Stmt
+	getBookingStmt                         *sql.Stmt
+	getBroadcastStmt                       *sql.Stmt
+	getBroadcastAcknowledgementStmt        *sql.Stmt
+	getChargeStmt                          *sql.Stmt
+	getCleaningTaskStmt                    *sql.Stmt
+	getDefectStmt                          *sql.Stmt
+	getDefectByExternalRefStmt             *sql.Stmt
+	getDocumentStmt                        *sql.Stmt
+	getEventStmt                           *sql.Stmt
+	getGuestMessageStmt                    *sql.Stmt
+	getICalExportStmt                      *sql.Stmt
+	getICalExportByTokenStmt               *sql.Stmt
+	getICalSourceStmt                      *sql.Stmt
+	getIdempotencyKeyStmt                  *sql.Stmt
+	getInspectionStmt                      *sql.Stmt
+	getInvoiceStmt                         *sql.Stmt
+	getLeaseStmt                           *sql.Stmt
+	getMeterStmt                           *sql.Stmt
+	getMeterByExternalRefStmt              *sql.Stmt
+	getOrganizationStmt                    *sql.Stmt
+	getOwnerStmt                           *sql.Stmt
+	getOwnerStatementStmt                  *sql.Stmt
+	getOwnershipStmt                       *sql.Stmt
+	getPaymentStmt                         *sql.Stmt
+	getPropertyStmt                        *sql.Stmt
+	getRateStmt                            *sql.Stmt
+	getReviewStmt                          *sql.Stmt
+	getReviewByExternalIDStmt              *sql.Stmt
+	getStaffStmt                           *sql.Stmt
+	getTenantStmt                          *sql.Stmt
+	getTenantByInviteTokenStmt             *sql.Stmt
+	getUnitStmt                            *sql.Stmt
+	getVendorStmt                          *sql.Stmt
+	getVisitorPassStmt                     *sql.Stmt
+	getWebhookStmt                         *sql.Stmt
+	getWebhookSecretsStmt                  *sql.Stmt
+	getWhatsAppTemplateStmt                *sql.Stmt
+	getWorkOrderStmt                       *sql.Stmt
+	insertAPIKeyStmt                       *sql.Stmt
+	insertAmenityStmt                      *sql.Stmt
+	insertAmenityBookingStmt               *sql.Stmt
+	insertAuditEntryStmt                   *sql.Stmt
+	insertBlockStmt                        *sql.Stmt
+	insertBookingStmt                      *sql.Stmt
+	insertBookingPaymentStmt               *sql.Stmt
+	insertBroadcastStmt                    *sql.Stmt
+	insertBroadcastAcknowledgementStmt     *sql.Stmt
+	insertChargeStmt                       *sql.Stmt
+	insertCleaningTaskStmt                 *sql.Stmt
+	insertDefectStmt                       *sql.Stmt
+	insertDocumentStmt                     *sql.Stmt
+	insertEventStmt                        *sql.Stmt
+	insertGuestMessageStmt                 *sql.Stmt
+	insertICalSourceStmt                   *sql.Stmt
+	insertIdempotencyKeyStmt               *sql.Stmt
+	insertInspectionStmt                   *sql.Stmt
+	insertInspectionItemStmt               *sql.Stmt
+	insertInvoiceStmt                      *sql.Stmt
+	insertLeaseStmt                        *sql.Stmt
+	insertLeaseAlertStmt                   *sql.Stmt
+	insertLeaseTenantStmt                  *sql.Stmt
+	insertMessageStmt                      *sql.Stmt
+	insertMeterStmt                        *sql.Stmt
+	insertOrganizationStmt                 *sql.Stmt
+	insertOwnerStmt                        *sql.Stmt
+	insertOwnerStatementStmt               *sql.Stmt
+	insertOwnershipStmt                    *sql.Stmt
+	insertPaymentStmt                      *sql.Stmt
+	insertPaymentAllocationStmt            *sql.Stmt
+	insertPropertyStmt                     *sql.Stmt
+	insertRateStmt                         *sql.Stmt
+	insertReviewStmt                       *sql.Stmt
+	insertStaffStmt                        *sql.Stmt
+	insertTaxReportStmt                    *sql.Stmt
+	insertTenantStmt                       *sql.Stmt
+	insertUnitStmt                         *sql.Stmt
+	insertVendorStmt                       *sql.Stmt
+	insertVisitorPassStmt                  *sql.Stmt
+	insertWebhookStmt                      *sql.Stmt
+	insertWhatsAppTemplateStmt             *sql.Stmt
+	insertWorkOrderStmt                    *sql.Stmt
+	listAPIKeysStmt                        *sql.Stmt
+	listActiveLeasesEndingByStmt           *sql.Stmt
+	listAmenitiesStmt                      *sql.Stmt
+	listAmenityBookingsStmt                *sql.Stmt
+	listAuditLogStmt                       *sql.Stmt
+	listBlocksStmt                         *sql.Stmt
+	listBookingPaymentsStmt                *sql.Stmt
+	listBookingsStmt                       *sql.Stmt
+	listBroadcastAcknowledgementsStmt      *sql.Stmt
+	listBroadcastMessagesStmt              *sql.Stmt
+	listBroadcastMessagesPageStmt          *sql.Stmt
+	listBroadcastsStmt                     *sql.Stmt
+	listChargesStmt                        *sql.Stmt
+	listCleaningTasksStmt                  *sql.Stmt
+	listDefectsStmt                        *sql.Stmt
+	listDocumentsStmt                      *sql.Stmt
+	listEventsStmt                         *sql.Stmt
+	listGuestMessagesStmt                  *sql.Stmt
+	listICalLinksStmt                      *sql.Stmt
+	listICalSourcesStmt                    *sql.Stmt
+	listInspectionItemsStmt                *sql.Stmt
+	listInspectionsStmt                    *sql.Stmt
+	listInvoicesStmt                       *sql.Stmt
+	listItemsOfInspectionsStmt             *sql.Stmt
+	listLeaseTenantsInStmt                 *sql.Stmt
+	listLeasesStmt                         *sql.Stmt
+	listMessagesStmt                       *sql.Stmt
+	listMeterReadingsStmt                  *sql.Stmt
+	listMetersStmt                         *sql.Stmt
+	listOrganizationsStmt                  *sql.Stmt
+	listOwnerStatementsStmt                *sql.Stmt
+	listOwnersStmt                         *sql.Stmt
+	listPaymentAllocationsStmt             *sql.Stmt
+	listPaymentsStmt                       *sql.Stmt
+	listPropertiesStmt                     *sql.Stmt
+	listRatesStmt                          *sql.Stmt
+	listResourceEventsStmt                 *sql.Stmt
+	listReviewsStmt                        *sql.Stmt
+	listStaffStmt                          *sql.Stmt
+	listTaxReportsStmt                     *sql.Stmt
+	listTaxRulesStmt                       *sql.Stmt
+	listTenantsStmt                        *sql.Stmt
+	listUnitsStmt                          *sql.Stmt
+	listVendorsStmt                        *sql.Stmt
+	listVisitorPassesStmt                  *sql.Stmt
+	listWebhooksStmt                       *sql.Stmt
+	listWhatsAppTemplatesStmt              *sql.Stmt
+	listWorkOrdersStmt                     *sql.Stmt
+	markMessageFailedStmt                  *sql.Stmt
+	markMessageSentStmt                    *sql.Stmt
+	nextInvoiceSeqStmt                     *sql.Stmt
+	openBookingCleaningTasksStmt           *sql.Stmt
+	openChargesStmt                        *sql.Stmt
+	overdueWorkOrdersStmt                  *sql.Stmt
+	overlappingAmenityBookingsStmt         *sql.Stmt
+	ownerStatementsOfMonthStmt             *sql.Stmt
+	ownershipsOfOwnerStmt                  *sql.Stmt
+	ownershipsOfPropertyStmt               *sql.Stmt
+	propertyTenantRecipientsStmt           *sql.Stmt
+	queuedMessagesAfterStmt                *sql.Stmt
+	ratesCoveringStmt                      *sql.Stmt
+	releaseICalSourceStmt                  *sql.Stmt
+	reportOwnershipsStmt                   *sql.Stmt
+	reportPropertiesStmt                   *sql.Stmt
+	reportStayDatesStmt                    *sql.Stmt
+	reportStaysStmt                        *sql.Stmt
+	revokeAPIKeyStmt                       *sql.Stmt
+	setWebhookSecretsStmt                  *sql.Stmt
+	staffRecipientsStmt                    *sql.Stmt
+	staysOverlappingStmt                   *sql.Stmt
+	taxReportsOfMonthStmt                  *sql.Stmt
+	touchAPIKeyStmt                        *sql.Stmt
+	updateAmenityStmt                      *sql.Stmt
+	updateAmenityBookingStmt               *sql.Stmt
+	updateBlockStmt                        *sql.Stmt
+	updateBookingStmt                      *sql.Stmt
+	updateChargeStmt                       *sql.Stmt
+	updateCleaningTaskStmt                 *sql.Stmt
+	updateDefectStmt                       *sql.Stmt
+	updateICalSourceStmt                   *sql.Stmt
+	updateInspectionStmt                   *sql.Stmt
+	updateInspectionItemStmt               *sql.Stmt
+	updateInvoiceStmt                      *sql.Stmt
+	updateLeaseStmt                        *sql.Stmt
+	updateMeterStmt                        *sql.Stmt
+	updateOrganizationStmt                 *sql.Stmt
+	updateOrganizationFacilitySettingsStmt *sql.Stmt
+	updateOrganizationRentalSettingsStmt   *sql.Stmt
+	updateOwnerStmt                        *sql.Stmt
+	updateOwnershipStmt                    *sql.Stmt
+	updatePropertyStmt                     *sql.Stmt
+	updateRateStmt                         *sql.Stmt
+	updateStaffStmt                        *sql.Stmt
+	updateTenantStmt                       *sql.Stmt
+	updateUnitStmt                         *sql.Stmt
+	updateVendorStmt                       *sql.Stmt
+	updateVisitorPassStmt                  *sql.Stmt
+	updateWebhookStmt                      *sql.Stmt
+	updateWorkOrderStmt                    *sql.Stmt
+	upsertICalExportStmt                   *sql.Stmt
+	upsertICalLinkStmt                     *sql.Stmt
+	upsertTaxRuleStmt                      *sql.Stmt
+	vendorRecipientsStmt                   *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                   tx,
-		tx:                                   tx,
-		aPIKeyExistsStmt:                     q.aPIKeyExistsStmt,
-		allTenantRecipientsStmt:              q.allTenantRecipientsStmt,
-		blocksCoveringStmt:                   q.blocksCoveringStmt,
-		bookingReferenceCountStmt:            q.bookingReferenceCountStmt,
-		calendarUnitsStmt:                    q.calendarUnitsStmt,
-		claimICalSourceStmt:                  q.claimICalSourceStmt,
-		claimMessagesStmt:                    q.claimMessagesStmt,
-		completeIdempotencyKeyStmt:           q.completeIdempotencyKeyStmt,
-		completedWorkOrderCostsStmt:          q.completedWorkOrderCostsStmt,
-		countAuditDeletionsStmt:              q.countAuditDeletionsStmt,
-		countOverlappingLeasesStmt:           q.countOverlappingLeasesStmt,
-		countOwnerInvoicesStmt:               q.countOwnerInvoicesStmt,
-		deleteBlockStmt:                      q.deleteBlockStmt,
-		deleteICalLinkStmt:                   q.deleteICalLinkStmt,
-		deleteICalLinksStmt:                  q.deleteICalLinksStmt,
-		deleteICalSourceStmt:                 q.deleteICalSourceStmt,
-		deleteIdempotencyKeyStmt:             q.deleteIdempotencyKeyStmt,
-		deleteLeaseTenantsStmt:               q.deleteLeaseTenantsStmt,
-		deleteOwnerStmt:                      q.deleteOwnerStmt,
-		deleteRateStmt:                       q.deleteRateStmt,
-		deleteWebhookStmt:                    q.deleteWebhookStmt,
-		dueICalSourcesStmt:                   q.dueICalSourcesStmt,
-		failGuestMessageStmt:                 q.failGuestMessageStmt,
-		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
-		getBlockStmt:                         q.getBlockStmt,
-		getBookingStmt:                       q.getBookingStmt,
-		getBroadcastStmt:                     q.getBroadcastStmt,
-		getChargeStmt:                        q.getChargeStmt,
-		getCleaningTaskStmt:                  q.getCleaningTaskStmt,
-		getDocumentStmt:                      q.getDocumentStmt,
-		getEventStmt:                         q.getEventStmt,
-		getGuestMessageStmt:                  q.getGuestMessageStmt,
-		getICalExportStmt:                    q.getICalExportStmt,
-		getICalExportByTokenStmt:             q.getICalExportByTokenStmt,
-		getICalSourceStmt:                    q.getICalSourceStmt,
-		getIdempotencyKeyStmt:                q.getIdempotencyKeyStmt,
-		getInspectionStmt:                    q.getInspectionStmt,
-		getInvoiceStmt:                       q.getInvoiceStmt,
-		getLeaseStmt:                         q.getLeaseStmt,
-		getOrganizationStmt:                  q.getOrganizationStmt,
-		getOwnerStmt:                         q.getOwnerStmt,
-		getOwnerStatementStmt:                q.getOwnerStatementStmt,
-		getOwnershipStmt:                     q.getOwnershipStmt,
-		getPaymentStmt:                       q.getPaymentStmt,
-		getPropertyStmt:                      q.getPropertyStmt,
-		getRateStmt:                          q.getRateStmt,
-		getReviewStmt:                        q.getReviewStmt,
-		getReviewByExternalIDStmt:            q.getReviewByExternalIDStmt,
-		getStaffStmt:                         q.getStaffStmt,
-		getTenantStmt:                        q.getTenantStmt,
-		getTenantByInviteTokenStmt:           q.getTenantByInviteTokenStmt,
-		getUnitStmt:                          q.getUnitStmt,
-		getVendorStmt:                        q.getVendorStmt,
-		getWebhookStmt:                       q.getWebhookStmt,
-		getWebhookSecretsStmt:                q.getWebhookSecretsStmt,
-		getWhatsAppTemplateStmt:              q.getWhatsAppTemplateStmt,
-		getWorkOrderStmt:                     q.getWorkOrderStmt,
-		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
-		insertAuditEntryStmt:                 q.insertAuditEntryStmt,
-		insertBlockStmt:                      q.insertBlockStmt,
-		insertBookingStmt:                    q.insertBookingStmt,
-		insertBookingPaymentStmt:             q.insertBookingPaymentStmt,
-		insertBroadcastStmt:                  q.insertBroadcastStmt,
-		insertChargeStmt:                     q.insertChargeStmt,
-		insertCleaningTaskStmt:               q.insertCleaningTaskStmt,
-		insertDocumentStmt:                   q.insertDocumentStmt,
-		insertEventStmt:                      q.insertEventStmt,
-		insertGuestMessageStmt:               q.insertGuestMessageStmt,
-		insertICalSourceStmt:                 q.insertICalSourceStmt,
-		insertIdempotencyKeyStmt:             q.insertIdempotencyKeyStmt,
-		insertInspectionStmt:                 q.insertInspectionStmt,
-		insertInspectionItemStmt:             q.insertInspectionItemStmt,
-		insertInvoiceStmt:                    q.insertInvoiceStmt,
-		insertLeaseStmt:                      q.insertLeaseStmt,
-		insertLeaseAlertStmt:                 q.insertLeaseAlertStmt,
-		insertLeaseTenantStmt:                q.insertLeaseTenantStmt,
-		insertMessageStmt:                    q.insertMessageStmt,
-		insertOrganizationStmt:               q.insertOrganizationStmt,
-		insertOwnerStmt:                      q.insertOwnerStmt,
-		insertOwnerStatementStmt:             q.insertOwnerStatementStmt,
-		insertOwnershipStmt:                  q.insertOwnershipStmt,
-		insertPaymentStmt:                    q.insertPaymentStmt,
-		insertPaymentAllocationStmt:          q.insertPaymentAllocationStmt,
-		insertPropertyStmt:                   q.insertPropertyStmt,
-		insertRateStmt:                       q.insertRateStmt,
-		insertReviewStmt:                     q.insertReviewStmt,
-		insertStaffStmt:                      q.insertStaffStmt,
-		insertTaxReportStmt:                  q.insertTaxReportStmt,
-		insertTenantStmt:                     q.insertTenantStmt,
-		insertUnitStmt:                       q.insertUnitStmt,
-		insertVendorStmt:                     q.insertVendorStmt,
-		insertWebhookStmt:                    q.insertWebhookStmt,
-		insertWhatsAppTemplateStmt:           q.insertWhatsAppTemplateStmt,
-		insertWorkOrderStmt:                  q.insertWorkOrderStmt,
-		listAPIKeysStmt:                      q.listAPIKeysStmt,
-		listActiveLeasesEndingByStmt:         q.listActiveLeasesEndingByStmt,
-		listAuditLogStmt:                     q.listAuditLogStmt,
-		listBlocksStmt:                       q.listBlocksStmt,
-		listBookingPaymentsStmt:              q.listBookingPaymentsStmt,
-		listBookingsStmt:                     q.listBookingsStmt,
-		listBroadcastMessagesStmt:            q.listBroadcastMessagesStmt,
-		listBroadcastMessagesPageStmt:        q.listBroadcastMessagesPageStmt,
-		listBroadcastsStmt:                   q.listBroadcastsStmt,
-		listChargesStmt:                      q.listChargesStmt,
-		listCleaningTasksStmt:                q.listCleaningTasksStmt,
-		listDocumentsStmt:                    q.listDocumentsStmt,
-		listEventsStmt:                       q.listEventsStmt,
-		listGuestMessagesStmt:                q.listGuestMessagesStmt,
-		listICalLinksStmt:                    q.listICalLinksStmt,
-		listICalSourcesStmt:                  q.listICalSourcesStmt,
-		listInspectionItemsStmt:              q.listInspectionItemsStmt,
-		listInspectionsStmt:                  q.listInspectionsStmt,
-		listInvoicesStmt:                     q.listInvoicesStmt,
-		listItemsOfInspectionsStmt:           q.listItemsOfInspectionsStmt,
-		listLeaseTenantsInStmt:               q.listLeaseTenantsInStmt,
-		listLeasesStmt:                       q.listLeasesStmt,
-		listMessagesStmt:                     q.listMessagesStmt,
-		listOrganizationsStmt:                q.listOrganizationsStmt,
-		listOwnerStatementsStmt:              q.listOwnerStatementsStmt,
-		listOwnersStmt:                       q.listOwnersStmt,
-		listPaymentAllocationsStmt:           q.listPaymentAllocationsStmt,
-		listPaymentsStmt:                     q.listPaymentsStmt,
-		listPropertiesStmt:                   q.listPropertiesStmt,
-		listRatesStmt:                        q.listRatesStmt,
-		listResourceEventsStmt:               q.listResourceEventsStmt,
-		listReviewsStmt:                      q.listReviewsStmt,
-		listStaffStmt:                        q.listStaffStmt,
-		listTaxReportsStmt:                   q.listTaxReportsStmt,
-		listTaxRulesStmt:                     q.listTaxRulesStmt,
-		listTenantsStmt:                      q.listTenantsStmt,
-		listUnitsStmt:                        q.listUnitsStmt,
-		listVendorsStmt:                      q.listVendorsStmt,
-		listWebhooksStmt:                     q.listWebhooksStmt,
-		listWhatsAppTemplatesStmt:            q.listWhatsAppTemplatesStmt,
-		listWorkOrdersStmt:                   q.listWorkOrdersStmt,
-		markMessageFailedStmt:                q.markMessageFailedStmt,
-		markMessageSentStmt:                  q.markMessageSentStmt,
-		nextInvoiceSeqStmt:                   q.nextInvoiceSeqStmt,
-		openBookingCleaningTasksStmt:         q.openBookingCleaningTasksStmt,
-		openChargesStmt:                      q.openChargesStmt,
-		overdueWorkOrdersStmt:                q.overdueWorkOrdersStmt,
-		ownerStatementsOfMonthStmt:           q.ownerStatementsOfMonthStmt,
-		ownershipsOfOwnerStmt:                q.ownershipsOfOwnerStmt,
-		ownershipsOfPropertyStmt:             q.ownershipsOfPropertyStmt,
-		propertyTenantRecipientsStmt:         q.propertyTenantRecipientsStmt,
-		queuedMessagesAfterStmt:              q.queuedMessagesAfterStmt,
-		ratesCoveringStmt:                    q.ratesCoveringStmt,
-		releaseICalSourceStmt:                q.releaseICalSourceStmt,
-		reportOwnershipsStmt:                 q.reportOwnershipsStmt,
-		reportPropertiesStmt:                 q.reportPropertiesStmt,
-		reportStayDatesStmt:                  q.reportStayDatesStmt,
-		reportStaysStmt:                      q.reportStaysStmt,
-		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
-		setWebhookSecretsStmt:                q.setWebhookSecretsStmt,
-		staffRecipientsStmt:                  q.staffRecipientsStmt,
-		staysOverlappingStmt:                 q.staysOverlappingStmt,
-		taxReportsOfMonthStmt:                q.taxReportsOfMonthStmt,
-		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
-		updateBlockStmt:                      q.updateBlockStmt,
-		updateBookingStmt:                    q.updateBookingStmt,
-		updateChargeStmt:                     q.updateChargeStmt,
-		updateCleaningTaskStmt:               q.updateCleaningTaskStmt,
-		updateICalSourceStmt:                 q.updateICalSourceStmt,
-		updateInspectionStmt:                 q.updateInspectionStmt,
-		updateInspectionItemStmt:             q.updateInspectionItemStmt,
-		updateInvoiceStmt:                    q.updateInvoiceStmt,
-		updateLeaseStmt:                      q.updateLeaseStmt,
-		updateOrganizationStmt:               q.updateOrganizationStmt,
-		updateOrganizationRentalSettingsStmt: q.updateOrganizationRentalSettingsStmt,
-		updateOwnerStmt:                      q.updateOwnerStmt,
-		updateOwnershipStmt:                  q.updateOwnershipStmt,
-		updatePropertyStmt:                   q.updatePropertyStmt,
-		updateRateStmt:                       q.updateRateStmt,
-		updateStaffStmt:                      q.updateStaffStmt,
-		updateTenantStmt:                     q.updateTenantStmt,
-		updateUnitStmt:                       q.updateUnitStmt,
-		updateVendorStmt:                     q.updateVendorStmt,
-		updateWebhookStmt:                    q.updateWebhookStmt,
-		updateWorkOrderStmt:                  q.updateWorkOrderStmt,
-		upsertICalExportStmt:                 q.upsertICalExportStmt,
-		upsertICalLinkStmt:                   q.upsertICalLinkStmt,
-		upsertTaxRuleStmt:                    q.upsertTaxRuleStmt,
-		vendorRecipientsStmt:                 q.vendorRecipientsStmt,
+		db:                                     tx,
+		tx:                                     tx,
+		aPIKeyExistsStmt:                       q.aPIKeyExistsStmt,
+		allTenantRecipientsStmt:                q.allTenantRecipientsStmt,
+		blocksCoveringStmt:                     q.blocksCoveringStmt,
+		bookingReferenceCountStmt:              q.bookingReferenceCountStmt,
+		calendarUnitsStmt:                      q.calendarUnitsStmt,
+		claimICalSourceStmt:                    q.claimICalSourceStmt,
+		claimMessagesStmt:                      q.claimMessagesStmt,
+		completeIdempotencyKeyStmt:             q.completeIdempotencyKeyStmt,
+		completedWorkOrderCostsStmt:            q.completedWorkOrderCostsStmt,
+		countAmenityBookingsStmt:               q.countAmenityBookingsStmt,
+		countAuditDeletionsStmt:                q.countAuditDeletionsStmt,
+		countOverlappingLeasesStmt:             q.countOverlappingLeasesStmt,
+		countOwnerInvoicesStmt:                 q.countOwnerInvoicesStmt,
+		deleteAmenityStmt:                      q.deleteAmenityStmt,
+		deleteBlockStmt:                        q.deleteBlockStmt,
+		deleteICalLinkStmt:                     q.deleteICalLinkStmt,
+		deleteICalLinksStmt:                    q.deleteICalLinksStmt,
+		deleteICalSourceStmt:                   q.deleteICalSourceStmt,
+		deleteIdempotencyKeyStmt:               q.deleteIdempotencyKeyStmt,
+		deleteLeaseTenantsStmt:                 q.deleteLeaseTenantsStmt,
+		deleteMeterStmt:                        q.deleteMeterStmt,
+		deleteMeterReadingsStmt:                q.deleteMeterReadingsStmt,
+		deleteOwnerStmt:                        q.deleteOwnerStmt,
+		deleteRateStmt:                         q.deleteRateStmt,
+		deleteWebhookStmt:                      q.deleteWebhookStmt,
+		dueICalSourcesStmt:                     q.dueICalSourcesStmt,
+		failGuestMessageStmt:                   q.failGuestMessageStmt,
+		getAPIKeyByHashStmt:                    q.getAPIKeyByHashStmt,
+		getAmenityStmt:                         q.getAmenityStmt,
+		getAmenityBookingStmt:                  q.getAmenityBookingStmt,
+		getBlockStmt:                           q.getBlockStmt,
+		getBookingStmt:                         q.getBookingStmt,
+		getBroadcastStmt:                       q.getBroadcastStmt,
+		getBroadcastAcknowledgementStmt:        q.getBroadcastAcknowledgementStmt,
+		getChargeStmt:                          q.getChargeStmt,
+		getCleaningTaskStmt:                    q.getCleaningTaskStmt,
+		getDefectStmt:                          q.getDefectStmt,
+		getDefectByExternalRefStmt:             q.getDefectByExternalRefStmt,
+		getDocumentStmt:                        q.getDocumentStmt,
+		getEventStmt:                           q.getEventStmt,
+		getGuestMessageStmt:                    q.getGuestMessageStmt,
+		getICalExportStmt:                      q.getICalExportStmt,
+		getICalExportByTokenStmt:               q.getICalExportByTokenStmt,
+		getICalSourceStmt:                      q.getICalSourceStmt,
+		getIdempotencyKeyStmt:                  q.getIdempotencyKeyStmt,
+		getInspectionStmt:                      q.getInspectionStmt,
+		getInvoiceStmt:                         q.getInvoiceStmt,
+		getLeaseStmt:                           q.getLeaseStmt,
+		getMeterStmt:                           q.getMeterStmt,
+		getMeterByExternalRefStmt:              q.getMeterByExternalRefStmt,
+		getOrganizationStmt:                    q.getOrganizationStmt,
+		getOwnerStmt:                           q.getOwnerStmt,
+		getOwnerStatementStmt:                  q.getOwnerStatementStmt,
+		getOwnershipStmt:                       q.getOwnershipStmt,
+		getPaymentStmt:                         q.getPaymentStmt,
+		getPropertyStmt:                        q.getPropertyStmt,
+		getRateStmt:                            q.getRateStmt,
+		getReviewStmt:                          q.getReviewStmt,
+		getReviewByExternalIDStmt:              q.getReviewByExternalIDStmt,
+		getStaffStmt:                           q.getStaffStmt,
+		getTenantStmt:                          q.getTenantStmt,
+		getTenantByInviteTokenStmt:             q.getTenantByInviteTokenStmt,
+		getUnitStmt:                            q.getUnitStmt,
+		getVendorStmt:                          q.getVendorStmt,
+		getVisitorPassStmt:                     q.getVisitorPassStmt,
+		getWebhookStmt:                         q.getWebhookStmt,
+		getWebhookSecretsStmt:                  q.getWebhookSecretsStmt,
+		getWhatsAppTemplateStmt:                q.getWhatsAppTemplateStmt,
+		getWorkOrderStmt:                       q.getWorkOrderStmt,
+		insertAPIKeyStmt:                       q.insertAPIKeyStmt,
+		insertAmenityStmt:                      q.insertAmenityStmt,
+		insertAmenityBookingStmt:               q.insertAmenityBookingStmt,
+		insertAuditEntryStmt:                   q.insertAuditEntryStmt,
+		insertBlockStmt:                        q.insertBlockStmt,
+		insertBookingStmt:                      q.insertBookingStmt,
+		insertBookingPaymentStmt:               q.insertBookingPaymentStmt,
+		insertBroadcastStmt:                    q.insertBroadcastStmt,
+		insertBroadcastAcknowledgementStmt:     q.insertBroadcastAcknowledgementStmt,
+		insertChargeStmt:                       q.insertChargeStmt,
+		insertCleaningTaskStmt:                 q.insertCleaningTaskStmt,
+		insertDefectStmt:                       q.insertDefectStmt,
+		insertDocumentStmt:                     q.insertDocumentStmt,
+		insertEventStmt:                        q.insertEventStmt,
+		insertGuestMessageStmt:                 q.insertGuestMessageStmt,
+		insertICalSourceStmt:                   q.insertICalSourceStmt,
+		insertIdempotencyKeyStmt:               q.insertIdempotencyKeyStmt,
+		insertInspectionStmt:                   q.insertInspectionStmt,
+		insertInspectionItemStmt:               q.insertInspectionItemStmt,
+		insertInvoiceStmt:                      q.insertInvoiceStmt,
+		insertLeaseStmt:                        q.insertLeaseStmt,
+		insertLeaseAlertStmt:                   q.insertLeaseAlertStmt,
+		insertLeaseTenantStmt:                  q.insertLeaseTenantStmt,
+		insertMessageStmt:                      q.insertMessageStmt,
+		insertMeterStmt:                        q.insertMeterStmt,
+		insertOrganizationStmt:                 q.insertOrganizationStmt,
+		insertOwnerStmt:                        q.insertOwnerStmt,
+		insertOwnerStatementStmt:               q.insertOwnerStatementStmt,
+		insertOwnershipStmt:                    q.insertOwnershipStmt,
+		insertPaymentStmt:                      q.insertPaymentStmt,
+		insertPaymentAllocationStmt:            q.insertPaymentAllocationStmt,
+		insertPropertyStmt:                     q.insertPropertyStmt,
+		insertRateStmt:                         q.insertRateStmt,
+		insertReviewStmt:                       q.insertReviewStmt,
+		insertStaffStmt:                        q.insertStaffStmt,
+		insertTaxReportStmt:                    q.insertTaxReportStmt,
+		insertTenantStmt:                       q.insertTenantStmt,
+		insertUnitStmt:                         q.insertUnitStmt,
+		insertVendorStmt:                       q.insertVendorStmt,
+		insertVisitorPassStmt:                  q.insertVisitorPassStmt,
+		insertWebhookStmt:                      q.insertWebhookStmt,
+		insertWhatsAppTemplateStmt:             q.insertWhatsAppTemplateStmt,
+		insertWorkOrderStmt:                    q.insertWorkOrderStmt,
+		listAPIKeysStmt:                        q.listAPIKeysStmt,
+		listActiveLeasesEndingByStmt:           q.listActiveLeasesEndingByStmt,
+		listAmenitiesStmt:                      q.listAmenitiesStmt,
+		listAmenityBookingsStmt:                q.listAmenityBookingsStmt,
+		listAuditLogStmt:                       q.listAuditLogStmt,
+		listBlocksStmt:                         q.listBlocksStmt,
+		listBookingPaymentsStmt:                q.listBookingPaymentsStmt,
+		listBookingsStmt:                       q.listBookingsStmt,
+		listBroadcastAcknowledgementsStmt:      q.listBroadcastAcknowledgementsStmt,
+		listBroadcastMessagesStmt:              q.listBroadcastMessagesStmt,
+		listBroadcastMessagesPageStmt:          q.listBroadcastMessagesPageStmt,
+		listBroadcastsStmt:                     q.listBroadcastsStmt,
+		listChargesStmt:                        q.listChargesStmt,
+		listCleaningTasksStmt:                  q.listCleaningTasksStmt,
+		listDefectsStmt:                        q.listDefectsStmt,
+		listDocumentsStmt:                      q.listDocumentsStmt,
+		listEventsStmt:                         q.listEventsStmt,
+		listGuestMessagesStmt:                  q.listGuestMessagesStmt,
+		listICalLinksStmt:                      q.listICalLinksStmt,
+		listICalSourcesStmt:                    q.listICalSourcesStmt,
+		listInspectionItemsStmt:                q.listInspectionItemsStmt,
+		listInspectionsStmt:                    q.listInspectionsStmt,
+		listInvoicesStmt:                       q.listInvoicesStmt,
+		listItemsOfInspectionsStmt:             q.listItemsOfInspectionsStmt,
+		listLeaseTenantsInStmt:                 q.listLeaseTenantsInStmt,
+		listLeasesStmt:                         q.listLeasesStmt,
+		listMessagesStmt:                       q.listMessagesStmt,
+		listMeterReadingsStmt:                  q.listMeterReadingsStmt,
+		listMetersStmt:                         q.listMetersStmt,
+		listOrganizationsStmt:                  q.listOrganizationsStmt,
+		listOwnerStatementsStmt:                q.listOwnerStatementsStmt,
+		listOwnersStmt:                         q.listOwnersStmt,
+		listPaymentAllocationsStmt:             q.listPaymentAllocationsStmt,
+		listPaymentsStmt:                       q.listPaymentsStmt,
+		listPropertiesStmt:                     q.listPropertiesStmt,
+		listRatesStmt:                          q.listRatesStmt,
+		listResourceEventsStmt:                 q.listResourceEventsStmt,
+		listReviewsStmt:                        q.listReviewsStmt,
+		listStaffStmt:                          q.listStaffStmt,
+		listTaxReportsStmt:                     q.listTaxReportsStmt,
+		listTaxRulesStmt:                       q.listTaxRulesStmt,
+		listTenantsStmt:                        q.listTenantsStmt,
+		listUnitsStmt:                          q.listUnitsStmt,
+		listVendorsStmt:                        q.listVendorsStmt,
+		listVisitorPassesStmt:                  q.listVisitorPassesStmt,
+		listWebhooksStmt:                       q.listWebhooksStmt,
+		listWhatsAppTemplatesStmt:              q.listWhatsAppTemplatesStmt,
+		listWorkOrdersStmt:                     q.listWorkOrdersStmt,
+		markMessageFailedStmt:                  q.markMessageFailedStmt,
+		markMessageSentStmt:                    q.markMessageSentStmt,
+		nextInvoiceSeqStmt:                     q.nextInvoiceSeqStmt,
+		openBookingCleaningTasksStmt:           q.openBookingCleaningTasksStmt,
+		openChargesStmt:                        q.openChargesStmt,
+		overdueWorkOrdersStmt:                  q.overdueWorkOrdersStmt,
+		overlappingAmenityBookingsStmt:         q.overlappingAmenityBookingsStmt,
+		ownerStatementsOfMonthStmt:             q.ownerStatementsOfMonthStmt,
+		ownershipsOfOwnerStmt:                  q.ownershipsOfOwnerStmt,
+		ownershipsOfPropertyStmt:               q.ownershipsOfPropertyStmt,
+		propertyTenantRecipientsStmt:           q.propertyTenantRecipientsStmt,
+		queuedMessagesAfterStmt:                q.queuedMessagesAfterStmt,
+		ratesCoveringStmt:                      q.ratesCoveringStmt,
+		releaseICalSourceStmt:                  q.releaseICalSourceStmt,
+		reportOwnershipsStmt:                   q.reportOwnershipsStmt,
+		reportPropertiesStmt:                   q.reportPropertiesStmt,
+		reportStayDatesStmt:                    q.reportStayDatesStmt,
+		reportStaysStmt:                        q.reportStaysStmt,
+		revokeAPIKeyStmt:                       q.revokeAPIKeyStmt,
+		setWebhookSecretsStmt:                  q.setWebhookSecretsStmt,
+		staffRecipientsStmt:                    q.staffRecipientsStmt,
+		staysOverlappingStmt:                   q.staysOverlappingStmt,
+		taxReportsOfMonthStmt:                  q.taxReportsOfMonthStmt,
+		touchAPIKeyStmt:                        q.touchAPIKeyStmt,
+		updateAmenityStmt:                      q.updateAmenityStmt,
+		updateAmenityBookingStmt:               q.updateAmenityBookingStmt,
+		updateBlockStmt:                        q.updateBlockStmt,
+		updateBookingStmt:                      q.updateBookingStmt,
+		updateChargeStmt:                       q.updateChargeStmt,
+		updateCleaningTaskStmt:                 q.updateCleaningTaskStmt,
+		updateDefectStmt:                       q.updateDefectStmt,
+		updateICalSourceStmt:                   q.updateICalSourceStmt,
+		updateInspectionStmt:                   q.updateInspectionStmt,
+		updateInspectionItemStmt:               q.updateInspectionItemStmt,
+		updateInvoiceStmt:                      q.updateInvoiceStmt,
+		updateLeaseStmt:                        q.updateLeaseStmt,
+		updateMeterStmt:                        q.updateMeterStmt,
+		updateOrganizationStmt:                 q.updateOrganizationStmt,
+		updateOrganizationFacilitySettingsStmt: q.updateOrganizationFacilitySettingsStmt,
+		updateOrganizationRentalSettingsStmt:   q.updateOrganizationRentalSettingsStmt,
+		updateOwnerStmt:                        q.updateOwnerStmt,
+		updateOwnershipStmt:                    q.updateOwnershipStmt,
+		updatePropertyStmt:                     q.updatePropertyStmt,
+		updateRateStmt:                         q.updateRateStmt,
+		updateStaffStmt:                        q.updateStaffStmt,
+		updateTenantStmt:                       q.updateTenantStmt,
+		updateUnitStmt:                         q.updateUnitStmt,
+		updateVendorStmt:                       q.updateVendorStmt,
+		updateVisitorPassStmt:                  q.updateVisitorPassStmt,
+		updateWebhookStmt:                      q.updateWebhookStmt,
+		updateWorkOrderStmt:                    q.updateWorkOrderStmt,
+		upsertICalExportStmt:                   q.upsertICalExportStmt,
+		upsertICalLinkStmt:                     q.upsertICalLinkStmt,
+		upsertTaxRuleStmt:                      q.upsertTaxRuleStmt,
+		vendorRecipientsStmt:                   q.vendorRecipientsStmt,
 	}
 }
