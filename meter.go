@@ -201,7 +201,7 @@ func placeOn(ctx context.Context, tx Tx, v *Validation, propertyIn, unitIn *int6
 		*property = *propertyIn
 	}
 	if *property == 0 {
-		v.Add("property_id", "is required (or unit_id)")
+		v.Add("property_id", "or unit_id is required: where it is")
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ var requestRules = map[reflect.Type]fieldRules{
 	// Short-term rentals: owner statements and tax reports.
 	reflect.TypeFor[porter.StatementInput](): {Required: []string{"month"}},
 	reflect.TypeFor[porter.TaxReportInput](): {Required: []string{"month"}},
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities and their bookings, acknowledgements.
+	reflect.TypeFor[porter.MeterInput](): {Required: []string{"name", "kind", "unit_of_measure"}, Enums: map[string][]string{"kind": porter.MeterKinds}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

@@ -72,6 +72,9 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/tax_reports"] = first(a.do("POST", "/v1/tax_reports", map[string]any{"month": "2025-04", "property_id": atoi(sp)}))
 	a.do("POST", "/v1/tax_rules", map[string]any{"property_id": atoi(sp), "per_guest_night": 1}).must(t, 200)
 	ids["/v1/tax_rules"] = sp
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities and their bookings.
+	ids["/v1/meters/"] = id(a.do("POST", "/v1/meters", map[string]any{"property_id": pid, "name": "Main", "kind": "water", "unit_of_measure": "m3"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

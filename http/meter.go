@@ -192,7 +192,7 @@ func (s *Server) addMeterRoutes() {
 		Summary: "List a meter's readings, latest read first", Response: []meterReadingView{}, List: true,
 		Query: append(listParams[:len(listParams):len(listParams)], timeRange...)}, s.handleListReadings())
 	s.handle(&route{Method: get, Path: "/v1/meters/{id}/series", API: v1API, Scope: "meters:read", Tag: "Meters",
-		Summary: "A meter's readings downsampled for a chart: min, max, avg, last and count per hour, day, week (from Monday) or month, in UTC; empty buckets are left out",
+		Summary:  "A meter's readings downsampled for a chart: min, max, avg, last and count per hour, day, week (from Monday) or month, in UTC; empty buckets are left out",
 		Response: meterSeriesView{}, Query: append(timeRange[:2:2], queryParam{Name: "bucket", Type: "string", Enum: porter.SeriesBuckets,
 			Description: "default day; to defaults to now and from to a span that suits the bucket"})}, s.handleMeterSeries())
 }

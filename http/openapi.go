@@ -149,6 +149,9 @@ var tagDescriptions = map[string]string{
 	"Docs":                  "This document and the HTML reference built from it: public, no key.",
 	"Pages":                 "Pages for people rather than programs: public, no key.",
 	"Webhooks":              webhookDescription,
+
+	// Facilities and resident events (seed 002).
+	"Meters": "Meters on a property, unit or asset and their readings: appended in idempotent batches, listed by time, downsampled for charts.",
 }
 
 // pathParam matches a ServeMux wildcard: {id} or {rest...}.

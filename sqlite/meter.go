@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -83,11 +84,17 @@ func meter(r db.Meter) *porter.Meter {
 // parse and one pass over the indexes for the batch. (WHERE true lets
 // SQLite tell the upsert from the SELECT.)
 const qInsertReadings = `INSERT INTO meter_readings (org_id, meter_id, value, read_at, source, source_id, created_at)
-SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
-    json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), ?2
+SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, ?2
 FROM json_each(?3) AS j WHERE true
-ON CONFLICT (meter_id, source, source_id) WHERE source_id IS NOT NULL DO NOTHING
-RETURNING meter_id, source, source_id`
+ON CONFLICT (meter_id, source, source_id) WHERE source_id IS NOT NULL DO NOTHING`
+
+// qLastReading and qReadingsAfter tell which keyed readings a batch
+// inserted when some were duplicates: with one writer, the rows above the
+// largest id before the batch are the batch's own.
+const (
+	qLastReading   = `SELECT coalesce(max(id), 0) FROM meter_readings`
+	qReadingsAfter = `SELECT meter_id, source, source_id FROM meter_readings WHERE id > ?1 AND source_id IS NOT NULL`
+)
 
 func (t *tx) InsertMeterReadings(ctx context.Context, rs []*porter.MeterReading) ([]bool, error) {
 	rows := make([][5]any, len(rs))
@@ -98,7 +105,29 @@ func (t *tx) InsertMeterReadings(ctx context.Context, rs []*porter.MeterReading)
 		}
 		rows[i] = [5]any{r.MeterID, r.Value, ts(r.ReadAt), r.Source, sid}
 	}
-	res, err := t.query(ctx, qInsertReadings, t.orgID, ts(rs[0].CreatedAt), jsonArg(rows))
+	var last int64
+	lr, err := t.query(ctx, qLastReading)
+	if err != nil {
+		return nil, fmt.Errorf("insert meter readings: %w", err)
+	}
+	for lr.Next() {
+		err = lr.Scan(&last)
+	}
+	if err = errors.Join(err, lr.Close()); err != nil {
+		return nil, fmt.Errorf("insert meter readings: %w", err)
+	}
+	n, err := t.exec(ctx, qInsertReadings, t.orgID, ts(rs[0].CreatedAt), jsonArg(rows))
+	if err != nil {
+		return nil, fmt.Errorf("insert meter readings: %w", err)
+	}
+	if int(n) == len(rs) {
+		all := make([]bool, len(rs))
+		for i := range all {
+			all[i] = true
+		}
+		return all, nil // the usual case: no duplicates, no second look
+	}
+	res, err := t.query(ctx, qReadingsAfter, last)
 	if err != nil {
 		return nil, fmt.Errorf("insert meter readings: %w", err)
 	}
@@ -106,14 +135,10 @@ func (t *tx) InsertMeterReadings(ctx context.Context, rs []*porter.MeterReading)
 	var keys []porter.ReadingKey
 	for res.Next() {
 		var k porter.ReadingKey
-		var sid *string
-		if err := res.Scan(&k.MeterID, &k.Source, &sid); err != nil {
+		if err := res.Scan(&k.MeterID, &k.Source, &k.SourceID); err != nil {
 			return nil, fmt.Errorf("insert meter readings: %w", err)
 		}
-		if sid != nil {
-			k.SourceID = *sid
-			keys = append(keys, k)
-		}
+		keys = append(keys, k)
 	}
 	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("insert meter readings: %w", err)
