@@ -114,6 +114,17 @@ var Catalog = []EventType{
 	{Name: "ical.conflict_detected", Description: "iCal conflict detected: an imported stay overlaps a confirmed booking or a block of its unit; it is kept as a pending booking (data.source; data.imported: uid, check_in, check_out, booking; data.existing: type, id, reference, check_in, check_out)", Fields: []string{"source", "imported", "existing"}, Scope: "properties:read"},
 	{Name: "ical.sync_failed", Description: "iCal sync failure (invalid URL / source down / malformed feed): the source's status is error, and it is retried on the next run (data.source, data.error)", Fields: []string{"source", "error"}, Scope: "properties:read"},
 
+	// Facilities and resident events (seed 002). Amenity bookings share
+	// booking.created and booking.cancelled with stays: data.booking.kind
+	// tells them apart.
+	{Name: "defect.created", Description: "A defect or snagging item is recorded, by hand or imported (data.defect: id, property_id, unit_id, asset_id, title, severity, status, source, external_ref, work_order_id)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "defect.updated", Description: "A defect is edited, re-imported with changes, started or rejected; previous_attributes holds the old values (data.defect)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "defect.resolved", Description: "A defect is resolved (data.defect, with its resolution)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "visitor_pass.created", Description: "A visitor pass is issued for a unit (data.visitor_pass: id, unit_id, tenant_id, visitor_name, expected_from, expected_until, status, code)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "visitor_pass.checked_in", Description: "A visitor with a pass arrives (data.visitor_pass, with checked_in_at)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "visitor_pass.checked_out", Description: "A visitor with a pass leaves (data.visitor_pass, with checked_out_at)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "announcement.acknowledged", Description: "A tenant acknowledges a broadcast (announcement), once per tenant (data.acknowledgement: id, broadcast_id, tenant_id, acknowledged_at; data.broadcast: id, subject, audience)", Fields: []string{"acknowledgement", "broadcast"}, Scope: "broadcasts:read"},
+
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},
 }

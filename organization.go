@@ -18,6 +18,9 @@ type Organization struct {
 	// ReviewAlertThreshold: a review rated below it is flagged
 	// below_threshold in review.received. Default 4 (1 to 3 stars alert).
 	ReviewAlertThreshold int `json:"review_alert_threshold"`
+	// Facilities: DefectsAsWorkOrders says whether defects a handover
+	// integration imports become work orders (true) or defect records.
+	DefectsAsWorkOrders bool `json:"defects_as_work_orders"`
 }
 
 // DefaultLeaseAlertDays is seed 000's renewal alert window.

@@ -26,6 +26,8 @@ type OrganizationInput struct {
 	// Short-term rentals: owners, invoices and reviews.
 	InvoiceNumberFormat  *string `json:"invoice_number_format"`
 	ReviewAlertThreshold *int    `json:"review_alert_threshold"`
+	// Facilities: whether handover defects become work orders.
+	DefectsAsWorkOrders *bool `json:"defects_as_work_orders" doc:"whether defects a handover integration imports become work orders (true) or defect records (false, the default)"`
 }
 
 func (o *Organization) validate() error {
@@ -117,6 +119,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 			org.ChargeCategories = slices.Clone(*in.ChargeCategories)
 		}
 		set(&org.InvoiceNumberFormat, in.InvoiceNumberFormat) // short-term rentals
+		set(&org.DefectsAsWorkOrders, in.DefectsAsWorkOrders) // facilities
 		if in.ReviewAlertThreshold != nil {
 			org.ReviewAlertThreshold = *in.ReviewAlertThreshold
 		}

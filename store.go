@@ -100,6 +100,7 @@ type Tx interface {
 	// Facilities and resident events: meters and readings, defects,
 	// visitor passes, amenities and their bookings, acknowledgements.
 	MeterTx
+	DefectTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -75,6 +75,7 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	// Facilities and resident events: meters, defects, visitor passes,
 	// amenities and their bookings.
 	ids["/v1/meters/"] = id(a.do("POST", "/v1/meters", map[string]any{"property_id": pid, "name": "Main", "kind": "water", "unit_of_measure": "m3"}))
+	ids["/v1/defects/"] = id(a.do("POST", "/v1/defects", map[string]any{"property_id": pid, "title": "Crack"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

@@ -151,7 +151,8 @@ var tagDescriptions = map[string]string{
 	"Webhooks":              webhookDescription,
 
 	// Facilities and resident events (seed 002).
-	"Meters": "Meters on a property, unit or asset and their readings: appended in idempotent batches, listed by time, downsampled for charts.",
+	"Defects": "Defects and snagging items from handover (or later): their own records, open to resolved or rejected, idempotent by source and external_ref, linked to the work order that fixes them.",
+	"Meters":  "Meters on a property, unit or asset and their readings: appended in idempotent batches, listed by time, downsampled for charts.",
 }
 
 // pathParam matches a ServeMux wildcard: {id} or {rest...}.

@@ -331,6 +331,7 @@ func (s *Server) addRoutes() {
 	// Facilities and resident events: meters, defects, visitor passes,
 	// amenities, acknowledgements of broadcasts.
 	s.addMeterRoutes()
+	s.addDefectRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,

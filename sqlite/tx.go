@@ -53,14 +53,20 @@ func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) e
 		return err
 	}
 	// Short-term rentals: owners, invoices and reviews.
-	return t.q.UpdateOrganizationRentalSettings(ctx, db.UpdateOrganizationRentalSettingsParams{ID: t.orgID,
-		InvoiceNumberFormat: org.InvoiceNumberFormat, ReviewAlertThreshold: int64(org.ReviewAlertThreshold)})
+	if err := t.q.UpdateOrganizationRentalSettings(ctx, db.UpdateOrganizationRentalSettingsParams{ID: t.orgID,
+		InvoiceNumberFormat: org.InvoiceNumberFormat, ReviewAlertThreshold: int64(org.ReviewAlertThreshold)}); err != nil {
+		return err
+	}
+	// Facilities: whether handover defects become work orders.
+	return t.q.UpdateOrganizationFacilitySettings(ctx, db.UpdateOrganizationFacilitySettingsParams{ID: t.orgID,
+		DefectsAsWorkOrders: org.DefectsAsWorkOrders})
 }
 
 func organization(r db.Organization) *porter.Organization {
 	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: pts(r.CreatedAt), LeaseAlertDays: decodeInts(r.LeaseAlertDays),
 		ChargeCategories:    decodeStrings(r.ChargeCategories),
-		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold)}
+		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold),
+		DefectsAsWorkOrders: r.DefectsAsWorkOrders} // facilities
 }
 
 func encodeInts(v []int) string {
