@@ -101,6 +101,9 @@ type Tx interface {
 	// visitor passes, amenities and their bookings, acknowledgements.
 	MeterTx
 	DefectTx
+	VisitorPassTx
+	AmenityTx
+	AcknowledgementTx
 }
 
 // ListParams are the pagination and filters every list shares.

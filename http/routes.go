@@ -332,6 +332,7 @@ func (s *Server) addRoutes() {
 	// amenities, acknowledgements of broadcasts.
 	s.addMeterRoutes()
 	s.addDefectRoutes()
+	s.addResidentRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,
