@@ -74,7 +74,9 @@ func New(svc *porter.Service, cfg Config, logger *slog.Logger) *Console {
 // (/v1, /api, /docs, /hooks, ...).
 var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/units", "/tenants", "/leases",
 	"/charges", "/payments", "/work-orders", "/inspections", "/vendors", "/staff", "/documents", "/broadcasts",
-	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews"}
+	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews",
+	"/meters", // facilities
+}
 
 // Mount serves the console's paths and hands every other one to api.
 func (c *Console) Mount(api http.Handler) http.Handler {

@@ -125,6 +125,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /reviews", c.signedIn(needRead, c.reviews))
 	c.mux.HandleFunc("GET /reviews/{id}", c.signedIn(needRead, c.review))
 	c.mux.HandleFunc("GET /settings/audit-log", c.signedIn(needAdmin, c.auditLog))
+	// Facilities: meters and their readings (read-only).
+	c.mux.HandleFunc("GET /meters", c.signedIn(needRead, c.meters))
+	c.mux.HandleFunc("GET /meters/{id}", c.signedIn(needRead, c.meter))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)
