@@ -15,10 +15,10 @@ func TestResidentEventsAPI(t *testing.T) {
 
 		// Visitor passes.
 		for body, field := range map[string]string{
-			`{"visitor_name":"Sam","expected_from":"2025-05-09T18:00:00Z"}`:                                  "unit_id",
-			fmt.Sprintf(`{"unit_id":%d,"expected_from":"2025-05-09T18:00:00Z"}`, int(unit)):                 "visitor_name",
-			fmt.Sprintf(`{"unit_id":%d,"visitor_name":"Sam"}`, int(unit)):                                   "expected_from",
-			fmt.Sprintf(`{"unit_id":%d,"visitor_name":"Sam","expected_from":"18h"}`, int(unit)):             "expected_from",
+			`{"visitor_name":"Sam","expected_from":"2025-05-09T18:00:00Z"}`:                                "unit_id",
+			fmt.Sprintf(`{"unit_id":%d,"expected_from":"2025-05-09T18:00:00Z"}`, int(unit)):                "visitor_name",
+			fmt.Sprintf(`{"unit_id":%d,"visitor_name":"Sam"}`, int(unit)):                                  "expected_from",
+			fmt.Sprintf(`{"unit_id":%d,"visitor_name":"Sam","expected_from":"18h"}`, int(unit)):            "expected_from",
 			fmt.Sprintf(`{"unit_id":%d,"visitor_name":"<script>x</script>","expected_from":1}`, int(unit)): "expected_from",
 		} {
 			if r := a.do("POST", "/v1/visitor_passes", body).must(t, 400); !strings.Contains(string(r.Body), field) {
