@@ -55,6 +55,12 @@ var listFixtures = map[string]*listFixture{
 	"/v1/statements":  {"?per_page=100", "data", "id", "/v1/statements/"},
 	"/v1/tax_reports": {"?per_page=100", "data", "id", "/v1/tax_reports"},
 	"/v1/tax_rules":   {"", "data", "property_id", "/v1/tax_rules"},
+	// Facilities and resident events.
+	"/v1/meters":           {"?per_page=100", "data", "id", "/v1/meters/"},
+	"/v1/defects":          {"?per_page=100", "data", "id", "/v1/defects/"},
+	"/v1/visitor_passes":   {"?per_page=100", "data", "id", "/v1/visitor_passes/"},
+	"/v1/amenities":        {"?per_page=100", "data", "id", "/v1/amenities/"},
+	"/v1/amenity_bookings": {"?per_page=100", "data", "id", "/v1/amenity_bookings/"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that
