@@ -16,6 +16,7 @@ import (
 // guest's check-in (same-day turnover).
 type Booking struct {
 	ID            int64   `json:"id"`
+	Kind          string  `json:"kind"`      // always "stay": amenity bookings share the booking.* events with kind "amenity"
 	Reference     string  `json:"reference"` // BKG-XXXXXX, unique in the organization
 	PropertyID    int64   `json:"property_id"`
 	UnitID        int64   `json:"unit_id"`
@@ -444,7 +445,7 @@ func bookingUnit(ctx context.Context, tx Tx, v *Validation, unitID, propertyID *
 // booking.created (and booking.confirmed).
 func (s *Service) CreateBooking(ctx context.Context, orgID int64, in BookingInput) (*Booking, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Booking, error) {
-		b := &Booking{Status: BookingPending, Source: "direct", GuestsCount: 1, CreatedAt: now, UpdatedAt: now}
+		b := &Booking{Kind: BookingKindStay, Status: BookingPending, Source: "direct", GuestsCount: 1, CreatedAt: now, UpdatedAt: now}
 		set(&b.Status, in.Status)
 		BookingPatch{Source: in.Source, GuestName: in.GuestName, GuestEmail: in.GuestEmail, GuestPhone: in.GuestPhone,
 			GuestsCount: in.GuestsCount, CheckIn: in.CheckIn, CheckOut: in.CheckOut, Fees: in.Fees, Taxes: in.Taxes,

@@ -79,10 +79,10 @@ var Catalog = []EventType{
 
 	// Short-term rentals: bookings and seasonal rates (seed 003). Data is
 	// data.booking (data.rate and the change for rates), as the seed shows.
-	{Name: "booking.created", Description: "New booking (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.created", Description: "New booking: a stay (data.booking.kind \"stay\": id, reference, status, source, check_in, check_out, guests_count, guest_name, totals) or a tenant's amenity booking (kind \"amenity\": id, amenity_id, property_id, tenant_id, starts_at, ends_at, status); tell them apart by data.booking.kind", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.confirmed", Description: "Booking confirmed (moved from pending to confirmed) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.updated", Description: "Booking modified (guest, dates, price); previous_attributes holds the old values (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
-	{Name: "booking.cancelled", Description: "Booking cancelled, with a reason (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
+	{Name: "booking.cancelled", Description: "Booking cancelled: a stay, with a reason (data.booking.kind \"stay\": id, reference, status, source, check_in, check_out, guests_count, guest_name, totals, cancellation_reason) or a tenant's amenity booking (kind \"amenity\": id, amenity_id, tenant_id, starts_at, ends_at, status); tell them apart by data.booking.kind", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.checked_in", Description: "Check-in confirmed (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.checked_out", Description: "Check-out confirmed (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
 	{Name: "booking.no_show", Description: "Guest did not show up (no-show) (data.booking: id, reference, status, source, check_in, check_out, guests_count, guest_name, totals)", Fields: []string{"booking"}, Scope: "bookings:read"},
@@ -135,6 +135,16 @@ var Catalog = []EventType{
 	{Name: "certificate.updated", Description: "A compliance certificate is edited or renewed (a new expiry date arms its alerts again)", Fields: []string{"id", "type", "property_id", "asset_id", "expiry_date"}, Scope: "certificates:read"},
 	{Name: "certificate.expiring_soon", Description: "A compliance certificate enters its expiry window (the organization's certificate_alert_days; default 60, 30 and 7 days before)", Fields: []string{"id", "type", "property_id", "expiry_date", "days_remaining", "threshold_days"}, Scope: "certificates:read"},
 	{Name: "certificate.expired", Description: "A compliance certificate's expiry date has passed (sent the day after)", Fields: []string{"id", "type", "property_id", "expiry_date", "days_remaining"}, Scope: "certificates:read"},
+	// Facilities and resident events (seed 002). Amenity bookings share
+	// booking.created and booking.cancelled with stays: data.booking.kind
+	// tells them apart.
+	{Name: "defect.created", Description: "A defect or snagging item is recorded, by hand or imported (data.defect: id, property_id, unit_id, asset_id, title, severity, status, source, external_ref, work_order_id)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "defect.updated", Description: "A defect is edited, re-imported with changes, started or rejected; previous_attributes holds the old values (data.defect)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "defect.resolved", Description: "A defect is resolved (data.defect, with its resolution)", Fields: []string{"defect"}, Scope: "defects:read"},
+	{Name: "visitor_pass.created", Description: "A visitor pass is issued for a unit (data.visitor_pass: id, unit_id, tenant_id, visitor_name, expected_from, expected_until, status, code)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "visitor_pass.checked_in", Description: "A visitor with a pass arrives (data.visitor_pass, with checked_in_at)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "visitor_pass.checked_out", Description: "A visitor with a pass leaves (data.visitor_pass, with checked_out_at)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
+	{Name: "announcement.acknowledged", Description: "A tenant acknowledges a broadcast (announcement), once per tenant (data.acknowledgement: id, broadcast_id, tenant_id, acknowledged_at; data.broadcast: id, subject, audience)", Fields: []string{"acknowledgement", "broadcast"}, Scope: "broadcasts:read"},
 
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},

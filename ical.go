@@ -817,7 +817,7 @@ func (s *Service) icalStay(ctx context.Context, tx Tx, now time.Time, src *ICalS
 		if len(name) > 200 {
 			name = name[:200]
 		}
-		b = &Booking{Status: BookingConfirmed, Source: "ical", GuestName: name, GuestsCount: 1, PropertyID: src.PropertyID,
+		b = &Booking{Kind: BookingKindStay, Status: BookingConfirmed, Source: "ical", GuestName: name, GuestsCount: 1, PropertyID: src.PropertyID,
 			UnitID: src.UnitID, CreatedAt: now, UpdatedAt: now, Notes: fmt.Sprintf("Imported from iCal source %d (%s), UID %s", src.ID, src.Name, e.UID)}
 	} else {
 		cp := *b
@@ -844,7 +844,7 @@ func (s *Service) icalStay(ctx context.Context, tx Tx, now time.Time, src *ICalS
 				return false, err
 			}
 			res.Cancelled++
-			b = &Booking{Status: BookingPending, Source: "ical", GuestName: before.GuestName, GuestsCount: 1, PropertyID: src.PropertyID,
+			b = &Booking{Kind: BookingKindStay, Status: BookingPending, Source: "ical", GuestName: before.GuestName, GuestsCount: 1, PropertyID: src.PropertyID,
 				UnitID: src.UnitID, CreatedAt: now, UpdatedAt: now, CheckIn: e.CheckIn, CheckOut: e.CheckOut, Notes: before.Notes}
 			b.Nights = int64(daysBetween(e.CheckIn, e.CheckOut))
 			before = nil

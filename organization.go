@@ -25,6 +25,9 @@ type Organization struct {
 	// certificate's expiry at which certificate.expiring_soon fires.
 	// Default [7, 30, 60].
 	CertificateAlertDays []int `json:"certificate_alert_days"`
+	// Facilities: DefectsAsWorkOrders says whether defects a handover
+	// integration imports become work orders (true) or defect records.
+	DefectsAsWorkOrders bool `json:"defects_as_work_orders"`
 }
 
 // DefaultLeaseAlertDays is seed 000's renewal alert window.

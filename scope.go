@@ -74,6 +74,15 @@ var Scopes = []Scope{
 	{"assets:write", "Create, edit, transfer and dispose of assets; manage asset categories, warranties and claims"},
 	{"certificates:read", "Read compliance certificates"},
 	{"certificates:write", "Record and edit compliance certificates"},
+	// Facilities and resident events (seed 002).
+	{"meters:read", "Read meters, their readings and series"},
+	{"meters:write", "Create and edit meters and record readings"},
+	{"defects:read", "Read defects and snagging items"},
+	{"defects:write", "Record defects and move them through their states"},
+	{"visitor_passes:read", "Read visitor passes"},
+	{"visitor_passes:write", "Issue visitor passes and check visitors in and out"},
+	{"amenities:read", "Read amenities and their bookings"},
+	{"amenities:write", "Manage amenities and book them for tenants"},
 }
 
 // scopeAliases: seed 003 calls work orders maintenance tickets, so its

@@ -29,6 +29,8 @@ type OrganizationInput struct {
 	// Facility records: the days before a certificate's expiry at which
 	// certificate.expiring_soon fires; [] turns it off.
 	CertificateAlertDays *[]int `json:"certificate_alert_days"`
+	// Facilities: whether handover defects become work orders.
+	DefectsAsWorkOrders *bool `json:"defects_as_work_orders" doc:"whether defects a handover integration imports become work orders (true) or defect records (false, the default)"`
 }
 
 func (o *Organization) validate() error {
@@ -126,6 +128,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID int64, in Organi
 			org.ChargeCategories = slices.Clone(*in.ChargeCategories)
 		}
 		set(&org.InvoiceNumberFormat, in.InvoiceNumberFormat) // short-term rentals
+		set(&org.DefectsAsWorkOrders, in.DefectsAsWorkOrders) // facilities
 		if in.ReviewAlertThreshold != nil {
 			org.ReviewAlertThreshold = *in.ReviewAlertThreshold
 		}

@@ -112,6 +112,13 @@ type Tx interface {
 	AssetTx
 	WarrantyTx
 	CertificateTx
+	// Facilities and resident events: meters and readings, defects,
+	// visitor passes, amenities and their bookings, acknowledgements.
+	MeterTx
+	DefectTx
+	VisitorPassTx
+	AmenityTx
+	AcknowledgementTx
 }
 
 // ListParams are the pagination and filters every list shares.

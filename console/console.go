@@ -80,7 +80,7 @@ var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/uni
 	"/charges", "/payments", "/work-orders", "/inspections", "/vendors", "/staff", "/documents", "/broadcasts",
 	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews",
 	"/cleaning", "/guest-messages", "/statements", "/tax-reports", "/ical-sources",
-	"/assets", "/certificates", // facilities
+	"/assets", "/certificates", "/meters", // facilities
 }
 
 // Mount serves the console's paths and hands every other one to api.

@@ -183,6 +183,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /settings/integrations/{id}/rotate", c.signedIn(needAdmin, c.rotateIntegrationSecret))
 	c.mux.HandleFunc("POST /settings/integrations/{id}/test", c.signedIn(needAdmin, c.testIntegration))
 	c.mux.HandleFunc("POST /settings/integrations/{id}/retry", c.signedIn(needAdmin, c.retryIntegration))
+	// Facilities: meters and their readings (read-only).
+	c.mux.HandleFunc("GET /meters", c.signedIn(needRead, c.meters))
+	c.mux.HandleFunc("GET /meters/{id}", c.signedIn(needRead, c.meter))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

@@ -81,6 +81,15 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.WarrantyInput]():      {Required: []string{"provider", "start_date", "end_date"}},
 	reflect.TypeFor[porter.WarrantyClaimInput](): {Required: []string{"description"}, Enums: map[string][]string{"status": porter.ClaimStatuses}},
 	reflect.TypeFor[porter.CertificateInput]():   {Required: []string{"type", "issue_date", "expiry_date"}, Enums: map[string][]string{"type": porter.CertificateTypes}},
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities and their bookings, acknowledgements.
+	reflect.TypeFor[porter.DefectInput]():          {Required: []string{"title"}, Enums: map[string][]string{"severity": porter.DefectSeverities}},
+	reflect.TypeFor[porter.DefectResolution]():     {},
+	reflect.TypeFor[porter.VisitorPassInput]():     {Required: []string{"unit_id", "visitor_name", "expected_from"}},
+	reflect.TypeFor[porter.AmenityInput]():         {Required: []string{"property_id", "name"}, Enums: map[string][]string{"status": porter.AmenityStatuses}},
+	reflect.TypeFor[porter.AmenityBookingInput]():  {Required: []string{"amenity_id", "tenant_id", "starts_at", "ends_at"}},
+	reflect.TypeFor[porter.AcknowledgementInput](): {Required: []string{"tenant_id"}},
+	reflect.TypeFor[porter.MeterInput]():           {Required: []string{"name", "kind", "unit_of_measure"}, Enums: map[string][]string{"kind": porter.MeterKinds}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

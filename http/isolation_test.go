@@ -80,6 +80,14 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/warranties/"] = id(a.do("POST", "/v1/assets/"+ids["/v1/assets/"]+"/warranties", map[string]any{"provider": "Carrier", "start_date": "2025-01-01", "end_date": "2027-01-01"}))
 	ids["/v1/warranty_claims/"] = id(a.do("POST", "/v1/warranties/"+ids["/v1/warranties/"]+"/claims", map[string]any{"description": "Fan noise"}))
 	ids["/v1/certificates/"] = id(a.do("POST", "/v1/certificates", map[string]any{"type": "fire_safety", "property_id": pid, "issue_date": "2025-01-01", "expiry_date": "2026-01-01"}))
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities and their bookings.
+	ids["/v1/meters/"] = id(a.do("POST", "/v1/meters", map[string]any{"property_id": pid, "name": "Main", "kind": "water", "unit_of_measure": "m3"}))
+	ids["/v1/defects/"] = id(a.do("POST", "/v1/defects", map[string]any{"property_id": pid, "title": "Crack"}))
+	ids["/v1/visitor_passes/"] = id(a.do("POST", "/v1/visitor_passes", map[string]any{"unit_id": atoi(ids["/v1/units/"]), "visitor_name": "V", "expected_from": "2025-05-09T14:00:00Z"}))
+	ids["/v1/amenities/"] = id(a.do("POST", "/v1/amenities", map[string]any{"property_id": pid, "name": "Gym"}))
+	ids["/v1/amenity_bookings/"] = id(a.do("POST", "/v1/amenity_bookings", map[string]any{"amenity_id": atoi(ids["/v1/amenities/"]), "tenant_id": tid,
+		"starts_at": "2025-05-10T09:00:00Z", "ends_at": "2025-05-10T10:00:00Z"}))
 	ev := a.do("GET", "/v1/events?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)
 	ids["/v1/events/"] = ev["id"].(string)
 	ids["/v1/audit_log"] = itoa(int(a.do("GET", "/v1/audit_log?per_page=1", nil).must(t, 200).JSON["data"].([]any)[0].(map[string]any)["id"].(float64))) // audit log

@@ -61,6 +61,12 @@ var listFixtures = map[string]*listFixture{
 	"/v1/certificates":     {"?per_page=100", "data", "id", "/v1/certificates/"},
 	// Integrations.
 	"/v1/integrations": {"?per_page=100", "data", "id", "/v1/integrations/"},
+	// Facilities and resident events.
+	"/v1/meters":           {"?per_page=100", "data", "id", "/v1/meters/"},
+	"/v1/defects":          {"?per_page=100", "data", "id", "/v1/defects/"},
+	"/v1/visitor_passes":   {"?per_page=100", "data", "id", "/v1/visitor_passes/"},
+	"/v1/amenities":        {"?per_page=100", "data", "id", "/v1/amenities/"},
+	"/v1/amenity_bookings": {"?per_page=100", "data", "id", "/v1/amenity_bookings/"},
 }
 
 // notLists are the authenticated GET routes without a path parameter that

@@ -153,6 +153,12 @@ var tagDescriptions = map[string]string{
 	"Docs":                  "This document and the HTML reference built from it: public, no key.",
 	"Pages":                 "Pages for people rather than programs: public, no key.",
 	"Webhooks":              webhookDescription,
+
+	// Facilities and resident events (seed 002).
+	"Defects":        "Defects and snagging items from handover (or later): their own records, open to resolved or rejected, idempotent by source and external_ref, linked to the work order that fixes them.",
+	"Visitor passes": "Passes for tenants' visitors: issued for a unit and a time window with a code, checked in and out at the door.",
+	"Amenities":      "Shared facilities tenants book (gym, meeting room, barbecue area), with a capacity of overlapping bookings; their booking.* events carry kind amenity.",
+	"Meters":         "Meters on a property, unit or asset and their readings: appended in idempotent batches, listed by time, downsampled for charts.",
 }
 
 // pathParam matches a ServeMux wildcard: {id} or {rest...}.

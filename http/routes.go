@@ -340,6 +340,11 @@ func (s *Server) addRoutes() {
 	s.addIntegrationRoutes()
 	// Facility records: assets, warranties and compliance certificates.
 	s.addFacilityRoutes()
+	// Facilities and resident events: meters, defects, visitor passes,
+	// amenities, acknowledgements of broadcasts.
+	s.addMeterRoutes()
+	s.addDefectRoutes()
+	s.addResidentRoutes()
 
 	// The OpenAPI document and the API reference: public.
 	s.handle(&route{Method: get, Path: "/v1/openapi.json", API: pageAPI, Tag: "Docs", Conditional: true,

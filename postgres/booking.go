@@ -120,7 +120,7 @@ func (t *tx) BookingPayments(ctx context.Context, bookingID int64) ([]*porter.Bo
 }
 
 func booking(r db.Booking) *porter.Booking {
-	return &porter.Booking{
+	return &porter.Booking{Kind: porter.BookingKindStay,
 		ID: r.ID, Reference: r.Reference, PropertyID: r.PropertyID, UnitID: r.UnitID, Status: r.Status, Source: r.Source,
 		GuestName: r.GuestName, GuestEmail: r.GuestEmail, GuestPhone: r.GuestPhone, GuestsCount: r.GuestsCount,
 		CheckIn: r.CheckIn, CheckOut: r.CheckOut, Nights: r.Nights, NightlyPrices: decodeNights(r.NightlyPrices),

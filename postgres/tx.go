@@ -49,15 +49,21 @@ func (t *tx) UpdateOrganization(ctx context.Context, org *porter.Organization) e
 		return err
 	}
 	// Facility records: certificate expiry alerts.
-	return t.q.UpdateOrganizationCertificateAlertDays(ctx, db.UpdateOrganizationCertificateAlertDaysParams{ID: t.orgID,
-		CertificateAlertDays: encodeInts(org.CertificateAlertDays)})
+	if err := t.q.UpdateOrganizationCertificateAlertDays(ctx, db.UpdateOrganizationCertificateAlertDaysParams{ID: t.orgID,
+		CertificateAlertDays: encodeInts(org.CertificateAlertDays)}); err != nil {
+		return err
+	}
+	// Facilities: whether handover defects become work orders.
+	return t.q.UpdateOrganizationFacilitySettings(ctx, db.UpdateOrganizationFacilitySettingsParams{ID: t.orgID,
+		DefectsAsWorkOrders: org.DefectsAsWorkOrders})
 }
 
 func organization(r db.Organization) *porter.Organization {
 	return &porter.Organization{ID: r.ID, Name: r.Name, CreatedAt: r.CreatedAt, LeaseAlertDays: decodeInts(r.LeaseAlertDays),
 		ChargeCategories:    decodeStrings(r.ChargeCategories),
 		InvoiceNumberFormat: r.InvoiceNumberFormat, ReviewAlertThreshold: int(r.ReviewAlertThreshold),
-		CertificateAlertDays: decodeInts(r.CertificateAlertDays), PublicID: r.PublicID}
+		CertificateAlertDays: decodeInts(r.CertificateAlertDays), PublicID: r.PublicID,
+		DefectsAsWorkOrders: r.DefectsAsWorkOrders}
 }
 
 func encodeInts(v []int) string {

@@ -42,7 +42,7 @@ func (q *Queries) GetInspectionForUpdate(ctx context.Context, arg GetInspectionF
 }
 
 const getOrganizationForUpdate = `-- name: GetOrganizationForUpdate :one
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, public_id FROM organizations WHERE id = $1 FOR UPDATE
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, defects_as_work_orders, public_id FROM organizations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetOrganizationForUpdate(ctx context.Context, id int64) (Organization, error) {
@@ -57,6 +57,7 @@ func (q *Queries) GetOrganizationForUpdate(ctx context.Context, id int64) (Organ
 		&i.InvoiceNumberFormat,
 		&i.ReviewAlertThreshold,
 		&i.CertificateAlertDays,
+		&i.DefectsAsWorkOrders,
 		&i.PublicID,
 	)
 	return i, err

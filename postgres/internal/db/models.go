@@ -8,6 +8,33 @@ import (
 	"time"
 )
 
+type Amenity struct {
+	ID          int64
+	OrgID       int64
+	PropertyID  int64
+	Name        string
+	Description string
+	Capacity    int64
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type AmenityBooking struct {
+	ID          int64
+	OrgID       int64
+	AmenityID   int64
+	PropertyID  int64
+	TenantID    int64
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Status      string
+	Notes       string
+	CancelledAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
 type ApiKey struct {
 	ID         int64
 	OrgID      int64
@@ -140,6 +167,14 @@ type Broadcast struct {
 	CreatedAt  time.Time
 }
 
+type BroadcastAcknowledgement struct {
+	ID             int64
+	OrgID          int64
+	BroadcastID    int64
+	TenantID       int64
+	AcknowledgedAt time.Time
+}
+
 type Certificate struct {
 	ID         int64
 	OrgID      int64
@@ -199,6 +234,28 @@ type CleaningTask struct {
 	CancelledAt       *time.Time
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+}
+
+type Defect struct {
+	ID          int64
+	OrgID       int64
+	PropertyID  int64
+	UnitID      *int64
+	AssetID     *int64
+	Title       string
+	Description string
+	Location    string
+	Severity    string
+	Status      string
+	Source      string
+	ExternalRef *string
+	WorkOrderID *int64
+	Resolution  string
+	StartedAt   *time.Time
+	ResolvedAt  *time.Time
+	RejectedAt  *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 type Document struct {
@@ -445,6 +502,31 @@ type Message struct {
 	TemplateID    *int64
 }
 
+type Meter struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        *int64
+	AssetID       *int64
+	Name          string
+	Kind          string
+	UnitOfMeasure string
+	ExternalRef   *string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type MeterReading struct {
+	ID        int64
+	OrgID     int64
+	MeterID   int64
+	Value     float64
+	ReadAt    time.Time
+	Source    string
+	SourceID  *string
+	CreatedAt time.Time
+}
+
 type Node struct {
 	Name        string
 	Host        string
@@ -462,6 +544,7 @@ type Organization struct {
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int32
 	CertificateAlertDays string
+	DefectsAsWorkOrders  bool
 	PublicID             string
 }
 
@@ -685,6 +768,26 @@ type Vendor struct {
 	Status    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+type VisitorPass struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        int64
+	TenantID      *int64
+	VisitorName   string
+	VisitorPhone  string
+	ExpectedFrom  time.Time
+	ExpectedUntil time.Time
+	Status        string
+	Code          string
+	Notes         string
+	CheckedInAt   *time.Time
+	CheckedOutAt  *time.Time
+	CancelledAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 type Warranty struct {

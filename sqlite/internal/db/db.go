@@ -54,6 +54,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
 		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
 	}
+	if q.countAmenityBookingsStmt, err = db.PrepareContext(ctx, countAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAmenityBookings: %w", err)
+	}
 	if q.countAssetsInCategoryStmt, err = db.PrepareContext(ctx, countAssetsInCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAssetsInCategory: %w", err)
 	}
@@ -71,6 +74,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countOwnerInvoicesStmt, err = db.PrepareContext(ctx, countOwnerInvoices); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOwnerInvoices: %w", err)
+	}
+	if q.deleteAmenityStmt, err = db.PrepareContext(ctx, deleteAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAmenity: %w", err)
 	}
 	if q.deleteAssetCategoryStmt, err = db.PrepareContext(ctx, deleteAssetCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAssetCategory: %w", err)
@@ -102,6 +108,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
 	}
+	if q.deleteMeterStmt, err = db.PrepareContext(ctx, deleteMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMeter: %w", err)
+	}
+	if q.deleteMeterReadingsStmt, err = db.PrepareContext(ctx, deleteMeterReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteMeterReadings: %w", err)
+	}
 	if q.deleteOwnerStmt, err = db.PrepareContext(ctx, deleteOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOwner: %w", err)
 	}
@@ -119,6 +131,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
+	}
+	if q.getAmenityStmt, err = db.PrepareContext(ctx, getAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAmenity: %w", err)
+	}
+	if q.getAmenityBookingStmt, err = db.PrepareContext(ctx, getAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAmenityBooking: %w", err)
 	}
 	if q.getAssetStmt, err = db.PrepareContext(ctx, getAsset); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAsset: %w", err)
@@ -141,6 +159,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getBroadcastStmt, err = db.PrepareContext(ctx, getBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBroadcast: %w", err)
 	}
+	if q.getBroadcastAcknowledgementStmt, err = db.PrepareContext(ctx, getBroadcastAcknowledgement); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBroadcastAcknowledgement: %w", err)
+	}
 	if q.getCertificateStmt, err = db.PrepareContext(ctx, getCertificate); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCertificate: %w", err)
 	}
@@ -149,6 +170,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getCleaningTaskStmt, err = db.PrepareContext(ctx, getCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCleaningTask: %w", err)
+	}
+	if q.getDefectStmt, err = db.PrepareContext(ctx, getDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDefect: %w", err)
+	}
+	if q.getDefectByExternalRefStmt, err = db.PrepareContext(ctx, getDefectByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDefectByExternalRef: %w", err)
 	}
 	if q.getDocumentStmt, err = db.PrepareContext(ctx, getDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query GetDocument: %w", err)
@@ -191,6 +218,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getLeaseStmt, err = db.PrepareContext(ctx, getLease); err != nil {
 		return nil, fmt.Errorf("error preparing query GetLease: %w", err)
+	}
+	if q.getMeterStmt, err = db.PrepareContext(ctx, getMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeter: %w", err)
+	}
+	if q.getMeterByExternalRefStmt, err = db.PrepareContext(ctx, getMeterByExternalRef); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMeterByExternalRef: %w", err)
 	}
 	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
@@ -237,6 +270,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getVendorStmt, err = db.PrepareContext(ctx, getVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query GetVendor: %w", err)
 	}
+	if q.getVisitorPassStmt, err = db.PrepareContext(ctx, getVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVisitorPass: %w", err)
+	}
 	if q.getWarrantyStmt, err = db.PrepareContext(ctx, getWarranty); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWarranty: %w", err)
 	}
@@ -261,6 +297,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
 	}
+	if q.insertAmenityStmt, err = db.PrepareContext(ctx, insertAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAmenity: %w", err)
+	}
+	if q.insertAmenityBookingStmt, err = db.PrepareContext(ctx, insertAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAmenityBooking: %w", err)
+	}
 	if q.insertAssetStmt, err = db.PrepareContext(ctx, insertAsset); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAsset: %w", err)
 	}
@@ -282,6 +324,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertBroadcastStmt, err = db.PrepareContext(ctx, insertBroadcast); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertBroadcast: %w", err)
 	}
+	if q.insertBroadcastAcknowledgementStmt, err = db.PrepareContext(ctx, insertBroadcastAcknowledgement); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBroadcastAcknowledgement: %w", err)
+	}
 	if q.insertCertificateStmt, err = db.PrepareContext(ctx, insertCertificate); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCertificate: %w", err)
 	}
@@ -290,6 +335,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCleaningTaskStmt, err = db.PrepareContext(ctx, insertCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCleaningTask: %w", err)
+	}
+	if q.insertDefectStmt, err = db.PrepareContext(ctx, insertDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDefect: %w", err)
 	}
 	if q.insertDocumentStmt, err = db.PrepareContext(ctx, insertDocument); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertDocument: %w", err)
@@ -336,6 +384,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
 	}
+	if q.insertMeterStmt, err = db.PrepareContext(ctx, insertMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMeter: %w", err)
+	}
 	if q.insertOrganizationStmt, err = db.PrepareContext(ctx, insertOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertOrganization: %w", err)
 	}
@@ -378,6 +429,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertVendorStmt, err = db.PrepareContext(ctx, insertVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertVendor: %w", err)
 	}
+	if q.insertVisitorPassStmt, err = db.PrepareContext(ctx, insertVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertVisitorPass: %w", err)
+	}
 	if q.insertWarrantyStmt, err = db.PrepareContext(ctx, insertWarranty); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWarranty: %w", err)
 	}
@@ -399,6 +453,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listActiveLeasesEndingByStmt, err = db.PrepareContext(ctx, listActiveLeasesEndingBy); err != nil {
 		return nil, fmt.Errorf("error preparing query ListActiveLeasesEndingBy: %w", err)
 	}
+	if q.listAmenitiesStmt, err = db.PrepareContext(ctx, listAmenities); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAmenities: %w", err)
+	}
+	if q.listAmenityBookingsStmt, err = db.PrepareContext(ctx, listAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAmenityBookings: %w", err)
+	}
 	if q.listAssetCategoriesStmt, err = db.PrepareContext(ctx, listAssetCategories); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAssetCategories: %w", err)
 	}
@@ -417,6 +477,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listBookingsStmt, err = db.PrepareContext(ctx, listBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookings: %w", err)
 	}
+	if q.listBroadcastAcknowledgementsStmt, err = db.PrepareContext(ctx, listBroadcastAcknowledgements); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBroadcastAcknowledgements: %w", err)
+	}
 	if q.listBroadcastMessagesStmt, err = db.PrepareContext(ctx, listBroadcastMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBroadcastMessages: %w", err)
 	}
@@ -434,6 +497,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCleaningTasksStmt, err = db.PrepareContext(ctx, listCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCleaningTasks: %w", err)
+	}
+	if q.listDefectsStmt, err = db.PrepareContext(ctx, listDefects); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDefects: %w", err)
 	}
 	if q.listDocumentsStmt, err = db.PrepareContext(ctx, listDocuments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDocuments: %w", err)
@@ -476,6 +542,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listMessagesStmt, err = db.PrepareContext(ctx, listMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessages: %w", err)
+	}
+	if q.listMeterReadingsStmt, err = db.PrepareContext(ctx, listMeterReadings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeterReadings: %w", err)
+	}
+	if q.listMetersStmt, err = db.PrepareContext(ctx, listMeters); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMeters: %w", err)
 	}
 	if q.listOrganizationsStmt, err = db.PrepareContext(ctx, listOrganizations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrganizations: %w", err)
@@ -522,6 +594,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listVendorsStmt, err = db.PrepareContext(ctx, listVendors); err != nil {
 		return nil, fmt.Errorf("error preparing query ListVendors: %w", err)
 	}
+	if q.listVisitorPassesStmt, err = db.PrepareContext(ctx, listVisitorPasses); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVisitorPasses: %w", err)
+	}
 	if q.listWarrantiesStmt, err = db.PrepareContext(ctx, listWarranties); err != nil {
 		return nil, fmt.Errorf("error preparing query ListWarranties: %w", err)
 	}
@@ -560,6 +635,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.overdueWorkOrdersStmt, err = db.PrepareContext(ctx, overdueWorkOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OverdueWorkOrders: %w", err)
+	}
+	if q.overlappingAmenityBookingsStmt, err = db.PrepareContext(ctx, overlappingAmenityBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query OverlappingAmenityBookings: %w", err)
 	}
 	if q.ownerStatementsOfMonthStmt, err = db.PrepareContext(ctx, ownerStatementsOfMonth); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerStatementsOfMonth: %w", err)
@@ -618,6 +696,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
 	}
+	if q.updateAmenityStmt, err = db.PrepareContext(ctx, updateAmenity); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAmenity: %w", err)
+	}
+	if q.updateAmenityBookingStmt, err = db.PrepareContext(ctx, updateAmenityBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAmenityBooking: %w", err)
+	}
 	if q.updateAssetStmt, err = db.PrepareContext(ctx, updateAsset); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateAsset: %w", err)
 	}
@@ -638,6 +722,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCleaningTaskStmt, err = db.PrepareContext(ctx, updateCleaningTask); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCleaningTask: %w", err)
+	}
+	if q.updateDefectStmt, err = db.PrepareContext(ctx, updateDefect); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateDefect: %w", err)
 	}
 	if q.updateICalSourceStmt, err = db.PrepareContext(ctx, updateICalSource); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateICalSource: %w", err)
@@ -660,11 +747,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateLeaseStmt, err = db.PrepareContext(ctx, updateLease); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateLease: %w", err)
 	}
+	if q.updateMeterStmt, err = db.PrepareContext(ctx, updateMeter); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateMeter: %w", err)
+	}
 	if q.updateOrganizationStmt, err = db.PrepareContext(ctx, updateOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganization: %w", err)
 	}
 	if q.updateOrganizationCertificateAlertDaysStmt, err = db.PrepareContext(ctx, updateOrganizationCertificateAlertDays); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganizationCertificateAlertDays: %w", err)
+	}
+	if q.updateOrganizationFacilitySettingsStmt, err = db.PrepareContext(ctx, updateOrganizationFacilitySettings); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateOrganizationFacilitySettings: %w", err)
 	}
 	if q.updateOrganizationRentalSettingsStmt, err = db.PrepareContext(ctx, updateOrganizationRentalSettings); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateOrganizationRentalSettings: %w", err)
@@ -692,6 +785,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateVendorStmt, err = db.PrepareContext(ctx, updateVendor); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateVendor: %w", err)
+	}
+	if q.updateVisitorPassStmt, err = db.PrepareContext(ctx, updateVisitorPass); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateVisitorPass: %w", err)
 	}
 	if q.updateWarrantyStmt, err = db.PrepareContext(ctx, updateWarranty); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWarranty: %w", err)
@@ -778,6 +874,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
 		}
 	}
+	if q.countAmenityBookingsStmt != nil {
+		if cerr := q.countAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAmenityBookingsStmt: %w", cerr)
+		}
+	}
 	if q.countAssetsInCategoryStmt != nil {
 		if cerr := q.countAssetsInCategoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAssetsInCategoryStmt: %w", cerr)
@@ -806,6 +907,11 @@ func (q *Queries) Close() error {
 	if q.countOwnerInvoicesStmt != nil {
 		if cerr := q.countOwnerInvoicesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOwnerInvoicesStmt: %w", cerr)
+		}
+	}
+	if q.deleteAmenityStmt != nil {
+		if cerr := q.deleteAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAmenityStmt: %w", cerr)
 		}
 	}
 	if q.deleteAssetCategoryStmt != nil {
@@ -858,6 +964,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteLeaseTenantsStmt: %w", cerr)
 		}
 	}
+	if q.deleteMeterStmt != nil {
+		if cerr := q.deleteMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMeterStmt: %w", cerr)
+		}
+	}
+	if q.deleteMeterReadingsStmt != nil {
+		if cerr := q.deleteMeterReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteMeterReadingsStmt: %w", cerr)
+		}
+	}
 	if q.deleteOwnerStmt != nil {
 		if cerr := q.deleteOwnerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteOwnerStmt: %w", cerr)
@@ -886,6 +1002,16 @@ func (q *Queries) Close() error {
 	if q.getAPIKeyByHashStmt != nil {
 		if cerr := q.getAPIKeyByHashStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
+		}
+	}
+	if q.getAmenityStmt != nil {
+		if cerr := q.getAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAmenityStmt: %w", cerr)
+		}
+	}
+	if q.getAmenityBookingStmt != nil {
+		if cerr := q.getAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAmenityBookingStmt: %w", cerr)
 		}
 	}
 	if q.getAssetStmt != nil {
@@ -923,6 +1049,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getBroadcastStmt: %w", cerr)
 		}
 	}
+	if q.getBroadcastAcknowledgementStmt != nil {
+		if cerr := q.getBroadcastAcknowledgementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBroadcastAcknowledgementStmt: %w", cerr)
+		}
+	}
 	if q.getCertificateStmt != nil {
 		if cerr := q.getCertificateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCertificateStmt: %w", cerr)
@@ -936,6 +1067,16 @@ func (q *Queries) Close() error {
 	if q.getCleaningTaskStmt != nil {
 		if cerr := q.getCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.getDefectStmt != nil {
+		if cerr := q.getDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDefectStmt: %w", cerr)
+		}
+	}
+	if q.getDefectByExternalRefStmt != nil {
+		if cerr := q.getDefectByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDefectByExternalRefStmt: %w", cerr)
 		}
 	}
 	if q.getDocumentStmt != nil {
@@ -1006,6 +1147,16 @@ func (q *Queries) Close() error {
 	if q.getLeaseStmt != nil {
 		if cerr := q.getLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getLeaseStmt: %w", cerr)
+		}
+	}
+	if q.getMeterStmt != nil {
+		if cerr := q.getMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterStmt: %w", cerr)
+		}
+	}
+	if q.getMeterByExternalRefStmt != nil {
+		if cerr := q.getMeterByExternalRefStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMeterByExternalRefStmt: %w", cerr)
 		}
 	}
 	if q.getOrganizationStmt != nil {
@@ -1083,6 +1234,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getVendorStmt: %w", cerr)
 		}
 	}
+	if q.getVisitorPassStmt != nil {
+		if cerr := q.getVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVisitorPassStmt: %w", cerr)
+		}
+	}
 	if q.getWarrantyStmt != nil {
 		if cerr := q.getWarrantyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWarrantyStmt: %w", cerr)
@@ -1123,6 +1279,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.insertAmenityStmt != nil {
+		if cerr := q.insertAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAmenityStmt: %w", cerr)
+		}
+	}
+	if q.insertAmenityBookingStmt != nil {
+		if cerr := q.insertAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAmenityBookingStmt: %w", cerr)
+		}
+	}
 	if q.insertAssetStmt != nil {
 		if cerr := q.insertAssetStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAssetStmt: %w", cerr)
@@ -1158,6 +1324,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertBroadcastStmt: %w", cerr)
 		}
 	}
+	if q.insertBroadcastAcknowledgementStmt != nil {
+		if cerr := q.insertBroadcastAcknowledgementStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBroadcastAcknowledgementStmt: %w", cerr)
+		}
+	}
 	if q.insertCertificateStmt != nil {
 		if cerr := q.insertCertificateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCertificateStmt: %w", cerr)
@@ -1171,6 +1342,11 @@ func (q *Queries) Close() error {
 	if q.insertCleaningTaskStmt != nil {
 		if cerr := q.insertCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.insertDefectStmt != nil {
+		if cerr := q.insertDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDefectStmt: %w", cerr)
 		}
 	}
 	if q.insertDocumentStmt != nil {
@@ -1248,6 +1424,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
 		}
 	}
+	if q.insertMeterStmt != nil {
+		if cerr := q.insertMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMeterStmt: %w", cerr)
+		}
+	}
 	if q.insertOrganizationStmt != nil {
 		if cerr := q.insertOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertOrganizationStmt: %w", cerr)
@@ -1318,6 +1499,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertVendorStmt: %w", cerr)
 		}
 	}
+	if q.insertVisitorPassStmt != nil {
+		if cerr := q.insertVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertVisitorPassStmt: %w", cerr)
+		}
+	}
 	if q.insertWarrantyStmt != nil {
 		if cerr := q.insertWarrantyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertWarrantyStmt: %w", cerr)
@@ -1353,6 +1539,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listActiveLeasesEndingByStmt: %w", cerr)
 		}
 	}
+	if q.listAmenitiesStmt != nil {
+		if cerr := q.listAmenitiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAmenitiesStmt: %w", cerr)
+		}
+	}
+	if q.listAmenityBookingsStmt != nil {
+		if cerr := q.listAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAmenityBookingsStmt: %w", cerr)
+		}
+	}
 	if q.listAssetCategoriesStmt != nil {
 		if cerr := q.listAssetCategoriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAssetCategoriesStmt: %w", cerr)
@@ -1383,6 +1579,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listBookingsStmt: %w", cerr)
 		}
 	}
+	if q.listBroadcastAcknowledgementsStmt != nil {
+		if cerr := q.listBroadcastAcknowledgementsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBroadcastAcknowledgementsStmt: %w", cerr)
+		}
+	}
 	if q.listBroadcastMessagesStmt != nil {
 		if cerr := q.listBroadcastMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBroadcastMessagesStmt: %w", cerr)
@@ -1411,6 +1612,11 @@ func (q *Queries) Close() error {
 	if q.listCleaningTasksStmt != nil {
 		if cerr := q.listCleaningTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCleaningTasksStmt: %w", cerr)
+		}
+	}
+	if q.listDefectsStmt != nil {
+		if cerr := q.listDefectsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDefectsStmt: %w", cerr)
 		}
 	}
 	if q.listDocumentsStmt != nil {
@@ -1481,6 +1687,16 @@ func (q *Queries) Close() error {
 	if q.listMessagesStmt != nil {
 		if cerr := q.listMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listMeterReadingsStmt != nil {
+		if cerr := q.listMeterReadingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMeterReadingsStmt: %w", cerr)
+		}
+	}
+	if q.listMetersStmt != nil {
+		if cerr := q.listMetersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMetersStmt: %w", cerr)
 		}
 	}
 	if q.listOrganizationsStmt != nil {
@@ -1558,6 +1774,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listVendorsStmt: %w", cerr)
 		}
 	}
+	if q.listVisitorPassesStmt != nil {
+		if cerr := q.listVisitorPassesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVisitorPassesStmt: %w", cerr)
+		}
+	}
 	if q.listWarrantiesStmt != nil {
 		if cerr := q.listWarrantiesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listWarrantiesStmt: %w", cerr)
@@ -1621,6 +1842,11 @@ func (q *Queries) Close() error {
 	if q.overdueWorkOrdersStmt != nil {
 		if cerr := q.overdueWorkOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing overdueWorkOrdersStmt: %w", cerr)
+		}
+	}
+	if q.overlappingAmenityBookingsStmt != nil {
+		if cerr := q.overlappingAmenityBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing overlappingAmenityBookingsStmt: %w", cerr)
 		}
 	}
 	if q.ownerStatementsOfMonthStmt != nil {
@@ -1718,6 +1944,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.updateAmenityStmt != nil {
+		if cerr := q.updateAmenityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAmenityStmt: %w", cerr)
+		}
+	}
+	if q.updateAmenityBookingStmt != nil {
+		if cerr := q.updateAmenityBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAmenityBookingStmt: %w", cerr)
+		}
+	}
 	if q.updateAssetStmt != nil {
 		if cerr := q.updateAssetStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateAssetStmt: %w", cerr)
@@ -1751,6 +1987,11 @@ func (q *Queries) Close() error {
 	if q.updateCleaningTaskStmt != nil {
 		if cerr := q.updateCleaningTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCleaningTaskStmt: %w", cerr)
+		}
+	}
+	if q.updateDefectStmt != nil {
+		if cerr := q.updateDefectStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateDefectStmt: %w", cerr)
 		}
 	}
 	if q.updateICalSourceStmt != nil {
@@ -1788,6 +2029,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateLeaseStmt: %w", cerr)
 		}
 	}
+	if q.updateMeterStmt != nil {
+		if cerr := q.updateMeterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateMeterStmt: %w", cerr)
+		}
+	}
 	if q.updateOrganizationStmt != nil {
 		if cerr := q.updateOrganizationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateOrganizationStmt: %w", cerr)
@@ -1796,6 +2042,11 @@ func (q *Queries) Close() error {
 	if q.updateOrganizationCertificateAlertDaysStmt != nil {
 		if cerr := q.updateOrganizationCertificateAlertDaysStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateOrganizationCertificateAlertDaysStmt: %w", cerr)
+		}
+	}
+	if q.updateOrganizationFacilitySettingsStmt != nil {
+		if cerr := q.updateOrganizationFacilitySettingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateOrganizationFacilitySettingsStmt: %w", cerr)
 		}
 	}
 	if q.updateOrganizationRentalSettingsStmt != nil {
@@ -1841,6 +2092,11 @@ func (q *Queries) Close() error {
 	if q.updateVendorStmt != nil {
 		if cerr := q.updateVendorStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateVendorStmt: %w", cerr)
+		}
+	}
+	if q.updateVisitorPassStmt != nil {
+		if cerr := q.updateVisitorPassStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateVisitorPassStmt: %w", cerr)
 		}
 	}
 	if q.updateWarrantyStmt != nil {
@@ -1942,12 +2198,14 @@ type Queries struct {
 	claimMessagesStmt                          *sql.Stmt
 	completeIdempotencyKeyStmt                 *sql.Stmt
 	completedWorkOrderCostsStmt                *sql.Stmt
+	countAmenityBookingsStmt                   *sql.Stmt
 	countAssetsInCategoryStmt                  *sql.Stmt
 	countAuditDeletionsStmt                    *sql.Stmt
 	countIntegrationRejectedStmt               *sql.Stmt
 	countOpenIntegrationErrorsStmt             *sql.Stmt
 	countOverlappingLeasesStmt                 *sql.Stmt
 	countOwnerInvoicesStmt                     *sql.Stmt
+	deleteAmenityStmt                          *sql.Stmt
 	deleteAssetCategoryStmt                    *sql.Stmt
 	deleteBlockStmt                            *sql.Stmt
 	deleteICalLinkStmt                         *sql.Stmt
@@ -1958,12 +2216,16 @@ type Queries struct {
 	deleteIntegrationLinksStmt                 *sql.Stmt
 	deleteIntegrationLogRowsStmt               *sql.Stmt
 	deleteLeaseTenantsStmt                     *sql.Stmt
+	deleteMeterStmt                            *sql.Stmt
+	deleteMeterReadingsStmt                    *sql.Stmt
 	deleteOwnerStmt                            *sql.Stmt
 	deleteRateStmt                             *sql.Stmt
 	deleteWebhookStmt                          *sql.Stmt
 	dueICalSourcesStmt                         *sql.Stmt
 	failGuestMessageStmt                       *sql.Stmt
 	getAPIKeyByHashStmt                        *sql.Stmt
+	getAmenityStmt                             *sql.Stmt
+	getAmenityBookingStmt                      *sql.Stmt
 	getAssetStmt                               *sql.Stmt
 	getAssetByExternalRefStmt                  *sql.Stmt
 	getAssetCategoryStmt                       *sql.Stmt
@@ -1971,9 +2233,12 @@ type Queries struct {
 	getBlockStmt                               *sql.Stmt
 	getBookingStmt                             *sql.Stmt
 	getBroadcastStmt                           *sql.Stmt
+	getBroadcastAcknowledgementStmt            *sql.Stmt
 	getCertificateStmt                         *sql.Stmt
 	getChargeStmt                              *sql.Stmt
 	getCleaningTaskStmt                        *sql.Stmt
+	getDefectStmt                              *sql.Stmt
+	getDefectByExternalRefStmt                 *sql.Stmt
 	getDocumentStmt                            *sql.Stmt
 	getEventStmt                               *sql.Stmt
 	getGuestMessageStmt                        *sql.Stmt
@@ -1988,6 +2253,8 @@ type Queries struct {
 	getIntegrationSecretStmt                   *sql.Stmt
 	getInvoiceStmt                             *sql.Stmt
 	getLeaseStmt                               *sql.Stmt
+	getMeterStmt                               *sql.Stmt
+	getMeterByExternalRefStmt                  *sql.Stmt
 	getOrganizationStmt                        *sql.Stmt
 	getOrganizationIDByPublicIDStmt            *sql.Stmt
 	getOwnerStmt                               *sql.Stmt
@@ -2003,6 +2270,7 @@ type Queries struct {
 	getTenantByInviteTokenStmt                 *sql.Stmt
 	getUnitStmt                                *sql.Stmt
 	getVendorStmt                              *sql.Stmt
+	getVisitorPassStmt                         *sql.Stmt
 	getWarrantyStmt                            *sql.Stmt
 	getWarrantyByExternalRefStmt               *sql.Stmt
 	getWarrantyClaimStmt                       *sql.Stmt
@@ -2011,6 +2279,8 @@ type Queries struct {
 	getWhatsAppTemplateStmt                    *sql.Stmt
 	getWorkOrderStmt                           *sql.Stmt
 	insertAPIKeyStmt                           *sql.Stmt
+	insertAmenityStmt                          *sql.Stmt
+	insertAmenityBookingStmt                   *sql.Stmt
 	insertAssetStmt                            *sql.Stmt
 	insertAssetCategoryStmt                    *sql.Stmt
 	insertAuditEntryStmt                       *sql.Stmt
@@ -2018,9 +2288,11 @@ type Queries struct {
 	insertBookingStmt                          *sql.Stmt
 	insertBookingPaymentStmt                   *sql.Stmt
 	insertBroadcastStmt                        *sql.Stmt
+	insertBroadcastAcknowledgementStmt         *sql.Stmt
 	insertCertificateStmt                      *sql.Stmt
 	insertChargeStmt                           *sql.Stmt
 	insertCleaningTaskStmt                     *sql.Stmt
+	insertDefectStmt                           *sql.Stmt
 	insertDocumentStmt                         *sql.Stmt
 	insertEventStmt                            *sql.Stmt
 	insertExpiryAlertStmt                      *sql.Stmt
@@ -2036,6 +2308,7 @@ type Queries struct {
 	insertLeaseAlertStmt                       *sql.Stmt
 	insertLeaseTenantStmt                      *sql.Stmt
 	insertMessageStmt                          *sql.Stmt
+	insertMeterStmt                            *sql.Stmt
 	insertOrganizationStmt                     *sql.Stmt
 	insertOwnerStmt                            *sql.Stmt
 	insertOwnerStatementStmt                   *sql.Stmt
@@ -2050,6 +2323,7 @@ type Queries struct {
 	insertTenantStmt                           *sql.Stmt
 	insertUnitStmt                             *sql.Stmt
 	insertVendorStmt                           *sql.Stmt
+	insertVisitorPassStmt                      *sql.Stmt
 	insertWarrantyStmt                         *sql.Stmt
 	insertWarrantyClaimStmt                    *sql.Stmt
 	insertWebhookStmt                          *sql.Stmt
@@ -2057,18 +2331,22 @@ type Queries struct {
 	insertWorkOrderStmt                        *sql.Stmt
 	listAPIKeysStmt                            *sql.Stmt
 	listActiveLeasesEndingByStmt               *sql.Stmt
+	listAmenitiesStmt                          *sql.Stmt
+	listAmenityBookingsStmt                    *sql.Stmt
 	listAssetCategoriesStmt                    *sql.Stmt
 	listAssetsStmt                             *sql.Stmt
 	listAuditLogStmt                           *sql.Stmt
 	listBlocksStmt                             *sql.Stmt
 	listBookingPaymentsStmt                    *sql.Stmt
 	listBookingsStmt                           *sql.Stmt
+	listBroadcastAcknowledgementsStmt          *sql.Stmt
 	listBroadcastMessagesStmt                  *sql.Stmt
 	listBroadcastMessagesPageStmt              *sql.Stmt
 	listBroadcastsStmt                         *sql.Stmt
 	listCertificatesStmt                       *sql.Stmt
 	listChargesStmt                            *sql.Stmt
 	listCleaningTasksStmt                      *sql.Stmt
+	listDefectsStmt                            *sql.Stmt
 	listDocumentsStmt                          *sql.Stmt
 	listEventsStmt                             *sql.Stmt
 	listGuestMessagesStmt                      *sql.Stmt
@@ -2083,6 +2361,8 @@ type Queries struct {
 	listLeaseTenantsInStmt                     *sql.Stmt
 	listLeasesStmt                             *sql.Stmt
 	listMessagesStmt                           *sql.Stmt
+	listMeterReadingsStmt                      *sql.Stmt
+	listMetersStmt                             *sql.Stmt
 	listOrganizationsStmt                      *sql.Stmt
 	listOwnerStatementsStmt                    *sql.Stmt
 	listOwnersStmt                             *sql.Stmt
@@ -2098,6 +2378,7 @@ type Queries struct {
 	listTenantsStmt                            *sql.Stmt
 	listUnitsStmt                              *sql.Stmt
 	listVendorsStmt                            *sql.Stmt
+	listVisitorPassesStmt                      *sql.Stmt
 	listWarrantiesStmt                         *sql.Stmt
 	listWarrantyClaimsStmt                     *sql.Stmt
 	listWebhookSigningKeysStmt                 *sql.Stmt
@@ -2111,6 +2392,7 @@ type Queries struct {
 	openChargesStmt                            *sql.Stmt
 	openIntegrationErrorsStmt                  *sql.Stmt
 	overdueWorkOrdersStmt                      *sql.Stmt
+	overlappingAmenityBookingsStmt             *sql.Stmt
 	ownerStatementsOfMonthStmt                 *sql.Stmt
 	ownershipsOfOwnerStmt                      *sql.Stmt
 	ownershipsOfPropertyStmt                   *sql.Stmt
@@ -2130,6 +2412,8 @@ type Queries struct {
 	supersedeIntegrationErrorsStmt             *sql.Stmt
 	taxReportsOfMonthStmt                      *sql.Stmt
 	touchAPIKeyStmt                            *sql.Stmt
+	updateAmenityStmt                          *sql.Stmt
+	updateAmenityBookingStmt                   *sql.Stmt
 	updateAssetStmt                            *sql.Stmt
 	updateAssetCategoryStmt                    *sql.Stmt
 	updateBlockStmt                            *sql.Stmt
@@ -2137,6 +2421,7 @@ type Queries struct {
 	updateCertificateStmt                      *sql.Stmt
 	updateChargeStmt                           *sql.Stmt
 	updateCleaningTaskStmt                     *sql.Stmt
+	updateDefectStmt                           *sql.Stmt
 	updateICalSourceStmt                       *sql.Stmt
 	updateInspectionStmt                       *sql.Stmt
 	updateInspectionItemStmt                   *sql.Stmt
@@ -2144,8 +2429,10 @@ type Queries struct {
 	updateIntegrationLogStmt                   *sql.Stmt
 	updateInvoiceStmt                          *sql.Stmt
 	updateLeaseStmt                            *sql.Stmt
+	updateMeterStmt                            *sql.Stmt
 	updateOrganizationStmt                     *sql.Stmt
 	updateOrganizationCertificateAlertDaysStmt *sql.Stmt
+	updateOrganizationFacilitySettingsStmt     *sql.Stmt
 	updateOrganizationRentalSettingsStmt       *sql.Stmt
 	updateOwnerStmt                            *sql.Stmt
 	updateOwnershipStmt                        *sql.Stmt
@@ -2155,6 +2442,7 @@ type Queries struct {
 	updateTenantStmt                           *sql.Stmt
 	updateUnitStmt                             *sql.Stmt
 	updateVendorStmt                           *sql.Stmt
+	updateVisitorPassStmt                      *sql.Stmt
 	updateWarrantyStmt                         *sql.Stmt
 	updateWarrantyClaimStmt                    *sql.Stmt
 	updateWebhookStmt                          *sql.Stmt
@@ -2181,12 +2469,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		claimMessagesStmt:                          q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:                 q.completeIdempotencyKeyStmt,
 		completedWorkOrderCostsStmt:                q.completedWorkOrderCostsStmt,
+		countAmenityBookingsStmt:                   q.countAmenityBookingsStmt,
 		countAssetsInCategoryStmt:                  q.countAssetsInCategoryStmt,
 		countAuditDeletionsStmt:                    q.countAuditDeletionsStmt,
 		countIntegrationRejectedStmt:               q.countIntegrationRejectedStmt,
 		countOpenIntegrationErrorsStmt:             q.countOpenIntegrationErrorsStmt,
 		countOverlappingLeasesStmt:                 q.countOverlappingLeasesStmt,
 		countOwnerInvoicesStmt:                     q.countOwnerInvoicesStmt,
+		deleteAmenityStmt:                          q.deleteAmenityStmt,
 		deleteAssetCategoryStmt:                    q.deleteAssetCategoryStmt,
 		deleteBlockStmt:                            q.deleteBlockStmt,
 		deleteICalLinkStmt:                         q.deleteICalLinkStmt,
@@ -2197,12 +2487,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteIntegrationLinksStmt:                 q.deleteIntegrationLinksStmt,
 		deleteIntegrationLogRowsStmt:               q.deleteIntegrationLogRowsStmt,
 		deleteLeaseTenantsStmt:                     q.deleteLeaseTenantsStmt,
+		deleteMeterStmt:                            q.deleteMeterStmt,
+		deleteMeterReadingsStmt:                    q.deleteMeterReadingsStmt,
 		deleteOwnerStmt:                            q.deleteOwnerStmt,
 		deleteRateStmt:                             q.deleteRateStmt,
 		deleteWebhookStmt:                          q.deleteWebhookStmt,
 		dueICalSourcesStmt:                         q.dueICalSourcesStmt,
 		failGuestMessageStmt:                       q.failGuestMessageStmt,
 		getAPIKeyByHashStmt:                        q.getAPIKeyByHashStmt,
+		getAmenityStmt:                             q.getAmenityStmt,
+		getAmenityBookingStmt:                      q.getAmenityBookingStmt,
 		getAssetStmt:                               q.getAssetStmt,
 		getAssetByExternalRefStmt:                  q.getAssetByExternalRefStmt,
 		getAssetCategoryStmt:                       q.getAssetCategoryStmt,
@@ -2210,9 +2504,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getBlockStmt:                               q.getBlockStmt,
 		getBookingStmt:                             q.getBookingStmt,
 		getBroadcastStmt:                           q.getBroadcastStmt,
+		getBroadcastAcknowledgementStmt:            q.getBroadcastAcknowledgementStmt,
 		getCertificateStmt:                         q.getCertificateStmt,
 		getChargeStmt:                              q.getChargeStmt,
 		getCleaningTaskStmt:                        q.getCleaningTaskStmt,
+		getDefectStmt:                              q.getDefectStmt,
+		getDefectByExternalRefStmt:                 q.getDefectByExternalRefStmt,
 		getDocumentStmt:                            q.getDocumentStmt,
 		getEventStmt:                               q.getEventStmt,
 		getGuestMessageStmt:                        q.getGuestMessageStmt,
@@ -2227,6 +2524,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getIntegrationSecretStmt:                   q.getIntegrationSecretStmt,
 		getInvoiceStmt:                             q.getInvoiceStmt,
 		getLeaseStmt:                               q.getLeaseStmt,
+		getMeterStmt:                               q.getMeterStmt,
+		getMeterByExternalRefStmt:                  q.getMeterByExternalRefStmt,
 		getOrganizationStmt:                        q.getOrganizationStmt,
 		getOrganizationIDByPublicIDStmt:            q.getOrganizationIDByPublicIDStmt,
 		getOwnerStmt:                               q.getOwnerStmt,
@@ -2242,6 +2541,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTenantByInviteTokenStmt:                 q.getTenantByInviteTokenStmt,
 		getUnitStmt:                                q.getUnitStmt,
 		getVendorStmt:                              q.getVendorStmt,
+		getVisitorPassStmt:                         q.getVisitorPassStmt,
 		getWarrantyStmt:                            q.getWarrantyStmt,
 		getWarrantyByExternalRefStmt:               q.getWarrantyByExternalRefStmt,
 		getWarrantyClaimStmt:                       q.getWarrantyClaimStmt,
@@ -2250,6 +2550,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWhatsAppTemplateStmt:                    q.getWhatsAppTemplateStmt,
 		getWorkOrderStmt:                           q.getWorkOrderStmt,
 		insertAPIKeyStmt:                           q.insertAPIKeyStmt,
+		insertAmenityStmt:                          q.insertAmenityStmt,
+		insertAmenityBookingStmt:                   q.insertAmenityBookingStmt,
 		insertAssetStmt:                            q.insertAssetStmt,
 		insertAssetCategoryStmt:                    q.insertAssetCategoryStmt,
 		insertAuditEntryStmt:                       q.insertAuditEntryStmt,
@@ -2257,9 +2559,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertBookingStmt:                          q.insertBookingStmt,
 		insertBookingPaymentStmt:                   q.insertBookingPaymentStmt,
 		insertBroadcastStmt:                        q.insertBroadcastStmt,
+		insertBroadcastAcknowledgementStmt:         q.insertBroadcastAcknowledgementStmt,
 		insertCertificateStmt:                      q.insertCertificateStmt,
 		insertChargeStmt:                           q.insertChargeStmt,
 		insertCleaningTaskStmt:                     q.insertCleaningTaskStmt,
+		insertDefectStmt:                           q.insertDefectStmt,
 		insertDocumentStmt:                         q.insertDocumentStmt,
 		insertEventStmt:                            q.insertEventStmt,
 		insertExpiryAlertStmt:                      q.insertExpiryAlertStmt,
@@ -2275,6 +2579,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertLeaseAlertStmt:                       q.insertLeaseAlertStmt,
 		insertLeaseTenantStmt:                      q.insertLeaseTenantStmt,
 		insertMessageStmt:                          q.insertMessageStmt,
+		insertMeterStmt:                            q.insertMeterStmt,
 		insertOrganizationStmt:                     q.insertOrganizationStmt,
 		insertOwnerStmt:                            q.insertOwnerStmt,
 		insertOwnerStatementStmt:                   q.insertOwnerStatementStmt,
@@ -2289,6 +2594,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertTenantStmt:                           q.insertTenantStmt,
 		insertUnitStmt:                             q.insertUnitStmt,
 		insertVendorStmt:                           q.insertVendorStmt,
+		insertVisitorPassStmt:                      q.insertVisitorPassStmt,
 		insertWarrantyStmt:                         q.insertWarrantyStmt,
 		insertWarrantyClaimStmt:                    q.insertWarrantyClaimStmt,
 		insertWebhookStmt:                          q.insertWebhookStmt,
@@ -2296,18 +2602,22 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWorkOrderStmt:                        q.insertWorkOrderStmt,
 		listAPIKeysStmt:                            q.listAPIKeysStmt,
 		listActiveLeasesEndingByStmt:               q.listActiveLeasesEndingByStmt,
+		listAmenitiesStmt:                          q.listAmenitiesStmt,
+		listAmenityBookingsStmt:                    q.listAmenityBookingsStmt,
 		listAssetCategoriesStmt:                    q.listAssetCategoriesStmt,
 		listAssetsStmt:                             q.listAssetsStmt,
 		listAuditLogStmt:                           q.listAuditLogStmt,
 		listBlocksStmt:                             q.listBlocksStmt,
 		listBookingPaymentsStmt:                    q.listBookingPaymentsStmt,
 		listBookingsStmt:                           q.listBookingsStmt,
+		listBroadcastAcknowledgementsStmt:          q.listBroadcastAcknowledgementsStmt,
 		listBroadcastMessagesStmt:                  q.listBroadcastMessagesStmt,
 		listBroadcastMessagesPageStmt:              q.listBroadcastMessagesPageStmt,
 		listBroadcastsStmt:                         q.listBroadcastsStmt,
 		listCertificatesStmt:                       q.listCertificatesStmt,
 		listChargesStmt:                            q.listChargesStmt,
 		listCleaningTasksStmt:                      q.listCleaningTasksStmt,
+		listDefectsStmt:                            q.listDefectsStmt,
 		listDocumentsStmt:                          q.listDocumentsStmt,
 		listEventsStmt:                             q.listEventsStmt,
 		listGuestMessagesStmt:                      q.listGuestMessagesStmt,
@@ -2322,6 +2632,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listLeaseTenantsInStmt:                     q.listLeaseTenantsInStmt,
 		listLeasesStmt:                             q.listLeasesStmt,
 		listMessagesStmt:                           q.listMessagesStmt,
+		listMeterReadingsStmt:                      q.listMeterReadingsStmt,
+		listMetersStmt:                             q.listMetersStmt,
 		listOrganizationsStmt:                      q.listOrganizationsStmt,
 		listOwnerStatementsStmt:                    q.listOwnerStatementsStmt,
 		listOwnersStmt:                             q.listOwnersStmt,
@@ -2337,6 +2649,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTenantsStmt:                            q.listTenantsStmt,
 		listUnitsStmt:                              q.listUnitsStmt,
 		listVendorsStmt:                            q.listVendorsStmt,
+		listVisitorPassesStmt:                      q.listVisitorPassesStmt,
 		listWarrantiesStmt:                         q.listWarrantiesStmt,
 		listWarrantyClaimsStmt:                     q.listWarrantyClaimsStmt,
 		listWebhookSigningKeysStmt:                 q.listWebhookSigningKeysStmt,
@@ -2350,6 +2663,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		openChargesStmt:                            q.openChargesStmt,
 		openIntegrationErrorsStmt:                  q.openIntegrationErrorsStmt,
 		overdueWorkOrdersStmt:                      q.overdueWorkOrdersStmt,
+		overlappingAmenityBookingsStmt:             q.overlappingAmenityBookingsStmt,
 		ownerStatementsOfMonthStmt:                 q.ownerStatementsOfMonthStmt,
 		ownershipsOfOwnerStmt:                      q.ownershipsOfOwnerStmt,
 		ownershipsOfPropertyStmt:                   q.ownershipsOfPropertyStmt,
@@ -2369,6 +2683,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		supersedeIntegrationErrorsStmt:             q.supersedeIntegrationErrorsStmt,
 		taxReportsOfMonthStmt:                      q.taxReportsOfMonthStmt,
 		touchAPIKeyStmt:                            q.touchAPIKeyStmt,
+		updateAmenityStmt:                          q.updateAmenityStmt,
+		updateAmenityBookingStmt:                   q.updateAmenityBookingStmt,
 		updateAssetStmt:                            q.updateAssetStmt,
 		updateAssetCategoryStmt:                    q.updateAssetCategoryStmt,
 		updateBlockStmt:                            q.updateBlockStmt,
@@ -2376,6 +2692,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateCertificateStmt:                      q.updateCertificateStmt,
 		updateChargeStmt:                           q.updateChargeStmt,
 		updateCleaningTaskStmt:                     q.updateCleaningTaskStmt,
+		updateDefectStmt:                           q.updateDefectStmt,
 		updateICalSourceStmt:                       q.updateICalSourceStmt,
 		updateInspectionStmt:                       q.updateInspectionStmt,
 		updateInspectionItemStmt:                   q.updateInspectionItemStmt,
@@ -2383,8 +2700,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateIntegrationLogStmt:                   q.updateIntegrationLogStmt,
 		updateInvoiceStmt:                          q.updateInvoiceStmt,
 		updateLeaseStmt:                            q.updateLeaseStmt,
+		updateMeterStmt:                            q.updateMeterStmt,
 		updateOrganizationStmt:                     q.updateOrganizationStmt,
 		updateOrganizationCertificateAlertDaysStmt: q.updateOrganizationCertificateAlertDaysStmt,
+		updateOrganizationFacilitySettingsStmt:     q.updateOrganizationFacilitySettingsStmt,
 		updateOrganizationRentalSettingsStmt:       q.updateOrganizationRentalSettingsStmt,
 		updateOwnerStmt:                            q.updateOwnerStmt,
 		updateOwnershipStmt:                        q.updateOwnershipStmt,
@@ -2394,6 +2713,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateTenantStmt:                           q.updateTenantStmt,
 		updateUnitStmt:                             q.updateUnitStmt,
 		updateVendorStmt:                           q.updateVendorStmt,
+		updateVisitorPassStmt:                      q.updateVisitorPassStmt,
 		updateWarrantyStmt:                         q.updateWarrantyStmt,
 		updateWarrantyClaimStmt:                    q.updateWarrantyClaimStmt,
 		updateWebhookStmt:                          q.updateWebhookStmt,

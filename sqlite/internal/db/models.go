@@ -8,6 +8,33 @@ import (
 	"database/sql"
 )
 
+type Amenity struct {
+	ID          int64
+	OrgID       int64
+	PropertyID  int64
+	Name        string
+	Description string
+	Capacity    int64
+	Status      string
+	CreatedAt   string
+	UpdatedAt   string
+}
+
+type AmenityBooking struct {
+	ID          int64
+	OrgID       int64
+	AmenityID   int64
+	PropertyID  int64
+	TenantID    int64
+	StartsAt    string
+	EndsAt      string
+	Status      string
+	Notes       string
+	CancelledAt sql.NullString
+	CreatedAt   string
+	UpdatedAt   string
+}
+
 type ApiKey struct {
 	ID         int64
 	OrgID      int64
@@ -140,6 +167,14 @@ type Broadcast struct {
 	CreatedAt  string
 }
 
+type BroadcastAcknowledgement struct {
+	ID             int64
+	OrgID          int64
+	BroadcastID    int64
+	TenantID       int64
+	AcknowledgedAt string
+}
+
 type Certificate struct {
 	ID         int64
 	OrgID      int64
@@ -199,6 +234,28 @@ type CleaningTask struct {
 	CancelledAt       sql.NullString
 	CreatedAt         string
 	UpdatedAt         string
+}
+
+type Defect struct {
+	ID          int64
+	OrgID       int64
+	PropertyID  int64
+	UnitID      sql.NullInt64
+	AssetID     sql.NullInt64
+	Title       string
+	Description string
+	Location    string
+	Severity    string
+	Status      string
+	Source      string
+	ExternalRef sql.NullString
+	WorkOrderID sql.NullInt64
+	Resolution  string
+	StartedAt   sql.NullString
+	ResolvedAt  sql.NullString
+	RejectedAt  sql.NullString
+	CreatedAt   string
+	UpdatedAt   string
 }
 
 type Document struct {
@@ -445,6 +502,31 @@ type Message struct {
 	TemplateID    sql.NullInt64
 }
 
+type Meter struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        sql.NullInt64
+	AssetID       sql.NullInt64
+	Name          string
+	Kind          string
+	UnitOfMeasure string
+	ExternalRef   sql.NullString
+	CreatedAt     string
+	UpdatedAt     string
+}
+
+type MeterReading struct {
+	ID        int64
+	OrgID     int64
+	MeterID   int64
+	Value     float64
+	ReadAt    string
+	Source    string
+	SourceID  sql.NullString
+	CreatedAt string
+}
+
 type Node struct {
 	Name        string
 	Host        string
@@ -462,6 +544,7 @@ type Organization struct {
 	InvoiceNumberFormat  string
 	ReviewAlertThreshold int64
 	CertificateAlertDays string
+	DefectsAsWorkOrders  bool
 	PublicID             string
 }
 
@@ -680,6 +763,26 @@ type Vendor struct {
 	Status    string
 	CreatedAt string
 	UpdatedAt string
+}
+
+type VisitorPass struct {
+	ID            int64
+	OrgID         int64
+	PropertyID    int64
+	UnitID        int64
+	TenantID      sql.NullInt64
+	VisitorName   string
+	VisitorPhone  string
+	ExpectedFrom  string
+	ExpectedUntil string
+	Status        string
+	Code          string
+	Notes         string
+	CheckedInAt   sql.NullString
+	CheckedOutAt  sql.NullString
+	CancelledAt   sql.NullString
+	CreatedAt     string
+	UpdatedAt     string
 }
 
 type Warranty struct {

@@ -10,7 +10,7 @@ import (
 )
 
 const getOrganization = `-- name: GetOrganization :one
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, public_id FROM organizations WHERE id = ?1
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, defects_as_work_orders, public_id FROM organizations WHERE id = ?1
 `
 
 func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, error) {
@@ -25,6 +25,7 @@ func (q *Queries) GetOrganization(ctx context.Context, id int64) (Organization, 
 		&i.InvoiceNumberFormat,
 		&i.ReviewAlertThreshold,
 		&i.CertificateAlertDays,
+		&i.DefectsAsWorkOrders,
 		&i.PublicID,
 	)
 	return i, err
@@ -67,7 +68,7 @@ func (q *Queries) InsertOrganization(ctx context.Context, arg InsertOrganization
 }
 
 const listOrganizations = `-- name: ListOrganizations :many
-SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, public_id FROM organizations ORDER BY id
+SELECT id, name, lease_alert_days, created_at, charge_categories, invoice_number_format, review_alert_threshold, certificate_alert_days, defects_as_work_orders, public_id FROM organizations ORDER BY id
 `
 
 func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error) {
@@ -88,6 +89,7 @@ func (q *Queries) ListOrganizations(ctx context.Context) ([]Organization, error)
 			&i.InvoiceNumberFormat,
 			&i.ReviewAlertThreshold,
 			&i.CertificateAlertDays,
+			&i.DefectsAsWorkOrders,
 			&i.PublicID,
 		); err != nil {
 			return nil, err
