@@ -69,10 +69,12 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 			res.Latencies = append(res.Latencies, end.Sub(start).Nanoseconds())
 			if *key != "" {
 				var rec struct {
-					ID int64 `json:"id"`
+					Data struct {
+						ID int64 `json:"id"`
+					} `json:"data"`
 				}
-				if json.Unmarshal(body, &rec) == nil && rec.ID != 0 {
-					res.Commits[rec.ID] = end.UnixNano()
+				if json.Unmarshal(body, &rec) == nil && rec.Data.ID != 0 {
+					res.Commits[rec.Data.ID] = end.UnixNano()
 				}
 			}
 		}

@@ -11,14 +11,11 @@ import (
 )
 
 // arrival is one delivery the sink received: the event id (webhook-id),
-// the record id in data.id, when the event was fired and when it arrived
-// (Unix nanoseconds, the machine's one clock). The envelope's fired_at
-// has whole seconds; the created record's created_at is the same instant
-// (the transaction's time, just before it commits) to the nanosecond.
+// the record id in data.id, and when it arrived (Unix nanoseconds, the
+// machine's one clock, which the load process reads too).
 type arrival struct {
 	Event  string `json:"e"`
 	Record int64  `json:"r"`
-	Fired  int64  `json:"f"`
 	At     int64  `json:"t"`
 }
 
@@ -71,8 +68,7 @@ func (s *sink) hook(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	var env struct {
 		Data struct {
-			ID        int64     `json:"id"`
-			CreatedAt time.Time `json:"created_at"`
+			ID int64 `json:"id"`
 		} `json:"data"`
 	}
 	_ = json.Unmarshal(body, &env)
@@ -82,7 +78,7 @@ func (s *sink) hook(w http.ResponseWriter, r *http.Request) {
 		s.dups++
 	}
 	s.seen[id] = true
-	s.arrivals = append(s.arrivals, arrival{Event: id, Record: env.Data.ID, Fired: env.Data.CreatedAt.UnixNano(), At: at})
+	s.arrivals = append(s.arrivals, arrival{Event: id, Record: env.Data.ID, At: at})
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }
