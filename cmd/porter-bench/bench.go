@@ -36,7 +36,7 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 	var o options
 	fs := flag.NewFlagSet("porter-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.db, "db", getenv("PORTER_BENCH_DB"), "`postgres://` URL to benchmark on; empty is a fresh SQLite file in a temporary directory")
+	fs.StringVar(&o.db, "db", getenv("PORTER_BENCH_DB"), "a `postgres://` URL: the run creates a fresh database on that server and drops it after; empty is a fresh SQLite file")
 	fs.StringVar(&o.porter, "porter", "", "porter binary to run; empty builds ./cmd/porter with go build")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each load phase sends")
 	rates := fs.String("rates", "100,500,1000", "paced runs, events per second, comma-separated; empty for none")
@@ -70,7 +70,12 @@ func bench(ctx context.Context, args []string, getenv func(string) string, stdou
 		defer os.RemoveAll(dir)
 	}
 	b := &runner{o: o, dir: dir, stderr: stderr}
-	defer b.stopAll()
+	defer func() {
+		b.stopAll()
+		if b.dropDB != nil {
+			b.dropDB()
+		}
+	}()
 	return b.run(ctx, stdout)
 }
 
@@ -84,6 +89,7 @@ type runner struct {
 	sink   string // http://host:port
 	apis   []string
 	key    string
+	dropDB func()
 }
 
 func (b *runner) run(ctx context.Context, stdout io.Writer) error {
@@ -107,6 +113,13 @@ func (b *runner) run(ctx context.Context, stdout io.Writer) error {
 	engine := "SQLite"
 	if strings.HasPrefix(db, "postgres") {
 		engine = "PostgreSQL"
+		fresh, drop, err := freshDatabase(ctx, db)
+		if err != nil {
+			return err
+		}
+		// Dropped after the nodes stop (deferred calls run last first).
+		b.dropDB = drop
+		db = fresh
 	}
 
 	// The sink, and the bare loop against it.
