@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,14 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// pgxpool's default is one connection per core (4 at least): each API
+	// request holds one for several statements, the delivery engine and
+	// the event stream hold theirs, so on a small machine requests queue
+	// for a connection while PostgreSQL idles. pool_max_conns in the URL
+	// still decides.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
 	if opts.OnStatement != nil {
 		cfg.ConnConfig.Tracer = statementTracer(opts.OnStatement)
 	}
@@ -74,6 +83,10 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	return &DB{pool: pool}, nil
 }
+
+// defaultMaxConns is the pool size when the URL does not set one; a few
+// nodes fit PostgreSQL's default max_connections (100).
+const defaultMaxConns = 25
 
 // Pool is the connection pool, for callers that need PostgreSQL itself
 // (LISTEN/NOTIFY, tests).
