@@ -167,7 +167,7 @@ GROUP BY webhook_id ORDER BY oldest`
 
 // UpdateQueue runs fn in one read-write transaction across organizations.
 func (d *DB) UpdateQueue(ctx context.Context, fn func(porter.QueueTx) error) error {
-	return d.Update(ctx, 0, func(t porter.Tx) error { return fn(&queueTx{t.(*tx)}) })
+	return d.update(ctx, asyncCommit, 0, func(t porter.Tx) error { return fn(&queueTx{t.(*tx)}) })
 }
 
 // DeliveryStats counts pending deliveries through the due index.

@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,14 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// pgxpool's default is one connection per core (4 at least): each API
+	// request holds one for several statements, the delivery engine and
+	// the event stream hold theirs, so on a small machine requests queue
+	// for a connection while PostgreSQL idles. pool_max_conns in the URL
+	// still decides.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
 	if opts.OnStatement != nil {
 		cfg.ConnConfig.Tracer = statementTracer(opts.OnStatement)
 	}
@@ -74,6 +83,10 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	}
 	return &DB{pool: pool}, nil
 }
+
+// defaultMaxConns is the pool size when the URL does not set one; a few
+// nodes fit PostgreSQL's default max_connections (100).
+const defaultMaxConns = 25
 
 // Pool is the connection pool, for callers that need PostgreSQL itself
 // (LISTEN/NOTIFY, tests).
@@ -121,9 +134,24 @@ func (d *DB) Close() error {
 // therefore be safe to run again, as the Service's are: they only read
 // and write through tx and assign their results.
 func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) error {
+	return d.update(ctx, pgx.TxOptions{}, orgID, fn)
+}
+
+// asyncCommit begins a transaction whose commit does not wait for its WAL
+// to reach the disk. For writes that a database crash (not a Porter crash:
+// those lose nothing) may forget without harm: a rate-limit count, or the
+// delivery queue's bookkeeping, where a forgotten claim or attempt only
+// means one more delivery (receivers deduplicate on the event id), never
+// one fewer, since a forgotten fan-out forgets its deliveries and keeps
+// its outbox row with them. Each synchronous commit that follows flushes
+// them anyway. Under load it spares one fsync per transaction, which on a
+// busy disk is most of its time.
+var asyncCommit = pgx.TxOptions{BeginQuery: "BEGIN; SET LOCAL synchronous_commit TO off"}
+
+func (d *DB) update(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(porter.Tx) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = d.run(ctx, pgx.TxOptions{}, orgID, fn)
+		err = d.run(ctx, opts, orgID, fn)
 		if attempt == updateAttempts || !retryable(err) {
 			return err
 		}
@@ -221,8 +249,19 @@ func (d *DB) InvitedTenant(ctx context.Context, tokenHash []byte) (int64, int64,
 }
 
 // RateLimit counts in the database, so that every node sees one count.
+// Every request of a key updates one row: committed asynchronously (see
+// asyncCommit), its row lock is held for one round trip rather than
+// an fsync, which otherwise serializes a key's requests.
 func (d *DB) RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error) {
-	n, err := db.New(d.pool).HitRateLimit(ctx, db.HitRateLimitParams{KeyID: keyID, WindowStart: window})
+	pgTx, err := d.pool.BeginTx(ctx, asyncCommit)
+	if err != nil {
+		return 0, fmt.Errorf("rate limit: %w", err)
+	}
+	defer pgTx.Rollback(context.WithoutCancel(ctx))
+	n, err := db.New(pgTx).HitRateLimit(ctx, db.HitRateLimitParams{KeyID: keyID, WindowStart: window})
+	if err == nil {
+		err = pgTx.Commit(ctx)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("rate limit: %w", err)
 	}

@@ -62,7 +62,8 @@ func OpenWith(path string, opts Options) (*DB, error) {
 		pragmas.Add("_pragma", p)
 	}
 	dsn := "file:" + path + "?"
-	write, err := openPool(dsn+pragmas.Encode()+"&_txlock=immediate", opts)
+	// The writer checkpoints itself, off the commit path (see writer).
+	write, err := openPool(dsn+pragmas.Encode()+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate", opts)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}

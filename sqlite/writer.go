@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"porter"
 )
@@ -63,10 +65,22 @@ func (d *DB) Update(ctx context.Context, orgID int64, fn func(porter.Tx) error) 
 func (d *DB) writer() {
 	defer close(d.writerDone)
 	batch := make([]*pendingWrite, 0, maxBatch)
+	// Checkpoints run here, when no write waits (or, under writes that
+	// never pause, every checkpointEvery commits), rather than inside
+	// whichever commit crosses SQLite's 1,000-page threshold, which then
+	// takes a whole checkpoint's time and so does every write queued
+	// behind it: the p99 spikes at 1,000 events/s.
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
+	commits := 0
 	for {
 		select {
 		case w := <-d.writes:
 			batch = append(batch[:0], w)
+		case <-idle.C:
+			d.checkpoint()
+			commits = 0
+			continue
 		case <-d.quit:
 			return
 		}
@@ -80,6 +94,24 @@ func (d *DB) writer() {
 			}
 		}
 		d.commit(batch)
+		if commits++; commits >= checkpointEvery {
+			d.checkpoint()
+			commits = 0
+		}
+		idle.Reset(checkpointIdle)
+	}
+}
+
+const (
+	checkpointIdle  = 20 * time.Millisecond
+	checkpointEvery = 2000
+)
+
+// checkpoint copies the WAL back into the database file as far as readers
+// allow (PASSIVE: it never waits for them).
+func (d *DB) checkpoint() {
+	if _, err := d.write.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+		slog.Warn("sqlite checkpoint", "err", err)
 	}
 }
 

@@ -46,6 +46,7 @@ type config struct {
 	DisableAfter         string
 	LeaseMargin          string
 	MetricsToken         string
+	PprofAddr            string // profiling (end-to-end benchmark)
 	MaxWebhooksPerOrg    int
 	StreamMaxPerOrg      int
 
@@ -139,6 +140,8 @@ var settings = []setting{
 		field: func(c *config) any { return &c.LeaseMargin }},
 	{Env: "PORTER_METRICS_TOKEN", Flag: "metrics-token", Serve: true, Usage: "bearer token `/metrics` requires; unset leaves it open",
 		field: func(c *config) any { return &c.MetricsToken }},
+	{Env: "PORTER_PPROF_ADDR", Flag: "pprof-addr", Serve: true, Usage: "loopback address (e.g. `127.0.0.1:6060`) serving Go's `/debug/pprof/` profiles; unset serves none",
+		field: func(c *config) any { return &c.PprofAddr }},
 }
 
 // settingDefault is the default of the setting named by its variable.

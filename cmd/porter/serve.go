@@ -90,6 +90,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	stopPprof, err := startPprof(c.PprofAddr, logger)
+	if err != nil {
+		return err
+	}
+	defer stopPprof()
 
 	st, err := openStore(ctx, c.DB)
 	if err != nil {
