@@ -69,7 +69,29 @@ type Subscription struct {
 	// retired are then empty).
 	key         ed25519.PrivateKey
 	retiredKeys []retiredKey
+	openErr     error
 }
+
+// open unseals the webhook's secrets and keys.
+func (s *Subscription) open(svc *Service, sealed WebhookSealedSecrets) error {
+	var err error
+	if len(sealed.Current) > 0 {
+		if s.secret, err = svc.Secrets.Open(sealed.Current); err != nil {
+			return fmt.Errorf("secret: %w", err)
+		}
+	}
+	if s.retired, err = svc.openRetired(sealed); err != nil {
+		return fmt.Errorf("retired secrets: %w", err)
+	}
+	if err := s.openKeys(); err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
+	return nil
+}
+
+// OpenError is why the webhook's secrets could not be opened; nil when
+// they were. Its attempts fail with it rather than go unsigned.
+func (s *Subscription) OpenError() error { return s.openErr }
 
 // Secrets are those that sign an attempt at now, newest first: the
 // current one and each rotated out less than WebhookSecretOverlap ago.
@@ -129,16 +151,13 @@ func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
 	match := map[int64]map[string][]*Subscription{}
 	for _, h := range hooks {
 		s := &Subscription{OrgID: h.OrgID, OrgPublicID: h.OrgPublicID, Webhook: h.Webhook}
-		if len(h.Sealed.Current) > 0 {
-			if s.secret, err = q.svc.Secrets.Open(h.Sealed.Current); err != nil {
-				return fmt.Errorf("webhook %d secret: %w", h.ID, err)
-			}
-		}
-		if s.retired, err = q.svc.openRetired(h.Sealed); err != nil {
-			return fmt.Errorf("webhook %d retired secrets: %w", h.ID, err)
-		}
-		if err := s.openKeys(); err != nil {
-			return fmt.Errorf("webhook %d keys: %w", h.ID, err)
+		// A webhook whose secrets cannot be opened (sealed under another
+		// PORTER_SECRET_KEY) still gets its deliveries, each attempt failing
+		// with the reason, so that none is lost and a fixed key delivers
+		// them on retry; it must never stop the fan-out of every other.
+		if err := s.open(q.svc, h.Sealed); err != nil {
+			s.openErr = fmt.Errorf("the webhook's signing secret cannot be decrypted with this server's secret key (PORTER_SECRET_KEY); rotate the secret or restore the key: %w", err)
+			q.svc.Logger.Error("webhook secret cannot be opened; its deliveries fail until it is fixed", "webhook", h.ID, "org", h.OrgID, "err", err)
 		}
 		subs[h.ID] = s
 		byEvent := match[h.OrgID]

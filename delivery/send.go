@@ -40,6 +40,12 @@ func (e *Engine) send(ctx context.Context, d *porter.QueuedDelivery, sub *porter
 		RequestHeaders: flatten(h), ResponseHeaders: map[string]string{}}
 	res := &porter.Result{Delivery: d, Attempt: a}
 
+	if err := sub.OpenError(); err != nil {
+		// Never sent unsigned; says nothing of whether the endpoint answers.
+		a.Error = err.Error()
+		a.DurationMS = since(started, e.now())
+		return res
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
