@@ -133,9 +133,6 @@ type AssetTx interface {
 	Assets(ctx context.Context, f AssetFilter) (List[*Asset], error)
 }
 
-// categoryKey is what category names are compared by.
-func categoryKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
 func (in AssetCategoryInput) name(v *Validation) string {
 	name := ""
 	if in.Name != nil {

@@ -255,6 +255,9 @@ func TestSTREditRefusals(t *testing.T) {
 			if code != http.StatusConflict || !strings.Contains(body, mine.reference) {
 				t.Errorf("block over a stay: %d, want 409 naming %s", code, mine.reference)
 			}
+			if after := strWritten(t, s.svc, s.org); after != before {
+				t.Errorf("the refused block move wrote: %s -> %s", before, after)
+			}
 			// A sent invoice is final.
 			sent, err := s.svc.CreateInvoice(ctx, s.org, porter.InvoiceInput{BillToName: ptr("Sent"), Currency: ptr("EUR"),
 				Lines: &[]porter.InvoiceLineInput{{Description: "x", UnitPrice: ptr(porter.Money(100))}}})

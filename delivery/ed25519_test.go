@@ -184,7 +184,7 @@ func TestDeliverEd25519(t *testing.T) {
 			}
 		}
 		if len(mine) != 2 || mine[0].PublicKey != rot.PublicKey || mine[0].ExpiresAt != nil || mine[1].PublicKey != first || mine[1].ExpiresAt == nil ||
-			mine[1].ExpiresAt.Sub(time.Now()) < 23*time.Hour || mine[0].Kid == mine[1].Kid {
+			time.Until(*mine[1].ExpiresAt) < 23*time.Hour || mine[0].Kid == mine[1].Kid {
 			t.Fatalf("JWKS %+v", mine)
 		}
 		for _, k := range mine {
