@@ -40,8 +40,10 @@ func TestIntegrationMeterReadings(t *testing.T) {
 			}
 			return l.Items
 		}
+		var last *porter.IntegrationReceipt
 		for round := range 2 {
 			rc, err := f.svc.ReceiveIntegration(f.ctx, f.call(b.String(), true))
+			last = rc
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,6 +51,11 @@ func TestIntegrationMeterReadings(t *testing.T) {
 			if rc.Received != 7 || rc.Succeeded != 5 || rc.Failed != 2 || rc.Results[5].Error != want ||
 				!strings.Contains(rc.Results[6].Error, "building 'B-7'") {
 				t.Fatalf("round %d: receipt = %+v", round, rc.Results)
+			}
+			for i := 1; i < 6; i++ { // the batched rows' ids follow the records' order
+				if rc.Results[i].LogID <= rc.Results[i-1].LogID {
+					t.Fatalf("round %d: log ids %+v", round, rc.Results)
+				}
 			}
 			for i, r := range rc.Results[:5] {
 				if r.Index != i || r.SourceID != fmt.Sprint("R-", i) || r.Status != porter.LogSuccess || r.LogID == 0 ||
@@ -63,7 +70,7 @@ func TestIntegrationMeterReadings(t *testing.T) {
 		}
 		log, err := f.svc.IntegrationLog(f.ctx, f.org, porter.IntegrationLogFilter{IntegrationID: f.it.ID, SourceID: "R-3"})
 		if err != nil || len(log.Items) != 2 || log.Items[0].Status != porter.LogSuccess || log.Items[0].Entity != "reading" ||
-			!strings.Contains(log.Items[0].Raw, `"R-3"`) || log.Items[0].ID <= log.Items[1].ID {
+			!strings.Contains(log.Items[0].Raw, `"R-3"`) || log.Items[0].ID != last.Results[3].LogID {
 			t.Fatalf("log of R-3 = %+v, %v", log.Items, err)
 		}
 		it, _ := f.svc.Integration(f.ctx, f.org, f.it.ID)
