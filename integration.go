@@ -165,6 +165,9 @@ type IntegrationTx interface {
 	PutIntegrationLink(ctx context.Context, l *IntegrationLink) error
 
 	InsertIntegrationLog(ctx context.Context, e *IntegrationLogEntry) error
+	// InsertIntegrationLogs inserts log rows in one statement, setting
+	// their IDs in order: the batched meter-readings path.
+	InsertIntegrationLogs(ctx context.Context, es []*IntegrationLogEntry) error
 	UpdateIntegrationLog(ctx context.Context, e *IntegrationLogEntry) error
 	// SupersedeIntegrationErrors closes the open errors of e's source
 	// record logged before e.

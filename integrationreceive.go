@@ -106,8 +106,12 @@ func (s *Service) ReceiveIntegration(ctx context.Context, call IntegrationCall) 
 	}
 	rc := &IntegrationReceipt{Received: len(records), Results: make([]IntegrationRecordResult, 0, len(records))}
 	var lastErr string
+	batched := s.receiveReadings(ctx, orgID, it, records)
 	for i, raw := range records {
-		e := s.applyIntegrationRecord(ctx, orgID, it, raw, nil)
+		e := batched[i]
+		if e == nil {
+			e = s.applyIntegrationRecord(ctx, orgID, it, raw, nil)
+		}
 		rc.Results = append(rc.Results, IntegrationRecordResult{Index: i, Entity: e.Entity, SourceID: e.SourceID, Status: e.Status,
 			Target: e.Target, Error: e.Error, LogID: e.ID})
 		switch e.Status {
@@ -273,6 +277,16 @@ func parseEnvelope(raw []byte) (map[string]any, string, string, error) {
 	return env, entity, id, nil
 }
 
+// newIntegrationLogEntry is the log row of a record just received.
+func newIntegrationLogEntry(it *Integration, raw []byte) *IntegrationLogEntry {
+	text := cleanText(string(raw))
+	e := &IntegrationLogEntry{IntegrationID: it.ID, Raw: text, Replayable: true, Attempts: 1}
+	if len(text) > MaxIntegrationRaw {
+		e.Raw, e.Replayable = text[:MaxIntegrationRaw], false
+	}
+	return e
+}
+
 // applyIntegrationRecord maps one record and applies it in its own
 // transaction, writing its log row with it; a record that fails rolls
 // back and is logged as error in a transaction of its own. row is the
@@ -280,11 +294,7 @@ func parseEnvelope(raw []byte) (map[string]any, string, string, error) {
 func (s *Service) applyIntegrationRecord(ctx context.Context, orgID int64, it *Integration, raw []byte, row *IntegrationLogEntry) *IntegrationLogEntry {
 	e := row
 	if e == nil {
-		text := cleanText(string(raw))
-		e = &IntegrationLogEntry{IntegrationID: it.ID, Raw: text, Replayable: true, Attempts: 1}
-		if len(text) > MaxIntegrationRaw {
-			e.Raw, e.Replayable = text[:MaxIntegrationRaw], false
-		}
+		e = newIntegrationLogEntry(it, raw)
 	} else {
 		e.Attempts++
 	}

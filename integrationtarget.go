@@ -55,7 +55,7 @@ var integrationTargets = map[string]integrationTarget{}
 // plannedIntegrationTargets are the targets issue 11 names whose appliers
 // are added with their records (assets, warranties, certificates, meters,
 // defects): a mapping naming one is told it is not available yet.
-var plannedIntegrationTargets = []string{"certificate", "meter_reading", "defect"}
+var plannedIntegrationTargets = []string{"certificate"}
 
 func registerIntegrationTarget(name string, t integrationTarget) {
 	if _, dup := integrationTargets[name]; dup {

@@ -426,45 +426,51 @@ func (s *Service) IngestReadings(ctx context.Context, orgID int64, in []ReadingI
 		return IngestResult{}, err
 	}
 	res, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (*IngestResult, error) {
-		items := make([]IngestItem, len(in))
-		rs := make([]*MeterReading, len(in))
-		byID, byRef := map[int64]error{}, map[string]int64{}
-		var meters []int64
-		for i, r := range in {
-			var v Validation
-			items[i].Index = i
-			id, err := ingestMeter(ctx, tx, &v, r, byID, byRef)
-			if err != nil {
-				return nil, err
-			}
-			if rs[i] = reading(&v, "", r, now); rs[i] != nil && id != 0 {
-				rs[i].MeterID = id
-				items[i].MeterID = id
-				if len(meters) < 2 && (len(meters) == 0 || meters[0] != id) {
-					meters = append(meters, id)
-				}
-				continue
-			}
-			rs[i] = nil
-			items[i].Status, items[i].Error = IngestError, ErrorMessage(v.Err())
-		}
-		res, err := insertReadings(ctx, tx, rs, items)
-		if err != nil {
-			return nil, err
-		}
-		var target int64 // the meter, when the batch has one
-		if len(meters) == 1 {
-			target = meters[0]
-		}
-		if res.Created > 0 {
-			audited(tx, "meter", target, nil, map[string]int{"readings_created": res.Created, "readings_duplicate": res.Duplicates})
-		}
-		return res, nil
+		return ingestReadings(ctx, tx, now, in)
 	})
 	if err != nil {
 		return IngestResult{}, err
 	}
 	return *res, nil
+}
+
+// ingestReadings is IngestReadings in tx: the integration receiver's
+// batched readings path shares the transaction with its log rows.
+func ingestReadings(ctx context.Context, tx Tx, now time.Time, in []ReadingInput) (*IngestResult, error) {
+	items := make([]IngestItem, len(in))
+	rs := make([]*MeterReading, len(in))
+	byID, byRef := map[int64]error{}, map[string]int64{}
+	var meters []int64
+	for i, r := range in {
+		var v Validation
+		items[i].Index = i
+		id, err := ingestMeter(ctx, tx, &v, r, byID, byRef)
+		if err != nil {
+			return nil, err
+		}
+		if rs[i] = reading(&v, "", r, now); rs[i] != nil && id != 0 {
+			rs[i].MeterID = id
+			items[i].MeterID = id
+			if len(meters) < 2 && (len(meters) == 0 || meters[0] != id) {
+				meters = append(meters, id)
+			}
+			continue
+		}
+		rs[i] = nil
+		items[i].Status, items[i].Error = IngestError, ErrorMessage(v.Err())
+	}
+	res, err := insertReadings(ctx, tx, rs, items)
+	if err != nil {
+		return nil, err
+	}
+	var target int64 // the meter, when the batch has one
+	if len(meters) == 1 {
+		target = meters[0]
+	}
+	if res.Created > 0 {
+		audited(tx, "meter", target, nil, map[string]int{"readings_created": res.Created, "readings_duplicate": res.Duplicates})
+	}
+	return res, nil
 }
 
 // ingestMeter resolves the meter a reading names, remembering each answer
