@@ -396,17 +396,27 @@ func (c *Console) deleteWebhook(w http.ResponseWriter, r *http.Request, u *porte
 	http.Redirect(w, r, "/settings/webhooks", http.StatusSeeOther)
 }
 
-// rotateWebhookSecret gives the webhook a new secret, shown once; the old
-// one keeps signing for porter.WebhookSecretOverlap.
-func (c *Console) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, u *porter.User) {
-	id, ok := pathID(r, "id")
+// webhookActionForm reads the webhook id and the small form of an action
+// on it; when it cannot, it has answered and ok is false.
+func (c *Console) webhookActionForm(w http.ResponseWriter, r *http.Request, u *porter.User) (id int64, ok bool) {
+	id, ok = pathID(r, "id")
 	if !ok {
 		c.notFound(w, r, u)
-		return
+		return 0, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		c.renderWebhook(w, r, u, id, http.StatusBadRequest, webhookPage{Error: "The form could not be read."})
+		return 0, false
+	}
+	return id, true
+}
+
+// rotateWebhookSecret gives the webhook a new secret, shown once; the old
+// one keeps signing for porter.WebhookSecretOverlap.
+func (c *Console) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := c.webhookActionForm(w, r, u)
+	if !ok {
 		return
 	}
 	var in porter.RotateSecretInput
@@ -428,14 +438,8 @@ func (c *Console) rotateWebhookSecret(w http.ResponseWriter, r *http.Request, u 
 // testWebhook sends a sample of one of the webhook's events, marked as a
 // test, and opens the resulting delivery.
 func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, u *porter.User) {
-	id, ok := pathID(r, "id")
+	id, ok := c.webhookActionForm(w, r, u)
 	if !ok {
-		c.notFound(w, r, u)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		c.renderWebhook(w, r, u, id, http.StatusBadRequest, webhookPage{Error: "The form could not be read."})
 		return
 	}
 	d, err := c.svc.TestWebhook(r.Context(), u.OrgID, id, porter.TestInput{Event: r.PostForm.Get("event")})
@@ -449,14 +453,8 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, u *porter.
 // recoverWebhook sends again every failed delivery created since the
 // time given (read as UTC).
 func (c *Console) recoverWebhook(w http.ResponseWriter, r *http.Request, u *porter.User) {
-	id, ok := pathID(r, "id")
+	id, ok := c.webhookActionForm(w, r, u)
 	if !ok {
-		c.notFound(w, r, u)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		c.renderWebhook(w, r, u, id, http.StatusBadRequest, webhookPage{Error: "The form could not be read."})
 		return
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("since"))
