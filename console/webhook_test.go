@@ -75,11 +75,17 @@ type received struct {
 // outlives the engine (cleanups run last first).
 func newReceiver(t *testing.T, status int) *receiver {
 	t.Helper()
-	rc := &receiver{got: make(chan received, 16)}
+	rc := &receiver{got: make(chan received, 1024)}
 	rc.status.Store(int32(status))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		rc.got <- received{r.Header.Clone(), b}
+		// Never block: a test that reads none of what arrives (the
+		// screenshots' seed fires dozens of events) must not stall the
+		// engine's requests, nor the server's Close on a held connection.
+		select {
+		case rc.got <- received{r.Header.Clone(), b}:
+		default:
+		}
 		code := int(rc.status.Load())
 		w.Header().Set("X-Receiver", "test")
 		w.WriteHeader(code)
