@@ -80,6 +80,11 @@ func TestIntegrationHandoverAssetStory(t *testing.T) {
 		if err != nil || len(ws) != 1 || ws[0].Provider != "Carrier" {
 			t.Fatalf("warranties of AHU-1: %+v %v", ws, err)
 		}
+		// A work order an integration opens carries seed 002's object too.
+		evs, err := f.svc.Events(f.ctx, f.org, porter.EventFilter{ListParams: porter.ListParams{Page: 1, PerPage: 1}, Types: []string{"work_order.created"}})
+		if err != nil || len(evs.Items) != 1 || !strings.Contains(string(evs.Items[0].Data), `"number":"WO-`) {
+			t.Fatalf("work_order.created from the integration: %v %v", evs.Items, err)
+		}
 		// The whole batch again: updates, never duplicates.
 		if rc, err := f.svc.ReceiveIntegration(f.ctx, f.call(batch, true)); err != nil || rc.Succeeded != 4 {
 			t.Fatalf("again = %+v, %v", rc, err)

@@ -79,13 +79,12 @@ func (workOrderTarget) apply(ctx context.Context, tx Tx, now time.Time, r *integ
 	if err := tx.InsertWorkOrder(ctx, w); err != nil {
 		return ref, fmt.Errorf("create work order: %w", err)
 	}
-	if err := record(ctx, tx, now, "work_order.created", "work_order", w.ID, w, nil); err != nil {
-		return ref, err
-	}
+	types := []string{"work_order.created"}
 	if w.Priority == PriorityEmergency {
-		if err := record(ctx, tx, now, "work_order.escalated", "work_order", w.ID, w, nil); err != nil {
-			return ref, err
-		}
+		types = append(types, "work_order.escalated")
+	}
+	if err := recordWorkOrder(ctx, tx, now, w, nil, types...); err != nil {
+		return ref, err
 	}
 	if who := r.Values["assigned_to"]; who != "" {
 		// The default assignee: assigned as a person would assign it.
@@ -94,7 +93,7 @@ func (workOrderTarget) apply(ctx context.Context, tx Tx, now time.Time, r *integ
 		if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 			return ref, fmt.Errorf("assign work order: %w", err)
 		}
-		if err := record(ctx, tx, now, "work_order.assigned", "work_order", w.ID, w, &before); err != nil {
+		if err := recordWorkOrder(ctx, tx, now, w, &before, "work_order.assigned"); err != nil {
 			return ref, err
 		}
 	}
@@ -128,7 +127,7 @@ func updateIntegrationWorkOrder(ctx context.Context, tx Tx, now time.Time, w *Wo
 	if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 		return fmt.Errorf("update work order: %w", err)
 	}
-	return record(ctx, tx, now, "work_order.updated", "work_order", w.ID, w, &before)
+	return recordWorkOrder(ctx, tx, now, w, &before, "work_order.updated")
 }
 
 // integrationUnit finds the unit a record names: unit_id (a Porter id) or
