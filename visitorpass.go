@@ -68,6 +68,19 @@ type VisitorPassFilter struct {
 	ListParams
 	PropertyID, UnitID, TenantID int64
 	Status                       string
+	// VisitFrom and VisitTo keep the passes whose window (expected_from
+	// to expected_until) overlaps [VisitFrom, VisitTo): the console's
+	// "passes of a day". Zero: no bound.
+	VisitFrom, VisitTo time.Time
+}
+
+// VisitWindow is f's window with its zero bounds open, for the stores.
+func (f VisitorPassFilter) VisitWindow() (from, to time.Time) {
+	from, to = f.VisitFrom, f.VisitTo
+	if to.IsZero() {
+		to = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return from, to
 }
 
 // VisitorPassTx stores visitor passes.

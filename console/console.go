@@ -81,6 +81,7 @@ var consolePaths = []string{"/login", "/logout", "/static", "/properties", "/uni
 	"/catalog", "/settings", "/bookings", "/calendar", "/rates", "/owners", "/invoices", "/reviews",
 	"/cleaning", "/guest-messages", "/statements", "/tax-reports", "/ical-sources",
 	"/assets", "/certificates", "/meters", // facilities
+	"/defects", "/visitor-passes", "/amenities", // facilities: defects, visitor passes, amenities
 }
 
 // Mount serves the console's paths and hands every other one to api.

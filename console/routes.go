@@ -186,6 +186,23 @@ func (c *Console) routes() {
 	// Facilities: meters and their readings (read-only).
 	c.mux.HandleFunc("GET /meters", c.signedIn(needRead, c.meters))
 	c.mux.HandleFunc("GET /meters/{id}", c.signedIn(needRead, c.meter))
+	// Facilities: defects and snagging items, visitor passes, amenities
+	// and their bookings.
+	c.mux.HandleFunc("GET /defects", c.signedIn(needRead, c.defects))
+	c.mux.HandleFunc("POST /defects", c.signedIn(needWrite, c.createDefect))
+	c.mux.HandleFunc("GET /defects/{id}", c.signedIn(needRead, c.defect))
+	c.mux.HandleFunc("POST /defects/{id}", c.signedIn(needWrite, c.defectAction))
+	c.mux.HandleFunc("POST /defects/{id}/{action}", c.signedIn(needWrite, c.defectAction))
+	c.mux.HandleFunc("GET /visitor-passes", c.signedIn(needRead, c.visitorPasses))
+	c.mux.HandleFunc("POST /visitor-passes", c.signedIn(needWrite, c.issueVisitorPass))
+	c.mux.HandleFunc("GET /visitor-passes/{id}", c.signedIn(needRead, c.visitorPass))
+	c.mux.HandleFunc("POST /visitor-passes/{id}/{action}", c.signedIn(needWrite, c.visitorPassAction))
+	c.mux.HandleFunc("GET /amenities", c.signedIn(needRead, c.amenities))
+	c.mux.HandleFunc("POST /amenities", c.signedIn(needWrite, c.createAmenity))
+	c.mux.HandleFunc("GET /amenities/{id}", c.signedIn(needRead, c.amenity))
+	c.mux.HandleFunc("POST /amenities/{id}", c.signedIn(needWrite, c.amenityAction))
+	c.mux.HandleFunc("POST /amenities/{id}/{action}", c.signedIn(needWrite, c.amenityAction))
+	c.mux.HandleFunc("POST /amenities/{id}/bookings/{booking}/cancel", c.signedIn(needWrite, c.cancelAmenityBooking))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

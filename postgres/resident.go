@@ -47,8 +47,10 @@ func (t *tx) UpdateVisitorPass(ctx context.Context, p *porter.VisitorPass) error
 }
 
 func (t *tx) VisitorPasses(ctx context.Context, f porter.VisitorPassFilter) (porter.List[*porter.VisitorPass], error) {
+	from, to := f.VisitWindow()
 	rows, err := t.q.ListVisitorPasses(ctx, db.ListVisitorPassesParams{
 		OrgID: t.orgID, PropertyID: f.PropertyID, UnitID: f.UnitID, TenantID: f.TenantID, Status: f.Status,
+		VisitFrom: from, VisitTo: to,
 		UpdatedSince: since(f.UpdatedSince), Lim: int32(f.Limit()), BelowID: f.Below(), Off: int32(f.Offset()),
 	})
 	if err != nil {

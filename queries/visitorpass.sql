@@ -24,7 +24,8 @@ WITH capped AS (SELECT 1 FROM visitor_passes WHERE visitor_passes.org_id = sqlc.
     AND (CAST(sqlc.arg(unit_id) AS BIGINT) = 0 OR visitor_passes.unit_id = sqlc.arg(unit_id))
     AND (CAST(sqlc.arg(tenant_id) AS BIGINT) = 0 OR visitor_passes.tenant_id = sqlc.arg(tenant_id))
     AND (sqlc.arg(status) = '' OR visitor_passes.status = sqlc.arg(status))
-    AND visitor_passes.updated_at >= sqlc.arg(updated_since) LIMIT 10001)
+    AND visitor_passes.updated_at >= sqlc.arg(updated_since)
+    AND visitor_passes.expected_until > sqlc.arg(visit_from) AND visitor_passes.expected_from < sqlc.arg(visit_to) LIMIT 10001)
 SELECT sqlc.embed(visitor_passes), (SELECT count(*) FROM capped) AS total
 FROM visitor_passes
 WHERE visitor_passes.org_id = sqlc.arg(org_id)
@@ -33,6 +34,7 @@ WHERE visitor_passes.org_id = sqlc.arg(org_id)
   AND (CAST(sqlc.arg(tenant_id) AS BIGINT) = 0 OR visitor_passes.tenant_id = sqlc.arg(tenant_id))
   AND (sqlc.arg(status) = '' OR visitor_passes.status = sqlc.arg(status))
   AND visitor_passes.updated_at >= sqlc.arg(updated_since)
+  AND visitor_passes.expected_until > sqlc.arg(visit_from) AND visitor_passes.expected_from < sqlc.arg(visit_to)
   AND visitor_passes.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);

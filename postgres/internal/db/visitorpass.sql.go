@@ -104,7 +104,8 @@ WITH capped AS (SELECT 1 FROM visitor_passes WHERE visitor_passes.org_id = $1
     AND (CAST($3 AS BIGINT) = 0 OR visitor_passes.unit_id = $3)
     AND (CAST($4 AS BIGINT) = 0 OR visitor_passes.tenant_id = $4)
     AND ($5 = '' OR visitor_passes.status = $5)
-    AND visitor_passes.updated_at >= $6 LIMIT 10001)
+    AND visitor_passes.updated_at >= $6
+    AND visitor_passes.expected_until > $7 AND visitor_passes.expected_from < $8 LIMIT 10001)
 SELECT visitor_passes.id, visitor_passes.org_id, visitor_passes.property_id, visitor_passes.unit_id, visitor_passes.tenant_id, visitor_passes.visitor_name, visitor_passes.visitor_phone, visitor_passes.expected_from, visitor_passes.expected_until, visitor_passes.status, visitor_passes.code, visitor_passes.notes, visitor_passes.checked_in_at, visitor_passes.checked_out_at, visitor_passes.cancelled_at, visitor_passes.created_at, visitor_passes.updated_at, (SELECT count(*) FROM capped) AS total
 FROM visitor_passes
 WHERE visitor_passes.org_id = $1
@@ -113,9 +114,10 @@ WHERE visitor_passes.org_id = $1
   AND (CAST($4 AS BIGINT) = 0 OR visitor_passes.tenant_id = $4)
   AND ($5 = '' OR visitor_passes.status = $5)
   AND visitor_passes.updated_at >= $6
-  AND visitor_passes.id < CAST($7 AS BIGINT)
+  AND visitor_passes.expected_until > $7 AND visitor_passes.expected_from < $8
+  AND visitor_passes.id < CAST($9 AS BIGINT)
 ORDER BY id DESC
-LIMIT $9 OFFSET $8
+LIMIT $11 OFFSET $10
 `
 
 type ListVisitorPassesParams struct {
@@ -125,6 +127,8 @@ type ListVisitorPassesParams struct {
 	TenantID     int64
 	Status       interface{}
 	UpdatedSince time.Time
+	VisitFrom    time.Time
+	VisitTo      time.Time
 	BelowID      int64
 	Off          int32
 	Lim          int32
@@ -143,6 +147,8 @@ func (q *Queries) ListVisitorPasses(ctx context.Context, arg ListVisitorPassesPa
 		arg.TenantID,
 		arg.Status,
 		arg.UpdatedSince,
+		arg.VisitFrom,
+		arg.VisitTo,
 		arg.BelowID,
 		arg.Off,
 		arg.Lim,
