@@ -83,6 +83,12 @@ type broadcastData struct {
 	Messages     []*porter.Message
 	Pager        pager
 	Events       []*porter.Event
+	// Announcements (a broadcast to tenants): who acknowledged it, the
+	// latest first, read-only.
+	Announcement bool
+	Acks         []*porter.Acknowledgement
+	AckTotal     int
+	TenantName   map[int64]string
 }
 
 func (c *Console) broadcast(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -116,6 +122,20 @@ func (c *Console) broadcast(w http.ResponseWriter, r *http.Request, u *porter.Us
 	if d.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "broadcast", id); err != nil {
 		c.fail(w, r, u, err)
 		return
+	}
+	if d.Announcement = b.Audience == "all_tenants" || b.Audience == "property_tenants"; d.Announcement {
+		acks, err := c.svc.Acknowledgements(ctx, u.OrgID, id, pickAll)
+		if err != nil {
+			c.fail(w, r, u, err)
+			return
+		}
+		d.Acks, d.AckTotal = acks.Items, acks.Total
+		if len(acks.Items) > 0 {
+			if _, d.TenantName, err = c.tenantChoices(ctx, u.OrgID); err != nil {
+				c.fail(w, r, u, err)
+				return
+			}
+		}
 	}
 	c.render(w, http.StatusOK, "broadcast", view{Title: b.Subject, Nav: "broadcasts", User: u, Data: d})
 }
