@@ -10,9 +10,9 @@ import (
 	"porter/storetest"
 )
 
-// TestBroadcastAcknowledgements: an announcement's page lists, read-only,
-// the tenants who acknowledged it (names as text); a broadcast to staff
-// has no such list.
+// TestBroadcastAcknowledgements: an announcement's page links to the
+// tenants who acknowledged it, listed read-only (names as text); a
+// broadcast to staff has no such list, another organization's is a 404.
 func TestBroadcastAcknowledgements(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st porter.Store) {
 		s := newSite(t, st)
@@ -33,10 +33,14 @@ func TestBroadcastAcknowledgements(t *testing.T) {
 		must(t, err)
 
 		viewer := s.opsSignIn(t, "viewer@acme.test")
-		code, body := get(t, s.URL+"/broadcasts/"+itoa(ann.ID), viewer)
+		page := "/broadcasts/" + itoa(ann.ID)
+		if _, body := get(t, s.URL+page, viewer); !strings.Contains(body, `href="`+page+`/acknowledgements"`) {
+			t.Error("the announcement's page does not link to its acknowledgements")
+		}
+		code, body := get(t, s.URL+page+"/acknowledgements", viewer)
 		i := strings.Index(body, `id="acknowledgements"`)
 		if code != http.StatusOK || i < 0 {
-			t.Fatalf("announcement page: %d, no acknowledgements", code)
+			t.Fatalf("acknowledgements page: %d, no table", code)
 		}
 		acks := body[i:]
 		acks = acks[:strings.Index(acks, "</table>")]
@@ -44,11 +48,19 @@ func TestBroadcastAcknowledgements(t *testing.T) {
 			!strings.Contains(acks, "&lt;script&gt;alert(1)&lt;/script&gt; Smith") || strings.Contains(acks, "Lee Park") || strings.Contains(body, "<script>alert") {
 			t.Errorf("acknowledgements: %s", acks)
 		}
-		if strings.Contains(acks, "<form") || strings.Contains(acks, "<button") {
-			t.Error("acknowledgements are read-only, yet the table has a form")
+		if strings.Contains(body, `method="post" action="/broadcasts`) {
+			t.Error("acknowledgements are read-only, yet the page has a form")
 		}
-		if _, body := get(t, s.URL+"/broadcasts/"+itoa(staff.ID), viewer); strings.Contains(body, `id="acknowledgements"`) {
-			t.Error("a broadcast to staff lists acknowledgements")
+		// A broadcast to staff has none; another organization's is not found.
+		if _, body := get(t, s.URL+"/broadcasts/"+itoa(staff.ID), viewer); strings.Contains(body, "acknowledgements-link") {
+			t.Error("a broadcast to staff links to acknowledgements")
+		}
+		theirs, err := s.svc.SendBroadcast(bg, s.otherOrg, porter.BroadcastInput{Subject: ptr("Theirs"), Body: ptr("x"), Audience: ptr("all_tenants")})
+		must(t, err)
+		for _, path := range []string{"/broadcasts/" + itoa(staff.ID) + "/acknowledgements", "/broadcasts/" + itoa(theirs.ID) + "/acknowledgements", "/broadcasts/x/acknowledgements"} {
+			if code, body := get(t, s.URL+path, viewer); code != http.StatusNotFound || strings.Contains(body, "Theirs") {
+				t.Errorf("GET %s: %d, want a 404 page", path, code)
+			}
 		}
 	})
 }

@@ -83,12 +83,9 @@ type broadcastData struct {
 	Messages     []*porter.Message
 	Pager        pager
 	Events       []*porter.Event
-	// Announcements (a broadcast to tenants): who acknowledged it, the
-	// latest first, read-only.
+	// Announcement says it went to tenants: its page links to who
+	// acknowledged it.
 	Announcement bool
-	Acks         []*porter.Acknowledgement
-	AckTotal     int
-	TenantName   map[int64]string
 }
 
 func (c *Console) broadcast(w http.ResponseWriter, r *http.Request, u *porter.User) {
@@ -123,19 +120,63 @@ func (c *Console) broadcast(w http.ResponseWriter, r *http.Request, u *porter.Us
 		c.fail(w, r, u, err)
 		return
 	}
-	if d.Announcement = b.Audience == "all_tenants" || b.Audience == "property_tenants"; d.Announcement {
-		acks, err := c.svc.Acknowledgements(ctx, u.OrgID, id, pickAll)
-		if err != nil {
+	d.Announcement = announcement(b)
+	c.render(w, http.StatusOK, "broadcast", view{Title: b.Subject, Nav: "broadcasts", User: u, Data: d})
+}
+
+// Announcements acknowledged: a broadcast sent to tenants is an
+// announcement, and its own page lists, read-only, the tenants who
+// acknowledged it (POST /v1/broadcasts/{id}/acknowledgements), paginated,
+// so that the broadcast's page keeps its few queries.
+
+func announcement(b *porter.Broadcast) bool {
+	return b.Audience == "all_tenants" || b.Audience == "property_tenants"
+}
+
+type acknowledgementsData struct {
+	B          *porter.Broadcast
+	Items      []*porter.Acknowledgement
+	Pager      pager
+	TenantName map[int64]string
+}
+
+// Tenant names an acknowledging tenant: its number for one beyond the
+// tenant select's first page.
+func (d acknowledgementsData) Tenant(id int64) string {
+	if n, ok := d.TenantName[id]; ok {
+		return n
+	}
+	return "tenant " + strconv.FormatInt(id, 10)
+}
+
+func (c *Console) acknowledgements(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	ctx := r.Context()
+	b, err := c.svc.Broadcast(ctx, u.OrgID, id)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	if !announcement(b) {
+		c.notFound(w, r, u) // a broadcast to staff or vendors has none
+		return
+	}
+	lp := listParams(r)
+	acks, err := c.svc.Acknowledgements(ctx, u.OrgID, id, lp)
+	if err != nil {
+		c.fail(w, r, u, err)
+		return
+	}
+	d := acknowledgementsData{B: b, Items: acks.Items, Pager: newPager(r, lp, acks.Total)}
+	if len(acks.Items) > 0 {
+		if _, d.TenantName, err = c.tenantChoices(ctx, u.OrgID); err != nil {
 			c.fail(w, r, u, err)
 			return
 		}
-		d.Acks, d.AckTotal = acks.Items, acks.Total
-		if len(acks.Items) > 0 {
-			if _, d.TenantName, err = c.tenantChoices(ctx, u.OrgID); err != nil {
-				c.fail(w, r, u, err)
-				return
-			}
-		}
 	}
-	c.render(w, http.StatusOK, "broadcast", view{Title: b.Subject, Nav: "broadcasts", User: u, Data: d})
+	c.render(w, http.StatusOK, "acknowledgements", view{Title: "Acknowledged: " + b.Subject, Nav: "broadcasts", User: u, Data: d})
 }

@@ -78,6 +78,7 @@ func perfPaths(tb testing.TB, p *perfSite) []string {
 		"/units", "/tenants", "/tenants/" + id(p.tenant), "/leases", "/charges", "/payments", "/inspections", "/vendors",
 		"/staff", "/documents", "/broadcasts", "/catalog", "/settings/users", "/settings/api-keys", "/settings/webhooks"}
 	paths = append(paths, integrationPerfPaths(tb, p)...) // Settings → Integrations
+	paths = append(paths, residentPerfPaths(tb, p)...)    // defects, visitor passes, amenities
 	return append(paths, strPerfPaths(tb, p)...)
 }
 
@@ -95,6 +96,7 @@ func BenchmarkConsole(b *testing.B) {
 			start := time.Now()
 			seedBulk(b, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: 10000, Deliveries: 100000, Payments: 5000, Charges: 2000})
 			seedSTR(b, p, 500)
+			seedResidents(b, p, 500) // defects, visitor passes, amenities
 			if engine == storetest.Postgres {
 				// What autovacuum does soon after a bulk load: statistics for
 				// the planner and a visibility map for index-only scans.
@@ -157,6 +159,7 @@ func TestConsoleQueryCounts(t *testing.T) {
 				seedBulk(t, st, p.org, p.property, p.tenant, p.now, bulk{WorkOrders: n, Deliveries: n, Payments: n, Charges: n})
 				seedSTR(t, p, n)
 				seedIntegrations(t, p, n) // Settings → Integrations
+				seedResidents(t, p, n)    // defects, visitor passes, amenities
 				paths = perfPaths(t, p)
 				for i, path := range paths {
 					counter.Reset()

@@ -187,7 +187,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /meters", c.signedIn(needRead, c.meters))
 	c.mux.HandleFunc("GET /meters/{id}", c.signedIn(needRead, c.meter))
 	// Facilities: defects and snagging items, visitor passes, amenities
-	// and their bookings.
+	// and their bookings; who acknowledged an announcement.
 	c.mux.HandleFunc("GET /defects", c.signedIn(needRead, c.defects))
 	c.mux.HandleFunc("POST /defects", c.signedIn(needWrite, c.createDefect))
 	c.mux.HandleFunc("GET /defects/{id}", c.signedIn(needRead, c.defect))
@@ -203,6 +203,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /amenities/{id}", c.signedIn(needWrite, c.amenityAction))
 	c.mux.HandleFunc("POST /amenities/{id}/{action}", c.signedIn(needWrite, c.amenityAction))
 	c.mux.HandleFunc("POST /amenities/{id}/bookings/{booking}/cancel", c.signedIn(needWrite, c.cancelAmenityBooking))
+	c.mux.HandleFunc("GET /broadcasts/{id}/acknowledgements", c.signedIn(needRead, c.acknowledgements))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,18 @@ type visitorPassesData struct {
 	Query      url.Values
 	Form       url.Values
 	Error      string
+}
+
+// Host names a listed pass's host: "—" for none, its number for a tenant
+// beyond the select's first page.
+func (d visitorPassesData) Host(p *porter.VisitorPass) string {
+	if p.TenantID == nil {
+		return "—"
+	}
+	if n, ok := d.TenantName[*p.TenantID]; ok {
+		return n
+	}
+	return "tenant " + strconv.FormatInt(*p.TenantID, 10)
 }
 
 func (c *Console) visitorPasses(w http.ResponseWriter, r *http.Request, u *porter.User) {
