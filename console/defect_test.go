@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -107,7 +108,7 @@ func TestDefectsFlow(t *testing.T) {
 // title is text, not HTML; an imported defect links its integration.
 func TestDefectsRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st porter.Store) {
-		s := newSite(t, st)
+		s := integrationSite(t, st)
 		s.addManager(t)
 		bg := context.Background()
 		const xss = "<script>alert(1)</script>"
@@ -213,6 +214,29 @@ func TestDefectsRefusals(t *testing.T) {
 			}
 			if _, body := get(t, s.URL+page, manager); !strings.Contains(body, "arkan_handover") || !strings.Contains(body, "SN-1") {
 				t.Errorf("the defect's page does not name its source")
+			}
+			// One an integration imported names it, and links to it for
+			// admins (Settings → Integrations is theirs).
+			var m porter.IntegrationMapping
+			must(t, json.Unmarshal([]byte(defectMapping("")), &m))
+			it, err := s.svc.CreateIntegration(bg, s.org, porter.IntegrationInput{Name: ptr("Arkan Handover"), Type: ptr("handover"), Mapping: &m})
+			must(t, err)
+			d, _, err := s.svc.RecordDefect(bg, s.org, porter.DefectInput{PropertyID: &mine.prop, Title: ptr("Imported"),
+				Source: ptr(fmt.Sprintf("integration:%d", it.ID)), ExternalRef: ptr("SRC-9")})
+			must(t, err)
+			as, err := s.svc.CreateAsset(bg, s.org, porter.AssetInput{PropertyID: &mine.prop, Name: ptr("AHU-7")})
+			must(t, err)
+			_, err = s.svc.UpdateDefect(bg, s.org, d.ID, porter.DefectInput{AssetID: &as.ID})
+			must(t, err)
+			if _, body := get(t, s.URL+"/defects/"+id(d.ID), manager); !strings.Contains(body, fmt.Sprintf(`href="/assets/%d">AHU-7</a>`, as.ID)) {
+				t.Errorf("the defect's page does not link its asset")
+			}
+			link := fmt.Sprintf(`href="/settings/integrations/%d">Arkan Handover</a>`, it.ID)
+			if _, body := get(t, s.URL+"/defects/"+id(d.ID), s.opsSignIn(t, "admin@acme.test")); !strings.Contains(body, link) {
+				t.Errorf("an admin gets no link to the defect's integration")
+			}
+			if _, body := get(t, s.URL+"/defects/"+id(d.ID), manager); strings.Contains(body, link) || !strings.Contains(body, "Arkan Handover") {
+				t.Errorf("a manager should read the integration's name, without a link to admin settings")
 			}
 		})
 	})
