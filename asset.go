@@ -650,3 +650,22 @@ func (s *Service) Assets(ctx context.Context, orgID int64, f AssetFilter) (List[
 	}
 	return view(ctx, s, orgID, func(tx Tx) (List[*Asset], error) { return tx.Assets(ctx, f) })
 }
+
+// checkAssetRef validates an asset_id another record names: the asset
+// must be this organization's (the store scopes the read), so that a
+// defect or meter never points at another organization's asset.
+func checkAssetRef(ctx context.Context, tx Tx, v *Validation, id *int64) error {
+	if id == nil || *id == 0 {
+		return nil
+	}
+	if *id < 0 {
+		v.Add("asset_id", "must be a positive id")
+		return nil
+	}
+	if _, err := tx.Asset(ctx, *id); ErrorCode(err) == ENOTFOUND {
+		v.Add("asset_id", "%d does not exist", *id)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}

@@ -16,7 +16,7 @@ type Defect struct {
 	ID         int64  `json:"id"`
 	PropertyID int64  `json:"property_id"`
 	UnitID     *int64 `json:"unit_id"`
-	// AssetID is the asset at fault; the assets code validates the id.
+	// AssetID is the asset at fault, one of the organization's.
 	AssetID     *int64     `json:"asset_id"`
 	Title       string     `json:"title"`
 	Description string     `json:"description"`
@@ -121,8 +121,8 @@ func (d *Defect) apply(ctx context.Context, tx Tx, in DefectInput) error {
 		v.Add("location", "must be at most %d bytes", maxMeterText)
 	}
 	v.OneOf("severity", d.Severity, DefectSeverities...)
-	if d.AssetID != nil && *d.AssetID < 0 {
-		v.Add("asset_id", "must be a positive id")
+	if err := checkAssetRef(ctx, tx, &v, d.AssetID); err != nil {
+		return err
 	}
 	if err := placeOn(ctx, tx, &v, in.PropertyID, in.UnitID, &d.PropertyID, &d.UnitID); err != nil {
 		return err

@@ -21,6 +21,7 @@ func TestDefectLifecycle(t *testing.T) {
 			{porter.DefectInput{Title: ptr("Crack")}, "property_id"},
 			{porter.DefectInput{PropertyID: &f.property, Title: ptr("Crack"), Severity: ptr("meh")}, "severity"},
 			{porter.DefectInput{PropertyID: &f.property, Title: ptr("Crack"), WorkOrderID: &bad}, "work_order_id"},
+			{porter.DefectInput{PropertyID: &f.property, Title: ptr("Crack"), AssetID: &f.otherAsset}, "asset_id"},
 			{porter.DefectInput{PropertyID: &f.property, Title: ptr("Crack"), ExternalRef: ptr("D-1")}, "source"},
 		} {
 			if _, _, err := f.svc.RecordDefect(ctx, f.org, c.in); fieldsOf(err) != c.field {

@@ -15,8 +15,7 @@ type Meter struct {
 	ID         int64  `json:"id"`
 	PropertyID int64  `json:"property_id"`
 	UnitID     *int64 `json:"unit_id"`
-	// AssetID is the asset the meter is on. Assets are their own records;
-	// the assets code validates the id.
+	// AssetID is the asset the meter is on, one of the organization's.
 	AssetID       *int64    `json:"asset_id"`
 	Name          string    `json:"name"`
 	Kind          string    `json:"kind"`
@@ -251,8 +250,8 @@ func (s *Service) applyMeter(ctx context.Context, tx Tx, m *Meter, in MeterInput
 	if m.ExternalRef != nil && len(*m.ExternalRef) > maxMeterText {
 		v.Add("external_ref", "must be at most %d bytes", maxMeterText)
 	}
-	if m.AssetID != nil && *m.AssetID < 0 {
-		v.Add("asset_id", "must be a positive id")
+	if err := checkAssetRef(ctx, tx, &v, m.AssetID); err != nil {
+		return err
 	}
 	if err := placeOn(ctx, tx, &v, in.PropertyID, in.UnitID, &m.PropertyID, &m.UnitID); err != nil {
 		return err

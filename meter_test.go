@@ -17,6 +17,7 @@ type meterFixture struct {
 	org, property, unit  int64
 	meter                *porter.Meter
 	otherOrg, otherMeter int64
+	asset, otherAsset    int64
 }
 
 func newMeterFixture(t *testing.T, s porter.Store) *meterFixture {
@@ -51,6 +52,15 @@ func newMeterFixture(t *testing.T, s porter.Store) *meterFixture {
 		t.Fatal(err)
 	}
 	f.otherOrg, f.otherMeter = other.ID, om.ID
+	a, err := svc.CreateAsset(ctx, org, porter.AssetInput{PropertyID: &p.ID, Name: ptr("Air handler")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa, err := svc.CreateAsset(ctx, other.ID, porter.AssetInput{PropertyID: &op.ID, Name: ptr("Air handler")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.asset, f.otherAsset = a.ID, oa.ID
 	return f
 }
 
@@ -83,6 +93,7 @@ func TestMeterValidation(t *testing.T) {
 			{porter.MeterInput{PropertyID: &bad, Name: ptr("x"), Kind: ptr("water"), UnitOfMeasure: ptr("m3")}, "property_id"},
 			{porter.MeterInput{UnitID: &bad, Name: ptr("x"), Kind: ptr("water"), UnitOfMeasure: ptr("m3")}, "unit_id"},
 			{porter.MeterInput{PropertyID: &f.property, Name: ptr("x"), Kind: ptr("water"), UnitOfMeasure: ptr("m3"), ExternalRef: ptr("em-1504")}, "external_ref"},
+			{porter.MeterInput{PropertyID: &f.property, Name: ptr("x"), Kind: ptr("water"), UnitOfMeasure: ptr("m3"), AssetID: &f.otherAsset}, "asset_id"},
 		} {
 			_, err := f.svc.CreateMeter(ctx, f.org, c.in)
 			if porter.ErrorCode(err) != porter.EINVALID || fieldsOf(err) != c.field {
@@ -93,8 +104,8 @@ func TestMeterValidation(t *testing.T) {
 			t.Fatalf("bad input wrote meters: %d", l.Total)
 		}
 		// Edits: 0 clears the unit, the property stays.
-		m, err := f.svc.UpdateMeter(ctx, f.org, f.meter.ID, porter.MeterInput{UnitID: ptr(int64(0)), AssetID: ptr(int64(42))})
-		if err != nil || m.UnitID != nil || m.PropertyID != f.property || m.AssetID == nil || *m.AssetID != 42 {
+		m, err := f.svc.UpdateMeter(ctx, f.org, f.meter.ID, porter.MeterInput{UnitID: ptr(int64(0)), AssetID: &f.asset})
+		if err != nil || m.UnitID != nil || m.PropertyID != f.property || m.AssetID == nil || *m.AssetID != f.asset {
 			t.Fatalf("update = %+v, %v", m, err)
 		}
 		// Another organization's meter is not found, whatever the call.

@@ -24,6 +24,7 @@ func TestMetersAPI(t *testing.T) {
 			{map[string]any{"property_id": prop, "name": "M", "kind": "water"}, "unit_of_measure"},
 			{map[string]any{"unit_id": 999999, "name": "M", "kind": "water", "unit_of_measure": "m3"}, "unit_id"},
 			{map[string]any{"property_id": prop, "name": "M", "kind": "water", "unit_of_measure": "m3", "colour": "red"}, "colour"},
+			{map[string]any{"property_id": prop, "name": "M", "kind": "water", "unit_of_measure": "m3", "asset_id": 999999}, "asset_id"},
 		} {
 			r := a.do("POST", "/v1/meters", c.body).must(t, 400)
 			if !strings.Contains(string(r.Body), c.field) {
@@ -33,9 +34,10 @@ func TestMetersAPI(t *testing.T) {
 		if l := a.do("GET", "/v1/meters", nil).must(t, 200); l.obj("meta")["total"] != 0.0 {
 			t.Fatalf("bad input wrote: %s", l.Body)
 		}
+		asset := a.do("POST", "/v1/assets", map[string]any{"property_id": prop, "name": "Switchboard"}).must(t, 201).obj("data")["id"]
 		m := a.do("POST", "/v1/meters", map[string]any{"unit_id": unit, "name": "Main", "kind": "electricity", "unit_of_measure": "kWh",
-			"external_ref": "em-1504", "asset_id": 7}).must(t, 201).obj("data")
-		if m["property_id"] != prop || m["asset_id"] != 7.0 || m["external_ref"] != "em-1504" {
+			"external_ref": "em-1504", "asset_id": asset}).must(t, 201).obj("data")
+		if m["property_id"] != prop || m["asset_id"] != asset || m["external_ref"] != "em-1504" {
 			t.Fatalf("meter = %v", m)
 		}
 		path := fmt.Sprintf("/v1/meters/%d", int(m["id"].(float64)))
