@@ -559,6 +559,9 @@ func parsePollPage(contentType string, body []byte) (pollPageResult, error) {
 			return page, nil
 		}
 	}
+	if b[0] != '[' && b[0] != '{' {
+		return page, Errorf(EINVALID, "the body is not a JSON array, a JSON object or NDJSON (application/x-ndjson)")
+	}
 	var err error
 	page.records, err = splitIntegrationRecords("application/json", b)
 	return page, err
