@@ -39,7 +39,7 @@ type Integration struct {
 	LastErrorAt         *time.Time         `json:"last_error_at"`
 	LastSuccessAt       *time.Time         `json:"last_success_at"`
 	// FirstSyncCompletedAt is when the first full sync ended (seed 001's
-	// DATA_NEW gate); set by the scheduled sync of a later increment.
+	// DATA_NEW gate): the first poll cycle that fetched every page.
 	FirstSyncCompletedAt *time.Time `json:"first_sync_completed_at"`
 	CreatedAt            time.Time  `json:"created_at"`
 	UpdatedAt            time.Time  `json:"updated_at"`
