@@ -242,7 +242,9 @@ func TestIntegrationPollCredentials(t *testing.T) {
 			{"api key", &porter.IntegrationCredentialsInput{Type: "api_key", APIKey: "k-1"},
 				func(r *http.Request, _ string) bool { return r.Header.Get("Authorization") == "Bearer k-1" }},
 			{"api key header", &porter.IntegrationCredentialsInput{Type: "api_key", APIKey: "k-2", APIKeyHeader: "X-Api-Key"},
-				func(r *http.Request, _ string) bool { return r.Header.Get("X-Api-Key") == "k-2" && r.Header.Get("Authorization") == "" }},
+				func(r *http.Request, _ string) bool {
+					return r.Header.Get("X-Api-Key") == "k-2" && r.Header.Get("Authorization") == ""
+				}},
 			{"oauth", &porter.IntegrationCredentialsInput{Type: "oauth_client", ClientID: "porter", ClientSecret: "s3cret", TokenURL: src.srv.URL + "/token"},
 				func(r *http.Request, _ string) bool { return r.Header.Get("Authorization") == "Bearer tok-1" }},
 			{"shared secret", &porter.IntegrationCredentialsInput{Type: "shared_secret", Secret: "a-shared-secret-of-some-length"},
