@@ -186,6 +186,8 @@ func (c *Console) routes() {
 	// Facilities: meters and their readings (read-only).
 	c.mux.HandleFunc("GET /meters", c.signedIn(needRead, c.meters))
 	c.mux.HandleFunc("GET /meters/{id}", c.signedIn(needRead, c.meter))
+	// Integrations: the scheduled poll's Sync now.
+	c.mux.HandleFunc("POST /settings/integrations/{id}/sync", c.signedIn(needAdmin, c.syncIntegration))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)
