@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,8 +32,9 @@ import (
 
 // Poll bounds.
 const (
-	// PollFetchTimeout bounds one HTTP call of a poll.
-	PollFetchTimeout = 30 * time.Second
+	// PollFetchTimeout bounds one HTTP call of a poll (the guarded
+	// client's own bound, porter serve's, is the same).
+	PollFetchTimeout = ICalFetchTimeout
 	// MaxPollPages is how many pages one poll follows; a longer cycle
 	// resumes at its next_cursor at the next scheduler pass.
 	MaxPollPages = 20
@@ -459,8 +461,9 @@ func (s *Service) doCall(ctx context.Context, req *http.Request) ([]byte, string
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			call.err = fmt.Sprintf("no answer within %s", PollFetchTimeout)
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			call.err = fmt.Sprintf("no answer: timed out after %s", time.Since(start).Round(time.Millisecond))
 		} else {
 			call.err = fmt.Sprintf("the call failed: %v", err)
 		}
@@ -503,7 +506,9 @@ func (s *Service) logCall(ctx context.Context, orgID int64, it *Integration, ent
 	if call.status != 0 {
 		e.HTTPStatus = &call.status
 	}
-	_, err := update(context.WithoutCancel(ctx), s, orgID, func(tx Tx, now time.Time) (struct{}, error) {
+	// Logged even when the caller has gone: the call happened.
+	ctx = context.WithoutCancel(ctx)
+	_, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (struct{}, error) {
 		e.ReceivedAt, e.UpdatedAt = now, now
 		if err := tx.InsertIntegrationLog(ctx, e); err != nil {
 			return struct{}{}, err

@@ -1,6 +1,7 @@
 package porter_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -322,16 +323,25 @@ func TestIntegrationPollFailure(t *testing.T) {
 				t.Fatalf("%s = %+v, %v", body, res, err)
 			}
 		}
+		// An endpoint that never answers times out (here the caller's
+		// deadline, shorter than the 20 s a call has): logged, not stuck.
+		src.set(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		short, cancel := context.WithTimeout(f.ctx, 200*time.Millisecond)
+		res, err = f.svc.SyncIntegration(short, f.org, it.ID)
+		cancel()
+		if err != nil || res.OK || !strings.Contains(res.Error, "timed out") || !res.NextPollAt.Equal(now.Add(40*time.Minute)) {
+			t.Fatalf("timeout = %+v, %v", res, err)
+		}
 		// Not due before the backoff has passed.
 		if n, failed, err := f.svc.PollDueIntegrations(f.ctx); err != nil || n+failed != 0 {
 			t.Fatalf("polled during backoff: %d %d %v", n, failed, err)
 		}
 		// Retry Failed does not replay Porter's own calls.
-		if rr, err := f.svc.RetryFailedIntegration(f.ctx, f.org, it.ID); err != nil || rr.Skipped != 3 || rr.Retried != 0 {
+		if rr, err := f.svc.RetryFailedIntegration(f.ctx, f.org, it.ID); err != nil || rr.Skipped != 4 || rr.Retried != 0 {
 			t.Fatalf("retry failed = %+v, %v", rr, err)
 		}
 		src.set(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "[%s]", defect("D-1", "Tile")) })
-		f.svc.Now = func() time.Time { return now.Add(21 * time.Minute) }
+		f.svc.Now = func() time.Time { return now.Add(41 * time.Minute) }
 		if n, failed, err := f.svc.PollDueIntegrations(f.ctx); err != nil || n != 1 || failed != 0 {
 			t.Fatalf("after backoff: %d ok, %d failed, %v", n, failed, err)
 		}
