@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 )
 
@@ -190,6 +191,14 @@ func (s *Service) RunIntegrationPoller(ctx context.Context, every time.Duration,
 		logger = s.Logger
 	}
 	runEvery(ctx, every, func() {
+		// A poll is the other side's data meeting Porter's code: whatever
+		// goes wrong is logged and the next pass runs; a held claim lapses
+		// with its lease.
+		defer func() {
+			if r := recover(); r != nil {
+				logger.Error("integration poller pass panicked", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
 		if n, f, err := s.PollDueIntegrations(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("integration poller pass failed", "err", err)
 		} else if n+f > 0 {
