@@ -27,7 +27,7 @@ type pollSource struct {
 	answer func(w http.ResponseWriter, r *http.Request)
 }
 
-func newPollSource(t *testing.T, answer func(w http.ResponseWriter, r *http.Request)) *pollSource {
+func newPollSource(t testing.TB, answer func(w http.ResponseWriter, r *http.Request)) *pollSource {
 	t.Helper()
 	p := &pollSource{answer: answer}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +61,7 @@ func (p *pollSource) set(answer func(w http.ResponseWriter, r *http.Request)) {
 
 // pollFixture is the integration fixture with the webhook guard, allowed
 // to reach loopback, as the poll's client.
-func pollFixture(t *testing.T, s porter.Store) *integrationFixture {
+func pollFixture(t testing.TB, s porter.Store) *integrationFixture {
 	t.Helper()
 	f := newIntegrationFixture(t, s)
 	guard := &webhook.Guard{AllowPrivate: true}
@@ -73,7 +73,7 @@ func pollFixture(t *testing.T, s porter.Store) *integrationFixture {
 
 // scheduled creates a scheduled integration polling url whose defects
 // become work orders in the fixture's property.
-func (f *integrationFixture) scheduled(t *testing.T, url string, creds *porter.IntegrationCredentialsInput) *porter.IntegrationWithSecret {
+func (f *integrationFixture) scheduled(t testing.TB, url string, creds *porter.IntegrationCredentialsInput) *porter.IntegrationWithSecret {
 	t.Helper()
 	mapping := &porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{
 		"defect": {Target: "work_order", Fields: map[string]string{"title": "summary"}, Defaults: map[string]any{"property_id": float64(f.prop.ID)}},
@@ -445,4 +445,56 @@ func TestIntegrationPollRefusals(t *testing.T) {
 			t.Fatalf("a disabled integration was polled: %d %v", n, err)
 		}
 	})
+}
+
+// BenchmarkIntegrationPoll polls a full cycle of MaxPollPages pages of
+// 1,000 meter readings each from a loopback endpoint: the batched
+// readings path behind the poll's fetch and parse.
+func BenchmarkIntegrationPoll(b *testing.B) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			f := pollFixture(b, storetest.Open(b, engine))
+			if _, err := f.svc.CreateMeter(f.ctx, f.org, porter.MeterInput{PropertyID: &f.prop.ID, Name: ptr("Main"),
+				Kind: ptr("electricity"), UnitOfMeasure: ptr("kWh"), ExternalRef: ptr("EM-1")}); err != nil {
+				b.Fatal(err)
+			}
+			var cycle int
+			src := newPollSource(b, func(w http.ResponseWriter, r *http.Request) {
+				var page int
+				fmt.Sscan(r.URL.Query().Get("cursor"), &page)
+				var sb strings.Builder
+				sb.WriteString(`{"data": [`)
+				for i := range 1000 {
+					if i > 0 {
+						sb.WriteString(",")
+					}
+					fmt.Fprintf(&sb, `{"entity": "reading", "id": "R-%d-%d-%d", "data": {"device": "EM-1", "kwh": %d, "at": "2025-05-01T10:00:00Z"}}`, cycle, page, i, i)
+				}
+				next := "null"
+				if page+1 < porter.MaxPollPages {
+					next = fmt.Sprintf(`"%d"`, page+1)
+				}
+				fmt.Fprintf(&sb, `], "next_cursor": %s}`, next)
+				fmt.Fprint(w, sb.String())
+			})
+			it := f.scheduled(b, src.srv.URL+"/readings", nil)
+			m := it.Mapping
+			m.Entities["reading"] = &porter.IntegrationEntityMapping{Target: "meter_reading",
+				Fields: map[string]string{"meter": "device", "value": "kwh", "read_at": "at"}}
+			if _, err := f.svc.UpdateIntegration(f.ctx, f.org, it.ID, porter.IntegrationInput{Mapping: &m}); err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			b.ResetTimer()
+			for b.Loop() {
+				cycle++
+				res, err := f.svc.SyncIntegration(f.ctx, f.org, it.ID)
+				if err != nil || !res.OK || !res.Complete || res.Succeeded != 1000*porter.MaxPollPages {
+					b.Fatalf("%+v %v", res, err)
+				}
+				n += res.Succeeded
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "readings/s")
+		})
+	}
 }
