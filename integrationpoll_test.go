@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,7 +224,12 @@ func TestIntegrationPollCredentials(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s porter.Store) {
 		f := pollFixture(t, s)
 		src := newPollSource(t, nil)
+		var revoked atomic.Bool
 		src.set(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/oauth" && revoked.Swap(false) {
+				http.Error(w, "token revoked", http.StatusUnauthorized)
+				return
+			}
 			if r.URL.Path == "/token" {
 				id, secret, _ := r.BasicAuth()
 				if r.Method != "POST" || id != "porter" || secret != "s3cret" || r.FormValue("grant_type") != "client_credentials" {
@@ -271,6 +277,24 @@ func TestIntegrationPollCredentials(t *testing.T) {
 		// Two polls, one token: cached until it expires, and logged.
 		if n := len(src.requests("/token")); n != 1 {
 			t.Fatalf("%d token requests, want 1", n)
+		}
+		// A 401 drops the cached token: the poll after it gets a new one.
+		revoked.Store(true)
+		l, err := f.svc.Integrations(f.ctx, f.org, porter.IntegrationFilter{Type: "handover"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var oauthID int64
+		for _, it := range l.Items {
+			if it.CredentialType == "oauth_client" {
+				oauthID = it.ID
+			}
+		}
+		if res, err := f.svc.SyncIntegration(f.ctx, f.org, oauthID); err != nil || res.OK || res.HTTPStatus != 401 {
+			t.Fatalf("revoked token: %+v, %v", res, err)
+		}
+		if res, err := f.svc.SyncIntegration(f.ctx, f.org, oauthID); err != nil || !res.OK || len(src.requests("/token")) != 2 {
+			t.Fatalf("after the 401: %+v, %v, %d token requests", res, err, len(src.requests("/token")))
 		}
 		// Credentials that the token endpoint refuses: the _token row is
 		// an error, the poll never calls poll_url, the integration errs.

@@ -106,6 +106,14 @@ func (s *Service) tokens() *oauthTokens {
 	return s.pollTokens
 }
 
+// forgetToken drops an integration's cached token.
+func (s *Service) forgetToken(id int64) {
+	cache := s.tokens()
+	cache.mu.Lock()
+	delete(cache.m, id)
+	cache.mu.Unlock()
+}
+
 // oauthToken returns a cached token, or fetches one from token_url with
 // the client credentials grant (HTTP Basic client authentication),
 // logging the call as a _token row.

@@ -58,6 +58,9 @@ func (s *Service) pollPage(ctx context.Context, orgID int64, it *Integration, au
 		return page, callResult{err: err.Error()}, false
 	}
 	body, ct, call := s.doCall(ctx, req)
+	if call.status == http.StatusUnauthorized && it.CredentialType == CredentialOAuthClient {
+		s.forgetToken(it.ID) // revoked or expired early: the next poll gets a new one
+	}
 	if call.err == "" {
 		var perr error
 		page, perr = parsePollPage(ct, body)

@@ -463,7 +463,7 @@ func (c *Console) retryIntegration(w http.ResponseWriter, r *http.Request, u *po
 		c.integrationActionFailed(w, r, u, id, integrationForm{}, err)
 		return
 	}
-	msg := fmt.Sprintf("Retry failed: %d retried, %d succeeded, %d mapped, %d still failing, %d skipped (cut at 64 KiB).",
+	msg := fmt.Sprintf("Retry failed: %d retried, %d succeeded, %d mapped, %d still failing, %d skipped (not replayable).",
 		res.Retried, res.Succeeded, res.Mapped, res.Failed, res.Skipped)
 	if res.Retried+res.Skipped == 0 {
 		msg = "Retry failed: no open errors to retry."
