@@ -165,16 +165,22 @@ func (c *Certificate) validate(ctx context.Context, tx Tx, in CertificateInput, 
 // AddCertificate records a compliance certificate.
 func (s *Service) AddCertificate(ctx context.Context, orgID int64, in CertificateInput) (*Certificate, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Certificate, error) {
-		c := &Certificate{CreatedAt: now, UpdatedAt: now}
-		in.apply(c)
-		if err := c.validate(ctx, tx, in, true); err != nil {
-			return nil, err
-		}
-		if err := tx.InsertCertificate(ctx, c); err != nil {
-			return nil, fmt.Errorf("add certificate: %w", err)
-		}
-		return c, record(ctx, tx, now, "certificate.added", "certificate", c.ID, c, nil)
+		return createCertificate(ctx, tx, now, in)
 	})
+}
+
+// createCertificate adds a certificate in tx with its certificate.added;
+// the API and integrations share it.
+func createCertificate(ctx context.Context, tx Tx, now time.Time, in CertificateInput) (*Certificate, error) {
+	c := &Certificate{CreatedAt: now, UpdatedAt: now}
+	in.apply(c)
+	if err := c.validate(ctx, tx, in, true); err != nil {
+		return nil, err
+	}
+	if err := tx.InsertCertificate(ctx, c); err != nil {
+		return nil, fmt.Errorf("add certificate: %w", err)
+	}
+	return c, record(ctx, tx, now, "certificate.added", "certificate", c.ID, c, nil)
 }
 
 // UpdateCertificate edits a certificate. A new expiry date (a renewal)
@@ -185,20 +191,26 @@ func (s *Service) UpdateCertificate(ctx context.Context, orgID, id int64, in Cer
 		if err != nil {
 			return nil, err
 		}
-		before := *c
-		in.apply(c)
-		if err := c.validate(ctx, tx, in, false); err != nil {
-			return nil, err
-		}
-		if unchanged(&before, c) {
-			return c, nil // an empty edit writes nothing
-		}
-		c.UpdatedAt = now
-		if err := tx.UpdateCertificate(ctx, c); err != nil {
-			return nil, fmt.Errorf("update certificate: %w", err)
-		}
-		return c, record(ctx, tx, now, "certificate.updated", "certificate", c.ID, c, &before)
+		return editCertificate(ctx, tx, now, c, in)
 	})
+}
+
+// editCertificate applies in to c (read for update) with its
+// certificate.updated; an edit that changes nothing writes nothing.
+func editCertificate(ctx context.Context, tx Tx, now time.Time, c *Certificate, in CertificateInput) (*Certificate, error) {
+	before := *c
+	in.apply(c)
+	if err := c.validate(ctx, tx, in, false); err != nil {
+		return nil, err
+	}
+	if unchanged(&before, c) {
+		return c, nil // an empty edit writes nothing
+	}
+	c.UpdatedAt = now
+	if err := tx.UpdateCertificate(ctx, c); err != nil {
+		return nil, fmt.Errorf("update certificate: %w", err)
+	}
+	return c, record(ctx, tx, now, "certificate.updated", "certificate", c.ID, c, &before)
 }
 
 // Certificate returns one certificate.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -28,6 +29,7 @@ type Integration struct {
 	CredentialType      string             `json:"credential_type" doc:"api_key, oauth_client or shared_secret; the credentials themselves are shown only at creation"`
 	SyncMode            string             `json:"sync_mode" doc:"realtime (pushed to the receiver) or scheduled (polled every sync_interval_seconds)"`
 	SyncIntervalSeconds int                `json:"sync_interval_seconds"`
+	PollURL             string             `json:"poll_url" doc:"scheduled: the URL Porter GETs every sync_interval_seconds for new records"`
 	Enabled             bool               `json:"enabled"`
 	Status              string             `json:"status" doc:"enabled, disabled, or error while records that failed are not yet retried successfully"`
 	Mapping             IntegrationMapping `json:"mapping"`
@@ -37,7 +39,7 @@ type Integration struct {
 	LastErrorAt         *time.Time         `json:"last_error_at"`
 	LastSuccessAt       *time.Time         `json:"last_success_at"`
 	// FirstSyncCompletedAt is when the first full sync ended (seed 001's
-	// DATA_NEW gate); set by the scheduled sync of a later increment.
+	// DATA_NEW gate): the first poll cycle that fetched every page.
 	FirstSyncCompletedAt *time.Time `json:"first_sync_completed_at"`
 	CreatedAt            time.Time  `json:"created_at"`
 	UpdatedAt            time.Time  `json:"updated_at"`
@@ -102,6 +104,7 @@ const (
 type IntegrationCredentialsInput struct {
 	Type         string `json:"type" doc:"api_key, oauth_client or shared_secret"`
 	APIKey       string `json:"api_key,omitempty"`
+	APIKeyHeader string `json:"api_key_header,omitempty" doc:"api_key: the header a poll sends the key in, as it is; default Authorization: Bearer <api_key>"`
 	ClientID     string `json:"client_id,omitempty"`
 	ClientSecret string `json:"client_secret,omitempty"`
 	TokenURL     string `json:"token_url,omitempty"`
@@ -117,6 +120,7 @@ type IntegrationInput struct {
 	Credentials         *IntegrationCredentialsInput `json:"credentials" doc:"Write-only: replaced on PATCH, never returned"`
 	SyncMode            *string                      `json:"sync_mode" doc:"realtime (default) or scheduled"`
 	SyncIntervalSeconds *int                         `json:"sync_interval_seconds" doc:"scheduled: 60 to 604800"`
+	PollURL             *string                      `json:"poll_url" doc:"Required for sync_mode scheduled: the URL Porter polls; passes the same guard as webhook URLs"`
 	Enabled             *bool                        `json:"enabled"`
 	Mapping             *IntegrationMapping          `json:"mapping"`
 }
@@ -179,6 +183,9 @@ type IntegrationTx interface {
 	IntegrationLog(ctx context.Context, f IntegrationLogFilter) (List[*IntegrationLogEntry], error)
 }
 
+// headerName is a header an API key may travel in.
+var headerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
+
 // integrationTokenHash is how receiver tokens are found: 32 random bytes,
 // so an unsalted hash is enough.
 func integrationTokenHash(token string) []byte {
@@ -232,12 +239,25 @@ func (in *Integration) validate() error {
 	if in.SyncMode == SyncRealtime && in.SyncIntervalSeconds != 0 {
 		v.Add("sync_interval_seconds", "applies only to sync_mode scheduled")
 	}
+	in.PollURL = strings.TrimSpace(in.PollURL)
+	if in.PollURL != "" {
+		var u Validation
+		validateWebhookURL(&u, in.PollURL)
+		for _, f := range u.fields {
+			v.Add("poll_url", "%s", f.Message)
+		}
+	} else if in.SyncMode == SyncScheduled {
+		v.Add("poll_url", "is required for a scheduled integration: the URL Porter polls for new records")
+	}
 	return v.Err()
 }
 
 // validate checks credentials and returns the signing secret they give
 // (a shared secret), "" otherwise.
 func (c *IntegrationCredentialsInput) validate(v *Validation) {
+	if c.Type != CredentialAPIKey && c.APIKeyHeader != "" {
+		v.Add("credentials.api_key_header", "applies only to credentials of type api_key")
+	}
 	v.OneOf("credentials.type", c.Type, IntegrationCredentials...)
 	long := func(field, val string) {
 		if len(val) > maxIntegrationCredField {
@@ -247,6 +267,9 @@ func (c *IntegrationCredentialsInput) validate(v *Validation) {
 	switch c.Type {
 	case CredentialAPIKey:
 		v.Required("credentials.api_key", c.APIKey)
+		if c.APIKeyHeader != "" && !headerName.MatchString(c.APIKeyHeader) {
+			v.Add("credentials.api_key_header", "must be a header name: 1 to 64 letters, digits and -, e.g. X-Api-Key")
+		}
 	case CredentialOAuthClient:
 		v.Required("credentials.client_id", c.ClientID)
 		v.Required("credentials.client_secret", c.ClientSecret)
@@ -306,6 +329,7 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 	set(&it.EndpointURL, in.EndpointURL)
 	set(&it.SyncMode, in.SyncMode)
 	set(&it.SyncIntervalSeconds, in.SyncIntervalSeconds)
+	set(&it.PollURL, in.PollURL)
 	set(&it.Enabled, in.Enabled)
 	if in.Mapping != nil {
 		it.Mapping = *in.Mapping
@@ -325,6 +349,9 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 		return nil, err
 	}
 	if err := s.checkIntegrationURL(ctx, "endpoint_url", it.EndpointURL); err != nil {
+		return nil, err
+	}
+	if err := s.checkIntegrationURL(ctx, "poll_url", it.PollURL); err != nil {
 		return nil, err
 	}
 	if creds.Type == CredentialOAuthClient {
@@ -404,6 +431,15 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 			}
 		}
 	}
+	if in.PollURL != nil && strings.TrimSpace(*in.PollURL) != "" {
+		var v Validation
+		validateWebhookURL(&v, strings.TrimSpace(*in.PollURL))
+		if v.Err() == nil {
+			if err := s.checkIntegrationURL(ctx, "poll_url", strings.TrimSpace(*in.PollURL)); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Integration, error) {
 		it, err := tx.Integration(ctx, id)
 		if err != nil {
@@ -418,6 +454,7 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		set(&it.EndpointURL, in.EndpointURL)
 		set(&it.SyncMode, in.SyncMode)
 		set(&it.SyncIntervalSeconds, in.SyncIntervalSeconds)
+		set(&it.PollURL, in.PollURL)
 		if it.SyncMode == SyncRealtime && in.SyncMode != nil && in.SyncIntervalSeconds == nil {
 			it.SyncIntervalSeconds = 0
 		}

@@ -203,7 +203,7 @@ not json`
 			m    porter.IntegrationMapping
 			path string
 		}{
-			{porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{"cert": {Target: "certificate"}}}, "mapping.entities.cert.target"},
+			{porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{"cert": {Target: "invoice"}}}, "mapping.entities.cert.target"},
 			{porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{"defect": {Target: "work_order", Fields: map[string]string{"colour": "c"}}}}, "mapping.entities.defect.fields.colour"},
 			{porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{"defect": {Target: "work_order", Defaults: map[string]any{"priority": "urgent"}}}}, "mapping.entities.defect.defaults.priority"},
 			{porter.IntegrationMapping{ValueMaps: map[string]map[string]any{"flavour": {"a": "b"}}}, "mapping.value_maps.flavour"},

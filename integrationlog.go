@@ -22,8 +22,12 @@ type IntegrationLogEntry struct {
 	Attempts      int             `json:"attempts" doc:"1, plus one per Retry Failed that replayed it"`
 	// SupersededBy is a later row of the same source record: the latest
 	// copy counts, so this error is no longer open nor replayed.
-	SupersededBy *int64    `json:"superseded_by"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SupersededBy *int64 `json:"superseded_by"`
+	// HTTPStatus and DurationMS describe a call Porter made for the
+	// integration (entity _poll or _token); null on records.
+	HTTPStatus *int      `json:"http_status" doc:"A call Porter made (entity _poll or _token): what the other side answered; null when it did not answer, and on records"`
+	DurationMS *int64    `json:"duration_ms" doc:"A call Porter made: how long it took"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Integration log statuses.

@@ -155,7 +155,7 @@ func (m *IntegrationMapping) validate() error {
 // plannedValueKinds are value kinds of targets issue 11 plans (assets,
 // warranties, meters), accepted in value_maps before their appliers land
 // so that a mapping written today keeps working.
-var plannedValueKinds = []string{"asset_category", "asset_condition", "certificate_type", "meter_unit"}
+var plannedValueKinds = []string{"asset_category", "asset_condition", "meter_unit"}
 
 func unknownTargetMessage(name string) string {
 	if name == "" {

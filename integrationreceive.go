@@ -67,7 +67,7 @@ type IntegrationRetryResult struct {
 	Succeeded   int          `json:"succeeded"`
 	Mapped      int          `json:"mapped"`
 	Failed      int          `json:"failed"`
-	Skipped     int          `json:"skipped" doc:"Rows not replayable: their record was cut at 64 KiB"`
+	Skipped     int          `json:"skipped" doc:"Rows not replayable: their record was cut at 64 KiB, or a failed call of Porter's own (_poll, _token), which the next poll retries"`
 	Integration *Integration `json:"integration"`
 }
 
@@ -104,6 +104,17 @@ func (s *Service) ReceiveIntegration(ctx context.Context, call IntegrationCall) 
 	if err != nil {
 		return nil, err
 	}
+	rc, lastErr := s.applyIntegrationBatch(ctx, orgID, it, records)
+	if _, err := s.refreshIntegration(ctx, orgID, it.ID, lastErr, rc.Succeeded+rc.Mapped > 0); err != nil {
+		return nil, err
+	}
+	return rc, nil
+}
+
+// applyIntegrationBatch applies records the receiver took or a poll
+// fetched, each in its own transaction (meter readings batched), and
+// returns what became of them and the last error.
+func (s *Service) applyIntegrationBatch(ctx context.Context, orgID int64, it *Integration, records []json.RawMessage) (*IntegrationReceipt, string) {
 	rc := &IntegrationReceipt{Received: len(records), Results: make([]IntegrationRecordResult, 0, len(records))}
 	var lastErr string
 	batched := s.receiveReadings(ctx, orgID, it, records)
@@ -124,10 +135,7 @@ func (s *Service) ReceiveIntegration(ctx context.Context, call IntegrationCall) 
 			lastErr = e.Error
 		}
 	}
-	if _, err := s.refreshIntegration(ctx, orgID, it.ID, lastErr, rc.Succeeded+rc.Mapped > 0); err != nil {
-		return nil, err
-	}
-	return rc, nil
+	return rc, lastErr
 }
 
 // verifyIntegrationCall checks the Standard Webhooks signature and the

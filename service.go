@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type Service struct {
 	// ICalClient fetches iCal import sources: the webhook guard's client,
 	// so that a feed URL cannot reach what a webhook may not.
 	ICalClient *http.Client
+
+	// pollTokens caches integrations' OAuth tokens (integrationpoll.go).
+	pollTokens     *oauthTokens
+	pollTokensOnce sync.Once
 }
 
 // NewService returns a Service with the real clock.

@@ -108,6 +108,7 @@ type Tx interface {
 	ICalTx // iCal export feeds and import sources
 	// Integrations: connectors, their links and their log.
 	IntegrationTx
+	IntegrationPollTx // the scheduled REST poll's state (integrationpoll.go)
 	// Facility records: assets, warranties and compliance certificates.
 	AssetTx
 	WarrantyTx

@@ -26,11 +26,12 @@ const maxIntegrationForm = 512 << 10
 // form comes back with what was entered (never the credentials).
 type integrationForm struct {
 	Name, Type, EndpointURL, CredentialType, SyncMode, SyncInterval, Mapping string
+	PollURL                                                                  string
 }
 
 func integrationFormOf(it *porter.Integration) integrationForm {
 	f := integrationForm{Name: it.Name, Type: it.Type, EndpointURL: it.EndpointURL, CredentialType: it.CredentialType,
-		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping)}
+		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping), PollURL: it.PollURL}
 	if it.SyncIntervalSeconds > 0 {
 		f.SyncInterval = strconv.Itoa(it.SyncIntervalSeconds)
 	}
@@ -60,8 +61,8 @@ func readIntegrationForm(w http.ResponseWriter, r *http.Request) (f integrationF
 	p := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(p.Get(k)) }
 	f = integrationForm{Name: get("name"), Type: get("type"), EndpointURL: get("endpoint_url"), CredentialType: get("credential_type"),
-		SyncMode: get("sync_mode"), SyncInterval: get("sync_interval_seconds"), Mapping: p.Get("mapping")}
-	in.Name, in.EndpointURL = &f.Name, &f.EndpointURL
+		SyncMode: get("sync_mode"), SyncInterval: get("sync_interval_seconds"), Mapping: p.Get("mapping"), PollURL: get("poll_url")}
+	in.Name, in.EndpointURL, in.PollURL = &f.Name, &f.EndpointURL, &f.PollURL
 	if f.SyncMode != "" {
 		in.SyncMode = &f.SyncMode
 	}
@@ -462,7 +463,7 @@ func (c *Console) retryIntegration(w http.ResponseWriter, r *http.Request, u *po
 		c.integrationActionFailed(w, r, u, id, integrationForm{}, err)
 		return
 	}
-	msg := fmt.Sprintf("Retry failed: %d retried, %d succeeded, %d mapped, %d still failing, %d skipped (cut at 64 KiB).",
+	msg := fmt.Sprintf("Retry failed: %d retried, %d succeeded, %d mapped, %d still failing, %d skipped (not replayable).",
 		res.Retried, res.Succeeded, res.Mapped, res.Failed, res.Skipped)
 	if res.Retried+res.Skipped == 0 {
 		msg = "Retry failed: no open errors to retry."
@@ -485,3 +486,29 @@ func prettyRaw(raw string) string {
 }
 
 func init() { funcs["prettyraw"] = prettyRaw }
+
+// syncIntegration polls the integration's poll_url now (the scheduled
+// poll's "Sync now") and reports what the poll fetched.
+func (c *Console) syncIntegration(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	res, err := c.svc.SyncIntegration(r.Context(), u.OrgID, id)
+	if err != nil {
+		c.integrationActionFailed(w, r, u, id, integrationForm{}, err)
+		return
+	}
+	msg := fmt.Sprintf("Sync: %d page(s), %d record(s): %d succeeded, %d mapped, %d failed", res.Pages, res.Received, res.Succeeded, res.Mapped, res.Failed)
+	p := integrationPage{}
+	switch {
+	case !res.OK:
+		p.Error = msg + "; the poll stopped: " + res.Error
+	case res.Failed > 0:
+		p.Error = msg + "."
+	default:
+		p.Message = msg + "."
+	}
+	c.renderIntegration(w, r, u, id, http.StatusOK, p)
+}

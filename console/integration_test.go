@@ -153,7 +153,7 @@ func TestIntegrationConsoleRefusals(t *testing.T) {
 		gets := []string{"/settings/integrations", ip, ip + "?status=error&entity=defect"}
 		posts := map[string]url.Values{
 			"/settings/integrations": valid, ip: valid, ip + "/enable": nil, ip + "/disable": nil, ip + "/delete": {"confirm": {"yes"}},
-			ip + "/rotate": nil, ip + "/test": nil, ip + "/retry": nil,
+			ip + "/rotate": nil, ip + "/test": nil, ip + "/retry": nil, ip + "/sync": nil,
 		}
 		unchanged := func() {
 			t.Helper()
@@ -251,6 +251,10 @@ func TestIntegrationConsoleRefusals(t *testing.T) {
 		}
 		if _, body := get(t, s.URL+ip, admin); strings.Contains(body, "key-0123456789") {
 			t.Fatal("the page shows the API key")
+		}
+		// Sync now needs a poll_url: 409 naming it, nothing polled.
+		if code, body := post(t, s.URL+ip+"/sync", admin, nil); code != http.StatusConflict || !strings.Contains(body, "poll_url") {
+			t.Errorf("sync without a poll_url: %d", code)
 		}
 		// Test checks the mapping; disable and delete work for the admin.
 		if code, body := post(t, s.URL+ip+"/test", admin, nil); code != 200 || !strings.Contains(body, "Mapping check (entities: none") {

@@ -204,6 +204,8 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /amenities/{id}/{action}", c.signedIn(needWrite, c.amenityAction))
 	c.mux.HandleFunc("POST /amenities/{id}/bookings/{booking}/cancel", c.signedIn(needWrite, c.cancelAmenityBooking))
 	c.mux.HandleFunc("GET /broadcasts/{id}/acknowledgements", c.signedIn(needRead, c.acknowledgements))
+	// Integrations: the scheduled poll's Sync now.
+	c.mux.HandleFunc("POST /settings/integrations/{id}/sync", c.signedIn(needAdmin, c.syncIntegration))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)

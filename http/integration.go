@@ -22,6 +22,7 @@ type (
 	integrationReceipt    = porter.IntegrationReceipt
 	integrationRetry      = porter.IntegrationRetryResult
 	integrationTestView   = porter.IntegrationTestResult
+	integrationPollView   = porter.IntegrationPollResult
 )
 
 func (s *Server) handleListIntegrations() handlerFunc {
@@ -117,6 +118,9 @@ func (s *Server) addIntegrationRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/retry_failed", API: v1API, Scope: "integrations:write", Tag: "Integrations",
 		Summary:  "Retry Failed: replay every open error row through the current mapping, each in its own transaction",
 		Response: integrationRetry{}}, act("integration", s.svc.RetryFailedIntegration))
+	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/sync", API: v1API, Scope: "integrations:write", Tag: "Integrations",
+		Summary:  "Sync now: poll the integration's poll_url at once, through the webhook guard, and answer what the poll fetched and applied (409 without a poll_url, disabled, or while a poll runs)",
+		Response: integrationPollView{}, Also: []int{http.StatusConflict}}, act("integration", s.svc.SyncIntegration))
 	s.handle(&route{Method: post, Path: "/hooks/{token}", API: hookAPI, Raw: true, Tag: "Integrations",
 		Summary:  "The receiver: signed records for an integration, one JSON record, a JSON array or NDJSON; each applied in its own transaction",
 		Response: integrationReceipt{}}, s.handleIntegrationReceiver())

@@ -136,11 +136,11 @@ func TestIntegrationReceiverRefusals(t *testing.T) {
 		// Another organization's integration is not found.
 		a.doKey(a.otherKey, "GET", fmt.Sprintf("/v1/integrations/%d/log", id), nil, nil).must(t, 404)
 		a.doKey(a.otherKey, "POST", fmt.Sprintf("/v1/integrations/%d/retry_failed", id), nil, nil).must(t, 404)
-		// A mapping naming a target not in this build, or an unknown field.
+		// A mapping naming a target Porter cannot write, or an unknown field.
 		r := a.do("PATCH", fmt.Sprintf("/v1/integrations/%d", id), map[string]any{"mapping": map[string]any{"entities": map[string]any{
-			"cert": map[string]any{"target": "certificate"}, "fault": map[string]any{"target": "work_order", "fields": map[string]any{"colour": "c"}}}}}).must(t, 422)
+			"cert": map[string]any{"target": "invoice"}, "fault": map[string]any{"target": "work_order", "fields": map[string]any{"colour": "c"}}}}}).must(t, 422)
 		errs := fmt.Sprint(r.JSON["errors"])
-		if !strings.Contains(errs, "mapping.entities.cert.target") || !strings.Contains(errs, "not available in this Porter yet") ||
+		if !strings.Contains(errs, "mapping.entities.cert.target") || !strings.Contains(errs, "is not a Porter record an integration can write") ||
 			!strings.Contains(errs, "mapping.entities.fault.fields.colour") {
 			t.Fatalf("422 = %s", r.Body)
 		}

@@ -47,7 +47,7 @@ func (t *tx) InsertIntegration(ctx context.Context, in *porter.Integration) erro
 	id, err := t.q.InsertIntegration(ctx, db.InsertIntegrationParams{OrgID: t.orgID, Name: in.Name, Type: in.Type, EndpointUrl: in.EndpointURL,
 		CredentialType: in.CredentialType, CredentialsSealed: in.CredentialsSealed, SecretSealed: in.SecretSealed, TokenHash: in.TokenHash,
 		SyncMode: in.SyncMode, SyncIntervalSeconds: int32(in.SyncIntervalSeconds), Enabled: in.Enabled, Status: in.Status,
-		Mapping: string(mapping), CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt})
+		Mapping: string(mapping), CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt, PollUrl: in.PollURL})
 	if err != nil {
 		return fmt.Errorf("insert integration: %w", err)
 	}
@@ -72,7 +72,7 @@ func (t *tx) UpdateIntegration(ctx context.Context, in *porter.Integration) erro
 		EndpointUrl: in.EndpointURL, CredentialType: in.CredentialType, CredentialsSealed: in.CredentialsSealed, SyncMode: in.SyncMode,
 		SyncIntervalSeconds: int32(in.SyncIntervalSeconds), Enabled: in.Enabled, Status: in.Status, Mapping: string(mapping),
 		OpenErrors: int32(in.OpenErrors), LastError: in.LastError, LastErrorAt: in.LastErrorAt, LastSuccessAt: in.LastSuccessAt,
-		FirstSyncCompletedAt: in.FirstSyncCompletedAt, UpdatedAt: in.UpdatedAt})
+		FirstSyncCompletedAt: in.FirstSyncCompletedAt, UpdatedAt: in.UpdatedAt, PollUrl: in.PollURL})
 	return affected(n, err, "integration", in.ID)
 }
 
@@ -158,7 +158,8 @@ func (t *tx) InsertIntegrationLog(ctx context.Context, e *porter.IntegrationLogE
 	typ, id := logTarget(e)
 	n, err := t.q.InsertIntegrationLog(ctx, db.InsertIntegrationLogParams{OrgID: t.orgID, IntegrationID: e.IntegrationID,
 		ReceivedAt: e.ReceivedAt, Entity: e.Entity, SourceID: e.SourceID, TargetType: typ, TargetID: id, Status: e.Status,
-		Error: e.Error, Raw: e.Raw, Truncated: !e.Replayable, Attempts: int32(e.Attempts), UpdatedAt: e.UpdatedAt})
+		Error: e.Error, Raw: e.Raw, Truncated: !e.Replayable, Attempts: int32(e.Attempts), UpdatedAt: e.UpdatedAt,
+		HttpStatus: int32Ptr(e.HTTPStatus), DurationMs: e.DurationMS})
 	if err != nil {
 		return fmt.Errorf("insert integration log: %w", err)
 	}
@@ -226,7 +227,7 @@ func integration(r db.Integration) (*porter.Integration, error) {
 		SyncMode: r.SyncMode, SyncIntervalSeconds: int(r.SyncIntervalSeconds), Enabled: r.Enabled, Status: r.Status,
 		OpenErrors: int(r.OpenErrors), RejectedCount: int(r.RejectedCount), LastError: r.LastError, LastErrorAt: r.LastErrorAt,
 		LastSuccessAt: r.LastSuccessAt, FirstSyncCompletedAt: r.FirstSyncCompletedAt, CreatedAt: r.CreatedAt,
-		UpdatedAt: r.UpdatedAt, CredentialsSealed: r.CredentialsSealed, SecretSealed: r.SecretSealed, TokenHash: r.TokenHash}
+		UpdatedAt: r.UpdatedAt, PollURL: r.PollUrl, CredentialsSealed: r.CredentialsSealed, SecretSealed: r.SecretSealed, TokenHash: r.TokenHash}
 	if err := json.Unmarshal([]byte(r.Mapping), &in.Mapping); err != nil {
 		return nil, fmt.Errorf("integration %d: stored mapping: %w", r.ID, err)
 	}
@@ -236,9 +237,21 @@ func integration(r db.Integration) (*porter.Integration, error) {
 func integrationLog(r db.IntegrationLog) *porter.IntegrationLogEntry {
 	e := &porter.IntegrationLogEntry{ID: r.ID, IntegrationID: r.IntegrationID, ReceivedAt: r.ReceivedAt, Entity: r.Entity,
 		SourceID: r.SourceID, Status: r.Status, Error: r.Error, Raw: r.Raw, Replayable: !r.Truncated, Attempts: int(r.Attempts),
-		SupersededBy: r.SupersededBy, UpdatedAt: r.UpdatedAt}
+		SupersededBy: r.SupersededBy, UpdatedAt: r.UpdatedAt, DurationMS: r.DurationMs}
+	if r.HttpStatus != nil {
+		v := int(*r.HttpStatus)
+		e.HTTPStatus = &v
+	}
 	if r.TargetID != nil {
 		e.Target = &porter.IntegrationRef{Type: r.TargetType, ID: *r.TargetID}
 	}
 	return e
+}
+
+func int32Ptr(n *int) *int32 {
+	if n == nil {
+		return nil
+	}
+	v := int32(*n)
+	return &v
 }

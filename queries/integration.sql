@@ -3,10 +3,10 @@
 
 -- name: InsertIntegration :one
 INSERT INTO integrations (org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash,
-    sync_mode, sync_interval_seconds, enabled, status, mapping, created_at, updated_at)
+    sync_mode, sync_interval_seconds, enabled, status, mapping, created_at, updated_at, poll_url)
 VALUES (sqlc.arg(org_id), sqlc.arg(name), sqlc.arg(type), sqlc.arg(endpoint_url), sqlc.arg(credential_type), sqlc.narg(credentials_sealed),
     sqlc.arg(secret_sealed), sqlc.arg(token_hash), sqlc.arg(sync_mode), sqlc.arg(sync_interval_seconds), sqlc.arg(enabled),
-    sqlc.arg(status), sqlc.arg(mapping), sqlc.arg(created_at), sqlc.arg(updated_at))
+    sqlc.arg(status), sqlc.arg(mapping), sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(poll_url))
 RETURNING id;
 
 -- name: GetIntegration :one
@@ -21,7 +21,7 @@ UPDATE integrations SET name = sqlc.arg(name), type = sqlc.arg(type), endpoint_u
     sync_interval_seconds = sqlc.arg(sync_interval_seconds), enabled = sqlc.arg(enabled), status = sqlc.arg(status),
     mapping = sqlc.arg(mapping), open_errors = sqlc.arg(open_errors), last_error = sqlc.arg(last_error),
     last_error_at = sqlc.narg(last_error_at), last_success_at = sqlc.narg(last_success_at),
-    first_sync_completed_at = sqlc.narg(first_sync_completed_at), updated_at = sqlc.arg(updated_at)
+    first_sync_completed_at = sqlc.narg(first_sync_completed_at), updated_at = sqlc.arg(updated_at), poll_url = sqlc.arg(poll_url)
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: SetIntegrationSecret :execrows
@@ -72,9 +72,10 @@ ON CONFLICT (org_id, integration_id, entity, source_id) DO UPDATE SET target_typ
 
 -- name: InsertIntegrationLog :one
 INSERT INTO integration_log (org_id, integration_id, received_at, entity, source_id, target_type, target_id, status, error, raw,
-    truncated, attempts, updated_at)
+    truncated, attempts, updated_at, http_status, duration_ms)
 VALUES (sqlc.arg(org_id), sqlc.arg(integration_id), sqlc.arg(received_at), sqlc.arg(entity), sqlc.arg(source_id), sqlc.arg(target_type),
-    sqlc.narg(target_id), sqlc.arg(status), sqlc.arg(error), sqlc.arg(raw), sqlc.arg(truncated), sqlc.arg(attempts), sqlc.arg(updated_at))
+    sqlc.narg(target_id), sqlc.arg(status), sqlc.arg(error), sqlc.arg(raw), sqlc.arg(truncated), sqlc.arg(attempts), sqlc.arg(updated_at),
+    sqlc.narg(http_status), sqlc.narg(duration_ms))
 RETURNING id;
 
 -- name: UpdateIntegrationLog :execrows

@@ -54,7 +54,7 @@ func (t *tx) InsertIntegration(ctx context.Context, in *porter.Integration) erro
 	id, err := t.q.InsertIntegration(ctx, db.InsertIntegrationParams{OrgID: t.orgID, Name: in.Name, Type: in.Type, EndpointUrl: in.EndpointURL,
 		CredentialType: in.CredentialType, CredentialsSealed: in.CredentialsSealed, SecretSealed: in.SecretSealed, TokenHash: in.TokenHash,
 		SyncMode: in.SyncMode, SyncIntervalSeconds: int64(in.SyncIntervalSeconds), Enabled: in.Enabled, Status: in.Status,
-		Mapping: string(mapping), CreatedAt: ts(in.CreatedAt), UpdatedAt: ts(in.UpdatedAt)})
+		Mapping: string(mapping), CreatedAt: ts(in.CreatedAt), UpdatedAt: ts(in.UpdatedAt), PollUrl: in.PollURL})
 	if err != nil {
 		return fmt.Errorf("insert integration: %w", err)
 	}
@@ -79,7 +79,7 @@ func (t *tx) UpdateIntegration(ctx context.Context, in *porter.Integration) erro
 		EndpointUrl: in.EndpointURL, CredentialType: in.CredentialType, CredentialsSealed: in.CredentialsSealed, SyncMode: in.SyncMode,
 		SyncIntervalSeconds: int64(in.SyncIntervalSeconds), Enabled: in.Enabled, Status: in.Status, Mapping: string(mapping),
 		OpenErrors: int64(in.OpenErrors), LastError: in.LastError, LastErrorAt: nts(in.LastErrorAt), LastSuccessAt: nts(in.LastSuccessAt),
-		FirstSyncCompletedAt: nts(in.FirstSyncCompletedAt), UpdatedAt: ts(in.UpdatedAt)})
+		FirstSyncCompletedAt: nts(in.FirstSyncCompletedAt), UpdatedAt: ts(in.UpdatedAt), PollUrl: in.PollURL})
 	return affected(n, err, "integration", in.ID)
 }
 
@@ -157,7 +157,8 @@ func (t *tx) InsertIntegrationLog(ctx context.Context, e *porter.IntegrationLogE
 	typ, id := logTarget(e)
 	n, err := t.q.InsertIntegrationLog(ctx, db.InsertIntegrationLogParams{OrgID: t.orgID, IntegrationID: e.IntegrationID,
 		ReceivedAt: ts(e.ReceivedAt), Entity: e.Entity, SourceID: e.SourceID, TargetType: typ, TargetID: id, Status: e.Status,
-		Error: e.Error, Raw: e.Raw, Truncated: !e.Replayable, Attempts: int64(e.Attempts), UpdatedAt: ts(e.UpdatedAt)})
+		Error: e.Error, Raw: e.Raw, Truncated: !e.Replayable, Attempts: int64(e.Attempts), UpdatedAt: ts(e.UpdatedAt),
+		HttpStatus: nullInt(e.HTTPStatus), DurationMs: nullInt(e.DurationMS)})
 	if err != nil {
 		return fmt.Errorf("insert integration log: %w", err)
 	}
@@ -225,7 +226,7 @@ func integration(r db.Integration) (*porter.Integration, error) {
 		SyncMode: r.SyncMode, SyncIntervalSeconds: int(r.SyncIntervalSeconds), Enabled: r.Enabled, Status: r.Status,
 		OpenErrors: int(r.OpenErrors), RejectedCount: int(r.RejectedCount), LastError: r.LastError, LastErrorAt: pnts(r.LastErrorAt),
 		LastSuccessAt: pnts(r.LastSuccessAt), FirstSyncCompletedAt: pnts(r.FirstSyncCompletedAt), CreatedAt: pts(r.CreatedAt),
-		UpdatedAt: pts(r.UpdatedAt), CredentialsSealed: r.CredentialsSealed, SecretSealed: r.SecretSealed, TokenHash: r.TokenHash}
+		UpdatedAt: pts(r.UpdatedAt), PollURL: r.PollUrl, CredentialsSealed: r.CredentialsSealed, SecretSealed: r.SecretSealed, TokenHash: r.TokenHash}
 	if err := json.Unmarshal([]byte(r.Mapping), &in.Mapping); err != nil {
 		return nil, fmt.Errorf("integration %d: stored mapping: %w", r.ID, err)
 	}
@@ -235,9 +236,21 @@ func integration(r db.Integration) (*porter.Integration, error) {
 func integrationLog(r db.IntegrationLog) *porter.IntegrationLogEntry {
 	e := &porter.IntegrationLogEntry{ID: r.ID, IntegrationID: r.IntegrationID, ReceivedAt: pts(r.ReceivedAt), Entity: r.Entity,
 		SourceID: r.SourceID, Status: r.Status, Error: r.Error, Raw: r.Raw, Replayable: !r.Truncated, Attempts: int(r.Attempts),
-		SupersededBy: pnullID(r.SupersededBy), UpdatedAt: pts(r.UpdatedAt)}
+		SupersededBy: pnullID(r.SupersededBy), UpdatedAt: pts(r.UpdatedAt), DurationMS: pnullID(r.DurationMs)}
+	if r.HttpStatus.Valid {
+		v := int(r.HttpStatus.Int64)
+		e.HTTPStatus = &v
+	}
 	if r.TargetID.Valid {
 		e.Target = &porter.IntegrationRef{Type: r.TargetType, ID: r.TargetID.Int64}
 	}
 	return e
+}
+
+// nullInt stores an optional number.
+func nullInt[T int | int64](n *T) sql.NullInt64 {
+	if n == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*n), Valid: true}
 }

@@ -192,6 +192,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	workers.run(func() {
 		svc.RunIntegrationLogPruner(workers.ctx, integrationRetention, time.Hour, logger.With("worker", "integration-log-pruner"))
 	})
+	// Integrations: the scheduled REST poll. Every node runs the loop; each
+	// integration's poll is claimed, so one node polls it at a time.
+	workers.run(func() {
+		svc.RunIntegrationPoller(workers.ctx, 15*time.Second, logger.With("worker", "integration-poller"))
+	})
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

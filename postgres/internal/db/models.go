@@ -385,6 +385,7 @@ type Integration struct {
 	FirstSyncCompletedAt *time.Time
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	PollUrl              string
 }
 
 type IntegrationLink struct {
@@ -414,6 +415,20 @@ type IntegrationLog struct {
 	Attempts      int32
 	SupersededBy  *int64
 	UpdatedAt     time.Time
+	HttpStatus    *int32
+	DurationMs    *int64
+}
+
+type IntegrationPoll struct {
+	OrgID          int64
+	IntegrationID  int64
+	NextPollAt     time.Time
+	LeaseUntil     *time.Time
+	Watermark      string
+	ResumeCursor   string
+	CycleStartedAt *time.Time
+	Failures       int32
+	LastPollAt     *time.Time
 }
 
 type Invoice struct {

@@ -126,8 +126,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.dueICalSourcesStmt, err = db.PrepareContext(ctx, dueICalSources); err != nil {
 		return nil, fmt.Errorf("error preparing query DueICalSources: %w", err)
 	}
+	if q.dueIntegrationPollsStmt, err = db.PrepareContext(ctx, dueIntegrationPolls); err != nil {
+		return nil, fmt.Errorf("error preparing query DueIntegrationPolls: %w", err)
+	}
 	if q.failGuestMessageStmt, err = db.PrepareContext(ctx, failGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FailGuestMessage: %w", err)
+	}
+	if q.finishIntegrationPollStmt, err = db.PrepareContext(ctx, finishIntegrationPoll); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishIntegrationPoll: %w", err)
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
@@ -209,6 +215,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getIntegrationLinkStmt, err = db.PrepareContext(ctx, getIntegrationLink); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIntegrationLink: %w", err)
+	}
+	if q.getIntegrationPollStmt, err = db.PrepareContext(ctx, getIntegrationPoll); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrationPoll: %w", err)
 	}
 	if q.getIntegrationSecretStmt, err = db.PrepareContext(ctx, getIntegrationSecret); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIntegrationSecret: %w", err)
@@ -994,9 +1003,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing dueICalSourcesStmt: %w", cerr)
 		}
 	}
+	if q.dueIntegrationPollsStmt != nil {
+		if cerr := q.dueIntegrationPollsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueIntegrationPollsStmt: %w", cerr)
+		}
+	}
 	if q.failGuestMessageStmt != nil {
 		if cerr := q.failGuestMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing failGuestMessageStmt: %w", cerr)
+		}
+	}
+	if q.finishIntegrationPollStmt != nil {
+		if cerr := q.finishIntegrationPollStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishIntegrationPollStmt: %w", cerr)
 		}
 	}
 	if q.getAPIKeyByHashStmt != nil {
@@ -1132,6 +1151,11 @@ func (q *Queries) Close() error {
 	if q.getIntegrationLinkStmt != nil {
 		if cerr := q.getIntegrationLinkStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getIntegrationLinkStmt: %w", cerr)
+		}
+	}
+	if q.getIntegrationPollStmt != nil {
+		if cerr := q.getIntegrationPollStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationPollStmt: %w", cerr)
 		}
 	}
 	if q.getIntegrationSecretStmt != nil {
@@ -2222,7 +2246,9 @@ type Queries struct {
 	deleteRateStmt                             *sql.Stmt
 	deleteWebhookStmt                          *sql.Stmt
 	dueICalSourcesStmt                         *sql.Stmt
+	dueIntegrationPollsStmt                    *sql.Stmt
 	failGuestMessageStmt                       *sql.Stmt
+	finishIntegrationPollStmt                  *sql.Stmt
 	getAPIKeyByHashStmt                        *sql.Stmt
 	getAmenityStmt                             *sql.Stmt
 	getAmenityBookingStmt                      *sql.Stmt
@@ -2250,6 +2276,7 @@ type Queries struct {
 	getIntegrationStmt                         *sql.Stmt
 	getIntegrationByTokenStmt                  *sql.Stmt
 	getIntegrationLinkStmt                     *sql.Stmt
+	getIntegrationPollStmt                     *sql.Stmt
 	getIntegrationSecretStmt                   *sql.Stmt
 	getInvoiceStmt                             *sql.Stmt
 	getLeaseStmt                               *sql.Stmt
@@ -2493,7 +2520,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteRateStmt:                             q.deleteRateStmt,
 		deleteWebhookStmt:                          q.deleteWebhookStmt,
 		dueICalSourcesStmt:                         q.dueICalSourcesStmt,
+		dueIntegrationPollsStmt:                    q.dueIntegrationPollsStmt,
 		failGuestMessageStmt:                       q.failGuestMessageStmt,
+		finishIntegrationPollStmt:                  q.finishIntegrationPollStmt,
 		getAPIKeyByHashStmt:                        q.getAPIKeyByHashStmt,
 		getAmenityStmt:                             q.getAmenityStmt,
 		getAmenityBookingStmt:                      q.getAmenityBookingStmt,
@@ -2521,6 +2550,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getIntegrationStmt:                         q.getIntegrationStmt,
 		getIntegrationByTokenStmt:                  q.getIntegrationByTokenStmt,
 		getIntegrationLinkStmt:                     q.getIntegrationLinkStmt,
+		getIntegrationPollStmt:                     q.getIntegrationPollStmt,
 		getIntegrationSecretStmt:                   q.getIntegrationSecretStmt,
 		getInvoiceStmt:                             q.getInvoiceStmt,
 		getLeaseStmt:                               q.getLeaseStmt,

@@ -91,7 +91,7 @@ func (q *Queries) DeleteIntegrationLogRows(ctx context.Context, arg DeleteIntegr
 }
 
 const getIntegration = `-- name: GetIntegration :one
-SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at FROM integrations WHERE org_id = ?1 AND id = ?2
+SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at, poll_url FROM integrations WHERE org_id = ?1 AND id = ?2
 `
 
 type GetIntegrationParams struct {
@@ -125,6 +125,7 @@ func (q *Queries) GetIntegration(ctx context.Context, arg GetIntegrationParams) 
 		&i.FirstSyncCompletedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.PollUrl,
 	)
 	return i, err
 }
@@ -197,10 +198,10 @@ func (q *Queries) GetIntegrationSecret(ctx context.Context, arg GetIntegrationSe
 const insertIntegration = `-- name: InsertIntegration :one
 
 INSERT INTO integrations (org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash,
-    sync_mode, sync_interval_seconds, enabled, status, mapping, created_at, updated_at)
+    sync_mode, sync_interval_seconds, enabled, status, mapping, created_at, updated_at, poll_url)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
     ?7, ?8, ?9, ?10, ?11,
-    ?12, ?13, ?14, ?15)
+    ?12, ?13, ?14, ?15, ?16)
 RETURNING id
 `
 
@@ -220,6 +221,7 @@ type InsertIntegrationParams struct {
 	Mapping             string
 	CreatedAt           string
 	UpdatedAt           string
+	PollUrl             string
 }
 
 // Integrations (issue 11): connectors, the links from source records to
@@ -241,6 +243,7 @@ func (q *Queries) InsertIntegration(ctx context.Context, arg InsertIntegrationPa
 		arg.Mapping,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.PollUrl,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -249,9 +252,10 @@ func (q *Queries) InsertIntegration(ctx context.Context, arg InsertIntegrationPa
 
 const insertIntegrationLog = `-- name: InsertIntegrationLog :one
 INSERT INTO integration_log (org_id, integration_id, received_at, entity, source_id, target_type, target_id, status, error, raw,
-    truncated, attempts, updated_at)
+    truncated, attempts, updated_at, http_status, duration_ms)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-    ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+    ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+    ?14, ?15)
 RETURNING id
 `
 
@@ -269,6 +273,8 @@ type InsertIntegrationLogParams struct {
 	Truncated     bool
 	Attempts      int64
 	UpdatedAt     string
+	HttpStatus    sql.NullInt64
+	DurationMs    sql.NullInt64
 }
 
 func (q *Queries) InsertIntegrationLog(ctx context.Context, arg InsertIntegrationLogParams) (int64, error) {
@@ -286,6 +292,8 @@ func (q *Queries) InsertIntegrationLog(ctx context.Context, arg InsertIntegratio
 		arg.Truncated,
 		arg.Attempts,
 		arg.UpdatedAt,
+		arg.HttpStatus,
+		arg.DurationMs,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -299,7 +307,7 @@ WITH capped AS (SELECT 1 FROM integration_log WHERE integration_log.org_id = ?1
     AND (?4 = '' OR integration_log.entity = ?4)
     AND (?5 = '' OR integration_log.source_id = ?5)
     AND integration_log.received_at >= ?6 AND integration_log.received_at < ?7 LIMIT 10001)
-SELECT integration_log.id, integration_log.org_id, integration_log.integration_id, integration_log.received_at, integration_log.entity, integration_log.source_id, integration_log.target_type, integration_log.target_id, integration_log.status, integration_log.error, integration_log.raw, integration_log.truncated, integration_log.attempts, integration_log.superseded_by, integration_log.updated_at, (SELECT count(*) FROM capped) AS total
+SELECT integration_log.id, integration_log.org_id, integration_log.integration_id, integration_log.received_at, integration_log.entity, integration_log.source_id, integration_log.target_type, integration_log.target_id, integration_log.status, integration_log.error, integration_log.raw, integration_log.truncated, integration_log.attempts, integration_log.superseded_by, integration_log.updated_at, integration_log.http_status, integration_log.duration_ms, (SELECT count(*) FROM capped) AS total
 FROM integration_log
 WHERE integration_log.org_id = ?1
   AND integration_log.integration_id = ?2
@@ -366,6 +374,8 @@ func (q *Queries) ListIntegrationLog(ctx context.Context, arg ListIntegrationLog
 			&i.IntegrationLog.Attempts,
 			&i.IntegrationLog.SupersededBy,
 			&i.IntegrationLog.UpdatedAt,
+			&i.IntegrationLog.HttpStatus,
+			&i.IntegrationLog.DurationMs,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -386,7 +396,7 @@ WITH capped AS (SELECT 1 FROM integrations WHERE integrations.org_id = ?1
     AND (?2 = '' OR integrations.type = ?2)
     AND (?3 = '' OR integrations.status = ?3)
     AND integrations.updated_at >= ?4 LIMIT 10001)
-SELECT integrations.id, integrations.org_id, integrations.name, integrations.type, integrations.endpoint_url, integrations.credential_type, integrations.credentials_sealed, integrations.secret_sealed, integrations.token_hash, integrations.sync_mode, integrations.sync_interval_seconds, integrations.enabled, integrations.status, integrations.mapping, integrations.open_errors, integrations.rejected_count, integrations.last_error, integrations.last_error_at, integrations.last_success_at, integrations.first_sync_completed_at, integrations.created_at, integrations.updated_at, (SELECT count(*) FROM capped) AS total
+SELECT integrations.id, integrations.org_id, integrations.name, integrations.type, integrations.endpoint_url, integrations.credential_type, integrations.credentials_sealed, integrations.secret_sealed, integrations.token_hash, integrations.sync_mode, integrations.sync_interval_seconds, integrations.enabled, integrations.status, integrations.mapping, integrations.open_errors, integrations.rejected_count, integrations.last_error, integrations.last_error_at, integrations.last_success_at, integrations.first_sync_completed_at, integrations.created_at, integrations.updated_at, integrations.poll_url, (SELECT count(*) FROM capped) AS total
 FROM integrations
 WHERE integrations.org_id = ?1
   AND (?2 = '' OR integrations.type = ?2)
@@ -452,6 +462,7 @@ func (q *Queries) ListIntegrations(ctx context.Context, arg ListIntegrationsPara
 			&i.Integration.FirstSyncCompletedAt,
 			&i.Integration.CreatedAt,
 			&i.Integration.UpdatedAt,
+			&i.Integration.PollUrl,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -468,7 +479,7 @@ func (q *Queries) ListIntegrations(ctx context.Context, arg ListIntegrationsPara
 }
 
 const openIntegrationErrors = `-- name: OpenIntegrationErrors :many
-SELECT id, org_id, integration_id, received_at, entity, source_id, target_type, target_id, status, error, raw, truncated, attempts, superseded_by, updated_at FROM integration_log
+SELECT id, org_id, integration_id, received_at, entity, source_id, target_type, target_id, status, error, raw, truncated, attempts, superseded_by, updated_at, http_status, duration_ms FROM integration_log
 WHERE org_id = ?1 AND integration_id = ?2 AND status = 'error' AND superseded_by IS NULL
   AND id > ?3
 ORDER BY id
@@ -513,6 +524,8 @@ func (q *Queries) OpenIntegrationErrors(ctx context.Context, arg OpenIntegration
 			&i.Attempts,
 			&i.SupersededBy,
 			&i.UpdatedAt,
+			&i.HttpStatus,
+			&i.DurationMs,
 		); err != nil {
 			return nil, err
 		}
@@ -586,8 +599,8 @@ UPDATE integrations SET name = ?1, type = ?2, endpoint_url = ?3,
     sync_interval_seconds = ?7, enabled = ?8, status = ?9,
     mapping = ?10, open_errors = ?11, last_error = ?12,
     last_error_at = ?13, last_success_at = ?14,
-    first_sync_completed_at = ?15, updated_at = ?16
-WHERE org_id = ?17 AND id = ?18
+    first_sync_completed_at = ?15, updated_at = ?16, poll_url = ?17
+WHERE org_id = ?18 AND id = ?19
 `
 
 type UpdateIntegrationParams struct {
@@ -607,6 +620,7 @@ type UpdateIntegrationParams struct {
 	LastSuccessAt        sql.NullString
 	FirstSyncCompletedAt sql.NullString
 	UpdatedAt            string
+	PollUrl              string
 	OrgID                int64
 	ID                   int64
 }
@@ -629,6 +643,7 @@ func (q *Queries) UpdateIntegration(ctx context.Context, arg UpdateIntegrationPa
 		arg.LastSuccessAt,
 		arg.FirstSyncCompletedAt,
 		arg.UpdatedAt,
+		arg.PollUrl,
 		arg.OrgID,
 		arg.ID,
 	)

@@ -385,6 +385,7 @@ type Integration struct {
 	FirstSyncCompletedAt sql.NullString
 	CreatedAt            string
 	UpdatedAt            string
+	PollUrl              string
 }
 
 type IntegrationLink struct {
@@ -414,6 +415,20 @@ type IntegrationLog struct {
 	Attempts      int64
 	SupersededBy  sql.NullInt64
 	UpdatedAt     string
+	HttpStatus    sql.NullInt64
+	DurationMs    sql.NullInt64
+}
+
+type IntegrationPoll struct {
+	OrgID          int64
+	IntegrationID  int64
+	NextPollAt     string
+	LeaseUntil     sql.NullString
+	Watermark      string
+	ResumeCursor   string
+	CycleStartedAt sql.NullString
+	Failures       int64
+	LastPollAt     sql.NullString
 }
 
 type Invoice struct {
