@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type Service struct {
 	// ICalClient fetches iCal import sources: the webhook guard's client,
 	// so that a feed URL cannot reach what a webhook may not.
 	ICalClient *http.Client
+
+	// keyGen moves when this process revokes an API key: caches of keys
+	// (the HTTP layer's) start over. See APIKeyGeneration.
+	keyGen atomic.Uint64
 }
 
 // NewService returns a Service with the real clock.
