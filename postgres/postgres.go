@@ -33,6 +33,7 @@ type DB struct {
 	pool *pgxpool.Pool
 
 	signals    porter.QueueSignals
+	hits       rateHits // RateLimit's requests waiting to be counted
 	listenOnce sync.Once
 	stopListen context.CancelFunc // set with listenDone by the first WatchQueue
 	listenDone chan struct{}
@@ -246,30 +247,6 @@ func (d *DB) InvitedTenant(ctx context.Context, tokenHash []byte) (int64, int64,
 		return 0, 0, fmt.Errorf("find invitation: %w", err)
 	}
 	return r.OrgID, r.ID, nil
-}
-
-// RateLimit counts in the database, so that every node sees one count.
-// Every request of a key updates one row: committed asynchronously (see
-// asyncCommit), its row lock is held for one round trip rather than
-// an fsync, which otherwise serializes a key's requests.
-func (d *DB) RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error) {
-	pgTx, err := d.pool.BeginTx(ctx, asyncCommit)
-	if err != nil {
-		return 0, fmt.Errorf("rate limit: %w", err)
-	}
-	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	n, err := db.New(pgTx).HitRateLimit(ctx, db.HitRateLimitParams{KeyID: keyID, WindowStart: window})
-	if err == nil {
-		err = pgTx.Commit(ctx)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("rate limit: %w", err)
-	}
-	if n == 1 {
-		// The first hit of a window clears old windows; cheap and bounded.
-		_ = db.New(d.pool).PruneRateLimits(ctx, window.Add(-time.Minute))
-	}
-	return int(n), nil
 }
 
 // TryLock takes a session advisory lock named name on a connection held
