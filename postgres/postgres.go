@@ -33,7 +33,8 @@ type DB struct {
 	pool *pgxpool.Pool
 
 	signals    porter.QueueSignals
-	hits       rateHits // RateLimit's requests waiting to be counted
+	hits       rateHits   // RateLimit's requests waiting to be counted
+	notes      eventNotes // notifications of committed events
 	listenOnce sync.Once
 	stopListen context.CancelFunc // set with listenDone by the first WatchQueue
 	listenDone chan struct{}
@@ -123,6 +124,7 @@ func (d *DB) Close() error {
 		d.stopListen()
 		<-d.listenDone
 	}
+	d.notes.wg.Wait() // what committed is announced before the pool goes
 	d.pool.Close()
 	return nil
 }
@@ -184,11 +186,15 @@ func (d *DB) run(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(p
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(&tx{q: db.New(pgTx), pg: pgTx, orgID: orgID}); err != nil {
+	t := &tx{q: db.New(pgTx), pg: pgTx, orgID: orgID, wrote: &txWrites{}}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := pgTx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.wrote.events {
+		d.eventsCommitted()
 	}
 	return nil
 }
