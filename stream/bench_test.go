@@ -243,4 +243,3 @@ func percentiles(lat []time.Duration) (time.Duration, time.Duration) {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
-
