@@ -179,8 +179,13 @@ func (s *Service) RevokeAPIKey(ctx context.Context, orgID, id int64) error {
 		audited(tx, "api_key", id, map[string]any{"revoked_at": nil}, map[string]any{"revoked_at": NewTime(revoked)})
 		return struct{}{}, nil
 	})
+	s.keyGen.Add(1) // after the commit: a cache refilled before it would keep the key
 	return err
 }
+
+// APIKeyGeneration changes whenever this process revokes an API key, so
+// that a cache of keys read before knows to read them again.
+func (s *Service) APIKeyGeneration() uint64 { return s.keyGen.Load() }
 
 // CreateOrganization adds an organization with the default lease alerts.
 func (s *Service) CreateOrganization(ctx context.Context, name string) (*Organization, error) {

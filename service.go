@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,9 @@ type Service struct {
 	// pollTokens caches integrations' OAuth tokens (integrationpoll.go).
 	pollTokens     *oauthTokens
 	pollTokensOnce sync.Once
+	// keyGen moves when this process revokes an API key: caches of keys
+	// (the HTTP layer's) start over. See APIKeyGeneration.
+	keyGen atomic.Uint64
 }
 
 // NewService returns a Service with the real clock.

@@ -64,14 +64,23 @@ func (s *Server) authenticate(r *http.Request) (*porter.APIKey, error) {
 		return nil, unauthorized
 	}
 	hash := porter.HashAPIKey(text)
-	key, err := s.store.APIKeyByHash(r.Context(), hash)
-	if porter.ErrorCode(err) == porter.ENOTFOUND {
-		return nil, unauthorized
-	} else if err != nil {
-		return nil, err
-	}
-	if subtle.ConstantTimeCompare(key.Hash, hash) != 1 {
-		return nil, unauthorized
+	// The generation is read before the key: a revocation that commits
+	// during the read keeps what was read out of the cache.
+	gen := s.svc.APIKeyGeneration()
+	key := s.keys.get(hash, gen)
+	if key == nil {
+		read := time.Now()
+		var err error
+		key, err = s.store.APIKeyByHash(r.Context(), hash)
+		if porter.ErrorCode(err) == porter.ENOTFOUND {
+			return nil, unauthorized
+		} else if err != nil {
+			return nil, err
+		}
+		if subtle.ConstantTimeCompare(key.Hash, hash) != 1 {
+			return nil, unauthorized
+		}
+		s.keys.put(hash, key, gen, read)
 	}
 	now := s.now()
 	if key.RevokedAt != nil {

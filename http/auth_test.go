@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"porter"
+	porterhttp "porter/http"
+	"porter/storetest"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -136,5 +138,44 @@ func TestIdempotencyKey(t *testing.T) {
 		// After 24 hours the key is forgotten.
 		a.now = a.now.Add(25 * time.Hour)
 		a.doKey(a.key, "POST", "/v1/tenants", `{"email":"new@example.com","first_name":"N","last_name":"X"}`, h).must(t, 201)
+	})
+}
+
+// TestAPIKeyCache: a key read once serves later requests from memory. A
+// revocation on this node ends it at once (TestExpiredAndRevokedKeys);
+// one made elsewhere (another node, `porter key revoke`) within the
+// cache's TTL, and at once when the cache is off.
+func TestAPIKeyCache(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		for _, tc := range []struct {
+			name       string
+			ttl        time.Duration
+			afterOther int // status right after another process revokes
+		}{
+			{"cached", time.Hour, 200},
+			{"off", -1, 401},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				a := newAPIConfig(t, s, porterhttp.Config{DefaultRateLimit: 1000, APIKeyCacheTTL: tc.ttl})
+				ctx := context.Background()
+				text, k, err := a.svc.CreateAPIKey(ctx, a.org, porter.APIKeyInput{Name: "cached " + tc.name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.doKey(text, "GET", "/v1/tenants", nil, nil).must(t, 200)
+				other := porter.NewService(s, "", nil) // another process on the same database
+				if err := other.RevokeAPIKey(ctx, a.org, k.ID); err != nil {
+					t.Fatal(err)
+				}
+				a.doKey(text, "GET", "/v1/tenants", nil, nil).must(t, tc.afterOther)
+				// Any revocation on this node drops what the cache holds.
+				if _, k2, err := a.svc.CreateAPIKey(ctx, a.org, porter.APIKeyInput{Name: "spare"}); err != nil {
+					t.Fatal(err)
+				} else if err := a.svc.RevokeAPIKey(ctx, a.org, k2.ID); err != nil {
+					t.Fatal(err)
+				}
+				a.doKey(text, "GET", "/v1/tenants", nil, nil).must(t, 401)
+			})
+		}
 	})
 }

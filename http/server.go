@@ -31,6 +31,10 @@ type Config struct {
 	// Stream serves GET /v1/events/stream; nil: this node does not.
 	Stream          *stream.Hub
 	StreamHeartbeat time.Duration // default DefaultStreamHeartbeat
+	// APIKeyCacheTTL is how long an API key read for a request serves
+	// later ones without a database read (PORTER_API_KEY_CACHE_TTL):
+	// 0 is DefaultAPIKeyCacheTTL, negative reads every time.
+	APIKeyCacheTTL time.Duration
 }
 
 // Server is Porter's HTTP API.
@@ -45,6 +49,7 @@ type Server struct {
 
 	lastTouch    sync.Map // key id -> when last_used_at was last written
 	authFailures *authLimiter
+	keys         *keyCache
 }
 
 // NewServer returns the API as one handler.
@@ -61,11 +66,14 @@ func NewServer(svc *porter.Service, cfg Config, logger *slog.Logger) *Server {
 	if cfg.AuthFailureLimit == 0 {
 		cfg.AuthFailureLimit = DefaultAuthFailureLimit
 	}
+	if cfg.APIKeyCacheTTL == 0 {
+		cfg.APIKeyCacheTTL = DefaultAPIKeyCacheTTL
+	}
 	if logger == nil {
 		logger = slog.Default()
 	}
 	s := &Server{svc: svc, store: svc.Store, cfg: cfg, logger: logger, mux: http.NewServeMux(), now: svc.Now,
-		authFailures: newAuthLimiter(cfg.AuthFailureLimit)}
+		authFailures: newAuthLimiter(cfg.AuthFailureLimit), keys: newKeyCache(cfg.APIKeyCacheTTL)}
 	s.addRoutes()
 	return s
 }

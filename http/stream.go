@@ -23,6 +23,10 @@ const streamWriteTimeout = 10 * time.Second
 // replayPage is how many missed events one read of a resume takes.
 const replayPage = 500
 
+// streamBatchBytes is about how much of a live stream's backlog one write
+// sends: big enough that a busy stream costs a syscall per many events.
+const streamBatchBytes = 64 << 10
+
 // streamParams are GET /v1/events/stream's query parameters.
 var streamParams = []queryParam{
 	{Name: "types", Type: "string", Description: "Comma-separated events to receive: names, aliases, `family.*` or `*` (default: every event the key's scopes allow)"},
@@ -136,32 +140,42 @@ func (s *Server) handleEventStream() handlerFunc {
 		}
 		heartbeat := time.NewTicker(beat)
 		defer heartbeat.Stop()
+		var batch []byte
 		for {
 			select {
 			case <-ctx.Done():
 				return nil
 			case f := <-sub.Events():
-				// Write what else is waiting too, then flush once: a busy
-				// stream costs a syscall per batch, not per event.
+				// Gather what else is waiting too, then write and flush
+				// once: a busy stream costs one write, one deadline and one
+				// syscall per batch, not per event.
+				batch = batch[:0]
 				for more := true; more; {
 					if !sent[f.Seq] {
 						b, err := f.SSE()
 						if err != nil {
 							return sse.fail(err)
 						}
-						if err := sse.write(b); err != nil {
-							return nil // the client is gone
-						}
+						batch = append(batch, b...)
 					}
 					delete(sent, f.Seq)
+					if len(batch) >= streamBatchBytes {
+						break
+					}
 					select {
 					case f = <-sub.Events():
 					default:
 						more = false
 					}
 				}
+				if err := sse.write(batch); err != nil {
+					return nil // the client is gone
+				}
 				if err := sse.flush(); err != nil {
 					return nil
+				}
+				if cap(batch) > 4*streamBatchBytes {
+					batch = nil // one burst's buffer is not kept for the stream's life
 				}
 			case <-sub.Done():
 				if reason := sub.Reason(); reason != "" {

@@ -33,6 +33,8 @@ type DB struct {
 	pool *pgxpool.Pool
 
 	signals    porter.QueueSignals
+	hits       rateHits   // RateLimit's requests waiting to be counted
+	notes      eventNotes // notifications of committed events
 	listenOnce sync.Once
 	stopListen context.CancelFunc // set with listenDone by the first WatchQueue
 	listenDone chan struct{}
@@ -122,6 +124,7 @@ func (d *DB) Close() error {
 		d.stopListen()
 		<-d.listenDone
 	}
+	d.notes.wg.Wait() // what committed is announced before the pool goes
 	d.pool.Close()
 	return nil
 }
@@ -183,11 +186,15 @@ func (d *DB) run(ctx context.Context, opts pgx.TxOptions, orgID int64, fn func(p
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(&tx{q: db.New(pgTx), pg: pgTx, orgID: orgID}); err != nil {
+	t := &tx{q: db.New(pgTx), pg: pgTx, orgID: orgID, wrote: &txWrites{}}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := pgTx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if t.wrote.events {
+		d.eventsCommitted()
 	}
 	return nil
 }
@@ -246,30 +253,6 @@ func (d *DB) InvitedTenant(ctx context.Context, tokenHash []byte) (int64, int64,
 		return 0, 0, fmt.Errorf("find invitation: %w", err)
 	}
 	return r.OrgID, r.ID, nil
-}
-
-// RateLimit counts in the database, so that every node sees one count.
-// Every request of a key updates one row: committed asynchronously (see
-// asyncCommit), its row lock is held for one round trip rather than
-// an fsync, which otherwise serializes a key's requests.
-func (d *DB) RateLimit(ctx context.Context, keyID int64, window time.Time) (int, error) {
-	pgTx, err := d.pool.BeginTx(ctx, asyncCommit)
-	if err != nil {
-		return 0, fmt.Errorf("rate limit: %w", err)
-	}
-	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	n, err := db.New(pgTx).HitRateLimit(ctx, db.HitRateLimitParams{KeyID: keyID, WindowStart: window})
-	if err == nil {
-		err = pgTx.Commit(ctx)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("rate limit: %w", err)
-	}
-	if n == 1 {
-		// The first hit of a window clears old windows; cheap and bounded.
-		_ = db.New(d.pool).PruneRateLimits(ctx, window.Add(-time.Minute))
-	}
-	return int(n), nil
 }
 
 // TryLock takes a session advisory lock named name on a connection held

@@ -102,6 +102,45 @@ func TestRateLimitAcrossNodes(t *testing.T) {
 	}
 }
 
+// Concurrent requests of one key on two nodes are counted together in
+// batches, yet each gets its own place in the count: 1 to n, once each.
+func TestRateLimitCoalesced(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx := context.Background()
+	window := time.Date(2025, 5, 9, 14, 31, 0, 0, time.UTC)
+	var nodes []*postgres.DB
+	for range 2 {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		nodes = append(nodes, db)
+	}
+	const requests = 200
+	counts := make([]int, requests)
+	errs := make([]error, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts[i], errs[i] = nodes[i%2].RateLimit(ctx, 43, window)
+		}()
+	}
+	wg.Wait()
+	seen := map[int]bool{}
+	for i, n := range counts {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if n < 1 || n > requests || seen[n] {
+			t.Fatalf("count %d twice or out of 1..%d: %v", n, requests, counts)
+		}
+		seen[n] = true
+	}
+}
+
 // A transaction PostgreSQL aborts to break a deadlock runs again; any
 // other error returns at once.
 func TestUpdateRetriesDeadlocks(t *testing.T) {

@@ -18,6 +18,12 @@ type tx struct {
 	q     *db.Queries
 	pg    pgx.Tx // for the hand-written queries
 	orgID int64
+	wrote *txWrites // shared by the copies For makes
+}
+
+// txWrites is what a transaction did that its commit must announce.
+type txWrites struct {
+	events bool // inserted events: NOTIFY after the commit (notify.go)
 }
 
 func (t *tx) OrgID() int64 { return t.orgID }
@@ -161,6 +167,7 @@ func (t *tx) InsertEvent(ctx context.Context, e *porter.Event) error {
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
+	t.wrote.events = true
 	e.Seq, e.OrgID = seq, t.orgID
 	return nil
 }

@@ -13,12 +13,17 @@ import (
 var _ porter.EventFeed = (*DB)(nil)
 
 // The stream reads through the primary-key and (org_id, seq) indexes: a
-// read costs the events it returns, however long the outbox.
+// read costs the events it returns, however long the outbox. The numbers
+// still awaited are a second arm of a UNION ALL, not an OR: with the OR
+// SQLite scanned the whole table on every read.
 const (
-	qFeedAll = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
-FROM events WHERE seq > ?1 OR seq IN (SELECT value FROM json_each(?2)) ORDER BY seq LIMIT ?3`
-	qFeedOrg = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
-FROM events WHERE org_id = ?4 AND (seq > ?1 OR seq IN (SELECT value FROM json_each(?2))) ORDER BY seq LIMIT ?3`
+	feedColumns = `seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes`
+	qFeedAll    = `SELECT ` + feedColumns + ` FROM events WHERE seq > ?1
+UNION ALL SELECT ` + feedColumns + ` FROM events WHERE seq <= ?1 AND seq IN (SELECT value FROM json_each(?2))
+ORDER BY seq LIMIT ?3`
+	qFeedOrg = `SELECT ` + feedColumns + ` FROM events WHERE org_id = ?4 AND seq > ?1
+UNION ALL SELECT ` + feedColumns + ` FROM events WHERE org_id = ?4 AND seq <= ?1 AND seq IN (SELECT value FROM json_each(?2))
+ORDER BY seq LIMIT ?3`
 	qLastEventSeq = `SELECT coalesce(max(seq), 0) FROM events`
 )
 

@@ -98,7 +98,12 @@ func benchStream(b *testing.B, engine string) {
 		return int(n.Load())
 	}
 
-	alone := float64(write(time.Now().Add(benchFor), 0)) / benchFor.Seconds()
+	// CPU of this process (writers, server, hub) per event: what a loaded
+	// machine distorts least, unlike the throughputs.
+	cpu0 := processCPU()
+	nAlone := write(time.Now().Add(benchFor), 0)
+	alone := float64(nAlone) / benchFor.Seconds()
+	cpuAlone := processCPU() - cpu0
 
 	// 100 clients, each on its own connection, reading every event, in
 	// another process: their parsing must not be charged to the writers
@@ -114,8 +119,11 @@ func benchStream(b *testing.B, engine string) {
 	for hub.Subscribers() < benchClients {
 		time.Sleep(10 * time.Millisecond)
 	}
-	with := float64(write(time.Now().Add(benchFor), 0)) / benchFor.Seconds()
+	cpu0 = processCPU()
+	nWith := write(time.Now().Add(benchFor), 0)
+	with := float64(nWith) / benchFor.Seconds()
 	time.Sleep(time.Second) // the last events reach the clients
+	cpuWith := processCPU() - cpu0
 
 	// Paced: 10,000/s, or 90 % of what the engine did alone if less.
 	fmt.Fprintln(stdin, "paced")
@@ -135,6 +143,8 @@ func benchStream(b *testing.B, engine string) {
 		b.Fatalf("clients said %s: %v", out.String(), err)
 	}
 	b.Logf("%s: writers alone %.0f events/s; with %d stream clients %.0f events/s (ratio %.2f)", engine, alone, benchClients, with, with/alone)
+	b.Logf("  server CPU per event: alone %.1f µs; with %d clients %.1f µs (%.1f µs per event per client)", us(cpuAlone)/float64(nAlone),
+		benchClients, us(cpuWith)/float64(nWith), (us(cpuWith)/float64(nWith)-us(cpuAlone)/float64(nAlone))/benchClients)
 	b.Logf("  unpaced with clients: write→client p50 %.2f ms, p99 %.2f ms over %d reads %s", ms(res[0].P50), ms(res[0].P99), res[0].N, res[0].Dropped)
 	b.Logf("  paced at %.0f/s (committed %.0f/s): write→client p50 %.2f ms, p99 %.2f ms over %d reads %s", rate, float64(n)/benchFor.Seconds(),
 		ms(res[1].P50), ms(res[1].P99), res[1].N, res[1].Dropped)
@@ -231,3 +241,5 @@ func percentiles(lat []time.Duration) (time.Duration, time.Duration) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }

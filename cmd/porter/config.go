@@ -49,6 +49,7 @@ type config struct {
 	PprofAddr            string // profiling (end-to-end benchmark)
 	MaxWebhooksPerOrg    int
 	StreamMaxPerOrg      int
+	APIKeyCacheTTL       string // end-to-end speed: how long a node trusts a key it read
 
 	envErr error // a bad environment value, reported after flags are parsed
 }
@@ -140,6 +141,9 @@ var settings = []setting{
 		field: func(c *config) any { return &c.LeaseMargin }},
 	{Env: "PORTER_METRICS_TOKEN", Flag: "metrics-token", Serve: true, Usage: "bearer token `/metrics` requires; unset leaves it open",
 		field: func(c *config) any { return &c.MetricsToken }},
+	{Env: "PORTER_API_KEY_CACHE_TTL", Flag: "api-key-cache-ttl", Def: "5s", Serve: true,
+		Usage: "how long a node reuses an API key it has read; a key revoked on another node or by `porter key revoke` stops working within this long (at once on the node that revoked it); `0` reads the key on every request",
+		field: func(c *config) any { return &c.APIKeyCacheTTL }},
 	{Env: "PORTER_PPROF_ADDR", Flag: "pprof-addr", Serve: true, Usage: "loopback address (e.g. `127.0.0.1:6060`) serving Go's `/debug/pprof/` profiles; unset serves none",
 		field: func(c *config) any { return &c.PprofAddr }},
 }

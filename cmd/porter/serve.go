@@ -46,6 +46,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	keyTTL := time.Duration(-1) // "0": every request reads its key
+	if c.APIKeyCacheTTL != "0" {
+		if keyTTL, err = parseDuration(c.APIKeyCacheTTL); err != nil {
+			return usagef("--api-key-cache-ttl: %v", err)
+		}
+	}
 	es, err := c.engineSettings()
 	if err != nil {
 		return err
@@ -150,7 +156,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	var handler http.Handler = porterhttp.NewServer(svc, porterhttp.Config{
 		BaseURL: c.BaseURL, DefaultRateLimit: rate, MaxUploadBytes: maxUpload, UploadDir: c.DataDir, Version: version,
-		TrustForwardedFor: c.TrustForwardedFor, Stream: hub,
+		TrustForwardedFor: c.TrustForwardedFor, Stream: hub, APIKeyCacheTTL: keyTTL,
 	}, logger)
 	// The console takes / and its pages; the API keeps /api, /v1 and /docs.
 	handler = console.New(svc, console.Config{BaseURL: c.BaseURL, TrustForwardedFor: c.TrustForwardedFor, UploadDir: c.DataDir, MaxUploadBytes: maxUpload,

@@ -1,7 +1,8 @@
 -- name: HitRateLimit :one
+-- hits is how many requests one node counts at once (see ratelimit.go).
 INSERT INTO rate_limits (key_id, window_start, count)
-VALUES (sqlc.arg(key_id), sqlc.arg(window_start), 1)
-ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_limits.count + 1
+VALUES (sqlc.arg(key_id), sqlc.arg(window_start), sqlc.arg(hits)::int)
+ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count
 RETURNING count;
 
 -- name: PruneRateLimits :exec
