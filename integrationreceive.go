@@ -399,6 +399,9 @@ func applyMapped(ctx context.Context, tx Tx, now time.Time, it *Integration, env
 	if err != nil {
 		return nil, "", err
 	}
+	if ref.Type == "" {
+		return nil, LogSuccess, nil // applied, writing no record (a cleared alarm)
+	}
 	return &ref, LogSuccess, nil
 }
 
