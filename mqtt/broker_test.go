@@ -1,0 +1,129 @@
+package mqtt_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// broker is a real mosquitto on a free loopback port, started for one
+// test and stopped when it ends.
+type broker struct {
+	URL  string
+	addr string
+}
+
+// startBroker starts mosquitto, or skips the test when it is not
+// installed (fails, with PORTER_TEST_REQUIRE_MQTT=1, as CI sets).
+func startBroker(t *testing.T) *broker {
+	t.Helper()
+	path, err := exec.LookPath("mosquitto")
+	if err != nil {
+		if _, serr := os.Stat("/usr/sbin/mosquitto"); serr == nil {
+			path, err = "/usr/sbin/mosquitto", nil
+		}
+	}
+	if err != nil {
+		if os.Getenv("PORTER_TEST_REQUIRE_MQTT") == "1" {
+			t.Fatal("mosquitto is not installed (apt-get install -y mosquitto) and PORTER_TEST_REQUIRE_MQTT=1")
+		}
+		t.Skip("mosquitto is not installed; set PORTER_TEST_REQUIRE_MQTT=1 to fail instead")
+	}
+	for attempt := 0; ; attempt++ {
+		b, err := tryBroker(t, path)
+		if err == nil {
+			return b
+		}
+		if attempt == 2 {
+			t.Fatal(err)
+		}
+	}
+}
+
+func tryBroker(t *testing.T, path string) (*broker, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
+	text := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n", port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		return nil, err
+	}
+	var out syncBuffer
+	cmd := exec.Command(path, "-c", conf)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-exited:
+			return nil, fmt.Errorf("mosquitto exited: %s", out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			return nil, fmt.Errorf("mosquitto did not listen on %s: %s", addr, out.String())
+		}
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	return &broker{URL: "mqtt://" + addr, addr: addr}, nil
+}
+
+// publish sends one message at QoS 1 and waits for the broker's ack.
+func (b *broker) publish(t *testing.T, topic, payload string) {
+	t.Helper()
+	c := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.addr).SetClientID(fmt.Sprintf("test-pub-%d", time.Now().UnixNano())))
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("connect publisher: %v", tok.Error())
+	}
+	defer c.Disconnect(100)
+	if tok := c.Publish(topic, 1, false, payload); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("publish: %v", tok.Error())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
