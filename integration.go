@@ -419,7 +419,7 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		return nil, err
 	}
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Integration, error) {
-		it, err := tx.Integration(ctx, id)
+		it, err := tx.IntegrationForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}

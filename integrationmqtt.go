@@ -54,6 +54,11 @@ type IntegrationMQTTInput struct {
 
 // IntegrationMQTTTx stores subscriptions and their leases.
 type IntegrationMQTTTx interface {
+	// IntegrationForUpdate is Integration, locking the row until the
+	// transaction ends where the engine has concurrent writers: the
+	// status refresh after each batch of messages and an edit of the
+	// integration must not overwrite each other.
+	IntegrationForUpdate(ctx context.Context, id int64) (*Integration, error)
 	IntegrationMQTT(ctx context.Context, integrationID int64) (*IntegrationMQTT, error)
 	// IntegrationMQTTs lists the subscriptions of the organization's
 	// integrations; enabledOnly keeps those whose integration is enabled.

@@ -459,7 +459,7 @@ func (s *Service) RetryFailedIntegration(ctx context.Context, orgID, id int64) (
 // recovering records integration.updated.
 func (s *Service) refreshIntegration(ctx context.Context, orgID, id int64, lastErr string, succeeded bool) (*Integration, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Integration, error) {
-		it, err := tx.Integration(ctx, id)
+		it, err := tx.IntegrationForUpdate(ctx, id) // an edit at the same time must not be overwritten
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,12 +115,12 @@ func (f *fixture) run(t *testing.T, name string) *mqtt.Subscriber {
 }
 
 // eventually polls cond until it holds, failing after 15 seconds.
-func eventually(t *testing.T, what string, cond func() bool) {
+func (f *fixture) eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out waiting for %s; log:\n%s", what, f.logs.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -175,11 +176,11 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 
 		it := f.integration(t)
 		sub := f.run(t, "node-a")
-		eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
+		f.eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
 
 		alarm := `{"kind": "leak", "state": "active", "message": "Water under boiler 2"}`
 		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", alarm)
-		eventually(t, "the alarm's log row", func() bool { return len(f.log(t, it.ID)) == 1 })
+		f.eventually(t, "the alarm's log row", func() bool { return len(f.log(t, it.ID)) == 1 })
 		row := f.log(t, it.ID)[0]
 		if row.Status != porter.LogSuccess || row.Target == nil || row.Target.Type != "work_order" || row.Entity != "alarm" ||
 			!strings.HasPrefix(row.SourceID, "bms/tower-a/boiler-2/alarm@") {
@@ -204,7 +205,7 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", alarm)
 		f.broker.publish(t, "bms/tower-a/plant/temperature", `{"seq": "T-1", "value": 21.5}`)
 		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak", `)
-		eventually(t, "three more log rows", func() bool { return len(f.log(t, it.ID)) == 4 })
+		f.eventually(t, "three more log rows", func() bool { return len(f.log(t, it.ID)) == 4 })
 		// Readings of a batch are logged together, before its other rows,
 		// as the receiver's are: find each row by what it is.
 		var repeat, reading, malformed *porter.IntegrationLogEntry
@@ -251,3 +252,54 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		}
 	})
 }
+
+// One node holds a subscription: a second node does not connect while
+// the first holds it, and takes it over when the first stops. Edits are
+// picked up without a restart: new topics reconnect, a disabled
+// integration disconnects, a re-enabled one connects again.
+func TestMQTTLeaseAndEdits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newFixture(t, s)
+		it := f.integration(t)
+		a := mqtt.New(f.svc, mqtt.Config{Node: "node-a", Guard: f.guard, Poll: 50 * time.Millisecond, Lease: 2 * time.Second,
+			Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
+		ctxA, stopA := context.WithCancel(context.Background())
+		doneA := make(chan struct{})
+		go func() { a.Run(ctxA); close(doneA) }()
+		t.Cleanup(func() { stopA(); <-doneA })
+		f.eventually(t, "node-a's subscription", func() bool { return holds(a, it.ID) })
+		b := f.run(t, "node-b")
+		time.Sleep(300 * time.Millisecond) // several of node-b's polls
+		if holds(b, it.ID) {
+			t.Fatal("node-b connected while node-a holds the subscription")
+		}
+		// node-a stops cleanly: it gives the lease up and node-b takes over
+		// at once, not when the lease would have lapsed.
+		stopA()
+		<-doneA
+		f.eventually(t, "node-b's subscription", func() bool { return holds(b, it.ID) })
+
+		// New topics: reconnected with them.
+		_, err := f.svc.UpdateIntegration(f.ctx, f.org, it.ID, porter.IntegrationInput{MQTT: &porter.IntegrationMQTTInput{
+			BrokerURL: f.broker.URL, Topics: []porter.MQTTTopic{{Filter: "site/#", Entity: "alarm", QoS: 1}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.eventually(t, "the reconnection", func() bool { return strings.Contains(f.logs.String(), "subscription changed; reconnecting") })
+		f.eventually(t, "the new subscription", func() bool { return holds(b, it.ID) })
+		f.broker.publish(t, "site/tower-a/boiler-2", `{"kind": "leak", "asset_id": `+strconvI(f.asset.ID)+`}`)
+		f.eventually(t, "the alarm on the new topic", func() bool { return len(f.workOrders(t)) == 1 })
+
+		// Disabled: disconnected; enabled: connected again.
+		if _, err := f.svc.UpdateIntegration(f.ctx, f.org, it.ID, porter.IntegrationInput{Enabled: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		f.eventually(t, "the disconnection", func() bool { return !holds(b, it.ID) })
+		if _, err := f.svc.UpdateIntegration(f.ctx, f.org, it.ID, porter.IntegrationInput{Enabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		f.eventually(t, "the subscription again", func() bool { return holds(b, it.ID) })
+	})
+}
+
+func strconvI(n int64) string { return strconv.FormatInt(n, 10) }

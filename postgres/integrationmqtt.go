@@ -14,6 +14,14 @@ import (
 
 // BMS / IoT: MQTT subscriptions and the work orders alarms opened.
 
+func (t *tx) IntegrationForUpdate(ctx context.Context, id int64) (*porter.Integration, error) {
+	r, err := t.q.GetIntegrationForUpdate(ctx, db.GetIntegrationForUpdateParams{OrgID: t.orgID, ID: id})
+	if err != nil {
+		return nil, notFound(err, "integration", id)
+	}
+	return integration(r)
+}
+
 func (t *tx) IntegrationMQTT(ctx context.Context, integrationID int64) (*porter.IntegrationMQTT, error) {
 	r, err := t.q.GetIntegrationMQTT(ctx, db.GetIntegrationMQTTParams{OrgID: t.orgID, IntegrationID: integrationID})
 	if err != nil {

@@ -14,6 +14,11 @@ import (
 
 // BMS / IoT: MQTT subscriptions and the work orders alarms opened.
 
+// IntegrationForUpdate needs no lock: SQLite runs one writer at a time.
+func (t *tx) IntegrationForUpdate(ctx context.Context, id int64) (*porter.Integration, error) {
+	return t.Integration(ctx, id)
+}
+
 func (t *tx) IntegrationMQTT(ctx context.Context, integrationID int64) (*porter.IntegrationMQTT, error) {
 	r, err := t.q.GetIntegrationMQTT(ctx, db.GetIntegrationMQTTParams{OrgID: t.orgID, IntegrationID: integrationID})
 	if err != nil {

@@ -70,6 +70,49 @@ func (q *Queries) DeleteIntegrationMQTT(ctx context.Context, arg DeleteIntegrati
 	return err
 }
 
+const getIntegrationForUpdate = `-- name: GetIntegrationForUpdate :one
+
+SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at FROM integrations WHERE org_id = $1 AND id = $2 FOR UPDATE
+`
+
+type GetIntegrationForUpdateParams struct {
+	OrgID int64
+	ID    int64
+}
+
+// BMS / IoT: an integration row locked for the transaction that rewrites
+// it, so that a message's status refresh and an edit (enabled: false)
+// take turns instead of one overwriting the other.
+func (q *Queries) GetIntegrationForUpdate(ctx context.Context, arg GetIntegrationForUpdateParams) (Integration, error) {
+	row := q.db.QueryRow(ctx, getIntegrationForUpdate, arg.OrgID, arg.ID)
+	var i Integration
+	err := row.Scan(
+		&i.ID,
+		&i.OrgID,
+		&i.Name,
+		&i.Type,
+		&i.EndpointUrl,
+		&i.CredentialType,
+		&i.CredentialsSealed,
+		&i.SecretSealed,
+		&i.TokenHash,
+		&i.SyncMode,
+		&i.SyncIntervalSeconds,
+		&i.Enabled,
+		&i.Status,
+		&i.Mapping,
+		&i.OpenErrors,
+		&i.RejectedCount,
+		&i.LastError,
+		&i.LastErrorAt,
+		&i.LastSuccessAt,
+		&i.FirstSyncCompletedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const getIntegrationMQTT = `-- name: GetIntegrationMQTT :one
 
 SELECT integration_id, org_id, broker_url, username, password_sealed, topics, lease_holder, lease_until, updated_at FROM integration_mqtt WHERE org_id = $1 AND integration_id = $2
