@@ -26,11 +26,12 @@ const maxIntegrationForm = 512 << 10
 // form comes back with what was entered (never the credentials).
 type integrationForm struct {
 	Name, Type, EndpointURL, CredentialType, SyncMode, SyncInterval, Mapping string
+	mqttForm                                                                 // BMS and IoT: the broker subscription (integrationmqtt.go)
 }
 
 func integrationFormOf(it *porter.Integration) integrationForm {
 	f := integrationForm{Name: it.Name, Type: it.Type, EndpointURL: it.EndpointURL, CredentialType: it.CredentialType,
-		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping)}
+		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping), mqttForm: mqttFormOf(it)}
 	if it.SyncIntervalSeconds > 0 {
 		f.SyncInterval = strconv.Itoa(it.SyncIntervalSeconds)
 	}
@@ -87,7 +88,8 @@ func readIntegrationForm(w http.ResponseWriter, r *http.Request) (f integrationF
 		}
 		in.Mapping = &m
 	}
-	return f, in, ""
+	f.mqttForm, in.MQTT, msg = readMQTTForm(p, r.PathValue("id") != "")
+	return f, in, msg
 }
 
 // credentialsOf reads the credentials of the create form; nil leaves the
