@@ -26,7 +26,8 @@ const maxIntegrationForm = 512 << 10
 // form comes back with what was entered (never the credentials).
 type integrationForm struct {
 	Name, Type, EndpointURL, CredentialType, SyncMode, SyncInterval, Mapping string
-	mqttForm                                                                 // BMS and IoT: the broker subscription (integrationmqtt.go)
+	// BMS and IoT: the broker subscription (integrationmqtt.go).
+	mqttForm
 }
 
 func integrationFormOf(it *porter.Integration) integrationForm {
