@@ -19,6 +19,9 @@ import (
 type broker struct {
 	URL  string
 	addr string
+	path string // the mosquitto binary
+	conf string
+	stop func() // stops the running mosquitto
 }
 
 // startBroker starts mosquitto, or skips the test when it is not
@@ -60,15 +63,34 @@ func tryBroker(t *testing.T, path string) (*broker, error) {
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		return nil, err
 	}
+	b := &broker{URL: fmt.Sprintf("mqtt://127.0.0.1:%d", port), addr: fmt.Sprintf("127.0.0.1:%d", port), path: path, conf: conf}
+	if err := b.start(); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { b.stop() })
+	return b, nil
+}
+
+// start runs mosquitto and waits until it listens.
+func (b *broker) start() error {
 	var out syncBuffer
-	cmd := exec.Command(path, "-c", conf)
+	cmd := exec.Command(b.path, "-c", b.conf)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	b.stop = func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	addr := b.addr
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -77,25 +99,15 @@ func tryBroker(t *testing.T, path string) (*broker, error) {
 		}
 		select {
 		case <-exited:
-			return nil, fmt.Errorf("mosquitto exited: %s", out.String())
+			return fmt.Errorf("mosquitto exited: %s", out.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			<-exited
-			return nil, fmt.Errorf("mosquitto did not listen on %s: %s", addr, out.String())
+			b.stop()
+			return fmt.Errorf("mosquitto did not listen on %s: %s", addr, out.String())
 		}
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	return &broker{URL: "mqtt://" + addr, addr: addr}, nil
+	return nil
 }
 
 // publish sends one message at QoS 1 and waits for the broker's ack.

@@ -303,3 +303,30 @@ func TestMQTTLeaseAndEdits(t *testing.T) {
 }
 
 func strconvI(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A broker that goes away and comes back: the connection is lost, then
+// made again with backoff, subscribed again, and messages flow.
+func TestMQTTReconnects(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newFixture(t, s)
+		it := f.integration(t)
+		sub := mqtt.New(f.svc, mqtt.Config{Node: "node-a", Guard: f.guard, Poll: 50 * time.Millisecond, MaxReconnect: 500 * time.Millisecond,
+			Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { sub.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+		f.eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
+		f.broker.stop()
+		f.eventually(t, "the lost connection", func() bool { return !holds(sub, it.ID) })
+		if err := f.broker.start(); err != nil {
+			t.Fatal(err)
+		}
+		f.eventually(t, "the subscription again", func() bool { return holds(sub, it.ID) })
+		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak"}`)
+		f.eventually(t, "the alarm's work order", func() bool { return len(f.workOrders(t)) == 1 })
+		if !strings.Contains(f.logs.String(), "connection lost; reconnecting") {
+			t.Fatalf("log:\n%s", f.logs.String())
+		}
+	})
+}
