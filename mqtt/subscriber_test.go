@@ -18,6 +18,7 @@ import (
 	"porter"
 	"porter/delivery"
 	"porter/mqtt"
+	"porter/mqtt/mqtttest"
 	"porter/storetest"
 	"porter/webhook"
 )
@@ -35,14 +36,14 @@ type fixture struct {
 	org    int64
 	asset  *porter.Asset
 	meter  *porter.Meter
-	broker *broker
+	broker *mqtttest.Broker
 	guard  *webhook.Guard
-	logs   *syncBuffer
+	logs   *mqtttest.SyncBuffer
 }
 
 func newFixture(t *testing.T, s porter.Store) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), broker: startBroker(t), guard: &webhook.Guard{AllowPrivate: true}, logs: &syncBuffer{}}
+	f := &fixture{ctx: context.Background(), broker: mqtttest.Start(t), guard: &webhook.Guard{AllowPrivate: true}, logs: &mqtttest.SyncBuffer{}}
 	f.svc = porter.NewService(s, "http://porter.test", slog.New(slog.NewTextHandler(f.logs, nil)))
 	box, err := porter.NewSecretBox(bytes.Repeat([]byte{7}, porter.SecretKeySize))
 	if err != nil {
@@ -179,7 +180,7 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		f.eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
 
 		alarm := `{"kind": "leak", "state": "active", "message": "Water under boiler 2"}`
-		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", alarm)
+		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", alarm)
 		f.eventually(t, "the alarm's log row", func() bool { return len(f.log(t, it.ID)) == 1 })
 		row := f.log(t, it.ID)[0]
 		if row.Status != porter.LogSuccess || row.Target == nil || row.Target.Type != "work_order" || row.Entity != "alarm" ||
@@ -202,9 +203,9 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		}
 
 		// The same alarm again; a reading; a malformed payload.
-		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", alarm)
-		f.broker.publish(t, "bms/tower-a/plant/temperature", `{"seq": "T-1", "value": 21.5}`)
-		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak", `)
+		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", alarm)
+		f.broker.Publish(t, "bms/tower-a/plant/temperature", `{"seq": "T-1", "value": 21.5}`)
+		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak", `)
 		f.eventually(t, "three more log rows", func() bool { return len(f.log(t, it.ID)) == 4 })
 		// Readings of a batch are logged together, before its other rows,
 		// as the receiver's are: find each row by what it is.
@@ -287,7 +288,7 @@ func TestMQTTLeaseAndEdits(t *testing.T) {
 		}
 		f.eventually(t, "the reconnection", func() bool { return strings.Contains(f.logs.String(), "subscription changed; reconnecting") })
 		f.eventually(t, "the new subscription", func() bool { return holds(b, it.ID) })
-		f.broker.publish(t, "site/tower-a/boiler-2", `{"kind": "leak", "asset_id": `+strconvI(f.asset.ID)+`}`)
+		f.broker.Publish(t, "site/tower-a/boiler-2", `{"kind": "leak", "asset_id": `+strconvI(f.asset.ID)+`}`)
 		f.eventually(t, "the alarm on the new topic", func() bool { return len(f.workOrders(t)) == 1 })
 
 		// Disabled: disconnected; enabled: connected again.
@@ -317,13 +318,13 @@ func TestMQTTReconnects(t *testing.T) {
 		go func() { sub.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 		f.eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
-		f.broker.stop()
+		f.broker.Stop()
 		f.eventually(t, "the lost connection", func() bool { return !holds(sub, it.ID) })
-		if err := f.broker.start(); err != nil {
+		if err := f.broker.Start(); err != nil {
 			t.Fatal(err)
 		}
 		f.eventually(t, "the subscription again", func() bool { return holds(sub, it.ID) })
-		f.broker.publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak"}`)
+		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak"}`)
 		f.eventually(t, "the alarm's work order", func() bool { return len(f.workOrders(t)) == 1 })
 		if !strings.Contains(f.logs.String(), "connection lost; reconnecting") {
 			t.Fatalf("log:\n%s", f.logs.String())

@@ -1,4 +1,8 @@
-package mqtt_test
+// Package mqtttest starts a real mosquitto for tests: on a free loopback
+// port, with a generated configuration (anonymous, no persistence),
+// stopped when the test ends. Tests skip without mosquitto, unless
+// PORTER_TEST_REQUIRE_MQTT=1 (as CI sets) makes them fail.
+package mqtttest
 
 import (
 	"bytes"
@@ -14,19 +18,19 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// broker is a real mosquitto on a free loopback port, started for one
+// Broker is a real mosquitto on a free loopback port, started for one
 // test and stopped when it ends.
-type broker struct {
+type Broker struct {
 	URL  string
-	addr string
+	Addr string // host:port
 	path string // the mosquitto binary
 	conf string
 	stop func() // stops the running mosquitto
 }
 
-// startBroker starts mosquitto, or skips the test when it is not
+// Start starts mosquitto, or skips the test when it is not
 // installed (fails, with PORTER_TEST_REQUIRE_MQTT=1, as CI sets).
-func startBroker(t *testing.T) *broker {
+func Start(t *testing.T) *Broker {
 	t.Helper()
 	path, err := exec.LookPath("mosquitto")
 	if err != nil {
@@ -51,7 +55,7 @@ func startBroker(t *testing.T) *broker {
 	}
 }
 
-func tryBroker(t *testing.T, path string) (*broker, error) {
+func tryBroker(t *testing.T, path string) (*Broker, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -63,17 +67,20 @@ func tryBroker(t *testing.T, path string) (*broker, error) {
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		return nil, err
 	}
-	b := &broker{URL: fmt.Sprintf("mqtt://127.0.0.1:%d", port), addr: fmt.Sprintf("127.0.0.1:%d", port), path: path, conf: conf}
-	if err := b.start(); err != nil {
+	b := &Broker{URL: fmt.Sprintf("mqtt://127.0.0.1:%d", port), Addr: fmt.Sprintf("127.0.0.1:%d", port), path: path, conf: conf}
+	if err := b.Start(); err != nil {
 		return nil, err
 	}
-	t.Cleanup(func() { b.stop() })
+	t.Cleanup(b.Stop)
 	return b, nil
 }
 
-// start runs mosquitto and waits until it listens.
-func (b *broker) start() error {
-	var out syncBuffer
+// Stop stops mosquitto, as a broker going away.
+func (b *Broker) Stop() { b.stop() }
+
+// Start runs mosquitto (again, after Stop) and waits until it listens.
+func (b *Broker) Start() error {
+	var out SyncBuffer
 	cmd := exec.Command(b.path, "-c", b.conf)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -90,7 +97,7 @@ func (b *broker) start() error {
 			<-exited
 		}
 	}
-	addr := b.addr
+	addr := b.Addr
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -103,17 +110,17 @@ func (b *broker) start() error {
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			b.stop()
+			b.Stop()
 			return fmt.Errorf("mosquitto did not listen on %s: %s", addr, out.String())
 		}
 	}
 	return nil
 }
 
-// publish sends one message at QoS 1 and waits for the broker's ack.
-func (b *broker) publish(t *testing.T, topic, payload string) {
+// Publish sends one message at QoS 1 and waits for the broker's ack.
+func (b *Broker) Publish(t *testing.T, topic, payload string) {
 	t.Helper()
-	c := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.addr).SetClientID(fmt.Sprintf("test-pub-%d", time.Now().UnixNano())))
+	c := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr).SetClientID(fmt.Sprintf("test-pub-%d", time.Now().UnixNano())))
 	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
 		t.Fatalf("connect publisher: %v", tok.Error())
 	}
@@ -123,18 +130,21 @@ func (b *broker) publish(t *testing.T, topic, payload string) {
 	}
 }
 
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for concurrent writers (a log).
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+// String is what was written so far.
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
