@@ -41,7 +41,7 @@ type fixture struct {
 	logs   *mqtttest.SyncBuffer
 }
 
-func newFixture(t *testing.T, s porter.Store) *fixture {
+func newFixture(t testing.TB, s porter.Store) *fixture {
 	t.Helper()
 	f := &fixture{ctx: context.Background(), broker: mqtttest.Start(t), guard: &webhook.Guard{AllowPrivate: true}, logs: &mqtttest.SyncBuffer{}}
 	f.svc = porter.NewService(s, "http://porter.test", slog.New(slog.NewTextHandler(f.logs, nil)))
@@ -79,7 +79,7 @@ func newFixture(t *testing.T, s porter.Store) *fixture {
 // alarms on bms/+/+/alarm (the topic names the asset, through
 // value_maps.asset), readings on bms/+/+/temperature (the topic is the
 // meter's external_ref).
-func (f *fixture) integration(t *testing.T) *porter.IntegrationWithSecret {
+func (f *fixture) integration(t testing.TB) *porter.IntegrationWithSecret {
 	t.Helper()
 	it, err := f.svc.CreateIntegration(f.ctx, f.org, porter.IntegrationInput{Name: ptr("Tower A BMS"), Type: ptr("iot"),
 		Mapping: &porter.IntegrationMapping{Entities: map[string]*porter.IntegrationEntityMapping{
@@ -116,7 +116,7 @@ func (f *fixture) run(t *testing.T, name string) *mqtt.Subscriber {
 }
 
 // eventually polls cond until it holds, failing after 15 seconds.
-func (f *fixture) eventually(t *testing.T, what string, cond func() bool) {
+func (f *fixture) eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {

@@ -30,7 +30,7 @@ type Broker struct {
 
 // Start starts mosquitto, or skips the test when it is not
 // installed (fails, with PORTER_TEST_REQUIRE_MQTT=1, as CI sets).
-func Start(t *testing.T) *Broker {
+func Start(t testing.TB) *Broker {
 	t.Helper()
 	path, err := exec.LookPath("mosquitto")
 	if err != nil {
@@ -55,7 +55,7 @@ func Start(t *testing.T) *Broker {
 	}
 }
 
-func tryBroker(t *testing.T, path string) (*Broker, error) {
+func tryBroker(t testing.TB, path string) (*Broker, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (b *Broker) Start() error {
 }
 
 // Publish sends one message at QoS 1 and waits for the broker's ack.
-func (b *Broker) Publish(t *testing.T, topic, payload string) {
+func (b *Broker) Publish(t testing.TB, topic, payload string) {
 	t.Helper()
 	c := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr).SetClientID(fmt.Sprintf("test-pub-%d", time.Now().UnixNano())))
 	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
@@ -148,4 +148,25 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// PublishMany sends payloads on topic at QoS 1 from one connection,
+// without waiting for each acknowledgement before the next (a busy BMS
+// gateway), and returns once the broker acknowledged them all.
+func (b *Broker) PublishMany(t testing.TB, topic string, payloads []string) {
+	t.Helper()
+	c := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr).SetClientID(fmt.Sprintf("test-pub-%d", time.Now().UnixNano())))
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatalf("connect publisher: %v", tok.Error())
+	}
+	defer c.Disconnect(100)
+	toks := make([]paho.Token, len(payloads))
+	for i, p := range payloads {
+		toks[i] = c.Publish(topic, 1, false, p)
+	}
+	for _, tok := range toks {
+		if !tok.WaitTimeout(30*time.Second) || tok.Error() != nil {
+			t.Fatalf("publish: %v", tok.Error())
+		}
+	}
 }
