@@ -1,6 +1,7 @@
 package porter_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -157,6 +158,34 @@ func TestAlarmAssetByImport(t *testing.T) {
 		}
 		if w.Title != "HVAC alarm: Air handler 1" || w.UnitID != nil {
 			t.Fatalf("work order = %+v", w)
+		}
+	})
+}
+
+// Alarms on one asset arriving at once, from several calls in parallel,
+// open one work order: the asset is locked while its alarm is applied.
+func TestAlarmConcurrentRepeatsOpenOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f, _ := alarmFixture(t, s)
+		const n = 6
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				body := `{"entity": "alarm", "id": "C-` + itoa(int64(i)) + `", "data": {"sensor": "S-17", "kind": "leak"}}`
+				rc, err := f.svc.ReceiveIntegration(f.ctx, f.call(body, true))
+				if err == nil && rc.Succeeded != 1 {
+					err = errors.New(rc.Results[0].Error)
+				}
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := len(f.workOrders(t)); got != 1 {
+			t.Fatalf("%d work orders from %d simultaneous alarms", got, n)
 		}
 	})
 }

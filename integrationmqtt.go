@@ -329,7 +329,6 @@ func attachMQTT(ctx context.Context, tx Tx, its ...*Integration) error {
 type MQTTSubscription struct {
 	OrgID         int64
 	IntegrationID int64
-	Name          string
 	BrokerURL     string
 	Username      string
 	Password      string
@@ -354,27 +353,16 @@ func (s *Service) MQTTSubscriptions(ctx context.Context) ([]MQTTSubscription, er
 	var out []MQTTSubscription
 	for _, org := range orgs {
 		var ms []*IntegrationMQTT
-		var names map[int64]string
 		err := s.Store.View(ctx, org.ID, func(tx Tx) error {
 			var err error
-			if ms, err = tx.IntegrationMQTTs(ctx, true); err != nil || len(ms) == 0 {
-				return err
-			}
-			names = map[int64]string{}
-			for _, m := range ms {
-				it, err := tx.Integration(ctx, m.IntegrationID)
-				if err != nil {
-					return err
-				}
-				names[m.IntegrationID] = it.Name
-			}
-			return nil
+			ms, err = tx.IntegrationMQTTs(ctx, true)
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("mqtt subscriptions: %w", err)
 		}
 		for _, m := range ms {
-			sub := MQTTSubscription{OrgID: org.ID, IntegrationID: m.IntegrationID, Name: names[m.IntegrationID], BrokerURL: m.BrokerURL,
+			sub := MQTTSubscription{OrgID: org.ID, IntegrationID: m.IntegrationID, BrokerURL: m.BrokerURL,
 				Username: m.Username, ClientID: mqttClientID(org.ID, m.IntegrationID), Topics: m.Topics}
 			if len(m.PasswordSealed) > 0 {
 				if s.Secrets == nil {
