@@ -443,13 +443,15 @@ func mqttRecord(topics []MQTTTopic, m MQTTMessage) (json.RawMessage, string, str
 	}
 	fallback := m.Topic + "@" + m.ReceivedAt.UTC().Format(time.RFC3339Nano)
 	if t == nil {
-		return nil, "", fallback, Errorf(EUNPROCESS, "topic %s matches none of the integration's topic filters", m.Topic)
+		return nil, "", m.Topic, Errorf(EUNPROCESS, "topic %s matches none of the integration's topic filters", m.Topic)
 	}
 	d := json.NewDecoder(strings.NewReader(string(m.Payload)))
 	d.UseNumber()
 	var data map[string]any
 	if err := d.Decode(&data); err != nil || data == nil || d.More() {
-		return nil, t.Entity, fallback, Errorf(EUNPROCESS, "the message on topic %s is not a JSON object: publish one, e.g. {\"kind\": \"leak\", \"state\": \"active\"}", m.Topic)
+		// Logged under the topic itself: the next message on it that
+		// applies resolves this error (resolveMQTTErrors).
+		return nil, t.Entity, m.Topic, Errorf(EUNPROCESS, "the message on topic %s is not a JSON object: publish one, e.g. {\"kind\": \"leak\", \"state\": \"active\"}", m.Topic)
 	}
 	id := ""
 	if t.SourceID != "" {
@@ -511,10 +513,39 @@ func (s *Service) ReceiveMQTTMessages(ctx context.Context, orgID, id int64, msgs
 			succeeded = true
 		}
 	}
+	if it.OpenErrors > 0 || lastErr != "" {
+		if err := s.resolveMQTTErrors(ctx, orgID, it, msgs, out); err != nil {
+			return out, err
+		}
+	}
 	if _, err := s.refreshIntegration(ctx, orgID, id, lastErr, succeeded); err != nil {
 		return out, err
 	}
 	return out, nil
+}
+
+// resolveMQTTErrors closes the errors of messages that could not be
+// records (not JSON, no matching filter), logged under their topic, once
+// a later message on the same topic applies: the device recovered, and
+// there is nothing to replay.
+func (s *Service) resolveMQTTErrors(ctx context.Context, orgID int64, it *Integration, msgs []MQTTMessage, out []*IntegrationLogEntry) error {
+	_, err := update(ctx, s, orgID, func(tx Tx, _ time.Time) (struct{}, error) {
+		done := map[string]bool{}
+		for i := len(out) - 1; i >= 0; i-- { // the latest success on each topic closes all before it
+			e := out[i]
+			key := e.Entity + "\x00" + msgs[i].Topic
+			if e.Status == LogError || e.ID == 0 || done[key] {
+				continue
+			}
+			done[key] = true
+			by := &IntegrationLogEntry{ID: e.ID, IntegrationID: it.ID, Entity: e.Entity, SourceID: msgs[i].Topic}
+			if err := tx.SupersedeIntegrationErrors(ctx, by); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	return err
 }
 
 // logMQTTError logs a message that cannot become a record. Replaying it

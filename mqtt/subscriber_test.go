@@ -226,7 +226,8 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		if reading == nil || reading.Status != porter.LogSuccess || reading.Target.Type != "meter" || reading.SourceID != "T-1" {
 			t.Fatalf("reading = %+v", reading)
 		}
-		if malformed == nil || !strings.Contains(malformed.Error, "not a JSON object") || malformed.Raw != `{"kind": "leak", ` {
+		if malformed == nil || !strings.Contains(malformed.Error, "not a JSON object") || malformed.Raw != `{"kind": "leak", ` ||
+			malformed.SourceID != "bms/tower-a/boiler-2/alarm" || malformed.Replayable {
 			t.Fatalf("malformed = %+v", malformed)
 		}
 		if n := len(f.workOrders(t)); n != 1 {
@@ -248,8 +249,18 @@ func TestMQTTLeakAlarmOpensOneWorkOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if itNow.Status != porter.IntegrationError || itNow.MQTT == nil || itNow.MQTT.HeldBy != "node-a" {
+		if itNow.Status != porter.IntegrationError || itNow.OpenErrors != 1 || itNow.MQTT == nil || itNow.MQTT.HeldBy != "node-a" {
 			t.Fatalf("integration = %+v, mqtt %+v", itNow, itNow.MQTT)
+		}
+		// The next message on that topic that applies (the alarm cleared)
+		// resolves the malformed one's error: nothing is left to replay.
+		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak", "state": "cleared"}`)
+		f.eventually(t, "the integration's recovery", func() bool {
+			got, err := f.svc.Integration(f.ctx, f.org, it.ID)
+			return err == nil && got.Status == porter.IntegrationEnabled && got.OpenErrors == 0
+		})
+		if n := len(f.workOrders(t)); n != 1 {
+			t.Fatalf("%d work orders after the clearing", n)
 		}
 	})
 }
