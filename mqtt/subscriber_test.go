@@ -273,7 +273,9 @@ func TestMQTTLeaseAndEdits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s porter.Store) {
 		f := newFixture(t, s)
 		it := f.integration(t)
-		a := mqtt.New(f.svc, mqtt.Config{Node: "node-a", Guard: f.guard, Poll: 50 * time.Millisecond, Lease: 2 * time.Second,
+		// A long lease: node-b must not get it by node-a being slow to
+		// renew on a loaded machine, only by node-a giving it up.
+		a := mqtt.New(f.svc, mqtt.Config{Node: "node-a", Guard: f.guard, Poll: 50 * time.Millisecond, Lease: 10 * time.Second,
 			Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
 		ctxA, stopA := context.WithCancel(context.Background())
 		doneA := make(chan struct{})
