@@ -41,8 +41,10 @@ type Integration struct {
 	// FirstSyncCompletedAt is when the first full sync ended (seed 001's
 	// DATA_NEW gate): the first poll cycle that fetched every page.
 	FirstSyncCompletedAt *time.Time `json:"first_sync_completed_at"`
-	CreatedAt            time.Time  `json:"created_at"`
-	UpdatedAt            time.Time  `json:"updated_at"`
+	// MQTT is the broker subscription of a bms or iot integration (integrationmqtt.go).
+	MQTT      *IntegrationMQTT `json:"mqtt" doc:"The broker subscription (bms and iot integrations); null when it has none"`
+	CreatedAt time.Time        `json:"created_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
 
 	CredentialsSealed []byte `json:"-"` // outbound credentials, sealed JSON
 	SecretSealed      []byte `json:"-"` // the receiver's signing secret, sealed
@@ -123,6 +125,8 @@ type IntegrationInput struct {
 	PollURL             *string                      `json:"poll_url" doc:"Required for sync_mode scheduled: the URL Porter polls; passes the same guard as webhook URLs"`
 	Enabled             *bool                        `json:"enabled"`
 	Mapping             *IntegrationMapping          `json:"mapping"`
+	// MQTT subscribes a bms or iot integration to a broker (integrationmqtt.go).
+	MQTT *IntegrationMQTTInput `json:"mqtt" doc:"bms and iot: subscribe to an MQTT broker; replaces the subscription on PATCH (broker_url \"\" removes it)"`
 }
 
 // RotateIntegrationSecretInput rotates an integration's signing secret.
@@ -359,6 +363,10 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 			return nil, err
 		}
 	}
+	mqttSealed, err := s.prepareMQTT(ctx, in.MQTT)
+	if err != nil {
+		return nil, err
+	}
 	if s.Secrets == nil {
 		return nil, errors.New("create integration: no secret box configured")
 	}
@@ -370,7 +378,6 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 		}
 	}
 	it.CredentialType = creds.Type
-	var err error
 	if it.CredentialsSealed, err = s.sealCredentials(&creds); err != nil {
 		return nil, fmt.Errorf("create integration: %w", err)
 	}
@@ -384,6 +391,9 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 		it.CreatedAt, it.UpdatedAt = now, now
 		if err := tx.InsertIntegration(ctx, it); err != nil {
 			return nil, fmt.Errorf("create integration: %w", err)
+		}
+		if err := putMQTT(ctx, tx, now, it, in.MQTT, mqttSealed); err != nil {
+			return nil, err
 		}
 		out := &IntegrationWithSecret{Integration: it, Secret: secret, ReceiverURL: s.IntegrationReceiverURL(token)}
 		return out, record(ctx, tx, now, "integration.created", "integration", it.ID, it, nil)
@@ -440,8 +450,12 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 			}
 		}
 	}
+	mqttSealed, err := s.prepareMQTT(ctx, in.MQTT)
+	if err != nil {
+		return nil, err
+	}
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Integration, error) {
-		it, err := tx.Integration(ctx, id)
+		it, err := tx.IntegrationForUpdate(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -469,6 +483,11 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 			it.CredentialType, it.CredentialsSealed = in.Credentials.Type, sealed
 		}
 		it.refreshStatus()
+		// The subscription has its own row and audit entry: compared apart.
+		if err := putMQTT(ctx, tx, now, it, in.MQTT, mqttSealed); err != nil {
+			return nil, err
+		}
+		before.MQTT = it.MQTT
 		changed := !unchanged(&before, it)
 		if !changed && in.Credentials == nil {
 			return it, nil // an empty edit writes nothing
@@ -530,6 +549,9 @@ func (s *Service) DeleteIntegration(ctx context.Context, orgID, id int64) error 
 			return struct{}{}, err
 		}
 		audited(tx, "integration", id, it, nil)
+		if err := tx.DeleteIntegrationMQTT(ctx, id); err != nil {
+			return struct{}{}, err
+		}
 		return struct{}{}, tx.DeleteIntegration(ctx, id)
 	})
 	return err
@@ -537,7 +559,13 @@ func (s *Service) DeleteIntegration(ctx context.Context, orgID, id int64) error 
 
 // Integration returns one integration.
 func (s *Service) Integration(ctx context.Context, orgID, id int64) (*Integration, error) {
-	return view(ctx, s, orgID, func(tx Tx) (*Integration, error) { return tx.Integration(ctx, id) })
+	return view(ctx, s, orgID, func(tx Tx) (*Integration, error) {
+		it, err := tx.Integration(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return it, attachMQTT(ctx, tx, it)
+	})
 }
 
 // Integrations lists integrations, newest first.
@@ -553,7 +581,13 @@ func (s *Service) Integrations(ctx context.Context, orgID int64, f IntegrationFi
 	if err := v.Err(); err != nil {
 		return List[*Integration]{}, err
 	}
-	return view(ctx, s, orgID, func(tx Tx) (List[*Integration], error) { return tx.Integrations(ctx, f) })
+	return view(ctx, s, orgID, func(tx Tx) (List[*Integration], error) {
+		l, err := tx.Integrations(ctx, f)
+		if err != nil {
+			return l, err
+		}
+		return l, attachMQTT(ctx, tx, l.Items...)
+	})
 }
 
 // integrationSecret opens an integration's signing secret.

@@ -407,6 +407,9 @@ func applyMapped(ctx context.Context, tx Tx, now time.Time, it *Integration, env
 	if err != nil {
 		return nil, "", err
 	}
+	if ref.Type == "" {
+		return nil, LogSuccess, nil // applied, writing no record (a cleared alarm)
+	}
 	return &ref, LogSuccess, nil
 }
 
@@ -464,7 +467,7 @@ func (s *Service) RetryFailedIntegration(ctx context.Context, orgID, id int64) (
 // recovering records integration.updated.
 func (s *Service) refreshIntegration(ctx context.Context, orgID, id int64, lastErr string, succeeded bool) (*Integration, error) {
 	return update(ctx, s, orgID, func(tx Tx, now time.Time) (*Integration, error) {
-		it, err := tx.Integration(ctx, id)
+		it, err := tx.IntegrationForUpdate(ctx, id) // an edit at the same time must not be overwritten
 		if err != nil {
 			return nil, err
 		}

@@ -120,6 +120,9 @@ type Tx interface {
 	VisitorPassTx
 	AmenityTx
 	AcknowledgementTx
+	// BMS / IoT: the work orders alarms opened, and MQTT subscriptions.
+	AlarmTx
+	IntegrationMQTTTx
 }
 
 // ListParams are the pagination and filters every list shares.

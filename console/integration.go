@@ -27,11 +27,13 @@ const maxIntegrationForm = 512 << 10
 type integrationForm struct {
 	Name, Type, EndpointURL, CredentialType, SyncMode, SyncInterval, Mapping string
 	PollURL                                                                  string
+	// BMS and IoT: the broker subscription (integrationmqtt.go).
+	mqttForm
 }
 
 func integrationFormOf(it *porter.Integration) integrationForm {
 	f := integrationForm{Name: it.Name, Type: it.Type, EndpointURL: it.EndpointURL, CredentialType: it.CredentialType,
-		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping), PollURL: it.PollURL}
+		SyncMode: it.SyncMode, Mapping: mappingText(it.Mapping), PollURL: it.PollURL, mqttForm: mqttFormOf(it)}
 	if it.SyncIntervalSeconds > 0 {
 		f.SyncInterval = strconv.Itoa(it.SyncIntervalSeconds)
 	}
@@ -88,7 +90,8 @@ func readIntegrationForm(w http.ResponseWriter, r *http.Request) (f integrationF
 		}
 		in.Mapping = &m
 	}
-	return f, in, ""
+	f.mqttForm, in.MQTT, msg = readMQTTForm(p, r.PathValue("id") != "")
+	return f, in, msg
 }
 
 // credentialsOf reads the credentials of the create form; nil leaves the

@@ -90,6 +90,10 @@ var requestRules = map[reflect.Type]fieldRules{
 	reflect.TypeFor[porter.AmenityBookingInput]():  {Required: []string{"amenity_id", "tenant_id", "starts_at", "ends_at"}},
 	reflect.TypeFor[porter.AcknowledgementInput](): {Required: []string{"tenant_id"}},
 	reflect.TypeFor[porter.MeterInput]():           {Required: []string{"name", "kind", "unit_of_measure"}, Enums: map[string][]string{"kind": porter.MeterKinds}},
+
+	// BMS / IoT: an integration's MQTT subscription.
+	reflect.TypeFor[porter.IntegrationMQTTInput](): {Required: []string{"broker_url"}},
+	reflect.TypeFor[porter.MQTTTopic]():            {Required: []string{"filter", "entity"}},
 }
 
 // withEnum restricts s to values. A field that may be null, or (on seed

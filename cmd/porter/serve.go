@@ -20,6 +20,7 @@ import (
 	"porter/delivery"
 	porterhttp "porter/http"
 	"porter/mail"
+	"porter/mqtt"
 	"porter/stream"
 	"porter/webhook"
 )
@@ -203,6 +204,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	workers.run(func() {
 		svc.RunIntegrationPoller(workers.ctx, 15*time.Second, logger.With("worker", "integration-poller"))
 	})
+	// BMS / IoT: every node runs the MQTT subscriber; each integration's
+	// broker connection is leased to one node at a time.
+	workers.run(func() {
+		mqtt.New(svc, mqtt.Config{Node: nodeName(&c), Guard: guard, Logger: logger.With("worker", "mqtt")}).Run(workers.ctx)
+	})
 	logger.Info("porter listening", "addr", ln.Addr().String(), "base_url", c.BaseURL, "db", redact(c.DB))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -309,11 +315,7 @@ func (c *config) engineSettings() (engineSettings, error) {
 // newEngine builds the delivery engine from the configuration: attempts
 // go out through the SSRF guard, leased under this node's name.
 func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *config, es engineSettings, logger *slog.Logger) *delivery.Engine {
-	node := c.Node
-	if node == "" {
-		host, _ := os.Hostname()
-		node = fmt.Sprintf("%s-%d", host, os.Getpid())
-	}
+	node := nodeName(c)
 	q := porter.NewWebhookQueue(svc, node, webhook.NewAttemptID)
 	q.DisableAfterFailures, q.DisableAfter = c.DisableAfterFailures, es.disableAfter
 	return delivery.New(q, st, delivery.Config{
@@ -321,6 +323,15 @@ func newEngine(svc *porter.Service, st porter.Store, guard *webhook.Guard, c *co
 		Client: guard.Client(0), Now: svc.Now, Logger: logger.With("worker", "delivery", "node", node),
 		Nodes: delivery.NodeConfig{Host: nodeHost},
 	})
+}
+
+// nodeName is this process's name in leases: --node, else host-pid.
+func nodeName(c *config) string {
+	if c.Node != "" {
+		return c.Node
+	}
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // nodeHost is where this node says it runs; empty is the machine it runs

@@ -8,6 +8,17 @@ import (
 	"time"
 )
 
+type AlarmWorkOrder struct {
+	OrgID         int64
+	WorkOrderID   int64
+	AssetID       int64
+	Kind          string
+	IntegrationID int64
+	Alarms        int32
+	FirstAlarmAt  time.Time
+	LastAlarmAt   time.Time
+}
+
 type Amenity struct {
 	ID          int64
 	OrgID       int64
@@ -417,6 +428,18 @@ type IntegrationLog struct {
 	UpdatedAt     time.Time
 	HttpStatus    *int32
 	DurationMs    *int64
+}
+
+type IntegrationMqtt struct {
+	IntegrationID  int64
+	OrgID          int64
+	BrokerUrl      string
+	Username       string
+	PasswordSealed []byte
+	Topics         string
+	LeaseHolder    string
+	LeaseUntil     *time.Time
+	UpdatedAt      time.Time
 }
 
 type IntegrationPoll struct {

@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimICalSourceStmt, err = db.PrepareContext(ctx, claimICalSource); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimICalSource: %w", err)
 	}
+	if q.claimIntegrationMQTTStmt, err = db.PrepareContext(ctx, claimIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimIntegrationMQTT: %w", err)
+	}
 	if q.claimMessagesStmt, err = db.PrepareContext(ctx, claimMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessages: %w", err)
 	}
@@ -53,6 +56,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.completedWorkOrderCostsStmt, err = db.PrepareContext(ctx, completedWorkOrderCosts); err != nil {
 		return nil, fmt.Errorf("error preparing query CompletedWorkOrderCosts: %w", err)
+	}
+	if q.countAlarmStmt, err = db.PrepareContext(ctx, countAlarm); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAlarm: %w", err)
 	}
 	if q.countAmenityBookingsStmt, err = db.PrepareContext(ctx, countAmenityBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAmenityBookings: %w", err)
@@ -104,6 +110,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteIntegrationLogRowsStmt, err = db.PrepareContext(ctx, deleteIntegrationLogRows); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIntegrationLogRows: %w", err)
+	}
+	if q.deleteIntegrationMQTTStmt, err = db.PrepareContext(ctx, deleteIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIntegrationMQTT: %w", err)
 	}
 	if q.deleteLeaseTenantsStmt, err = db.PrepareContext(ctx, deleteLeaseTenants); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLeaseTenants: %w", err)
@@ -216,6 +225,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getIntegrationLinkStmt, err = db.PrepareContext(ctx, getIntegrationLink); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIntegrationLink: %w", err)
 	}
+	if q.getIntegrationMQTTStmt, err = db.PrepareContext(ctx, getIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIntegrationMQTT: %w", err)
+	}
 	if q.getIntegrationPollStmt, err = db.PrepareContext(ctx, getIntegrationPoll); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIntegrationPoll: %w", err)
 	}
@@ -233,6 +245,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getMeterByExternalRefStmt, err = db.PrepareContext(ctx, getMeterByExternalRef); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMeterByExternalRef: %w", err)
+	}
+	if q.getOpenAlarmWorkOrderStmt, err = db.PrepareContext(ctx, getOpenAlarmWorkOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOpenAlarmWorkOrder: %w", err)
 	}
 	if q.getOrganizationStmt, err = db.PrepareContext(ctx, getOrganization); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrganization: %w", err)
@@ -305,6 +320,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
+	}
+	if q.insertAlarmWorkOrderStmt, err = db.PrepareContext(ctx, insertAlarmWorkOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAlarmWorkOrder: %w", err)
 	}
 	if q.insertAmenityStmt, err = db.PrepareContext(ctx, insertAmenity); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAmenity: %w", err)
@@ -534,6 +552,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listIntegrationLogStmt, err = db.PrepareContext(ctx, listIntegrationLog); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegrationLog: %w", err)
 	}
+	if q.listIntegrationMQTTStmt, err = db.PrepareContext(ctx, listIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query ListIntegrationMQTT: %w", err)
+	}
 	if q.listIntegrationsStmt, err = db.PrepareContext(ctx, listIntegrations); err != nil {
 		return nil, fmt.Errorf("error preparing query ListIntegrations: %w", err)
 	}
@@ -660,6 +681,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.propertyTenantRecipientsStmt, err = db.PrepareContext(ctx, propertyTenantRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query PropertyTenantRecipients: %w", err)
 	}
+	if q.putIntegrationMQTTStmt, err = db.PrepareContext(ctx, putIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query PutIntegrationMQTT: %w", err)
+	}
 	if q.queuedMessagesAfterStmt, err = db.PrepareContext(ctx, queuedMessagesAfter); err != nil {
 		return nil, fmt.Errorf("error preparing query QueuedMessagesAfter: %w", err)
 	}
@@ -668,6 +692,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.releaseICalSourceStmt, err = db.PrepareContext(ctx, releaseICalSource); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseICalSource: %w", err)
+	}
+	if q.releaseIntegrationMQTTStmt, err = db.PrepareContext(ctx, releaseIntegrationMQTT); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseIntegrationMQTT: %w", err)
 	}
 	if q.reportOwnershipsStmt, err = db.PrepareContext(ctx, reportOwnerships); err != nil {
 		return nil, fmt.Errorf("error preparing query ReportOwnerships: %w", err)
@@ -868,6 +895,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing claimICalSourceStmt: %w", cerr)
 		}
 	}
+	if q.claimIntegrationMQTTStmt != nil {
+		if cerr := q.claimIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimIntegrationMQTTStmt: %w", cerr)
+		}
+	}
 	if q.claimMessagesStmt != nil {
 		if cerr := q.claimMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimMessagesStmt: %w", cerr)
@@ -881,6 +913,11 @@ func (q *Queries) Close() error {
 	if q.completedWorkOrderCostsStmt != nil {
 		if cerr := q.completedWorkOrderCostsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completedWorkOrderCostsStmt: %w", cerr)
+		}
+	}
+	if q.countAlarmStmt != nil {
+		if cerr := q.countAlarmStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAlarmStmt: %w", cerr)
 		}
 	}
 	if q.countAmenityBookingsStmt != nil {
@@ -966,6 +1003,11 @@ func (q *Queries) Close() error {
 	if q.deleteIntegrationLogRowsStmt != nil {
 		if cerr := q.deleteIntegrationLogRowsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIntegrationLogRowsStmt: %w", cerr)
+		}
+	}
+	if q.deleteIntegrationMQTTStmt != nil {
+		if cerr := q.deleteIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIntegrationMQTTStmt: %w", cerr)
 		}
 	}
 	if q.deleteLeaseTenantsStmt != nil {
@@ -1153,6 +1195,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getIntegrationLinkStmt: %w", cerr)
 		}
 	}
+	if q.getIntegrationMQTTStmt != nil {
+		if cerr := q.getIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIntegrationMQTTStmt: %w", cerr)
+		}
+	}
 	if q.getIntegrationPollStmt != nil {
 		if cerr := q.getIntegrationPollStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getIntegrationPollStmt: %w", cerr)
@@ -1181,6 +1228,11 @@ func (q *Queries) Close() error {
 	if q.getMeterByExternalRefStmt != nil {
 		if cerr := q.getMeterByExternalRefStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMeterByExternalRefStmt: %w", cerr)
+		}
+	}
+	if q.getOpenAlarmWorkOrderStmt != nil {
+		if cerr := q.getOpenAlarmWorkOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOpenAlarmWorkOrderStmt: %w", cerr)
 		}
 	}
 	if q.getOrganizationStmt != nil {
@@ -1301,6 +1353,11 @@ func (q *Queries) Close() error {
 	if q.insertAPIKeyStmt != nil {
 		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.insertAlarmWorkOrderStmt != nil {
+		if cerr := q.insertAlarmWorkOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAlarmWorkOrderStmt: %w", cerr)
 		}
 	}
 	if q.insertAmenityStmt != nil {
@@ -1683,6 +1740,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listIntegrationLogStmt: %w", cerr)
 		}
 	}
+	if q.listIntegrationMQTTStmt != nil {
+		if cerr := q.listIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listIntegrationMQTTStmt: %w", cerr)
+		}
+	}
 	if q.listIntegrationsStmt != nil {
 		if cerr := q.listIntegrationsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listIntegrationsStmt: %w", cerr)
@@ -1893,6 +1955,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing propertyTenantRecipientsStmt: %w", cerr)
 		}
 	}
+	if q.putIntegrationMQTTStmt != nil {
+		if cerr := q.putIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putIntegrationMQTTStmt: %w", cerr)
+		}
+	}
 	if q.queuedMessagesAfterStmt != nil {
 		if cerr := q.queuedMessagesAfterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing queuedMessagesAfterStmt: %w", cerr)
@@ -1906,6 +1973,11 @@ func (q *Queries) Close() error {
 	if q.releaseICalSourceStmt != nil {
 		if cerr := q.releaseICalSourceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseICalSourceStmt: %w", cerr)
+		}
+	}
+	if q.releaseIntegrationMQTTStmt != nil {
+		if cerr := q.releaseIntegrationMQTTStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseIntegrationMQTTStmt: %w", cerr)
 		}
 	}
 	if q.reportOwnershipsStmt != nil {
@@ -2219,9 +2291,11 @@ type Queries struct {
 	calendarUnitsStmt                          *sql.Stmt
 	certificatesDueStmt                        *sql.Stmt
 	claimICalSourceStmt                        *sql.Stmt
+	claimIntegrationMQTTStmt                   *sql.Stmt
 	claimMessagesStmt                          *sql.Stmt
 	completeIdempotencyKeyStmt                 *sql.Stmt
 	completedWorkOrderCostsStmt                *sql.Stmt
+	countAlarmStmt                             *sql.Stmt
 	countAmenityBookingsStmt                   *sql.Stmt
 	countAssetsInCategoryStmt                  *sql.Stmt
 	countAuditDeletionsStmt                    *sql.Stmt
@@ -2239,6 +2313,7 @@ type Queries struct {
 	deleteIntegrationStmt                      *sql.Stmt
 	deleteIntegrationLinksStmt                 *sql.Stmt
 	deleteIntegrationLogRowsStmt               *sql.Stmt
+	deleteIntegrationMQTTStmt                  *sql.Stmt
 	deleteLeaseTenantsStmt                     *sql.Stmt
 	deleteMeterStmt                            *sql.Stmt
 	deleteMeterReadingsStmt                    *sql.Stmt
@@ -2276,12 +2351,14 @@ type Queries struct {
 	getIntegrationStmt                         *sql.Stmt
 	getIntegrationByTokenStmt                  *sql.Stmt
 	getIntegrationLinkStmt                     *sql.Stmt
+	getIntegrationMQTTStmt                     *sql.Stmt
 	getIntegrationPollStmt                     *sql.Stmt
 	getIntegrationSecretStmt                   *sql.Stmt
 	getInvoiceStmt                             *sql.Stmt
 	getLeaseStmt                               *sql.Stmt
 	getMeterStmt                               *sql.Stmt
 	getMeterByExternalRefStmt                  *sql.Stmt
+	getOpenAlarmWorkOrderStmt                  *sql.Stmt
 	getOrganizationStmt                        *sql.Stmt
 	getOrganizationIDByPublicIDStmt            *sql.Stmt
 	getOwnerStmt                               *sql.Stmt
@@ -2306,6 +2383,7 @@ type Queries struct {
 	getWhatsAppTemplateStmt                    *sql.Stmt
 	getWorkOrderStmt                           *sql.Stmt
 	insertAPIKeyStmt                           *sql.Stmt
+	insertAlarmWorkOrderStmt                   *sql.Stmt
 	insertAmenityStmt                          *sql.Stmt
 	insertAmenityBookingStmt                   *sql.Stmt
 	insertAssetStmt                            *sql.Stmt
@@ -2382,6 +2460,7 @@ type Queries struct {
 	listInspectionItemsStmt                    *sql.Stmt
 	listInspectionsStmt                        *sql.Stmt
 	listIntegrationLogStmt                     *sql.Stmt
+	listIntegrationMQTTStmt                    *sql.Stmt
 	listIntegrationsStmt                       *sql.Stmt
 	listInvoicesStmt                           *sql.Stmt
 	listItemsOfInspectionsStmt                 *sql.Stmt
@@ -2424,9 +2503,11 @@ type Queries struct {
 	ownershipsOfOwnerStmt                      *sql.Stmt
 	ownershipsOfPropertyStmt                   *sql.Stmt
 	propertyTenantRecipientsStmt               *sql.Stmt
+	putIntegrationMQTTStmt                     *sql.Stmt
 	queuedMessagesAfterStmt                    *sql.Stmt
 	ratesCoveringStmt                          *sql.Stmt
 	releaseICalSourceStmt                      *sql.Stmt
+	releaseIntegrationMQTTStmt                 *sql.Stmt
 	reportOwnershipsStmt                       *sql.Stmt
 	reportPropertiesStmt                       *sql.Stmt
 	reportStayDatesStmt                        *sql.Stmt
@@ -2493,9 +2574,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		calendarUnitsStmt:                          q.calendarUnitsStmt,
 		certificatesDueStmt:                        q.certificatesDueStmt,
 		claimICalSourceStmt:                        q.claimICalSourceStmt,
+		claimIntegrationMQTTStmt:                   q.claimIntegrationMQTTStmt,
 		claimMessagesStmt:                          q.claimMessagesStmt,
 		completeIdempotencyKeyStmt:                 q.completeIdempotencyKeyStmt,
 		completedWorkOrderCostsStmt:                q.completedWorkOrderCostsStmt,
+		countAlarmStmt:                             q.countAlarmStmt,
 		countAmenityBookingsStmt:                   q.countAmenityBookingsStmt,
 		countAssetsInCategoryStmt:                  q.countAssetsInCategoryStmt,
 		countAuditDeletionsStmt:                    q.countAuditDeletionsStmt,
@@ -2513,6 +2596,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteIntegrationStmt:                      q.deleteIntegrationStmt,
 		deleteIntegrationLinksStmt:                 q.deleteIntegrationLinksStmt,
 		deleteIntegrationLogRowsStmt:               q.deleteIntegrationLogRowsStmt,
+		deleteIntegrationMQTTStmt:                  q.deleteIntegrationMQTTStmt,
 		deleteLeaseTenantsStmt:                     q.deleteLeaseTenantsStmt,
 		deleteMeterStmt:                            q.deleteMeterStmt,
 		deleteMeterReadingsStmt:                    q.deleteMeterReadingsStmt,
@@ -2550,12 +2634,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getIntegrationStmt:                         q.getIntegrationStmt,
 		getIntegrationByTokenStmt:                  q.getIntegrationByTokenStmt,
 		getIntegrationLinkStmt:                     q.getIntegrationLinkStmt,
+		getIntegrationMQTTStmt:                     q.getIntegrationMQTTStmt,
 		getIntegrationPollStmt:                     q.getIntegrationPollStmt,
 		getIntegrationSecretStmt:                   q.getIntegrationSecretStmt,
 		getInvoiceStmt:                             q.getInvoiceStmt,
 		getLeaseStmt:                               q.getLeaseStmt,
 		getMeterStmt:                               q.getMeterStmt,
 		getMeterByExternalRefStmt:                  q.getMeterByExternalRefStmt,
+		getOpenAlarmWorkOrderStmt:                  q.getOpenAlarmWorkOrderStmt,
 		getOrganizationStmt:                        q.getOrganizationStmt,
 		getOrganizationIDByPublicIDStmt:            q.getOrganizationIDByPublicIDStmt,
 		getOwnerStmt:                               q.getOwnerStmt,
@@ -2580,6 +2666,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWhatsAppTemplateStmt:                    q.getWhatsAppTemplateStmt,
 		getWorkOrderStmt:                           q.getWorkOrderStmt,
 		insertAPIKeyStmt:                           q.insertAPIKeyStmt,
+		insertAlarmWorkOrderStmt:                   q.insertAlarmWorkOrderStmt,
 		insertAmenityStmt:                          q.insertAmenityStmt,
 		insertAmenityBookingStmt:                   q.insertAmenityBookingStmt,
 		insertAssetStmt:                            q.insertAssetStmt,
@@ -2656,6 +2743,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listInspectionItemsStmt:                    q.listInspectionItemsStmt,
 		listInspectionsStmt:                        q.listInspectionsStmt,
 		listIntegrationLogStmt:                     q.listIntegrationLogStmt,
+		listIntegrationMQTTStmt:                    q.listIntegrationMQTTStmt,
 		listIntegrationsStmt:                       q.listIntegrationsStmt,
 		listInvoicesStmt:                           q.listInvoicesStmt,
 		listItemsOfInspectionsStmt:                 q.listItemsOfInspectionsStmt,
@@ -2698,9 +2786,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownershipsOfOwnerStmt:                      q.ownershipsOfOwnerStmt,
 		ownershipsOfPropertyStmt:                   q.ownershipsOfPropertyStmt,
 		propertyTenantRecipientsStmt:               q.propertyTenantRecipientsStmt,
+		putIntegrationMQTTStmt:                     q.putIntegrationMQTTStmt,
 		queuedMessagesAfterStmt:                    q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                          q.ratesCoveringStmt,
 		releaseICalSourceStmt:                      q.releaseICalSourceStmt,
+		releaseIntegrationMQTTStmt:                 q.releaseIntegrationMQTTStmt,
 		reportOwnershipsStmt:                       q.reportOwnershipsStmt,
 		reportPropertiesStmt:                       q.reportPropertiesStmt,
 		reportStayDatesStmt:                        q.reportStayDatesStmt,

@@ -8,6 +8,17 @@ import (
 	"database/sql"
 )
 
+type AlarmWorkOrder struct {
+	OrgID         int64
+	WorkOrderID   int64
+	AssetID       int64
+	Kind          string
+	IntegrationID int64
+	Alarms        int64
+	FirstAlarmAt  string
+	LastAlarmAt   string
+}
+
 type Amenity struct {
 	ID          int64
 	OrgID       int64
@@ -417,6 +428,18 @@ type IntegrationLog struct {
 	UpdatedAt     string
 	HttpStatus    sql.NullInt64
 	DurationMs    sql.NullInt64
+}
+
+type IntegrationMqtt struct {
+	IntegrationID  int64
+	OrgID          int64
+	BrokerUrl      string
+	Username       string
+	PasswordSealed []byte
+	Topics         string
+	LeaseHolder    string
+	LeaseUntil     sql.NullString
+	UpdatedAt      string
 }
 
 type IntegrationPoll struct {
