@@ -42,6 +42,10 @@ type Integration struct {
 	CreatedAt            time.Time  `json:"created_at"`
 	UpdatedAt            time.Time  `json:"updated_at"`
 
+	// ERP / accounting posting (integrationposting.go).
+	PostingRules     *PostingRules `json:"posting_rules" doc:"erp and accounting: when and how work-order costs (and rent collected) are posted; null when not set"`
+	PostingWebhookID *int64        `json:"posting_webhook_id" doc:"The webhook this integration owns to deliver its postings (source integration); null until posting rules are set"`
+
 	CredentialsSealed []byte `json:"-"` // outbound credentials, sealed JSON
 	SecretSealed      []byte `json:"-"` // the receiver's signing secret, sealed
 	TokenHash         []byte `json:"-"` // SHA-256 of the receiver URL's token
@@ -119,6 +123,7 @@ type IntegrationInput struct {
 	SyncIntervalSeconds *int                         `json:"sync_interval_seconds" doc:"scheduled: 60 to 604800"`
 	Enabled             *bool                        `json:"enabled"`
 	Mapping             *IntegrationMapping          `json:"mapping"`
+	PostingRules        *PostingRules                `json:"posting_rules" doc:"erp and accounting only: replaces the posting rules; triggers [] stops posting"`
 }
 
 // RotateIntegrationSecretInput rotates an integration's signing secret.
@@ -358,6 +363,12 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 		if err := tx.InsertIntegration(ctx, it); err != nil {
 			return nil, fmt.Errorf("create integration: %w", err)
 		}
+		if err := preparePostingRules(ctx, tx, it, in.PostingRules); err != nil {
+			return nil, err
+		}
+		if err := s.syncPosting(ctx, tx, now, it, nil); err != nil {
+			return nil, fmt.Errorf("create integration: %w", err)
+		}
 		out := &IntegrationWithSecret{Integration: it, Secret: secret, ReceiverURL: s.IntegrationReceiverURL(token)}
 		return out, record(ctx, tx, now, "integration.created", "integration", it.ID, it, nil)
 	})
@@ -409,6 +420,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		if err != nil {
 			return nil, err
 		}
+		if err := withPostingRules(ctx, tx, it); err != nil {
+			return nil, err
+		}
 		if in.Type != nil && strings.TrimSpace(*in.Type) != it.Type {
 			return nil, &Error{Code: EINVALID, Message: "type cannot be changed: create another integration",
 				Fields: []FieldError{{Field: "type", Message: "cannot be changed"}}}
@@ -428,6 +442,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		if err := it.validate(); err != nil {
 			return nil, err
 		}
+		if err := preparePostingRules(ctx, tx, it, in.PostingRules); err != nil {
+			return nil, err
+		}
 		if in.Credentials != nil {
 			it.CredentialType, it.CredentialsSealed = in.Credentials.Type, sealed
 		}
@@ -438,6 +455,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		}
 		it.UpdatedAt = now
 		if err := tx.UpdateIntegration(ctx, it); err != nil {
+			return nil, fmt.Errorf("update integration: %w", err)
+		}
+		if err := s.syncPosting(ctx, tx, now, it, &before); err != nil {
 			return nil, fmt.Errorf("update integration: %w", err)
 		}
 		if !changed {
@@ -478,6 +498,9 @@ func (s *Service) RotateIntegrationSecret(ctx context.Context, orgID, id int64, 
 		if err := tx.SetIntegrationSecret(ctx, id, sealed, hash, now); err != nil {
 			return nil, fmt.Errorf("rotate integration secret: %w", err)
 		}
+		if err := s.rotatePostingWebhook(ctx, tx, now, it, sealed); err != nil {
+			return nil, fmt.Errorf("rotate integration secret: %w", err)
+		}
 		it.UpdatedAt = now
 		audited(tx, "integration", id, nil, map[string]any{"secret": "[redacted]", "receiver_url_rotated": in.ReceiverURL})
 		return out, nil
@@ -493,6 +516,9 @@ func (s *Service) DeleteIntegration(ctx context.Context, orgID, id int64) error 
 			return struct{}{}, err
 		}
 		audited(tx, "integration", id, it, nil)
+		if err := deletePostingWebhook(ctx, tx, it); err != nil {
+			return struct{}{}, fmt.Errorf("delete integration: %w", err)
+		}
 		return struct{}{}, tx.DeleteIntegration(ctx, id)
 	})
 	return err
@@ -500,7 +526,13 @@ func (s *Service) DeleteIntegration(ctx context.Context, orgID, id int64) error 
 
 // Integration returns one integration.
 func (s *Service) Integration(ctx context.Context, orgID, id int64) (*Integration, error) {
-	return view(ctx, s, orgID, func(tx Tx) (*Integration, error) { return tx.Integration(ctx, id) })
+	return view(ctx, s, orgID, func(tx Tx) (*Integration, error) {
+		it, err := tx.Integration(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return it, withPostingRules(ctx, tx, it)
+	})
 }
 
 // Integrations lists integrations, newest first.
@@ -516,7 +548,15 @@ func (s *Service) Integrations(ctx context.Context, orgID int64, f IntegrationFi
 	if err := v.Err(); err != nil {
 		return List[*Integration]{}, err
 	}
-	return view(ctx, s, orgID, func(tx Tx) (List[*Integration], error) { return tx.Integrations(ctx, f) })
+	return view(ctx, s, orgID, func(tx Tx) (List[*Integration], error) {
+		l, err := tx.Integrations(ctx, f)
+		for _, it := range l.Items {
+			if err == nil {
+				err = withPostingRules(ctx, tx, it)
+			}
+		}
+		return l, err
+	})
 }
 
 // integrationSecret opens an integration's signing secret.

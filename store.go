@@ -119,6 +119,8 @@ type Tx interface {
 	VisitorPassTx
 	AmenityTx
 	AcknowledgementTx
+	// ERP / accounting posting: posting rules and postings.
+	IntegrationPostingTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -117,6 +117,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteOwnerStmt, err = db.PrepareContext(ctx, deleteOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOwner: %w", err)
 	}
+	if q.deletePostingRulesStmt, err = db.PrepareContext(ctx, deletePostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePostingRules: %w", err)
+	}
 	if q.deleteRateStmt, err = db.PrepareContext(ctx, deleteRate); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRate: %w", err)
 	}
@@ -125,6 +128,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.dueICalSourcesStmt, err = db.PrepareContext(ctx, dueICalSources); err != nil {
 		return nil, fmt.Errorf("error preparing query DueICalSources: %w", err)
+	}
+	if q.exportPostingsStmt, err = db.PrepareContext(ctx, exportPostings); err != nil {
+		return nil, fmt.Errorf("error preparing query ExportPostings: %w", err)
 	}
 	if q.failGuestMessageStmt, err = db.PrepareContext(ctx, failGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FailGuestMessage: %w", err)
@@ -242,6 +248,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getPaymentStmt, err = db.PrepareContext(ctx, getPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPayment: %w", err)
+	}
+	if q.getPostingStmt, err = db.PrepareContext(ctx, getPosting); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPosting: %w", err)
+	}
+	if q.getPostingRulesStmt, err = db.PrepareContext(ctx, getPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPostingRules: %w", err)
 	}
 	if q.getPropertyStmt, err = db.PrepareContext(ctx, getProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProperty: %w", err)
@@ -405,6 +417,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPaymentAllocationStmt, err = db.PrepareContext(ctx, insertPaymentAllocation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPaymentAllocation: %w", err)
 	}
+	if q.insertPostingStmt, err = db.PrepareContext(ctx, insertPosting); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPosting: %w", err)
+	}
 	if q.insertPropertyStmt, err = db.PrepareContext(ctx, insertProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertProperty: %w", err)
 	}
@@ -498,6 +513,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCleaningTasksStmt, err = db.PrepareContext(ctx, listCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCleaningTasks: %w", err)
 	}
+	if q.listClosedWorkOrderCostsStmt, err = db.PrepareContext(ctx, listClosedWorkOrderCosts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListClosedWorkOrderCosts: %w", err)
+	}
 	if q.listDefectsStmt, err = db.PrepareContext(ctx, listDefects); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDefects: %w", err)
 	}
@@ -564,6 +582,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPaymentsStmt, err = db.PrepareContext(ctx, listPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPayments: %w", err)
 	}
+	if q.listPostingRulesStmt, err = db.PrepareContext(ctx, listPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPostingRules: %w", err)
+	}
+	if q.listPostingsStmt, err = db.PrepareContext(ctx, listPostings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPostings: %w", err)
+	}
 	if q.listPropertiesStmt, err = db.PrepareContext(ctx, listProperties); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProperties: %w", err)
 	}
@@ -624,6 +648,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nextInvoiceSeqStmt, err = db.PrepareContext(ctx, nextInvoiceSeq); err != nil {
 		return nil, fmt.Errorf("error preparing query NextInvoiceSeq: %w", err)
 	}
+	if q.nextPostingInvoiceSeqStmt, err = db.PrepareContext(ctx, nextPostingInvoiceSeq); err != nil {
+		return nil, fmt.Errorf("error preparing query NextPostingInvoiceSeq: %w", err)
+	}
 	if q.openBookingCleaningTasksStmt, err = db.PrepareContext(ctx, openBookingCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenBookingCleaningTasks: %w", err)
 	}
@@ -651,6 +678,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.propertyTenantRecipientsStmt, err = db.PrepareContext(ctx, propertyTenantRecipients); err != nil {
 		return nil, fmt.Errorf("error preparing query PropertyTenantRecipients: %w", err)
 	}
+	if q.putPostingRulesStmt, err = db.PrepareContext(ctx, putPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query PutPostingRules: %w", err)
+	}
 	if q.queuedMessagesAfterStmt, err = db.PrepareContext(ctx, queuedMessagesAfter); err != nil {
 		return nil, fmt.Errorf("error preparing query QueuedMessagesAfter: %w", err)
 	}
@@ -677,6 +707,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setIntegrationSecretStmt, err = db.PrepareContext(ctx, setIntegrationSecret); err != nil {
 		return nil, fmt.Errorf("error preparing query SetIntegrationSecret: %w", err)
+	}
+	if q.setPostingDocumentStmt, err = db.PrepareContext(ctx, setPostingDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query SetPostingDocument: %w", err)
 	}
 	if q.setWebhookSecretsStmt, err = db.PrepareContext(ctx, setWebhookSecrets); err != nil {
 		return nil, fmt.Errorf("error preparing query SetWebhookSecrets: %w", err)
@@ -979,6 +1012,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteOwnerStmt: %w", cerr)
 		}
 	}
+	if q.deletePostingRulesStmt != nil {
+		if cerr := q.deletePostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePostingRulesStmt: %w", cerr)
+		}
+	}
 	if q.deleteRateStmt != nil {
 		if cerr := q.deleteRateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteRateStmt: %w", cerr)
@@ -992,6 +1030,11 @@ func (q *Queries) Close() error {
 	if q.dueICalSourcesStmt != nil {
 		if cerr := q.dueICalSourcesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueICalSourcesStmt: %w", cerr)
+		}
+	}
+	if q.exportPostingsStmt != nil {
+		if cerr := q.exportPostingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing exportPostingsStmt: %w", cerr)
 		}
 	}
 	if q.failGuestMessageStmt != nil {
@@ -1187,6 +1230,16 @@ func (q *Queries) Close() error {
 	if q.getPaymentStmt != nil {
 		if cerr := q.getPaymentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPaymentStmt: %w", cerr)
+		}
+	}
+	if q.getPostingStmt != nil {
+		if cerr := q.getPostingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPostingStmt: %w", cerr)
+		}
+	}
+	if q.getPostingRulesStmt != nil {
+		if cerr := q.getPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPostingRulesStmt: %w", cerr)
 		}
 	}
 	if q.getPropertyStmt != nil {
@@ -1459,6 +1512,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPaymentAllocationStmt: %w", cerr)
 		}
 	}
+	if q.insertPostingStmt != nil {
+		if cerr := q.insertPostingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPostingStmt: %w", cerr)
+		}
+	}
 	if q.insertPropertyStmt != nil {
 		if cerr := q.insertPropertyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPropertyStmt: %w", cerr)
@@ -1614,6 +1672,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCleaningTasksStmt: %w", cerr)
 		}
 	}
+	if q.listClosedWorkOrderCostsStmt != nil {
+		if cerr := q.listClosedWorkOrderCostsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listClosedWorkOrderCostsStmt: %w", cerr)
+		}
+	}
 	if q.listDefectsStmt != nil {
 		if cerr := q.listDefectsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDefectsStmt: %w", cerr)
@@ -1724,6 +1787,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.listPostingRulesStmt != nil {
+		if cerr := q.listPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPostingRulesStmt: %w", cerr)
+		}
+	}
+	if q.listPostingsStmt != nil {
+		if cerr := q.listPostingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPostingsStmt: %w", cerr)
+		}
+	}
 	if q.listPropertiesStmt != nil {
 		if cerr := q.listPropertiesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPropertiesStmt: %w", cerr)
@@ -1824,6 +1897,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nextInvoiceSeqStmt: %w", cerr)
 		}
 	}
+	if q.nextPostingInvoiceSeqStmt != nil {
+		if cerr := q.nextPostingInvoiceSeqStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextPostingInvoiceSeqStmt: %w", cerr)
+		}
+	}
 	if q.openBookingCleaningTasksStmt != nil {
 		if cerr := q.openBookingCleaningTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openBookingCleaningTasksStmt: %w", cerr)
@@ -1869,6 +1947,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing propertyTenantRecipientsStmt: %w", cerr)
 		}
 	}
+	if q.putPostingRulesStmt != nil {
+		if cerr := q.putPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putPostingRulesStmt: %w", cerr)
+		}
+	}
 	if q.queuedMessagesAfterStmt != nil {
 		if cerr := q.queuedMessagesAfterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing queuedMessagesAfterStmt: %w", cerr)
@@ -1912,6 +1995,11 @@ func (q *Queries) Close() error {
 	if q.setIntegrationSecretStmt != nil {
 		if cerr := q.setIntegrationSecretStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setIntegrationSecretStmt: %w", cerr)
+		}
+	}
+	if q.setPostingDocumentStmt != nil {
+		if cerr := q.setPostingDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setPostingDocumentStmt: %w", cerr)
 		}
 	}
 	if q.setWebhookSecretsStmt != nil {
@@ -2219,9 +2307,11 @@ type Queries struct {
 	deleteMeterStmt                            *sql.Stmt
 	deleteMeterReadingsStmt                    *sql.Stmt
 	deleteOwnerStmt                            *sql.Stmt
+	deletePostingRulesStmt                     *sql.Stmt
 	deleteRateStmt                             *sql.Stmt
 	deleteWebhookStmt                          *sql.Stmt
 	dueICalSourcesStmt                         *sql.Stmt
+	exportPostingsStmt                         *sql.Stmt
 	failGuestMessageStmt                       *sql.Stmt
 	getAPIKeyByHashStmt                        *sql.Stmt
 	getAmenityStmt                             *sql.Stmt
@@ -2261,6 +2351,8 @@ type Queries struct {
 	getOwnerStatementStmt                      *sql.Stmt
 	getOwnershipStmt                           *sql.Stmt
 	getPaymentStmt                             *sql.Stmt
+	getPostingStmt                             *sql.Stmt
+	getPostingRulesStmt                        *sql.Stmt
 	getPropertyStmt                            *sql.Stmt
 	getRateStmt                                *sql.Stmt
 	getReviewStmt                              *sql.Stmt
@@ -2315,6 +2407,7 @@ type Queries struct {
 	insertOwnershipStmt                        *sql.Stmt
 	insertPaymentStmt                          *sql.Stmt
 	insertPaymentAllocationStmt                *sql.Stmt
+	insertPostingStmt                          *sql.Stmt
 	insertPropertyStmt                         *sql.Stmt
 	insertRateStmt                             *sql.Stmt
 	insertReviewStmt                           *sql.Stmt
@@ -2346,6 +2439,7 @@ type Queries struct {
 	listCertificatesStmt                       *sql.Stmt
 	listChargesStmt                            *sql.Stmt
 	listCleaningTasksStmt                      *sql.Stmt
+	listClosedWorkOrderCostsStmt               *sql.Stmt
 	listDefectsStmt                            *sql.Stmt
 	listDocumentsStmt                          *sql.Stmt
 	listEventsStmt                             *sql.Stmt
@@ -2368,6 +2462,8 @@ type Queries struct {
 	listOwnersStmt                             *sql.Stmt
 	listPaymentAllocationsStmt                 *sql.Stmt
 	listPaymentsStmt                           *sql.Stmt
+	listPostingRulesStmt                       *sql.Stmt
+	listPostingsStmt                           *sql.Stmt
 	listPropertiesStmt                         *sql.Stmt
 	listRatesStmt                              *sql.Stmt
 	listResourceEventsStmt                     *sql.Stmt
@@ -2388,6 +2484,7 @@ type Queries struct {
 	markMessageFailedStmt                      *sql.Stmt
 	markMessageSentStmt                        *sql.Stmt
 	nextInvoiceSeqStmt                         *sql.Stmt
+	nextPostingInvoiceSeqStmt                  *sql.Stmt
 	openBookingCleaningTasksStmt               *sql.Stmt
 	openChargesStmt                            *sql.Stmt
 	openIntegrationErrorsStmt                  *sql.Stmt
@@ -2397,6 +2494,7 @@ type Queries struct {
 	ownershipsOfOwnerStmt                      *sql.Stmt
 	ownershipsOfPropertyStmt                   *sql.Stmt
 	propertyTenantRecipientsStmt               *sql.Stmt
+	putPostingRulesStmt                        *sql.Stmt
 	queuedMessagesAfterStmt                    *sql.Stmt
 	ratesCoveringStmt                          *sql.Stmt
 	releaseICalSourceStmt                      *sql.Stmt
@@ -2406,6 +2504,7 @@ type Queries struct {
 	reportStaysStmt                            *sql.Stmt
 	revokeAPIKeyStmt                           *sql.Stmt
 	setIntegrationSecretStmt                   *sql.Stmt
+	setPostingDocumentStmt                     *sql.Stmt
 	setWebhookSecretsStmt                      *sql.Stmt
 	staffRecipientsStmt                        *sql.Stmt
 	staysOverlappingStmt                       *sql.Stmt
@@ -2490,9 +2589,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteMeterStmt:                            q.deleteMeterStmt,
 		deleteMeterReadingsStmt:                    q.deleteMeterReadingsStmt,
 		deleteOwnerStmt:                            q.deleteOwnerStmt,
+		deletePostingRulesStmt:                     q.deletePostingRulesStmt,
 		deleteRateStmt:                             q.deleteRateStmt,
 		deleteWebhookStmt:                          q.deleteWebhookStmt,
 		dueICalSourcesStmt:                         q.dueICalSourcesStmt,
+		exportPostingsStmt:                         q.exportPostingsStmt,
 		failGuestMessageStmt:                       q.failGuestMessageStmt,
 		getAPIKeyByHashStmt:                        q.getAPIKeyByHashStmt,
 		getAmenityStmt:                             q.getAmenityStmt,
@@ -2532,6 +2633,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getOwnerStatementStmt:                      q.getOwnerStatementStmt,
 		getOwnershipStmt:                           q.getOwnershipStmt,
 		getPaymentStmt:                             q.getPaymentStmt,
+		getPostingStmt:                             q.getPostingStmt,
+		getPostingRulesStmt:                        q.getPostingRulesStmt,
 		getPropertyStmt:                            q.getPropertyStmt,
 		getRateStmt:                                q.getRateStmt,
 		getReviewStmt:                              q.getReviewStmt,
@@ -2586,6 +2689,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertOwnershipStmt:                        q.insertOwnershipStmt,
 		insertPaymentStmt:                          q.insertPaymentStmt,
 		insertPaymentAllocationStmt:                q.insertPaymentAllocationStmt,
+		insertPostingStmt:                          q.insertPostingStmt,
 		insertPropertyStmt:                         q.insertPropertyStmt,
 		insertRateStmt:                             q.insertRateStmt,
 		insertReviewStmt:                           q.insertReviewStmt,
@@ -2617,6 +2721,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCertificatesStmt:                       q.listCertificatesStmt,
 		listChargesStmt:                            q.listChargesStmt,
 		listCleaningTasksStmt:                      q.listCleaningTasksStmt,
+		listClosedWorkOrderCostsStmt:               q.listClosedWorkOrderCostsStmt,
 		listDefectsStmt:                            q.listDefectsStmt,
 		listDocumentsStmt:                          q.listDocumentsStmt,
 		listEventsStmt:                             q.listEventsStmt,
@@ -2639,6 +2744,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOwnersStmt:                             q.listOwnersStmt,
 		listPaymentAllocationsStmt:                 q.listPaymentAllocationsStmt,
 		listPaymentsStmt:                           q.listPaymentsStmt,
+		listPostingRulesStmt:                       q.listPostingRulesStmt,
+		listPostingsStmt:                           q.listPostingsStmt,
 		listPropertiesStmt:                         q.listPropertiesStmt,
 		listRatesStmt:                              q.listRatesStmt,
 		listResourceEventsStmt:                     q.listResourceEventsStmt,
@@ -2659,6 +2766,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markMessageFailedStmt:                      q.markMessageFailedStmt,
 		markMessageSentStmt:                        q.markMessageSentStmt,
 		nextInvoiceSeqStmt:                         q.nextInvoiceSeqStmt,
+		nextPostingInvoiceSeqStmt:                  q.nextPostingInvoiceSeqStmt,
 		openBookingCleaningTasksStmt:               q.openBookingCleaningTasksStmt,
 		openChargesStmt:                            q.openChargesStmt,
 		openIntegrationErrorsStmt:                  q.openIntegrationErrorsStmt,
@@ -2668,6 +2776,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownershipsOfOwnerStmt:                      q.ownershipsOfOwnerStmt,
 		ownershipsOfPropertyStmt:                   q.ownershipsOfPropertyStmt,
 		propertyTenantRecipientsStmt:               q.propertyTenantRecipientsStmt,
+		putPostingRulesStmt:                        q.putPostingRulesStmt,
 		queuedMessagesAfterStmt:                    q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                          q.ratesCoveringStmt,
 		releaseICalSourceStmt:                      q.releaseICalSourceStmt,
@@ -2677,6 +2786,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		reportStaysStmt:                            q.reportStaysStmt,
 		revokeAPIKeyStmt:                           q.revokeAPIKeyStmt,
 		setIntegrationSecretStmt:                   q.setIntegrationSecretStmt,
+		setPostingDocumentStmt:                     q.setPostingDocumentStmt,
 		setWebhookSecretsStmt:                      q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                        q.staffRecipientsStmt,
 		staysOverlappingStmt:                       q.staysOverlappingStmt,
