@@ -66,6 +66,7 @@ type Subscription struct {
 	// IntegrationID: a webhook an integration owns hears only the events
 	// about that integration (its postings); 0 for every other.
 	IntegrationID int64
+
 	secret  string
 	retired []retiredSecret // newest first
 	// An ed25519 webhook's keys, parsed when the cache loads (secret and
