@@ -95,7 +95,7 @@ func (r *PostingRules) validate(ctx context.Context, tx Tx, typ string) error {
 	var v Validation
 	if !outboundIntegration(typ) {
 		v.Add("posting_rules", "apply only to erp and accounting integrations, not %s", typ)
-		return v.Err()
+		return unprocessableRules(v.Err())
 	}
 	seen := map[string]bool{}
 	for i, t := range r.Triggers {
@@ -180,7 +180,17 @@ func (r *PostingRules) validate(ctx context.Context, tx Tx, typ string) error {
 			v.Add(p+"invoice.payment_terms_days", "must be from 0 to %d, not %d", maxPaymentTerms, in.PaymentTermsDays)
 		}
 	}
-	return v.Err()
+	return unprocessableRules(v.Err())
+}
+
+// unprocessableRules makes a rules error a 422, as a bad mapping is: the
+// request is well formed, the rules in it cannot be applied.
+func unprocessableRules(err error) error {
+	if e, ok := err.(*Error); ok {
+		e.Code = EUNPROCESS
+		e.Message = "the posting rules are not valid: " + e.Message
+	}
+	return err
 }
 
 // expenseAccount is the account a cost category posts to.
