@@ -294,7 +294,7 @@ func TestERPPostingMonthEnd(t *testing.T) {
 			"posting_rules": erpRules(p1, vid, "work_order.closed")}).must(t, 201)
 
 		for _, w := range []struct {
-			pid             float64
+			pid            float64
 			category, cost string
 		}{{p1, "plumbing", "100.00"}, {p1, "electrical", "40.00"}, {p2, "plumbing", "10.00"}} {
 			a.do("POST", a.workOrderDone(w.pid, vid, w.category, w.cost)+"/close", nil).must(t, 200)
