@@ -32,7 +32,7 @@ type IntegrationPosting struct {
 	JournalEntry  JournalEntry     `json:"journal_entry"`
 	Invoice       *SupplierInvoice `json:"invoice" doc:"The supplier invoice document, when the rules ask for one; null otherwise"`
 	WebhookID     *int64           `json:"webhook_id" doc:"The integration's webhook that delivers it: its deliveries are at /v1/webhooks/{webhook_id}/deliveries"`
-	EventID       string           `json:"event_id" doc:"The integration.posting.created event that carries it (the deliveries' event_id)"`
+	EventID       string           `json:"event_id,omitempty" doc:"The integration.posting.created event that carries it (the deliveries' event_id); absent from the event itself, whose id it is"`
 	CreatedAt     time.Time        `json:"created_at"`
 
 	invoicePeriod string
