@@ -186,10 +186,16 @@ func TestERPPostingOverHTTP(t *testing.T) {
 			t.Fatalf("log = %v", log)
 		}
 
-		// Rent collected.
+		// Rent collected, after the integration's secret is rotated: its
+		// webhook signs with the new one.
+		secret = a.do("POST", base+"/rotate_secret", nil).must(t, 200).obj("data")["secret"].(string)
 		tid := a.do("POST", "/v1/tenants", map[string]any{"email": "t@example.com", "first_name": "T", "last_name": "X"}).must(t, 201).obj("data")["id"].(float64)
 		a.do("POST", "/v1/payments", map[string]any{"tenant_id": tid, "amount": 900}).must(t, 201)
-		rent := rc.next(t).body["data"].(map[string]any)
+		rentCall := rc.next(t)
+		if got := rentCall.header.Get("X-PM-Signature"); got != webhook.SignPM(secret, rentCall.raw) {
+			t.Fatalf("after rotation, X-PM-Signature %q does not verify with the new secret", got)
+		}
+		rent := rentCall.body["data"].(map[string]any)
 		if rent["rule"] != "payment.succeeded" || rent["amount"] != 900.0 || len(rent["journal_entry"].(map[string]any)["lines"].([]any)) != 2 {
 			t.Fatalf("rent posting = %v", rent)
 		}
