@@ -34,10 +34,11 @@ func (w *Webhook) IntegrationOf() int64 {
 
 // managedWebhook refuses an edit of a webhook an integration owns.
 func managedWebhook(w *Webhook) error {
-	if id := w.IntegrationOf(); id != 0 || w.Source == WebhookSourceIntegration {
-		return Errorf(ECONFLICT, "webhook %d delivers the postings of integration %d and follows it: change its endpoint_url, secret or enabled through /v1/integrations/%d", w.ID, id, id)
+	if w.Source != WebhookSourceIntegration {
+		return nil
 	}
-	return nil
+	id := w.IntegrationOf()
+	return Errorf(ECONFLICT, "webhook %d delivers the postings of integration %d and follows it: change its endpoint_url, secret or enabled through /v1/integrations/%d", w.ID, id, id)
 }
 
 func postingWebhookDescription(it *Integration) string {
