@@ -280,6 +280,14 @@ func TestERPPostingRulesRefused(t *testing.T) {
 		if got := a.do("GET", path, nil).must(t, 200).obj("data"); got["posting_rules"] != nil || got["posting_webhook_id"] != nil {
 			t.Fatalf("after a refused PATCH: %v", got)
 		}
+		// Valid rules by PATCH make the webhook; a new endpoint_url moves it.
+		got := a.do("PATCH", path, map[string]any{"posting_rules": map[string]any{"triggers": []string{"month_end"}, "currency": "EUR",
+			"accounts": map[string]any{"default_expense": "6000", "payables": "2000"}}}).must(t, 200).obj("data")
+		hook := fmt.Sprintf("/v1/webhooks/%d", int(got["posting_webhook_id"].(float64)))
+		a.do("PATCH", path, map[string]any{"endpoint_url": "http://127.0.0.1:9/moved"}).must(t, 200)
+		if h := a.do("GET", hook, nil).must(t, 200).obj("data"); h["url"] != "http://127.0.0.1:9/moved" || h["events"].([]any)[0] != "integration.posting.created" {
+			t.Fatalf("webhook after the move: %v", h)
+		}
 	})
 }
 
