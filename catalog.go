@@ -118,6 +118,9 @@ var Catalog = []EventType{
 	{Name: "integration.created", Description: "An integration (connector) is added", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
 	{Name: "integration.updated", Description: "An integration is edited, enabled or disabled, or recovers from error (a retry or a later record succeeded)", Fields: []string{"id", "name", "type", "status"}, Scope: "integrations:read"},
 	{Name: "integration.failed", Description: "An integration turns to error: records it received could not be applied (data.last_error names the mapping gap); its admins are mailed", Fields: []string{"id", "name", "status", "last_error", "open_errors"}, Scope: "integrations:read"},
+	// ERP / accounting posting (issue 11): the webhook an erp or accounting
+	// integration owns delivers these to its endpoint_url.
+	{Name: "integration.posting.created", Description: "An erp or accounting integration posts a journal entry (and, when its rules ask, a supplier invoice) for a work order's cost, a month's costs of a property or rent collected; data is the posting (journal_entry.lines: account, debit, credit, cost_centre, supplier_code)", Fields: []string{"id", "integration_id", "source", "rule", "amount", "currency", "journal_entry", "invoice"}, Scope: "integrations:read"},
 	// Facility records (seed 002): assets, warranties and compliance
 	// certificates. data is the record; the expiry alerts add
 	// days_remaining and threshold_days.

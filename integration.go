@@ -46,6 +46,10 @@ type Integration struct {
 	CreatedAt time.Time        `json:"created_at"`
 	UpdatedAt time.Time        `json:"updated_at"`
 
+	// ERP / accounting posting (integrationposting.go).
+	PostingRules     *PostingRules `json:"posting_rules" doc:"erp and accounting: when and how work-order costs (and rent collected) are posted; null when not set"`
+	PostingWebhookID *int64        `json:"posting_webhook_id" doc:"The webhook this integration owns to deliver its postings (source integration); null until posting rules are set"`
+
 	CredentialsSealed []byte `json:"-"` // outbound credentials, sealed JSON
 	SecretSealed      []byte `json:"-"` // the receiver's signing secret, sealed
 	TokenHash         []byte `json:"-"` // SHA-256 of the receiver URL's token
@@ -126,7 +130,8 @@ type IntegrationInput struct {
 	Enabled             *bool                        `json:"enabled"`
 	Mapping             *IntegrationMapping          `json:"mapping"`
 	// MQTT subscribes a bms or iot integration to a broker (integrationmqtt.go).
-	MQTT *IntegrationMQTTInput `json:"mqtt" doc:"bms and iot: subscribe to an MQTT broker; replaces the subscription on PATCH (broker_url \"\" removes it)"`
+	MQTT         *IntegrationMQTTInput `json:"mqtt" doc:"bms and iot: subscribe to an MQTT broker; replaces the subscription on PATCH (broker_url \"\" removes it)"`
+	PostingRules *PostingRules         `json:"posting_rules" doc:"erp and accounting only: replaces the posting rules; triggers [] stops posting"`
 }
 
 // RotateIntegrationSecretInput rotates an integration's signing secret.
@@ -395,6 +400,12 @@ func (s *Service) CreateIntegration(ctx context.Context, orgID int64, in Integra
 		if err := putMQTT(ctx, tx, now, it, in.MQTT, mqttSealed); err != nil {
 			return nil, err
 		}
+		if err := preparePostingRules(ctx, tx, it, in.PostingRules); err != nil {
+			return nil, err
+		}
+		if err := s.syncPosting(ctx, tx, now, it, nil); err != nil {
+			return nil, fmt.Errorf("create integration: %w", err)
+		}
 		out := &IntegrationWithSecret{Integration: it, Secret: secret, ReceiverURL: s.IntegrationReceiverURL(token)}
 		return out, record(ctx, tx, now, "integration.created", "integration", it.ID, it, nil)
 	})
@@ -459,6 +470,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		if err != nil {
 			return nil, err
 		}
+		if err := withPostingRules(ctx, tx, it); err != nil {
+			return nil, err
+		}
 		if in.Type != nil && strings.TrimSpace(*in.Type) != it.Type {
 			return nil, &Error{Code: EINVALID, Message: "type cannot be changed: create another integration",
 				Fields: []FieldError{{Field: "type", Message: "cannot be changed"}}}
@@ -479,6 +493,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		if err := it.validate(); err != nil {
 			return nil, err
 		}
+		if err := preparePostingRules(ctx, tx, it, in.PostingRules); err != nil {
+			return nil, err
+		}
 		if in.Credentials != nil {
 			it.CredentialType, it.CredentialsSealed = in.Credentials.Type, sealed
 		}
@@ -494,6 +511,9 @@ func (s *Service) UpdateIntegration(ctx context.Context, orgID, id int64, in Int
 		}
 		it.UpdatedAt = now
 		if err := tx.UpdateIntegration(ctx, it); err != nil {
+			return nil, fmt.Errorf("update integration: %w", err)
+		}
+		if err := s.syncPosting(ctx, tx, now, it, &before); err != nil {
 			return nil, fmt.Errorf("update integration: %w", err)
 		}
 		if !changed {
@@ -534,6 +554,9 @@ func (s *Service) RotateIntegrationSecret(ctx context.Context, orgID, id int64, 
 		if err := tx.SetIntegrationSecret(ctx, id, sealed, hash, now); err != nil {
 			return nil, fmt.Errorf("rotate integration secret: %w", err)
 		}
+		if err := s.rotatePostingWebhook(ctx, tx, now, it, sealed); err != nil {
+			return nil, fmt.Errorf("rotate integration secret: %w", err)
+		}
 		it.UpdatedAt = now
 		audited(tx, "integration", id, nil, map[string]any{"secret": "[redacted]", "receiver_url_rotated": in.ReceiverURL})
 		return out, nil
@@ -552,6 +575,9 @@ func (s *Service) DeleteIntegration(ctx context.Context, orgID, id int64) error 
 		if err := tx.DeleteIntegrationMQTT(ctx, id); err != nil {
 			return struct{}{}, err
 		}
+		if err := deletePostingWebhook(ctx, tx, it); err != nil {
+			return struct{}{}, fmt.Errorf("delete integration: %w", err)
+		}
 		return struct{}{}, tx.DeleteIntegration(ctx, id)
 	})
 	return err
@@ -564,7 +590,10 @@ func (s *Service) Integration(ctx context.Context, orgID, id int64) (*Integratio
 		if err != nil {
 			return nil, err
 		}
-		return it, attachMQTT(ctx, tx, it)
+		if err := attachMQTT(ctx, tx, it); err != nil {
+			return nil, err
+		}
+		return it, withPostingRules(ctx, tx, it)
 	})
 }
 
@@ -586,7 +615,15 @@ func (s *Service) Integrations(ctx context.Context, orgID int64, f IntegrationFi
 		if err != nil {
 			return l, err
 		}
-		return l, attachMQTT(ctx, tx, l.Items...)
+		if err := attachMQTT(ctx, tx, l.Items...); err != nil {
+			return l, err
+		}
+		for _, it := range l.Items {
+			if err := withPostingRules(ctx, tx, it); err != nil {
+				return l, err
+			}
+		}
+		return l, nil
 	})
 }
 

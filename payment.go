@@ -163,6 +163,9 @@ func (s *Service) RecordPayment(ctx context.Context, orgID int64, in PaymentInpu
 		if err := record(ctx, tx, now, "payment."+p.Status, "payment", p.ID, p, nil); err != nil {
 			return nil, err
 		}
+		if err := postPayment(ctx, tx, now, p); err != nil { // ERP / accounting: rent collected
+			return nil, err
+		}
 		for _, ch := range changed {
 			if err := tx.UpdateCharge(ctx, ch.charge); err != nil {
 				return nil, fmt.Errorf("record payment: %w", err)

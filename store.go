@@ -123,6 +123,8 @@ type Tx interface {
 	// BMS / IoT: the work orders alarms opened, and MQTT subscriptions.
 	AlarmTx
 	IntegrationMQTTTx
+	// ERP / accounting posting: posting rules and postings.
+	IntegrationPostingTx
 }
 
 // ListParams are the pagination and filters every list shares.

@@ -28,7 +28,7 @@ type Webhook struct {
 	Ordered        bool              `json:"ordered"`
 	Enabled        bool              `json:"enabled"`
 	DisabledReason string            `json:"disabled_reason"`
-	Source         string            `json:"source"` // api | rest_hook
+	Source         string            `json:"source"` // api | rest_hook | integration (owned by an integration: read-only here)
 	// Signature is how deliveries are signed: hmac-sha256 with a shared
 	// secret, or ed25519 (Standard Webhooks' asymmetric v1a), verified
 	// with PublicKey.
@@ -279,7 +279,7 @@ func (w *Webhook) validate() error {
 		v.Add("timeout_seconds", "must be between 1 and %d", MaxWebhookTimeout)
 	}
 	validateWebhookHeaders(&v, w.Headers)
-	v.OneOf("source", w.Source, WebhookSourceAPI, WebhookSourceRESTHook)
+	v.OneOf("source", w.Source, WebhookSourceAPI, WebhookSourceRESTHook, WebhookSourceIntegration)
 	validateWebhookSigning(&v, w)
 	return v.Err()
 }
@@ -585,6 +585,9 @@ func (s *Service) UpdateWebhook(ctx context.Context, orgID, id int64, in Webhook
 		if err != nil {
 			return nil, err
 		}
+		if err := managedWebhook(w); err != nil {
+			return nil, err
+		}
 		before := *w
 		if in.Signature != nil && *in.Signature != w.Signature {
 			if !slices.Contains(WebhookSignatures, *in.Signature) {
@@ -632,6 +635,9 @@ func (s *Service) DeleteWebhook(ctx context.Context, orgID, id int64) (*Webhook,
 		if err != nil {
 			return nil, err
 		}
+		if err := managedWebhook(w); err != nil {
+			return nil, err
+		}
 		if err := tx.DeleteWebhook(ctx, id); err != nil {
 			return nil, fmt.Errorf("delete webhook: %w", err)
 		}
@@ -671,6 +677,9 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, orgID, id int64, in R
 	hook, err := s.Webhook(ctx, orgID, id)
 	if err != nil {
 		return nil, err // 404 before any complaint about the body
+	}
+	if err := managedWebhook(hook); err != nil {
+		return nil, err
 	}
 	var secret, public string
 	if hook.Signature == WebhookSignatureEd25519 {

@@ -63,6 +63,10 @@ type Subscription struct {
 	// OrgPublicID is the organization's public id: arkanpm's tenant_id.
 	OrgPublicID string
 	*Webhook
+	// IntegrationID: a webhook an integration owns hears only the events
+	// about that integration (its postings); 0 for every other.
+	IntegrationID int64
+
 	secret  string
 	retired []retiredSecret // newest first
 	// An ed25519 webhook's keys, parsed when the cache loads (secret and
@@ -150,7 +154,7 @@ func (q *WebhookQueue) refresh(ctx context.Context, tx QueueTx) error {
 	subs := make(map[int64]*Subscription, len(hooks))
 	match := map[int64]map[string][]*Subscription{}
 	for _, h := range hooks {
-		s := &Subscription{OrgID: h.OrgID, OrgPublicID: h.OrgPublicID, Webhook: h.Webhook}
+		s := &Subscription{OrgID: h.OrgID, OrgPublicID: h.OrgPublicID, Webhook: h.Webhook, IntegrationID: h.Webhook.IntegrationOf()}
 		// A webhook whose secrets cannot be opened (sealed under another
 		// PORTER_SECRET_KEY) still gets its deliveries, each attempt failing
 		// with the reason, so that none is lost and a fixed key delivers
@@ -236,6 +240,9 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 				// A webhook hears what happens from its creation on, not
 				// what the outbox still held when it was made.
 				if e.FiredAt.Before(s.CreatedAt) {
+					continue
+				}
+				if s.IntegrationID != 0 && (e.ResourceType != "integration" || e.ResourceID != s.IntegrationID) {
 					continue
 				}
 				d := &QueuedDelivery{OrgID: e.OrgID, WebhookID: s.ID, EventSeq: e.Seq, EventID: e.ID(), EventType: e.Type, Body: body, CreatedAt: now}

@@ -364,7 +364,11 @@ func (s *Service) workOrderTransition(ctx context.Context, orgID, id int64, acti
 		if err := tx.UpdateWorkOrder(ctx, w); err != nil {
 			return nil, fmt.Errorf("%s work order: %w", action, err)
 		}
-		return w, recordWorkOrder(ctx, tx, now, w, &before, a.event, "work_order.updated")
+		if err := recordWorkOrder(ctx, tx, now, w, &before, a.event, "work_order.updated"); err != nil {
+			return nil, err
+		}
+		// ERP / accounting: post its cost where a posting rule takes this event.
+		return w, postWorkOrder(ctx, tx, now, w, a.event)
 	})
 }
 

@@ -200,6 +200,8 @@ type integrationPage struct {
 	Entities    []string
 	Pager       pager
 	Events      []*porter.Event
+	// ERP / accounting posting: the newest postings, when rules are set.
+	Postings []*porter.IntegrationPosting
 }
 
 func integrationPath(id int64) string { return "/settings/integrations/" + strconv.FormatInt(id, 10) }
@@ -244,6 +246,14 @@ func (c *Console) renderIntegration(w http.ResponseWriter, r *http.Request, u *p
 	if p.Events, err = c.svc.ResourceEvents(ctx, u.OrgID, "integration", id); err != nil {
 		c.fail(w, r, u, err)
 		return
+	}
+	if it.PostingRules != nil { // ERP / accounting: the newest postings
+		l, err := c.svc.IntegrationPostings(ctx, u.OrgID, porter.PostingFilter{ListParams: porter.ListParams{Page: 1, PerPage: 10}, IntegrationID: id})
+		if err != nil {
+			c.fail(w, r, u, err)
+			return
+		}
+		p.Postings = l.Items
 	}
 	for _, e := range log.Items {
 		p.Rows = append(p.Rows, integrationLogRow{IntegrationLogEntry: e, TargetPath: targetPath(e.Target)})

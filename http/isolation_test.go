@@ -74,6 +74,9 @@ func fixtures(t *testing.T, a *api) map[string]string {
 	ids["/v1/tax_rules"] = sp
 	// Integrations (issue 11).
 	ids["/v1/integrations/"] = id(a.do("POST", "/v1/integrations", map[string]any{"name": "Arkan Handover", "type": "handover"}))
+	// ERP / accounting posting: another organization's integration is a
+	// 404 before its posting id is read.
+	ids["{posting_id}"] = "1"
 	// Facility records: assets, warranties and compliance certificates.
 	ids["/v1/asset_categories/"] = id(a.do("POST", "/v1/asset_categories", map[string]any{"name": "HVAC Equipment"}))
 	ids["/v1/assets/"] = id(a.do("POST", "/v1/assets", map[string]any{"property_id": pid, "name": "AHU-1", "category": "hvac equipment"}))

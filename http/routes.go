@@ -338,6 +338,8 @@ func (s *Server) addRoutes() {
 	s.addCleaningRoutes()
 	// Integrations (issue 11): connectors, their log and the receiver.
 	s.addIntegrationRoutes()
+	// ERP / accounting posting (issue 11): postings, JSON and CSV.
+	s.addIntegrationPostingRoutes()
 	// Facility records: assets, warranties and compliance certificates.
 	s.addFacilityRoutes()
 	// Facilities and resident events: meters, defects, visitor passes,

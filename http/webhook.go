@@ -18,11 +18,11 @@ type (
 
 var webhookListParams = append(listParams,
 	queryParam{Name: "enabled", Type: "string", Enum: []string{"true", "false"}},
-	queryParam{Name: "source", Type: "string", Enum: []string{porter.WebhookSourceAPI, porter.WebhookSourceRESTHook}})
+	queryParam{Name: "source", Type: "string", Enum: []string{porter.WebhookSourceAPI, porter.WebhookSourceRESTHook, porter.WebhookSourceIntegration}})
 
 func (s *Server) handleListWebhooks() handlerFunc {
 	return listOf(s, func(q *query) porter.WebhookFilter {
-		f := porter.WebhookFilter{ListParams: q.list(), Source: q.str("source", porter.WebhookSourceAPI, porter.WebhookSourceRESTHook)}
+		f := porter.WebhookFilter{ListParams: q.list(), Source: q.str("source", porter.WebhookSourceAPI, porter.WebhookSourceRESTHook, porter.WebhookSourceIntegration)}
 		if e := q.str("enabled", "true", "false"); e != "" {
 			enabled := e == "true"
 			f.Enabled = &enabled

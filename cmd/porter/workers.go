@@ -50,6 +50,9 @@ func startWorkers(ctx context.Context, svc *porter.Service, sender *mail.Sender,
 	// Facility records: warranty and certificate expiry alerts, whole days
 	// apart like lease alerts; idempotent per record, threshold and date.
 	w.run(func() { svc.RunFacilityScheduler(ctx, time.Hour, logger.With("worker", "facility-scheduler")) })
+	// ERP / accounting: month-end postings of the month just ended, on
+	// every node (idempotent by integration, month and property).
+	w.run(func() { svc.RunPostingScheduler(ctx, time.Hour, logger.With("worker", "posting-scheduler")) })
 	w.run(func() {
 		if err := sender.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("mail sender stopped", "err", err)

@@ -454,6 +454,34 @@ type IntegrationPoll struct {
 	LastPollAt     *time.Time
 }
 
+type IntegrationPosting struct {
+	ID            int64
+	OrgID         int64
+	IntegrationID int64
+	SourceKey     string
+	SourceType    string
+	SourceID      int64
+	Rule          string
+	Period        string
+	EntryDate     string
+	Amount        int64
+	Currency      string
+	InvoicePeriod string
+	InvoiceSeq    int32
+	Document      string
+	WebhookID     *int64
+	EventID       string
+	CreatedAt     time.Time
+}
+
+type IntegrationPostingRule struct {
+	IntegrationID int64
+	OrgID         int64
+	Rules         string
+	WebhookID     *int64
+	UpdatedAt     time.Time
+}
+
 type Invoice struct {
 	ID               int64
 	OrgID            int64

@@ -126,6 +126,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteOwnerStmt, err = db.PrepareContext(ctx, deleteOwner); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteOwner: %w", err)
 	}
+	if q.deletePostingRulesStmt, err = db.PrepareContext(ctx, deletePostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePostingRules: %w", err)
+	}
 	if q.deleteRateStmt, err = db.PrepareContext(ctx, deleteRate); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteRate: %w", err)
 	}
@@ -137,6 +140,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.dueIntegrationPollsStmt, err = db.PrepareContext(ctx, dueIntegrationPolls); err != nil {
 		return nil, fmt.Errorf("error preparing query DueIntegrationPolls: %w", err)
+	}
+	if q.exportPostingsStmt, err = db.PrepareContext(ctx, exportPostings); err != nil {
+		return nil, fmt.Errorf("error preparing query ExportPostings: %w", err)
 	}
 	if q.failGuestMessageStmt, err = db.PrepareContext(ctx, failGuestMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FailGuestMessage: %w", err)
@@ -266,6 +272,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getPaymentStmt, err = db.PrepareContext(ctx, getPayment); err != nil {
 		return nil, fmt.Errorf("error preparing query GetPayment: %w", err)
+	}
+	if q.getPostingStmt, err = db.PrepareContext(ctx, getPosting); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPosting: %w", err)
+	}
+	if q.getPostingRulesStmt, err = db.PrepareContext(ctx, getPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPostingRules: %w", err)
 	}
 	if q.getPropertyStmt, err = db.PrepareContext(ctx, getProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProperty: %w", err)
@@ -432,6 +444,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertPaymentAllocationStmt, err = db.PrepareContext(ctx, insertPaymentAllocation); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertPaymentAllocation: %w", err)
 	}
+	if q.insertPostingStmt, err = db.PrepareContext(ctx, insertPosting); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertPosting: %w", err)
+	}
 	if q.insertPropertyStmt, err = db.PrepareContext(ctx, insertProperty); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertProperty: %w", err)
 	}
@@ -525,6 +540,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCleaningTasksStmt, err = db.PrepareContext(ctx, listCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCleaningTasks: %w", err)
 	}
+	if q.listClosedWorkOrderCostsStmt, err = db.PrepareContext(ctx, listClosedWorkOrderCosts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListClosedWorkOrderCosts: %w", err)
+	}
 	if q.listDefectsStmt, err = db.PrepareContext(ctx, listDefects); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDefects: %w", err)
 	}
@@ -594,6 +612,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listPaymentsStmt, err = db.PrepareContext(ctx, listPayments); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPayments: %w", err)
 	}
+	if q.listPostingRulesStmt, err = db.PrepareContext(ctx, listPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPostingRules: %w", err)
+	}
+	if q.listPostingsStmt, err = db.PrepareContext(ctx, listPostings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPostings: %w", err)
+	}
 	if q.listPropertiesStmt, err = db.PrepareContext(ctx, listProperties); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProperties: %w", err)
 	}
@@ -654,6 +678,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.nextInvoiceSeqStmt, err = db.PrepareContext(ctx, nextInvoiceSeq); err != nil {
 		return nil, fmt.Errorf("error preparing query NextInvoiceSeq: %w", err)
 	}
+	if q.nextPostingInvoiceSeqStmt, err = db.PrepareContext(ctx, nextPostingInvoiceSeq); err != nil {
+		return nil, fmt.Errorf("error preparing query NextPostingInvoiceSeq: %w", err)
+	}
 	if q.openBookingCleaningTasksStmt, err = db.PrepareContext(ctx, openBookingCleaningTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenBookingCleaningTasks: %w", err)
 	}
@@ -684,6 +711,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putIntegrationMQTTStmt, err = db.PrepareContext(ctx, putIntegrationMQTT); err != nil {
 		return nil, fmt.Errorf("error preparing query PutIntegrationMQTT: %w", err)
 	}
+	if q.putPostingRulesStmt, err = db.PrepareContext(ctx, putPostingRules); err != nil {
+		return nil, fmt.Errorf("error preparing query PutPostingRules: %w", err)
+	}
 	if q.queuedMessagesAfterStmt, err = db.PrepareContext(ctx, queuedMessagesAfter); err != nil {
 		return nil, fmt.Errorf("error preparing query QueuedMessagesAfter: %w", err)
 	}
@@ -713,6 +743,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setIntegrationSecretStmt, err = db.PrepareContext(ctx, setIntegrationSecret); err != nil {
 		return nil, fmt.Errorf("error preparing query SetIntegrationSecret: %w", err)
+	}
+	if q.setPostingDocumentStmt, err = db.PrepareContext(ctx, setPostingDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query SetPostingDocument: %w", err)
 	}
 	if q.setWebhookSecretsStmt, err = db.PrepareContext(ctx, setWebhookSecrets); err != nil {
 		return nil, fmt.Errorf("error preparing query SetWebhookSecrets: %w", err)
@@ -1030,6 +1063,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteOwnerStmt: %w", cerr)
 		}
 	}
+	if q.deletePostingRulesStmt != nil {
+		if cerr := q.deletePostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePostingRulesStmt: %w", cerr)
+		}
+	}
 	if q.deleteRateStmt != nil {
 		if cerr := q.deleteRateStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteRateStmt: %w", cerr)
@@ -1048,6 +1086,11 @@ func (q *Queries) Close() error {
 	if q.dueIntegrationPollsStmt != nil {
 		if cerr := q.dueIntegrationPollsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing dueIntegrationPollsStmt: %w", cerr)
+		}
+	}
+	if q.exportPostingsStmt != nil {
+		if cerr := q.exportPostingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing exportPostingsStmt: %w", cerr)
 		}
 	}
 	if q.failGuestMessageStmt != nil {
@@ -1263,6 +1306,16 @@ func (q *Queries) Close() error {
 	if q.getPaymentStmt != nil {
 		if cerr := q.getPaymentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getPaymentStmt: %w", cerr)
+		}
+	}
+	if q.getPostingStmt != nil {
+		if cerr := q.getPostingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPostingStmt: %w", cerr)
+		}
+	}
+	if q.getPostingRulesStmt != nil {
+		if cerr := q.getPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPostingRulesStmt: %w", cerr)
 		}
 	}
 	if q.getPropertyStmt != nil {
@@ -1540,6 +1593,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertPaymentAllocationStmt: %w", cerr)
 		}
 	}
+	if q.insertPostingStmt != nil {
+		if cerr := q.insertPostingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertPostingStmt: %w", cerr)
+		}
+	}
 	if q.insertPropertyStmt != nil {
 		if cerr := q.insertPropertyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertPropertyStmt: %w", cerr)
@@ -1695,6 +1753,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCleaningTasksStmt: %w", cerr)
 		}
 	}
+	if q.listClosedWorkOrderCostsStmt != nil {
+		if cerr := q.listClosedWorkOrderCostsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listClosedWorkOrderCostsStmt: %w", cerr)
+		}
+	}
 	if q.listDefectsStmt != nil {
 		if cerr := q.listDefectsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDefectsStmt: %w", cerr)
@@ -1810,6 +1873,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listPaymentsStmt: %w", cerr)
 		}
 	}
+	if q.listPostingRulesStmt != nil {
+		if cerr := q.listPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPostingRulesStmt: %w", cerr)
+		}
+	}
+	if q.listPostingsStmt != nil {
+		if cerr := q.listPostingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPostingsStmt: %w", cerr)
+		}
+	}
 	if q.listPropertiesStmt != nil {
 		if cerr := q.listPropertiesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPropertiesStmt: %w", cerr)
@@ -1910,6 +1983,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing nextInvoiceSeqStmt: %w", cerr)
 		}
 	}
+	if q.nextPostingInvoiceSeqStmt != nil {
+		if cerr := q.nextPostingInvoiceSeqStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing nextPostingInvoiceSeqStmt: %w", cerr)
+		}
+	}
 	if q.openBookingCleaningTasksStmt != nil {
 		if cerr := q.openBookingCleaningTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openBookingCleaningTasksStmt: %w", cerr)
@@ -1960,6 +2038,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putIntegrationMQTTStmt: %w", cerr)
 		}
 	}
+	if q.putPostingRulesStmt != nil {
+		if cerr := q.putPostingRulesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putPostingRulesStmt: %w", cerr)
+		}
+	}
 	if q.queuedMessagesAfterStmt != nil {
 		if cerr := q.queuedMessagesAfterStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing queuedMessagesAfterStmt: %w", cerr)
@@ -2008,6 +2091,11 @@ func (q *Queries) Close() error {
 	if q.setIntegrationSecretStmt != nil {
 		if cerr := q.setIntegrationSecretStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setIntegrationSecretStmt: %w", cerr)
+		}
+	}
+	if q.setPostingDocumentStmt != nil {
+		if cerr := q.setPostingDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setPostingDocumentStmt: %w", cerr)
 		}
 	}
 	if q.setWebhookSecretsStmt != nil {
@@ -2318,10 +2406,12 @@ type Queries struct {
 	deleteMeterStmt                            *sql.Stmt
 	deleteMeterReadingsStmt                    *sql.Stmt
 	deleteOwnerStmt                            *sql.Stmt
+	deletePostingRulesStmt                     *sql.Stmt
 	deleteRateStmt                             *sql.Stmt
 	deleteWebhookStmt                          *sql.Stmt
 	dueICalSourcesStmt                         *sql.Stmt
 	dueIntegrationPollsStmt                    *sql.Stmt
+	exportPostingsStmt                         *sql.Stmt
 	failGuestMessageStmt                       *sql.Stmt
 	finishIntegrationPollStmt                  *sql.Stmt
 	getAPIKeyByHashStmt                        *sql.Stmt
@@ -2365,6 +2455,8 @@ type Queries struct {
 	getOwnerStatementStmt                      *sql.Stmt
 	getOwnershipStmt                           *sql.Stmt
 	getPaymentStmt                             *sql.Stmt
+	getPostingStmt                             *sql.Stmt
+	getPostingRulesStmt                        *sql.Stmt
 	getPropertyStmt                            *sql.Stmt
 	getRateStmt                                *sql.Stmt
 	getReviewStmt                              *sql.Stmt
@@ -2420,6 +2512,7 @@ type Queries struct {
 	insertOwnershipStmt                        *sql.Stmt
 	insertPaymentStmt                          *sql.Stmt
 	insertPaymentAllocationStmt                *sql.Stmt
+	insertPostingStmt                          *sql.Stmt
 	insertPropertyStmt                         *sql.Stmt
 	insertRateStmt                             *sql.Stmt
 	insertReviewStmt                           *sql.Stmt
@@ -2451,6 +2544,7 @@ type Queries struct {
 	listCertificatesStmt                       *sql.Stmt
 	listChargesStmt                            *sql.Stmt
 	listCleaningTasksStmt                      *sql.Stmt
+	listClosedWorkOrderCostsStmt               *sql.Stmt
 	listDefectsStmt                            *sql.Stmt
 	listDocumentsStmt                          *sql.Stmt
 	listEventsStmt                             *sql.Stmt
@@ -2474,6 +2568,8 @@ type Queries struct {
 	listOwnersStmt                             *sql.Stmt
 	listPaymentAllocationsStmt                 *sql.Stmt
 	listPaymentsStmt                           *sql.Stmt
+	listPostingRulesStmt                       *sql.Stmt
+	listPostingsStmt                           *sql.Stmt
 	listPropertiesStmt                         *sql.Stmt
 	listRatesStmt                              *sql.Stmt
 	listResourceEventsStmt                     *sql.Stmt
@@ -2494,6 +2590,7 @@ type Queries struct {
 	markMessageFailedStmt                      *sql.Stmt
 	markMessageSentStmt                        *sql.Stmt
 	nextInvoiceSeqStmt                         *sql.Stmt
+	nextPostingInvoiceSeqStmt                  *sql.Stmt
 	openBookingCleaningTasksStmt               *sql.Stmt
 	openChargesStmt                            *sql.Stmt
 	openIntegrationErrorsStmt                  *sql.Stmt
@@ -2504,6 +2601,7 @@ type Queries struct {
 	ownershipsOfPropertyStmt                   *sql.Stmt
 	propertyTenantRecipientsStmt               *sql.Stmt
 	putIntegrationMQTTStmt                     *sql.Stmt
+	putPostingRulesStmt                        *sql.Stmt
 	queuedMessagesAfterStmt                    *sql.Stmt
 	ratesCoveringStmt                          *sql.Stmt
 	releaseICalSourceStmt                      *sql.Stmt
@@ -2514,6 +2612,7 @@ type Queries struct {
 	reportStaysStmt                            *sql.Stmt
 	revokeAPIKeyStmt                           *sql.Stmt
 	setIntegrationSecretStmt                   *sql.Stmt
+	setPostingDocumentStmt                     *sql.Stmt
 	setWebhookSecretsStmt                      *sql.Stmt
 	staffRecipientsStmt                        *sql.Stmt
 	staysOverlappingStmt                       *sql.Stmt
@@ -2601,10 +2700,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteMeterStmt:                            q.deleteMeterStmt,
 		deleteMeterReadingsStmt:                    q.deleteMeterReadingsStmt,
 		deleteOwnerStmt:                            q.deleteOwnerStmt,
+		deletePostingRulesStmt:                     q.deletePostingRulesStmt,
 		deleteRateStmt:                             q.deleteRateStmt,
 		deleteWebhookStmt:                          q.deleteWebhookStmt,
 		dueICalSourcesStmt:                         q.dueICalSourcesStmt,
 		dueIntegrationPollsStmt:                    q.dueIntegrationPollsStmt,
+		exportPostingsStmt:                         q.exportPostingsStmt,
 		failGuestMessageStmt:                       q.failGuestMessageStmt,
 		finishIntegrationPollStmt:                  q.finishIntegrationPollStmt,
 		getAPIKeyByHashStmt:                        q.getAPIKeyByHashStmt,
@@ -2648,6 +2749,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getOwnerStatementStmt:                      q.getOwnerStatementStmt,
 		getOwnershipStmt:                           q.getOwnershipStmt,
 		getPaymentStmt:                             q.getPaymentStmt,
+		getPostingStmt:                             q.getPostingStmt,
+		getPostingRulesStmt:                        q.getPostingRulesStmt,
 		getPropertyStmt:                            q.getPropertyStmt,
 		getRateStmt:                                q.getRateStmt,
 		getReviewStmt:                              q.getReviewStmt,
@@ -2703,6 +2806,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertOwnershipStmt:                        q.insertOwnershipStmt,
 		insertPaymentStmt:                          q.insertPaymentStmt,
 		insertPaymentAllocationStmt:                q.insertPaymentAllocationStmt,
+		insertPostingStmt:                          q.insertPostingStmt,
 		insertPropertyStmt:                         q.insertPropertyStmt,
 		insertRateStmt:                             q.insertRateStmt,
 		insertReviewStmt:                           q.insertReviewStmt,
@@ -2734,6 +2838,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCertificatesStmt:                       q.listCertificatesStmt,
 		listChargesStmt:                            q.listChargesStmt,
 		listCleaningTasksStmt:                      q.listCleaningTasksStmt,
+		listClosedWorkOrderCostsStmt:               q.listClosedWorkOrderCostsStmt,
 		listDefectsStmt:                            q.listDefectsStmt,
 		listDocumentsStmt:                          q.listDocumentsStmt,
 		listEventsStmt:                             q.listEventsStmt,
@@ -2757,6 +2862,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listOwnersStmt:                             q.listOwnersStmt,
 		listPaymentAllocationsStmt:                 q.listPaymentAllocationsStmt,
 		listPaymentsStmt:                           q.listPaymentsStmt,
+		listPostingRulesStmt:                       q.listPostingRulesStmt,
+		listPostingsStmt:                           q.listPostingsStmt,
 		listPropertiesStmt:                         q.listPropertiesStmt,
 		listRatesStmt:                              q.listRatesStmt,
 		listResourceEventsStmt:                     q.listResourceEventsStmt,
@@ -2777,6 +2884,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markMessageFailedStmt:                      q.markMessageFailedStmt,
 		markMessageSentStmt:                        q.markMessageSentStmt,
 		nextInvoiceSeqStmt:                         q.nextInvoiceSeqStmt,
+		nextPostingInvoiceSeqStmt:                  q.nextPostingInvoiceSeqStmt,
 		openBookingCleaningTasksStmt:               q.openBookingCleaningTasksStmt,
 		openChargesStmt:                            q.openChargesStmt,
 		openIntegrationErrorsStmt:                  q.openIntegrationErrorsStmt,
@@ -2787,6 +2895,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownershipsOfPropertyStmt:                   q.ownershipsOfPropertyStmt,
 		propertyTenantRecipientsStmt:               q.propertyTenantRecipientsStmt,
 		putIntegrationMQTTStmt:                     q.putIntegrationMQTTStmt,
+		putPostingRulesStmt:                        q.putPostingRulesStmt,
 		queuedMessagesAfterStmt:                    q.queuedMessagesAfterStmt,
 		ratesCoveringStmt:                          q.ratesCoveringStmt,
 		releaseICalSourceStmt:                      q.releaseICalSourceStmt,
@@ -2797,6 +2906,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		reportStaysStmt:                            q.reportStaysStmt,
 		revokeAPIKeyStmt:                           q.revokeAPIKeyStmt,
 		setIntegrationSecretStmt:                   q.setIntegrationSecretStmt,
+		setPostingDocumentStmt:                     q.setPostingDocumentStmt,
 		setWebhookSecretsStmt:                      q.setWebhookSecretsStmt,
 		staffRecipientsStmt:                        q.staffRecipientsStmt,
 		staysOverlappingStmt:                       q.staysOverlappingStmt,

@@ -454,6 +454,34 @@ type IntegrationPoll struct {
 	LastPollAt     sql.NullString
 }
 
+type IntegrationPosting struct {
+	ID            int64
+	OrgID         int64
+	IntegrationID int64
+	SourceKey     string
+	SourceType    string
+	SourceID      int64
+	Rule          string
+	Period        string
+	EntryDate     string
+	Amount        int64
+	Currency      string
+	InvoicePeriod string
+	InvoiceSeq    int64
+	Document      string
+	WebhookID     sql.NullInt64
+	EventID       string
+	CreatedAt     string
+}
+
+type IntegrationPostingRule struct {
+	IntegrationID int64
+	OrgID         int64
+	Rules         string
+	WebhookID     sql.NullInt64
+	UpdatedAt     string
+}
+
 type Invoice struct {
 	ID               int64
 	OrgID            int64
