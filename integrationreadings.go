@@ -88,6 +88,13 @@ func (s *Service) receiveReadings(ctx context.Context, orgID int64, it *Integrat
 		if err := tx.InsertIntegrationLogs(ctx, rows); err != nil {
 			return nil, err
 		}
+		if it.FirstSyncCompletedAt == nil && len(in) > 0 {
+			// The first sync's progress (seed 001); readings record no
+			// events, so only the count matters here.
+			if _, err := tx.CountIntegrationFirstSyncRecords(ctx, it.ID, len(in)); err != nil {
+				return nil, err
+			}
+		}
 		// The latest copy of a source record is the one that counts. Only
 		// when errors may be open is it worth a statement per row.
 		if it.OpenErrors > 0 || anyError {

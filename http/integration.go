@@ -117,6 +117,9 @@ func (s *Server) addIntegrationRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/retry_failed", API: v1API, Scope: "integrations:write", Tag: "Integrations",
 		Summary:  "Retry Failed: replay every open error row through the current mapping, each in its own transaction",
 		Response: integrationRetry{}}, act("integration", s.svc.RetryFailedIntegration))
+	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/first_sync/complete", API: v1API, Scope: "integrations:write", Tag: "Integrations",
+		Summary:  "End the integration's first full sync (seed 001): records it imports from now on reach <model>.DATA_NEW subscriptions; completing again changes nothing",
+		Response: integrationView{}}, act("integration", s.svc.CompleteIntegrationFirstSync))
 	s.handle(&route{Method: post, Path: "/hooks/{token}", API: hookAPI, Raw: true, Tag: "Integrations",
 		Summary:  "The receiver: signed records for an integration, one JSON record, a JSON array or NDJSON; each applied in its own transaction",
 		Response: integrationReceipt{}}, s.handleIntegrationReceiver())

@@ -281,6 +281,8 @@ type Event struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes *string
+	IntegrationID      *int64
+	FirstSync          bool
 }
 
 type ExpiryAlert struct {
@@ -385,6 +387,7 @@ type Integration struct {
 	FirstSyncCompletedAt *time.Time
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	FirstSyncRecords     int64
 }
 
 type IntegrationLink struct {

@@ -281,6 +281,8 @@ type Event struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes sql.NullString
+	IntegrationID      sql.NullInt64
+	FirstSync          bool
 }
 
 type ExpiryAlert struct {
@@ -385,6 +387,7 @@ type Integration struct {
 	FirstSyncCompletedAt sql.NullString
 	CreatedAt            string
 	UpdatedAt            string
+	FirstSyncRecords     int64
 }
 
 type IntegrationLink struct {
