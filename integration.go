@@ -44,8 +44,8 @@ type Integration struct {
 	// FirstSyncRecords, the records applied while it ran, feeds it.
 	FirstSync        IntegrationFirstSync `json:"first_sync"`
 	FirstSyncRecords int                  `json:"-"`
-	CreatedAt            time.Time  `json:"created_at"`
-	UpdatedAt            time.Time  `json:"updated_at"`
+	CreatedAt        time.Time            `json:"created_at"`
+	UpdatedAt        time.Time            `json:"updated_at"`
 
 	CredentialsSealed []byte `json:"-"` // outbound credentials, sealed JSON
 	SecretSealed      []byte `json:"-"` // the receiver's signing secret, sealed

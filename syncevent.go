@@ -24,12 +24,6 @@ const (
 	SyncDataUpdate = "DATA_UPDATE"
 )
 
-// syncFields are the key fields of a sync event's data.
-var (
-	syncNewFields    = []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}
-	syncUpdateFields = []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}
-)
-
 // syncFrom maps a named event to the sync event it feeds: lease.created →
 // leases.DATA_NEW. Built from the catalog's From lists.
 var syncFrom = map[string]string{}
