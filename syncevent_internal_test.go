@@ -133,3 +133,29 @@ func TestSyncEventBody(t *testing.T) {
 		t.Fatalf("a body for a sync event the event does not feed: %v", err)
 	}
 }
+
+// Other payload formats reshape the envelope as usual but keep a sync
+// event's data as it is: it names its model and holds its record.
+func TestSyncEventFormats(t *testing.T) {
+	e := &Event{Seq: 9, FiredAt: time.Date(2025, 5, 9, 14, 30, 0, 0, time.UTC), Type: "lease.updated", ResourceType: "lease", ResourceID: 3,
+		Data: json.RawMessage(`{"id":3,"status":"active"}`), PreviousAttributes: json.RawMessage(`{"status":"draft"}`)}
+	body, err := EventBody(e, "leases.DATA_UPDATE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{PayloadStandard, PayloadArkanPM, PayloadConcierge} {
+		out, err := FormatBody(format, 1, "org_1", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Data map[string]json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatal(err)
+		}
+		if string(m.Data["model"]) != `"leases"` || string(m.Data["record"]) != `{"id":3,"status":"active"}` {
+			t.Errorf("%s: %s", format, out)
+		}
+	}
+}
