@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"porter"
-	"porter/sqlite/internal/db"
 )
 
 var _ porter.EventFeed = (*DB)(nil)
@@ -40,16 +39,8 @@ func (d *DB) EventsAfter(ctx context.Context, orgID, after int64, also []int64, 
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
-	defer rows.Close()
-	var out []*porter.Event
-	for rows.Next() {
-		var r db.Event
-		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes); err != nil {
-			return nil, fmt.Errorf("events after %d: %w", after, err)
-		}
-		out = append(out, event(r))
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanEvents(rows)
+	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
 	return out, nil
