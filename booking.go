@@ -711,6 +711,7 @@ func recordNested(ctx context.Context, tx Tx, now time.Time, typ, resourceType s
 			return fmt.Errorf("record %s: %w", typ, err)
 		}
 	}
+	sourceEvent(ctx, e)
 	if err := tx.InsertEvent(ctx, e); err != nil {
 		return fmt.Errorf("record %s: %w", typ, err)
 	}

@@ -14,6 +14,9 @@ type EventType struct {
 	Scope       string   `json:"scope"`  // needed to receive it
 	Aliases     []string `json:"aliases,omitempty"`
 	Pollable    bool     `json:"-"` // offered by GET /api/trigger_poll.php
+	// From lists the named events a per-model sync event derives from
+	// (seed 001); empty for every named event.
+	From []string `json:"-"`
 }
 
 // Catalog lists every event Porter emits. Names and key fields follow seed
@@ -149,6 +152,35 @@ var Catalog = []EventType{
 	{Name: "visitor_pass.checked_out", Description: "A visitor with a pass leaves (data.visitor_pass, with checked_out_at)", Fields: []string{"visitor_pass"}, Scope: "visitor_passes:read"},
 	{Name: "announcement.acknowledged", Description: "A tenant acknowledges a broadcast (announcement), once per tenant (data.acknowledgement: id, broadcast_id, tenant_id, acknowledged_at; data.broadcast: id, subject, audience)", Fields: []string{"acknowledgement", "broadcast"}, Scope: "broadcasts:read"},
 
+	// Per-model sync events (issue 11, seed 001): "<model>.DATA_NEW" and
+	// "<model>.DATA_UPDATE", derived at fan-out from the named events in
+	// From (syncevent.go), with the same event id. "*" does not include
+	// them: they are subscribed to by name, "<model>.*", "*.DATA_NEW" or
+	// "*.DATA_UPDATE".
+	{Name: "properties.DATA_NEW", Description: "A new property record (from property.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "properties:read", From: []string{"property.created"}},
+	{Name: "properties.DATA_UPDATE", Description: "A property record changed (from property.updated, property.archived); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "properties:read", From: []string{"property.updated", "property.archived"}},
+	{Name: "units.DATA_NEW", Description: "A new unit record (from unit.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "units:read", From: []string{"unit.created"}},
+	{Name: "units.DATA_UPDATE", Description: "A unit record changed (from unit.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "units:read", From: []string{"unit.updated"}},
+	{Name: "tenants.DATA_NEW", Description: "A new tenant record (from tenant.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "tenants:read", From: []string{"tenant.created"}},
+	{Name: "tenants.DATA_UPDATE", Description: "A tenant record changed (from tenant.updated, tenant.activated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "tenants:read", From: []string{"tenant.updated", "tenant.activated"}},
+	{Name: "leases.DATA_NEW", Description: "A new lease record (from lease.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "leases:read", From: []string{"lease.created"}},
+	{Name: "leases.DATA_UPDATE", Description: "A lease record changed (from lease.updated, lease.activated, lease.renewed, lease.terminated, lease.expired); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "leases:read", From: []string{"lease.updated", "lease.activated", "lease.renewed", "lease.terminated", "lease.expired"}},
+	{Name: "charges.DATA_NEW", Description: "A new charge record (from charge.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "charges:read", From: []string{"charge.created"}},
+	{Name: "charges.DATA_UPDATE", Description: "A charge record changed (from charge.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "charges:read", From: []string{"charge.updated"}},
+	{Name: "payments.DATA_NEW", Description: "A new payment record (from payment.succeeded, payment.failed); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "payments:read", From: []string{"payment.succeeded", "payment.failed"}},
+	{Name: "vendors.DATA_NEW", Description: "A new vendor record (from vendor.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "vendors:read", From: []string{"vendor.created"}},
+	{Name: "vendors.DATA_UPDATE", Description: "A vendor record changed (from vendor.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "vendors:read", From: []string{"vendor.updated"}},
+	{Name: "work_orders.DATA_NEW", Description: "A new work order record (from work_order.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "work_orders:read", From: []string{"work_order.created"}},
+	{Name: "work_orders.DATA_UPDATE", Description: "A work order record changed (from work_order.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "work_orders:read", From: []string{"work_order.updated"}},
+	{Name: "assets.DATA_NEW", Description: "A new asset record (from asset.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "assets:read", From: []string{"asset.created"}},
+	{Name: "assets.DATA_UPDATE", Description: "A asset record changed (from asset.updated, asset.transferred, asset.disposed); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "assets:read", From: []string{"asset.updated", "asset.transferred", "asset.disposed"}},
+	{Name: "warranties.DATA_NEW", Description: "A new warranty record (from warranty.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "assets:read", From: []string{"warranty.created"}},
+	{Name: "warranties.DATA_UPDATE", Description: "A warranty record changed (from warranty.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "assets:read", From: []string{"warranty.updated"}},
+	{Name: "certificates.DATA_NEW", Description: "A new compliance certificate record (from certificate.added); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "certificates:read", From: []string{"certificate.added"}},
+	{Name: "certificates.DATA_UPDATE", Description: "A compliance certificate record changed (from certificate.updated); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "certificates:read", From: []string{"certificate.updated"}},
+	{Name: "defects.DATA_NEW", Description: "A new defect record (from defect.created); for records an integration imports, only once its first full sync has completed (data: event_type, model, record_id, integration_id, record, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "source_event"}, Scope: "defects:read", From: []string{"defect.created"}},
+	{Name: "defects.DATA_UPDATE", Description: "A defect record changed (from defect.updated, defect.resolved); data.changed_fields names the fields, previous_attributes holds their old values (data: event_type, model, record_id, integration_id, record, changed_fields, source_event)", Fields: []string{"event_type", "model", "record_id", "integration_id", "record", "changed_fields", "source_event"}, Scope: "defects:read", From: []string{"defect.updated", "defect.resolved"}},
+
 	// Audit log (seed 003).
 	{Name: "audit.critical_event", Description: "A critical action enters the audit log: an API key created or revoked, a webhook secret rotated or a webhook deleted, a user's role changed or a user deactivated, a mass deletion, a burst of failed sign-ins", Fields: []string{"id", "action", "actor", "resource", "reason"}, Scope: "audit:read"},
 }
@@ -190,11 +222,38 @@ func EventNames() []string {
 	return names
 }
 
+// namedEventNames is what "*" covers: every named event, sorted. The
+// per-model sync events re-deliver named events in another shape, so a
+// catch-all subscription made before they existed does not start getting
+// each change twice.
+func namedEventNames() []string {
+	names := make([]string, 0, len(Catalog))
+	for _, e := range Catalog {
+		if len(e.From) == 0 {
+			names = append(names, e.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
 // ExpandEventPattern resolves one subscription pattern: a name, an alias,
-// "family.*" or "*". It returns the canonical names it covers.
+// "family.*", "*" (every named event) or "*.DATA_NEW" / "*.DATA_UPDATE"
+// (seed 001's sync events of every model). It returns the canonical names
+// it covers.
 func ExpandEventPattern(p string) ([]string, bool) {
 	if p == "*" {
-		return EventNames(), true
+		return namedEventNames(), true
+	}
+	// "*.DATA_NEW", "*.DATA_UPDATE": that kind of sync event of every model.
+	if kind, ok := strings.CutPrefix(p, "*."); ok {
+		var names []string
+		for _, e := range Catalog {
+			if len(e.From) > 0 && strings.HasSuffix(e.Name, "."+kind) {
+				names = append(names, e.Name)
+			}
+		}
+		return names, len(names) > 0
 	}
 	if family, ok := strings.CutSuffix(p, ".*"); ok {
 		var names []string

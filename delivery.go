@@ -296,6 +296,9 @@ func fieldError(field, format string, args ...any) error {
 // tool such as Make can learn the real shape; without one, a sample made
 // from the catalog's key fields.
 func sampleEvent(ctx context.Context, tx Tx, name string, now time.Time) (*Event, error) {
+	if et, _ := LookupEvent(name); len(et.From) > 0 {
+		return sampleSyncEvent(ctx, tx, et, now)
+	}
 	l, err := tx.Events(ctx, EventFilter{ListParams: ListParams{Page: 1, PerPage: 1}, Types: []string{name}})
 	if err != nil {
 		return nil, fmt.Errorf("sample event: %w", err)

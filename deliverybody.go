@@ -2,7 +2,6 @@ package porter
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -48,5 +47,5 @@ func deliveryEnvelope(ctx context.Context, tx Tx, d *Delivery) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("delivery %d body: %w", d.ID, err)
 	}
-	return json.Marshal(e)
+	return EventBody(e, d.Event) // a sync delivery (seed 001) reshapes its event
 }

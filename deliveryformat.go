@@ -84,11 +84,15 @@ func FormatBody(format string, orgID int64, publicID string, body []byte) ([]byt
 // underNoun is data with the resource under its name, as seeds 002 and 003
 // show it. Data that already holds it there (a booking event's
 // {"booking": {…}}, a work order event's seed 002 "work_order" object) is
-// kept as it is, not nested twice.
+// kept as it is, not nested twice, and so is a per-model sync event's
+// (seed 001), which names its model and holds its record itself.
 func underNoun(noun string, data json.RawMessage) map[string]json.RawMessage {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(data, &m) == nil {
 		if v, ok := m[noun]; ok && len(v) > 0 && v[0] == '{' {
+			return m
+		}
+		if _, ok := m["record"]; ok && IsSyncEvent(noun+"."+strings.Trim(string(m["event_type"]), `"`)) {
 			return m
 		}
 	}

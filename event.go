@@ -24,6 +24,11 @@ type Event struct {
 	// PreviousAttributes holds, for updates, the old values of the fields
 	// that changed; nil otherwise.
 	PreviousAttributes json.RawMessage
+	// IntegrationID is the integration whose import recorded the event;
+	// nil for everything else. FirstSync says that integration's first
+	// full sync was still running: seed 001's DATA_NEW stays silent.
+	IntegrationID *int64
+	FirstSync     bool
 }
 
 // ID is the event's public id, stable across every delivery attempt.
@@ -92,6 +97,7 @@ func record(ctx context.Context, tx Tx, now time.Time, typ, resourceType string,
 		}
 		e.PreviousAttributes = prev
 	}
+	sourceEvent(ctx, e)
 	if err := tx.InsertEvent(ctx, e); err != nil {
 		return fmt.Errorf("record %s: %w", typ, err)
 	}

@@ -39,8 +39,14 @@ type Integration struct {
 	LastErrorAt         *time.Time         `json:"last_error_at"`
 	LastSuccessAt       *time.Time         `json:"last_success_at"`
 	// FirstSyncCompletedAt is when the first full sync ended (seed 001's
-	// DATA_NEW gate): the first poll cycle that fetched every page.
+	// DATA_NEW gate): POST /v1/integrations/{id}/first_sync/complete for
+	// pushed records, the first poll cycle that fetched every page for
+	// polled ones.
 	FirstSyncCompletedAt *time.Time `json:"first_sync_completed_at"`
+	// FirstSync is the first sync's progress (integrationsync.go);
+	// FirstSyncRecords, the records applied while it ran, feeds it.
+	FirstSync        IntegrationFirstSync `json:"first_sync"`
+	FirstSyncRecords int                  `json:"-"`
 	// MQTT is the broker subscription of a bms or iot integration (integrationmqtt.go).
 	MQTT      *IntegrationMQTT `json:"mqtt" doc:"The broker subscription (bms and iot integrations); null when it has none"`
 	CreatedAt time.Time        `json:"created_at"`
@@ -168,6 +174,11 @@ type IntegrationTx interface {
 	SetIntegrationSecret(ctx context.Context, id int64, secretSealed, tokenHash []byte, now time.Time) error
 	// CountIntegrationRejected adds one to the rejected counter, atomically.
 	CountIntegrationRejected(ctx context.Context, id int64) error
+	// CountIntegrationFirstSyncRecords counts n more records applied in
+	// the integration's first sync and reports true, or reports false once
+	// the first sync has completed. It orders the transaction against the
+	// one completing the sync (PostgreSQL: the integration's row lock).
+	CountIntegrationFirstSyncRecords(ctx context.Context, id int64, n int) (bool, error)
 	DeleteIntegration(ctx context.Context, id int64) error
 	Integrations(ctx context.Context, f IntegrationFilter) (List[*Integration], error)
 

@@ -43,7 +43,22 @@ func (s *Service) receiveReadings(ctx context.Context, orgID int64, it *Integrat
 	if len(batch) == 0 {
 		return nil
 	}
+	resolved := 0
+	for _, p := range batch {
+		if p.err == nil {
+			resolved++
+		}
+	}
 	rows, err := update(ctx, s, orgID, func(tx Tx, now time.Time) ([]*IntegrationLogEntry, error) {
+		if it.FirstSyncCompletedAt == nil && resolved > 0 {
+			// The first sync's progress (seed 001): readings record no
+			// events, so only the count matters. First in the transaction,
+			// so that it locks the integration's row before any meter, as
+			// a record applied on its own does.
+			if _, err := tx.CountIntegrationFirstSyncRecords(ctx, it.ID, resolved); err != nil {
+				return nil, err
+			}
+		}
 		cache := meterCache{}
 		var in []ReadingInput
 		var at []*IntegrationLogEntry
@@ -88,6 +103,7 @@ func (s *Service) receiveReadings(ctx context.Context, orgID int64, it *Integrat
 		if err := tx.InsertIntegrationLogs(ctx, rows); err != nil {
 			return nil, err
 		}
+
 		// The latest copy of a source record is the one that counts. Only
 		// when errors may be open is it worth a statement per row.
 		if it.OpenErrors > 0 || anyError {

@@ -316,6 +316,13 @@ func (s *Service) applyIntegrationRecord(ctx context.Context, orgID int64, it *I
 				next.ReceivedAt = now
 			}
 			next.UpdatedAt = now
+			// Seed 001: the events this record's import records name the
+			// integration, and whether its first full sync still runs.
+			first, err := tx.CountIntegrationFirstSyncRecords(ctx, it.ID, 1)
+			if err != nil {
+				return next, err
+			}
+			ctx := withEventSource(ctx, eventSource{IntegrationID: it.ID, FirstSync: first})
 			ref, status, err := applyMapped(ctx, tx, now, it, env, entity, sourceID)
 			if err != nil {
 				return next, err

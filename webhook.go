@@ -268,7 +268,7 @@ func (w *Webhook) validate() error {
 	} else if len(w.Events) > MaxWebhookEvents {
 		v.Add("events", "must have at most %d entries", MaxWebhookEvents)
 	} else if bad := unknownEvents(w.Events); len(bad) > 0 {
-		v.Add("events", "has unknown events: %s; see GET /api/triggers.php. Valid events: %s, \"family.*\" or \"*\"",
+		v.Add("events", "has unknown events: %s; see GET /api/triggers.php. Valid events: %s, \"family.*\", \"*\", \"*.DATA_NEW\" or \"*.DATA_UPDATE\"",
 			strings.Join(quoteAll(bad), ", "), strings.Join(EventNames(), ", "))
 	}
 	if len(w.Description) > maxWebhookDescription {

@@ -3,7 +3,6 @@ package porter
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -227,30 +226,36 @@ func (q *WebhookQueue) FanOut(ctx context.Context, limit int, admit Admit) (leas
 		now := q.svc.Now()
 		q.mu.RLock()
 		for _, e := range evs {
-			subs := q.match[e.OrgID][e.Type]
-			if len(subs) == 0 {
-				continue
-			}
-			body, err := json.Marshal(e)
-			if err != nil {
-				q.mu.RUnlock()
-				return fmt.Errorf("fan out %s: %w", e.ID(), err)
-			}
-			for _, s := range subs {
-				// A webhook hears what happens from its creation on, not
-				// what the outbox still held when it was made.
-				if e.FiredAt.Before(s.CreatedAt) {
+			// Each event goes out under its own name and, to webhooks
+			// subscribed to the per-model sync event it feeds (seed 001),
+			// as that: the same event id, reshaped.
+			for _, as := range [2]string{e.Type, syncTarget(e)} {
+				subs := q.match[e.OrgID][as]
+				if as == "" || len(subs) == 0 {
 					continue
 				}
-				if s.IntegrationID != 0 && (e.ResourceType != "integration" || e.ResourceID != s.IntegrationID) {
-					continue
+				body, err := EventBody(e, as)
+				if err != nil {
+					q.mu.RUnlock()
+					return fmt.Errorf("fan out %s: %w", e.ID(), err)
 				}
-				d := &QueuedDelivery{OrgID: e.OrgID, WebhookID: s.ID, EventSeq: e.Seq, EventID: e.ID(), EventType: e.Type, Body: body, CreatedAt: now}
-				if s.Ordered {
-					d.ResourceKey = e.ResourceType + ":" + strconv.FormatInt(e.ResourceID, 10)
-					ordered[s.ID] = append(ordered[s.ID], d)
+				for _, s := range subs {
+					// A webhook hears what happens from its creation on, not
+					// what the outbox still held when it was made.
+					if e.FiredAt.Before(s.CreatedAt) {
+						continue
+					}
+					// An integration's own webhook hears only its postings.
+					if s.IntegrationID != 0 && (e.ResourceType != "integration" || e.ResourceID != s.IntegrationID) {
+						continue
+					}
+					d := &QueuedDelivery{OrgID: e.OrgID, WebhookID: s.ID, EventSeq: e.Seq, EventID: e.ID(), EventType: as, Body: body, CreatedAt: now}
+					if s.Ordered {
+						d.ResourceKey = e.ResourceType + ":" + strconv.FormatInt(e.ResourceID, 10)
+						ordered[s.ID] = append(ordered[s.ID], d)
+					}
+					ds, dsubs = append(ds, d), append(dsubs, s)
 				}
-				ds, dsubs = append(ds, d), append(dsubs, s)
 			}
 		}
 		q.mu.RUnlock()

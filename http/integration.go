@@ -121,6 +121,9 @@ func (s *Server) addIntegrationRoutes() {
 	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/sync", API: v1API, Scope: "integrations:write", Tag: "Integrations",
 		Summary:  "Sync now: poll the integration's poll_url at once, through the webhook guard, and answer what the poll fetched and applied (409 without a poll_url, disabled, or while a poll runs)",
 		Response: integrationPollView{}, Also: []int{http.StatusConflict}}, act("integration", s.svc.SyncIntegration))
+	s.handle(&route{Method: post, Path: "/v1/integrations/{id}/first_sync/complete", API: v1API, Scope: "integrations:write", Tag: "Integrations",
+		Summary:  "End the integration's first full sync (seed 001): records it imports from now on reach <model>.DATA_NEW subscriptions; completing again changes nothing",
+		Response: integrationView{}}, act("integration", s.svc.CompleteIntegrationFirstSync))
 	s.handle(&route{Method: post, Path: "/hooks/{token}", API: hookAPI, Raw: true, Tag: "Integrations",
 		Summary:  "The receiver: signed records for an integration, one JSON record, a JSON array or NDJSON; each applied in its own transaction",
 		Response: integrationReceipt{}}, s.handleIntegrationReceiver())

@@ -788,6 +788,18 @@ var eventStringFields = map[string]bool{"status": true, "name": true, "title": t
 	"notes": true, "error": true, "scope": true, "address": true}
 
 func eventFieldSchema(name string) map[string]any {
+	switch name { // seed 001's per-model sync events
+	case "integration_id":
+		return map[string]any{"type": []string{"integer", "null"}, "description": "The integration that imported the record; null when it was not imported"}
+	case "record":
+		return map[string]any{"type": "object", "description": "The record as GET returns it"}
+	case "changed_fields":
+		return map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "The fields that changed; previous_attributes holds their old values"}
+	case "event_type":
+		return map[string]any{"type": "string", "enum": []string{porter.SyncDataNew, porter.SyncDataUpdate}}
+	case "model", "source_event":
+		return map[string]any{"type": "string"}
+	}
 	switch {
 	case name == "id" || strings.HasSuffix(name, "_id") || name == "days_remaining" || name == "recipients":
 		return map[string]any{"type": "integer"}

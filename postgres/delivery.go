@@ -37,7 +37,7 @@ const (
        w.enabled, w.disabled_reason, w.source, w.secret, w.previous_secret, w.previous_secret_expires_at, w.secret_rotated_at,
        w.created_at, w.updated_at, w.signature, w.public_key, w.payload_format, w.signature_header, o.public_id
 FROM webhooks w JOIN organizations o ON o.id = w.org_id WHERE w.enabled ORDER BY w.id`
-	qOutboxEvents = `SELECT e.seq, e.org_id, e.type, e.fired_at, e.resource_type, e.resource_id, e.data, e.previous_attributes
+	qOutboxEvents = `SELECT e.seq, e.org_id, e.type, e.fired_at, e.resource_type, e.resource_id, e.data, e.previous_attributes, e.integration_id, e.first_sync
 FROM outbox_pending p JOIN events e ON e.seq = p.seq ORDER BY p.seq LIMIT $1`
 	qMarkFannedOut    = `DELETE FROM outbox_pending WHERE seq = ANY($1)`
 	qPendingResources = `SELECT DISTINCT resource_key FROM webhook_deliveries
@@ -71,7 +71,7 @@ FROM jsonb_to_recordset($3::jsonb) AS j(i bigint, u timestamptz, t text)
 WHERE d.id = j.i
 RETURNING d.id, d.org_id, d.webhook_id, d.event_seq, d.event_id, d.event_type, d.resource_key, d.test, d.payload,
           d.attempts, d.retry_from, d.next_attempt_at, d.lease_token, d.created_at`
-	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync
 FROM events WHERE seq = ANY($1)`
 	qInsertAttempts = `INSERT INTO webhook_attempts (delivery_id, attempt_id, number, started_at, duration_ms, url, request_headers,
        response_status, response_headers, response_body, error)
@@ -331,7 +331,8 @@ func scanEvents(rows pgx.Rows) ([]*porter.Event, error) {
 	var out []*porter.Event
 	for rows.Next() {
 		var r db.Event
-		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes); err != nil {
+		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes,
+			&r.IntegrationID, &r.FirstSync); err != nil {
 			return nil, err
 		}
 		out = append(out, event(r))
@@ -555,14 +556,22 @@ func (t *tx) loadBodies(ctx context.Context, ds []*porter.QueuedDelivery) error 
 		return err
 	}
 	bodies := make(map[int64][]byte, len(evs))
+	bySeq := make(map[int64]*porter.Event, len(evs))
 	for _, e := range evs {
 		if bodies[e.Seq], err = json.Marshal(e); err != nil {
 			return err
 		}
+		bySeq[e.Seq] = e
 	}
 	for _, d := range ds {
 		if !d.Test {
 			d.Body = bodies[d.EventSeq]
+			// A per-model sync delivery (seed 001) carries its event reshaped.
+			if e := bySeq[d.EventSeq]; e != nil && d.EventType != e.Type {
+				if d.Body, err = porter.EventBody(e, d.EventType); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

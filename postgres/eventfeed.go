@@ -12,9 +12,9 @@ var _ porter.EventFeed = (*DB)(nil)
 // The stream reads through the primary-key and (org_id, seq) indexes: a
 // read costs the events it returns, however long the outbox.
 const (
-	qFeedAll = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+	qFeedAll = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync
 FROM events WHERE seq > $1 OR seq = ANY($2) ORDER BY seq LIMIT $3`
-	qFeedOrg = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+	qFeedOrg = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync
 FROM events WHERE org_id = $4 AND (seq > $1 OR seq = ANY($2)) ORDER BY seq LIMIT $3`
 	qLastEventSeq = `SELECT coalesce(max(seq), 0) FROM events`
 )

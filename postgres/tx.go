@@ -163,6 +163,7 @@ func (t *tx) InsertEvent(ctx context.Context, e *porter.Event) error {
 	seq, err := t.q.InsertEvent(ctx, db.InsertEventParams{
 		OrgID: t.orgID, Type: e.Type, FiredAt: e.FiredAt, ResourceType: e.ResourceType,
 		ResourceID: e.ResourceID, Data: string(e.Data), PreviousAttributes: prev,
+		IntegrationID: e.IntegrationID, FirstSync: e.FirstSync,
 	})
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
@@ -211,7 +212,7 @@ func (t *tx) ResourceEvents(ctx context.Context, resourceType string, id int64, 
 func event(r db.Event) *porter.Event {
 	e := &porter.Event{
 		Seq: r.Seq, OrgID: r.OrgID, Type: r.Type, FiredAt: r.FiredAt, ResourceType: r.ResourceType,
-		ResourceID: r.ResourceID, Data: json.RawMessage(r.Data),
+		ResourceID: r.ResourceID, Data: json.RawMessage(r.Data), IntegrationID: r.IntegrationID, FirstSync: r.FirstSync,
 	}
 	if r.PreviousAttributes != nil {
 		e.PreviousAttributes = json.RawMessage(*r.PreviousAttributes)

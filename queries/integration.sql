@@ -21,7 +21,9 @@ UPDATE integrations SET name = sqlc.arg(name), type = sqlc.arg(type), endpoint_u
     sync_interval_seconds = sqlc.arg(sync_interval_seconds), enabled = sqlc.arg(enabled), status = sqlc.arg(status),
     mapping = sqlc.arg(mapping), open_errors = sqlc.arg(open_errors), last_error = sqlc.arg(last_error),
     last_error_at = sqlc.narg(last_error_at), last_success_at = sqlc.narg(last_success_at),
-    first_sync_completed_at = sqlc.narg(first_sync_completed_at), updated_at = sqlc.arg(updated_at), poll_url = sqlc.arg(poll_url)
+    -- A first sync completes once: an edit that read the row before it
+    -- completed must not undo it (seed 001's DATA_NEW gate).
+    first_sync_completed_at = COALESCE(first_sync_completed_at, sqlc.narg(first_sync_completed_at)), updated_at = sqlc.arg(updated_at), poll_url = sqlc.arg(poll_url)
 WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id);
 
 -- name: SetIntegrationSecret :execrows
@@ -119,3 +121,11 @@ WHERE integration_log.org_id = sqlc.arg(org_id)
   AND integration_log.id < CAST(sqlc.arg(below_id) AS BIGINT)
 ORDER BY id DESC
 LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
+
+-- name: CountIntegrationFirstSyncRecords :execrows
+-- Seed 001's first-sync gate: n more records applied while the first sync
+-- runs. It matches no row once the sync completed, which is how a record's
+-- transaction learns whether it is part of the first sync; the row lock it
+-- takes orders it against the transaction that completes the sync.
+UPDATE integrations SET first_sync_records = first_sync_records + sqlc.arg(n)
+WHERE org_id = sqlc.arg(org_id) AND id = sqlc.arg(id) AND first_sync_completed_at IS NULL;

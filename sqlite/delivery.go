@@ -28,7 +28,7 @@ const (
        w.enabled, w.disabled_reason, w.source, w.secret, w.previous_secret, w.previous_secret_expires_at, w.secret_rotated_at,
        w.created_at, w.updated_at, w.signature, w.public_key, w.payload_format, w.signature_header, o.public_id
 FROM webhooks w JOIN organizations o ON o.id = w.org_id WHERE w.enabled ORDER BY w.id`
-	qOutboxEvents = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+	qOutboxEvents = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync
 FROM events WHERE seq > (SELECT seq FROM outbox_cursor WHERE id = 1) ORDER BY seq LIMIT ?`
 	qMarkFannedOut    = `UPDATE outbox_cursor SET seq = max(seq, ?) WHERE id = 1`
 	qPendingResources = `SELECT DISTINCT resource_key FROM webhook_deliveries
@@ -44,7 +44,7 @@ WHERE d.webhook_id = ?1 AND d.status = 'pending' AND d.next_attempt_at <= ?2
           AND p.resource_key <> '' AND p.event_seq < d.event_seq))
 ORDER BY d.next_attempt_at
 LIMIT ?3`
-	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes
+	qEventsBySeq = `SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync
 FROM events WHERE seq IN (SELECT value FROM json_each(?))`
 	qReleaseDeliveries = `UPDATE webhook_deliveries
 SET attempts = attempts - 1, next_attempt_at = ?1, lease_owner = '', lease_token = '', updated_at = ?1
@@ -334,7 +334,8 @@ func scanEvents(rows *sql.Rows) ([]*porter.Event, error) {
 	var out []*porter.Event
 	for rows.Next() {
 		var r db.Event
-		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes); err != nil {
+		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes,
+			&r.IntegrationID, &r.FirstSync); err != nil {
 			return nil, err
 		}
 		out = append(out, event(r))
@@ -543,14 +544,22 @@ func (t *tx) loadBodies(ctx context.Context, ds []*porter.QueuedDelivery) error 
 		return err
 	}
 	bodies := make(map[int64][]byte, len(evs))
+	bySeq := make(map[int64]*porter.Event, len(evs))
 	for _, e := range evs {
 		if bodies[e.Seq], err = json.Marshal(e); err != nil {
 			return err
 		}
+		bySeq[e.Seq] = e
 	}
 	for _, d := range ds {
 		if !d.Test {
 			d.Body = bodies[d.EventSeq]
+			// A per-model sync delivery (seed 001) carries its event reshaped.
+			if e := bySeq[d.EventSeq]; e != nil && d.EventType != e.Type {
+				if d.Body, err = porter.EventBody(e, d.EventType); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

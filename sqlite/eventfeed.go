@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"porter"
-	"porter/sqlite/internal/db"
 )
 
 var _ porter.EventFeed = (*DB)(nil)
@@ -17,7 +16,7 @@ var _ porter.EventFeed = (*DB)(nil)
 // still awaited are a second arm of a UNION ALL, not an OR: with the OR
 // SQLite scanned the whole table on every read.
 const (
-	feedColumns = `seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes`
+	feedColumns = `seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync`
 	qFeedAll    = `SELECT ` + feedColumns + ` FROM events WHERE seq > ?1
 UNION ALL SELECT ` + feedColumns + ` FROM events WHERE seq <= ?1 AND seq IN (SELECT value FROM json_each(?2))
 ORDER BY seq LIMIT ?3`
@@ -45,16 +44,8 @@ func (d *DB) EventsAfter(ctx context.Context, orgID, after int64, also []int64, 
 	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
-	defer rows.Close()
-	var out []*porter.Event
-	for rows.Next() {
-		var r db.Event
-		if err := rows.Scan(&r.Seq, &r.OrgID, &r.Type, &r.FiredAt, &r.ResourceType, &r.ResourceID, &r.Data, &r.PreviousAttributes); err != nil {
-			return nil, fmt.Errorf("events after %d: %w", after, err)
-		}
-		out = append(out, event(r))
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanEvents(rows)
+	if err != nil {
 		return nil, fmt.Errorf("events after %d: %w", after, err)
 	}
 	return out, nil

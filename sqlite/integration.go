@@ -94,6 +94,14 @@ func (t *tx) CountIntegrationRejected(ctx context.Context, id int64) error {
 	return affected(n, err, "integration", id)
 }
 
+func (t *tx) CountIntegrationFirstSyncRecords(ctx context.Context, id int64, n int) (bool, error) {
+	rows, err := t.q.CountIntegrationFirstSyncRecords(ctx, db.CountIntegrationFirstSyncRecordsParams{OrgID: t.orgID, ID: id, N: int64(n)})
+	if err != nil {
+		return false, fmt.Errorf("count first sync record of integration %d: %w", id, err)
+	}
+	return rows == 1, nil
+}
+
 func (t *tx) DeleteIntegration(ctx context.Context, id int64) error {
 	if err := t.q.DeleteIntegrationLogRows(ctx, db.DeleteIntegrationLogRowsParams{OrgID: t.orgID, IntegrationID: id}); err != nil {
 		return fmt.Errorf("delete integration log: %w", err)
@@ -225,11 +233,12 @@ func integration(r db.Integration) (*porter.Integration, error) {
 	in := &porter.Integration{ID: r.ID, Name: r.Name, Type: r.Type, EndpointURL: r.EndpointUrl, CredentialType: r.CredentialType,
 		SyncMode: r.SyncMode, SyncIntervalSeconds: int(r.SyncIntervalSeconds), Enabled: r.Enabled, Status: r.Status,
 		OpenErrors: int(r.OpenErrors), RejectedCount: int(r.RejectedCount), LastError: r.LastError, LastErrorAt: pnts(r.LastErrorAt),
-		LastSuccessAt: pnts(r.LastSuccessAt), FirstSyncCompletedAt: pnts(r.FirstSyncCompletedAt), CreatedAt: pts(r.CreatedAt),
+		LastSuccessAt: pnts(r.LastSuccessAt), FirstSyncCompletedAt: pnts(r.FirstSyncCompletedAt), FirstSyncRecords: int(r.FirstSyncRecords), CreatedAt: pts(r.CreatedAt),
 		UpdatedAt: pts(r.UpdatedAt), PollURL: r.PollUrl, CredentialsSealed: r.CredentialsSealed, SecretSealed: r.SecretSealed, TokenHash: r.TokenHash}
 	if err := json.Unmarshal([]byte(r.Mapping), &in.Mapping); err != nil {
 		return nil, fmt.Errorf("integration %d: stored mapping: %w", r.ID, err)
 	}
+	in.RefreshFirstSync()
 	return in, nil
 }
 

@@ -165,6 +165,7 @@ func (t *tx) InsertEvent(ctx context.Context, e *porter.Event) error {
 	seq, err := t.q.InsertEvent(ctx, db.InsertEventParams{
 		OrgID: t.orgID, Type: e.Type, FiredAt: ts(e.FiredAt), ResourceType: e.ResourceType,
 		ResourceID: e.ResourceID, Data: string(e.Data), PreviousAttributes: prev,
+		IntegrationID: nullID(e.IntegrationID), FirstSync: e.FirstSync,
 	})
 	if err != nil {
 		return fmt.Errorf("insert event: %w", err)
@@ -215,7 +216,10 @@ func (t *tx) ResourceEvents(ctx context.Context, resourceType string, id int64, 
 func event(r db.Event) *porter.Event {
 	e := &porter.Event{
 		Seq: r.Seq, OrgID: r.OrgID, Type: r.Type, FiredAt: pts(r.FiredAt), ResourceType: r.ResourceType,
-		ResourceID: r.ResourceID, Data: json.RawMessage(r.Data),
+		ResourceID: r.ResourceID, Data: json.RawMessage(r.Data), FirstSync: r.FirstSync,
+	}
+	if r.IntegrationID.Valid {
+		e.IntegrationID = &r.IntegrationID.Int64
 	}
 	if r.PreviousAttributes.Valid {
 		e.PreviousAttributes = json.RawMessage(r.PreviousAttributes.String)

@@ -1,7 +1,7 @@
 -- name: InsertEvent :one
-INSERT INTO events (org_id, type, fired_at, resource_type, resource_id, data, previous_attributes)
+INSERT INTO events (org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync)
 VALUES (sqlc.arg(org_id), sqlc.arg(type), sqlc.arg(fired_at), sqlc.arg(resource_type),
-        sqlc.arg(resource_id), sqlc.arg(data), sqlc.narg(previous_attributes))
+        sqlc.arg(resource_id), sqlc.arg(data), sqlc.narg(previous_attributes), sqlc.narg(integration_id), sqlc.arg(first_sync))
 RETURNING seq;
 
 -- name: GetEvent :one

@@ -11,7 +11,7 @@ import (
 )
 
 const getEvent = `-- name: GetEvent :one
-SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes FROM events WHERE org_id = $1 AND seq = $2
+SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync FROM events WHERE org_id = $1 AND seq = $2
 `
 
 type GetEventParams struct {
@@ -31,14 +31,16 @@ func (q *Queries) GetEvent(ctx context.Context, arg GetEventParams) (Event, erro
 		&i.ResourceID,
 		&i.Data,
 		&i.PreviousAttributes,
+		&i.IntegrationID,
+		&i.FirstSync,
 	)
 	return i, err
 }
 
 const insertEvent = `-- name: InsertEvent :one
-INSERT INTO events (org_id, type, fired_at, resource_type, resource_id, data, previous_attributes)
+INSERT INTO events (org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync)
 VALUES ($1, $2, $3, $4,
-        $5, $6, $7)
+        $5, $6, $7, $8, $9)
 RETURNING seq
 `
 
@@ -50,6 +52,8 @@ type InsertEventParams struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes *string
+	IntegrationID      *int64
+	FirstSync          bool
 }
 
 func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (int64, error) {
@@ -61,6 +65,8 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (int64
 		arg.ResourceID,
 		arg.Data,
 		arg.PreviousAttributes,
+		arg.IntegrationID,
+		arg.FirstSync,
 	)
 	var seq int64
 	err := row.Scan(&seq)
@@ -69,7 +75,7 @@ func (q *Queries) InsertEvent(ctx context.Context, arg InsertEventParams) (int64
 
 const listEvents = `-- name: ListEvents :many
 WITH capped AS (SELECT 1 FROM events WHERE events.org_id = $1 AND (cardinality($2::text[]) = 0 OR events.type = ANY ($2::text[])) AND events.fired_at >= $3 LIMIT 10001)
-SELECT events.seq, events.org_id, events.type, events.fired_at, events.resource_type, events.resource_id, events.data, events.previous_attributes, (SELECT count(*) FROM capped) AS total
+SELECT events.seq, events.org_id, events.type, events.fired_at, events.resource_type, events.resource_id, events.data, events.previous_attributes, events.integration_id, events.first_sync, (SELECT count(*) FROM capped) AS total
 FROM events
 WHERE events.org_id = $1
   AND (cardinality($2::text[]) = 0 OR events.type = ANY ($2::text[]))
@@ -120,6 +126,8 @@ func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListE
 			&i.Event.ResourceID,
 			&i.Event.Data,
 			&i.Event.PreviousAttributes,
+			&i.Event.IntegrationID,
+			&i.Event.FirstSync,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -133,7 +141,7 @@ func (q *Queries) ListEvents(ctx context.Context, arg ListEventsParams) ([]ListE
 }
 
 const listResourceEvents = `-- name: ListResourceEvents :many
-SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes FROM events
+SELECT seq, org_id, type, fired_at, resource_type, resource_id, data, previous_attributes, integration_id, first_sync FROM events
 WHERE org_id = $1 AND resource_type = $2 AND resource_id = $3
 ORDER BY seq DESC
 LIMIT $4
@@ -169,6 +177,8 @@ func (q *Queries) ListResourceEvents(ctx context.Context, arg ListResourceEvents
 			&i.ResourceID,
 			&i.Data,
 			&i.PreviousAttributes,
+			&i.IntegrationID,
+			&i.FirstSync,
 		); err != nil {
 			return nil, err
 		}

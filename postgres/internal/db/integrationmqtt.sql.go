@@ -72,7 +72,7 @@ func (q *Queries) DeleteIntegrationMQTT(ctx context.Context, arg DeleteIntegrati
 
 const getIntegrationForUpdate = `-- name: GetIntegrationForUpdate :one
 
-SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at, poll_url FROM integrations WHERE org_id = $1 AND id = $2 FOR UPDATE
+SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at, poll_url, first_sync_records FROM integrations WHERE org_id = $1 AND id = $2 FOR UPDATE
 `
 
 type GetIntegrationForUpdateParams struct {
@@ -110,6 +110,7 @@ func (q *Queries) GetIntegrationForUpdate(ctx context.Context, arg GetIntegratio
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.PollUrl,
+		&i.FirstSyncRecords,
 	)
 	return i, err
 }

@@ -292,6 +292,8 @@ type Event struct {
 	ResourceID         int64
 	Data               string
 	PreviousAttributes *string
+	IntegrationID      *int64
+	FirstSync          bool
 }
 
 type ExpiryAlert struct {
@@ -397,6 +399,7 @@ type Integration struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	PollUrl              string
+	FirstSyncRecords     int64
 }
 
 type IntegrationLink struct {

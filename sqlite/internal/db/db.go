@@ -69,6 +69,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countAuditDeletionsStmt, err = db.PrepareContext(ctx, countAuditDeletions); err != nil {
 		return nil, fmt.Errorf("error preparing query CountAuditDeletions: %w", err)
 	}
+	if q.countIntegrationFirstSyncRecordsStmt, err = db.PrepareContext(ctx, countIntegrationFirstSyncRecords); err != nil {
+		return nil, fmt.Errorf("error preparing query CountIntegrationFirstSyncRecords: %w", err)
+	}
 	if q.countIntegrationRejectedStmt, err = db.PrepareContext(ctx, countIntegrationRejected); err != nil {
 		return nil, fmt.Errorf("error preparing query CountIntegrationRejected: %w", err)
 	}
@@ -966,6 +969,11 @@ func (q *Queries) Close() error {
 	if q.countAuditDeletionsStmt != nil {
 		if cerr := q.countAuditDeletionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countAuditDeletionsStmt: %w", cerr)
+		}
+	}
+	if q.countIntegrationFirstSyncRecordsStmt != nil {
+		if cerr := q.countIntegrationFirstSyncRecordsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countIntegrationFirstSyncRecordsStmt: %w", cerr)
 		}
 	}
 	if q.countIntegrationRejectedStmt != nil {
@@ -2387,6 +2395,7 @@ type Queries struct {
 	countAmenityBookingsStmt                   *sql.Stmt
 	countAssetsInCategoryStmt                  *sql.Stmt
 	countAuditDeletionsStmt                    *sql.Stmt
+	countIntegrationFirstSyncRecordsStmt       *sql.Stmt
 	countIntegrationRejectedStmt               *sql.Stmt
 	countOpenIntegrationErrorsStmt             *sql.Stmt
 	countOverlappingLeasesStmt                 *sql.Stmt
@@ -2681,6 +2690,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAmenityBookingsStmt:                   q.countAmenityBookingsStmt,
 		countAssetsInCategoryStmt:                  q.countAssetsInCategoryStmt,
 		countAuditDeletionsStmt:                    q.countAuditDeletionsStmt,
+		countIntegrationFirstSyncRecordsStmt:       q.countIntegrationFirstSyncRecordsStmt,
 		countIntegrationRejectedStmt:               q.countIntegrationRejectedStmt,
 		countOpenIntegrationErrorsStmt:             q.countOpenIntegrationErrorsStmt,
 		countOverlappingLeasesStmt:                 q.countOverlappingLeasesStmt,

@@ -10,6 +10,29 @@ import (
 	"database/sql"
 )
 
+const countIntegrationFirstSyncRecords = `-- name: CountIntegrationFirstSyncRecords :execrows
+UPDATE integrations SET first_sync_records = first_sync_records + ?1
+WHERE org_id = ?2 AND id = ?3 AND first_sync_completed_at IS NULL
+`
+
+type CountIntegrationFirstSyncRecordsParams struct {
+	N     int64
+	OrgID int64
+	ID    int64
+}
+
+// Seed 001's first-sync gate: n more records applied while the first sync
+// runs. It matches no row once the sync completed, which is how a record's
+// transaction learns whether it is part of the first sync; the row lock it
+// takes orders it against the transaction that completes the sync.
+func (q *Queries) CountIntegrationFirstSyncRecords(ctx context.Context, arg CountIntegrationFirstSyncRecordsParams) (int64, error) {
+	result, err := q.exec(ctx, q.countIntegrationFirstSyncRecordsStmt, countIntegrationFirstSyncRecords, arg.N, arg.OrgID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const countIntegrationRejected = `-- name: CountIntegrationRejected :execrows
 UPDATE integrations SET rejected_count = rejected_count + 1 WHERE org_id = ?1 AND id = ?2
 `
@@ -91,7 +114,7 @@ func (q *Queries) DeleteIntegrationLogRows(ctx context.Context, arg DeleteIntegr
 }
 
 const getIntegration = `-- name: GetIntegration :one
-SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at, poll_url FROM integrations WHERE org_id = ?1 AND id = ?2
+SELECT id, org_id, name, type, endpoint_url, credential_type, credentials_sealed, secret_sealed, token_hash, sync_mode, sync_interval_seconds, enabled, status, mapping, open_errors, rejected_count, last_error, last_error_at, last_success_at, first_sync_completed_at, created_at, updated_at, poll_url, first_sync_records FROM integrations WHERE org_id = ?1 AND id = ?2
 `
 
 type GetIntegrationParams struct {
@@ -126,6 +149,7 @@ func (q *Queries) GetIntegration(ctx context.Context, arg GetIntegrationParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.PollUrl,
+		&i.FirstSyncRecords,
 	)
 	return i, err
 }
@@ -396,7 +420,7 @@ WITH capped AS (SELECT 1 FROM integrations WHERE integrations.org_id = ?1
     AND (?2 = '' OR integrations.type = ?2)
     AND (?3 = '' OR integrations.status = ?3)
     AND integrations.updated_at >= ?4 LIMIT 10001)
-SELECT integrations.id, integrations.org_id, integrations.name, integrations.type, integrations.endpoint_url, integrations.credential_type, integrations.credentials_sealed, integrations.secret_sealed, integrations.token_hash, integrations.sync_mode, integrations.sync_interval_seconds, integrations.enabled, integrations.status, integrations.mapping, integrations.open_errors, integrations.rejected_count, integrations.last_error, integrations.last_error_at, integrations.last_success_at, integrations.first_sync_completed_at, integrations.created_at, integrations.updated_at, integrations.poll_url, (SELECT count(*) FROM capped) AS total
+SELECT integrations.id, integrations.org_id, integrations.name, integrations.type, integrations.endpoint_url, integrations.credential_type, integrations.credentials_sealed, integrations.secret_sealed, integrations.token_hash, integrations.sync_mode, integrations.sync_interval_seconds, integrations.enabled, integrations.status, integrations.mapping, integrations.open_errors, integrations.rejected_count, integrations.last_error, integrations.last_error_at, integrations.last_success_at, integrations.first_sync_completed_at, integrations.created_at, integrations.updated_at, integrations.poll_url, integrations.first_sync_records, (SELECT count(*) FROM capped) AS total
 FROM integrations
 WHERE integrations.org_id = ?1
   AND (?2 = '' OR integrations.type = ?2)
@@ -463,6 +487,7 @@ func (q *Queries) ListIntegrations(ctx context.Context, arg ListIntegrationsPara
 			&i.Integration.CreatedAt,
 			&i.Integration.UpdatedAt,
 			&i.Integration.PollUrl,
+			&i.Integration.FirstSyncRecords,
 			&i.Total,
 		); err != nil {
 			return nil, err
@@ -599,7 +624,9 @@ UPDATE integrations SET name = ?1, type = ?2, endpoint_url = ?3,
     sync_interval_seconds = ?7, enabled = ?8, status = ?9,
     mapping = ?10, open_errors = ?11, last_error = ?12,
     last_error_at = ?13, last_success_at = ?14,
-    first_sync_completed_at = ?15, updated_at = ?16, poll_url = ?17
+    -- A first sync completes once: an edit that read the row before it
+    -- completed must not undo it (seed 001's DATA_NEW gate).
+    first_sync_completed_at = COALESCE(first_sync_completed_at, ?15), updated_at = ?16, poll_url = ?17
 WHERE org_id = ?18 AND id = ?19
 `
 
