@@ -525,3 +525,18 @@ func (c *Console) syncIntegration(w http.ResponseWriter, r *http.Request, u *por
 	}
 	c.renderIntegration(w, r, u, id, http.StatusOK, p)
 }
+
+// completeFirstSync ends the integration's first full sync (seed 001):
+// records it imports from then on reach DATA_NEW subscriptions.
+func (c *Console) completeFirstSync(w http.ResponseWriter, r *http.Request, u *porter.User) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		c.notFound(w, r, u)
+		return
+	}
+	if _, err := c.svc.CompleteIntegrationFirstSync(r.Context(), u.OrgID, id); err != nil {
+		c.integrationActionFailed(w, r, u, id, integrationForm{}, err)
+		return
+	}
+	c.renderIntegration(w, r, u, id, http.StatusOK, integrationPage{Message: "First sync completed: new records it imports now reach DATA_NEW subscriptions."})
+}

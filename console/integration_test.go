@@ -153,7 +153,7 @@ func TestIntegrationConsoleRefusals(t *testing.T) {
 		gets := []string{"/settings/integrations", ip, ip + "?status=error&entity=defect"}
 		posts := map[string]url.Values{
 			"/settings/integrations": valid, ip: valid, ip + "/enable": nil, ip + "/disable": nil, ip + "/delete": {"confirm": {"yes"}},
-			ip + "/rotate": nil, ip + "/test": nil, ip + "/retry": nil, ip + "/sync": nil,
+			ip + "/rotate": nil, ip + "/test": nil, ip + "/retry": nil, ip + "/sync": nil, ip + "/first-sync-complete": nil,
 		}
 		unchanged := func() {
 			t.Helper()

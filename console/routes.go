@@ -206,6 +206,8 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /broadcasts/{id}/acknowledgements", c.signedIn(needRead, c.acknowledgements))
 	// Integrations: the scheduled poll's Sync now.
 	c.mux.HandleFunc("POST /settings/integrations/{id}/sync", c.signedIn(needAdmin, c.syncIntegration))
+	// Seed 001: end an integration's first sync, so DATA_NEW fires.
+	c.mux.HandleFunc("POST /settings/integrations/{id}/first-sync-complete", c.signedIn(needAdmin, c.completeFirstSync))
 	// Anything else under the console's paths is a console 404 page.
 	c.mux.HandleFunc("/", c.signedIn(needRead, func(w http.ResponseWriter, r *http.Request, u *porter.User) {
 		c.notFound(w, r, u)
