@@ -88,16 +88,8 @@ func (c *Console) defects(w http.ResponseWriter, r *http.Request, u *porter.User
 
 func (c *Console) renderDefects(w http.ResponseWriter, r *http.Request, u *porter.User, status int, d defectsData) {
 	ctx, q := r.Context(), r.URL.Query()
-	if err := opsCheckQuery(r); err != nil {
-		c.fail(w, r, u, err)
-		return
-	}
-	prop, ok := queryRef(r, "property_id")
-	if !ok {
-		c.fail(w, r, u, porter.Errorf(porter.EINVALID, "property_id %q: want a property's id", q.Get("property_id")))
-		return
-	}
-	if err := queryOneOf(q, "status", porter.DefectStatuses); err != nil {
+	prop, err := facilityListQuery(r, porter.DefectStatuses)
+	if err != nil {
 		c.fail(w, r, u, err)
 		return
 	}

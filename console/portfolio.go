@@ -113,6 +113,21 @@ func queryRef(r *http.Request, name string) (int64, bool) {
 	return n, err == nil && n > 0
 }
 
+// facilityListQuery checks the query of a facility list (defects, visitor
+// passes, amenities): the usual list parameters, a property_id, and a
+// status among statuses. It returns the property, 0 for all.
+func facilityListQuery(r *http.Request, statuses []string) (int64, error) {
+	if err := opsCheckQuery(r); err != nil {
+		return 0, err
+	}
+	q := r.URL.Query()
+	prop, ok := queryRef(r, "property_id")
+	if !ok {
+		return 0, porter.Errorf(porter.EINVALID, "property_id %q: want a property's id", q.Get("property_id"))
+	}
+	return prop, queryOneOf(q, "status", statuses)
+}
+
 // fieldProblem is the Service's refusal of bad input in the form's words: each
 // field it names, by the label the form shows. ok is false for any other
 // error, which c.fail renders.

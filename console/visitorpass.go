@@ -68,16 +68,8 @@ func (c *Console) visitorPasses(w http.ResponseWriter, r *http.Request, u *porte
 
 func (c *Console) renderVisitorPasses(w http.ResponseWriter, r *http.Request, u *porter.User, status int, d visitorPassesData) {
 	ctx, q := r.Context(), r.URL.Query()
-	if err := opsCheckQuery(r); err != nil {
-		c.fail(w, r, u, err)
-		return
-	}
-	prop, ok := queryRef(r, "property_id")
-	if !ok {
-		c.fail(w, r, u, porter.Errorf(porter.EINVALID, "property_id %q: want a property's id", q.Get("property_id")))
-		return
-	}
-	if err := queryOneOf(q, "status", porter.VisitorPassStatuses); err != nil {
+	prop, err := facilityListQuery(r, porter.VisitorPassStatuses)
+	if err != nil {
 		c.fail(w, r, u, err)
 		return
 	}
