@@ -104,7 +104,7 @@ func (s *Server) handleTriggerEvent() handlerFunc {
 		if e, ok := porter.LookupEvent(in.Event); ok && !keyFrom(r).Allows(e.Scope) {
 			return &porter.Error{Code: porter.EFORBIDDEN, Message: "this API key lacks the " + e.Scope + " scope"}
 		}
-		e, err := s.svc.TriggerEvent(r.Context(), orgID(r), in)
+		e, err := s.svc.TriggerEvent(answering(r, data1[*porter.Event]), orgID(r), in)
 		if err != nil {
 			return err
 		}
