@@ -3,16 +3,10 @@ package porter
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -62,22 +56,13 @@ func (s *Service) TestIntegration(ctx context.Context, orgID, id int64) (*Integr
 	}
 	now := s.Now().UTC()
 	body, _ := json.Marshal(map[string]any{"type": "integration.test", "integration_id": it.ID, "timestamp": now.Format(time.RFC3339)})
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	msgID := "msg_" + hex.EncodeToString(b[:])
-	stamp := strconv.FormatInt(now.Unix(), 10)
-	m := hmac.New(sha256.New, standardKey(secret))
-	m.Write([]byte(msgID + "." + stamp + "."))
-	m.Write(body)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, it.EndpointURL, bytes.NewReader(body))
 	if err != nil {
 		res.Error = fmt.Sprintf("endpoint_url: %v", err)
 		return res, nil
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("webhook-id", msgID)
-	req.Header.Set("webhook-timestamp", stamp)
-	req.Header.Set("webhook-signature", "v1,"+base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	signStandardRequest(req, secret, now, body)
 	start := time.Now()
 	resp, err := s.ICalClient.Do(req)
 	res.DurationMS = time.Since(start).Milliseconds()
