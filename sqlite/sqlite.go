@@ -33,9 +33,13 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool for readers, which WAL lets run beside the writer
 
-	writes     chan *pendingWrite // to the writer goroutine (writer.go); unbuffered, so no write is left queued after Close
-	quit       chan struct{}
-	writerDone chan struct{}
+	ckpt  *sql.DB // one connection for the checkpointer (writer.go)
+
+	writes           chan *pendingWrite // to the writer goroutine (writer.go); unbuffered, so no write is left queued after Close
+	checkpoints      chan struct{}      // the writer's requests to the checkpointer
+	quit             chan struct{}
+	writerDone       chan struct{}
+	checkpointerDone chan struct{}
 
 	prepared atomic.Pointer[preparedQueries] // set by Migrate
 	signals  porter.QueueSignals
@@ -62,7 +66,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 		pragmas.Add("_pragma", p)
 	}
 	dsn := "file:" + path + "?"
-	// The writer checkpoints itself, off the commit path (see writer).
+	// The checkpointer, not the writer's commits, checkpoints (see writer).
 	write, err := openPool(dsn+pragmas.Encode()+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate", opts)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -75,18 +79,30 @@ func OpenWith(path string, opts Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	ckpt, err := openPool(dsn+pragmas.Encode()+"&_pragma=wal_autocheckpoint(0)", opts)
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetMaxIdleConns(1)
+	ckpt.SetConnMaxLifetime(0)
+	ckpt.SetConnMaxIdleTime(0)
 	pragmas.Add("_pragma", "query_only(1)")
 	read, err := openPool(dsn+pragmas.Encode(), opts)
 	if err != nil {
 		write.Close()
+		ckpt.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	n := max(4, runtime.NumCPU()*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	d := &DB{write: write, read: read, hits: map[int64]rateWindow{}, locks: map[string]bool{},
-		writes: make(chan *pendingWrite), quit: make(chan struct{}), writerDone: make(chan struct{})}
+	d := &DB{write: write, read: read, ckpt: ckpt, hits: map[int64]rateWindow{}, locks: map[string]bool{},
+		writes: make(chan *pendingWrite), checkpoints: make(chan struct{}, 1), quit: make(chan struct{}),
+		writerDone: make(chan struct{}), checkpointerDone: make(chan struct{})}
 	go d.writer()
+	go d.checkpointer()
 	return d, nil
 }
 
@@ -192,11 +208,12 @@ func (d *DB) Close() error {
 	d.mu.Unlock()
 	close(d.quit)
 	<-d.writerDone
+	<-d.checkpointerDone
 	var err error
 	if p := d.prepared.Load(); p != nil {
 		err = p.close()
 	}
-	return errors.Join(err, d.read.Close(), d.write.Close())
+	return errors.Join(err, d.read.Close(), d.ckpt.Close(), d.write.Close())
 }
 
 // View runs fn in a read transaction on the read pool.

@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -115,4 +117,84 @@ func TestGroupCommitCancelled(t *testing.T) {
 	if err := d.Update(context.Background(), org, func(tx porter.Tx) error { return nil }); !errors.Is(err, errClosed) {
 		t.Fatalf("after close: %v", err)
 	}
+}
+
+// The checkpointer copies committed writes into the database file while
+// the writer is busy with another transaction: a checkpoint never holds up
+// a write, and a write never holds up a checkpoint.
+func TestCheckpointBesideTheWriter(t *testing.T) {
+	dir := t.TempDir()
+	d, err := Open(filepath.Join(dir, "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	if err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org := &porter.Organization{Name: "Acme", CreatedAt: time.Now()}
+	if err := d.CreateOrganization(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := d.Update(ctx, org.ID, func(tx porter.Tx) error {
+		return tx.InsertProperty(ctx, &porter.Property{Name: "Checkpointed", Status: "active", CreatedAt: now, UpdatedAt: now})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Hold the writer inside a transaction until the checkpoint is seen.
+	inside, release := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- d.Update(ctx, org.ID, func(tx porter.Tx) error {
+			close(inside)
+			<-release
+			return nil
+		})
+	}()
+	<-inside
+	defer func() {
+		close(release)
+		if err := <-held; err != nil {
+			t.Error(err)
+		}
+	}()
+	d.wantCheckpoint()
+	// The database file alone, without its WAL, has the property once the
+	// checkpoint has run.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if n := propertiesInFileAlone(t, filepath.Join(dir, "w.db")); n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint while the writer was busy")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// propertiesInFileAlone counts the properties in a copy of the database
+// file made without its WAL.
+func propertiesInFileAlone(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(cp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := sql.Open("sqlite", "file:"+cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var n int
+	if err := c.QueryRow("SELECT count(*) FROM properties WHERE name = 'Checkpointed'").Scan(&n); err != nil {
+		return 0 // the copy may predate the migrations' checkpoint
+	}
+	return n
 }
