@@ -33,7 +33,7 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB // a pool for readers, which WAL lets run beside the writer
 
-	ckpt  *sql.DB // one connection for the checkpointer (writer.go)
+	ckpt *sql.DB // one connection for the checkpointer (writer.go)
 
 	writes           chan *pendingWrite // to the writer goroutine (writer.go); unbuffered, so no write is left queued after Close
 	checkpoints      chan struct{}      // the writer's requests to the checkpointer
