@@ -51,3 +51,32 @@ func (b *runner) nodesCPU() (time.Duration, bool) {
 	}
 	return sum, len(b.nodes) > 0
 }
+
+// machineCPU is the CPU the whole machine has used so far, every core and
+// process (the database server, the load process and the sink included),
+// from /proc/stat (Linux); ok is false elsewhere.
+func machineCPU() (time.Duration, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, false
+	}
+	// user nice system idle iowait irq softirq steal: all but idle and
+	// iowait are work.
+	var sum int64
+	for i, v := range f[1:9] {
+		if i == 3 || i == 4 {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += n
+	}
+	return time.Duration(sum) * time.Second / clockTick, true
+}

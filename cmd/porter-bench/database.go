@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -18,7 +19,17 @@ func freshDatabase(ctx context.Context, admin string) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("--db: %w", err)
 	}
-	conn, err := pgx.Connect(ctx, admin)
+	// pgxpool's own parameters (pool_max_conns, …) are for the nodes;
+	// a single connection refuses them.
+	a := *u
+	q := a.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	a.RawQuery = q.Encode()
+	conn, err := pgx.Connect(ctx, a.String())
 	if err != nil {
 		return "", nil, fmt.Errorf("--db: %w", err)
 	}
