@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,9 +20,9 @@ import (
 // travel as one JSON array parameter each (jsonb_to_recordset), as on
 // SQLite, so one statement serves any batch size.
 
-// queueChannel carries the engine's wake-ups between nodes: "e" after a
-// commit that recorded events (a trigger sends it), "d" after one that
-// made deliveries due.
+// queueChannel carries the engine's wake-ups between nodes: "e:<node>"
+// after commits that recorded events (notify.go), "d" after one that made
+// deliveries due.
 const queueChannel = "porter_queue"
 
 // fanOutLock is the transaction advisory lock one fan-out holds, so that
@@ -274,7 +275,10 @@ func (d *DB) listenOnceConn(ctx context.Context, connected func()) error {
 		if err != nil {
 			return err
 		}
-		d.signals.Signal(n.Payload == "e", n.Payload == "d")
+		if n.Payload == "e:"+d.notifyToken {
+			continue // this node's own commit, which woke its watchers already
+		}
+		d.signals.Signal(strings.HasPrefix(n.Payload, "e"), n.Payload == "d")
 	}
 }
 

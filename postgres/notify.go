@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"sync"
 	"time"
@@ -17,7 +19,22 @@ import (
 // group commit never happened and one node wrote about 200 per second
 // whatever its pool. Sent after the commit, coalesced, it costs the
 // writers nothing.
-const qNotifyEvents = "BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('" + queueChannel + "', 'e'); COMMIT"
+//
+// Its payload names the sending node ("e:" and a token of this DB): the
+// node that committed has woken its own watchers already, and a listener
+// hears its own notifications too, which woke this node's fan-out a
+// second time for every coalesced commit to find the outbox empty.
+func notifyEventsQuery(from string) string {
+	return "BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('" + queueChannel + "', 'e:" + from + "'); COMMIT"
+}
+
+// newNotifyToken names this DB's notifications: hex, so it is safe in
+// the query's literal.
+func newNotifyToken() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
 
 // notifyTimeout bounds one notification; a lost one is caught up by the
 // watchers' polling.
@@ -60,7 +77,7 @@ func (d *DB) sendEventNotes() {
 		n.pending = false
 		n.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
-		if _, err := d.pool.Exec(ctx, qNotifyEvents); err != nil {
+		if _, err := d.pool.Exec(ctx, d.notifyQuery); err != nil {
 			slog.Warn("notify other nodes of committed events (they poll meanwhile)", "err", err)
 		}
 		cancel()

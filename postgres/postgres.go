@@ -32,12 +32,14 @@ var migrations embed.FS
 type DB struct {
 	pool *pgxpool.Pool
 
-	signals    porter.QueueSignals
-	hits       rateHits   // RateLimit's requests waiting to be counted
-	notes      eventNotes // notifications of committed events
-	listenOnce sync.Once
-	stopListen context.CancelFunc // set with listenDone by the first WatchQueue
-	listenDone chan struct{}
+	signals     porter.QueueSignals
+	hits        rateHits   // RateLimit's requests waiting to be counted
+	notes       eventNotes // notifications of committed events
+	notifyToken string     // names this DB's notifications (notify.go)
+	notifyQuery string
+	listenOnce  sync.Once
+	stopListen  context.CancelFunc // set with listenDone by the first WatchQueue
+	listenDone  chan struct{}
 }
 
 // Open connects to the database at url (postgres://…).
@@ -83,7 +85,8 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &DB{pool: pool}, nil
+	token := newNotifyToken()
+	return &DB{pool: pool, notifyToken: token, notifyQuery: notifyEventsQuery(token)}, nil
 }
 
 // defaultMaxConns is the pool size when the URL does not set one; a few

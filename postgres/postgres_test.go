@@ -173,3 +173,61 @@ func TestUpdateRetriesDeadlocks(t *testing.T) {
 		}
 	}
 }
+
+// Events committed on one node wake the other node's watchers (its
+// fan-out and event streams) through NOTIFY; the committing node's own
+// watchers are woken directly.
+func TestEventsWakeOtherNodes(t *testing.T) {
+	url := storetest.PostgresURL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	wa, wb := a.WatchQueue(ctx), b.WatchQueue(ctx)
+	// Each listener wakes its watchers once it is listening; wait for that
+	// and let anything else settle.
+	for _, w := range []porter.QueueWatch{wa, wb} {
+		select {
+		case <-w.Events:
+		case <-time.After(10 * time.Second):
+			t.Fatal("listener never connected")
+		}
+	}
+	svc := porter.NewService(a, "", nil)
+	org, err := svc.CreateOrganization(ctx, "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []porter.QueueWatch{wa, wb} {
+		for drained := false; !drained; {
+			select {
+			case <-w.Events:
+			case <-w.Deliveries:
+			case <-time.After(300 * time.Millisecond):
+				drained = true
+			}
+		}
+	}
+	name := "Harbour View"
+	if _, err := svc.CreateProperty(ctx, org.ID, porter.PropertyInput{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range []porter.QueueWatch{wa, wb} {
+		select {
+		case <-w.Events:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("node %d was not woken by an event committed on node 0", i)
+		}
+	}
+}
