@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"porter"
 )
@@ -23,8 +24,29 @@ type (
 
 func (s *Server) handleListVisitorPasses() handlerFunc {
 	return listOf(s, func(q *query) porter.VisitorPassFilter {
-		return porter.VisitorPassFilter{ListParams: q.list(), PropertyID: q.id("property_id"), UnitID: q.id("unit_id"),
+		f := porter.VisitorPassFilter{ListParams: q.list(), PropertyID: q.id("property_id"), UnitID: q.id("unit_id"),
 			TenantID: q.id("tenant_id"), Status: q.str("status", porter.VisitorPassStatuses...)}
+		// The passes of a day (the gatehouse's list), as the console shows
+		// them, or of any window: both keep the passes whose expected
+		// window overlaps it.
+		if day := q.date("date"); day != "" {
+			if q.v.Get("from") != "" || q.v.Get("to") != "" {
+				q.err.Add("date", "give either date or from/to, not both")
+			}
+			f.VisitFrom, _ = time.Parse(porter.DateLayout, day)
+			f.VisitTo = f.VisitFrom.AddDate(0, 0, 1)
+			return f
+		}
+		if from := q.time("from"); from != nil {
+			f.VisitFrom = *from
+		}
+		if to := q.time("to"); to != nil {
+			if !f.VisitFrom.IsZero() && !to.After(f.VisitFrom) {
+				q.err.Add("to", "must be after from")
+			}
+			f.VisitTo = *to
+		}
+		return f
 	}, s.svc.VisitorPasses)
 }
 
@@ -82,7 +104,10 @@ func (s *Server) addResidentRoutes() {
 	s.handle(&route{Method: get, Path: "/v1/visitor_passes", API: v1API, Scope: "visitor_passes:read", Tag: "Visitor passes",
 		Summary: "List visitor passes, newest first", Response: []visitorPassView{}, List: true, Query: append(listParams[:len(listParams):len(listParams)],
 			queryParam{Name: "property_id", Type: "integer"}, queryParam{Name: "unit_id", Type: "integer"}, queryParam{Name: "tenant_id", Type: "integer"},
-			queryParam{Name: "status", Type: "string", Enum: porter.VisitorPassStatuses})}, s.handleListVisitorPasses())
+			queryParam{Name: "status", Type: "string", Enum: porter.VisitorPassStatuses},
+			queryParam{Name: "date", Type: "date", Description: "Only passes whose expected window overlaps this day (UTC)"},
+			queryParam{Name: "from", Type: "date-time", Description: "Only passes whose expected window ends after this time"},
+			queryParam{Name: "to", Type: "date-time", Description: "Only passes whose expected window starts before this time"})}, s.handleListVisitorPasses())
 	s.handle(&route{Method: post, Path: "/v1/visitor_passes", API: v1API, Scope: "visitor_passes:write", Tag: "Visitor passes",
 		Summary: "Issue a visitor pass for a unit and a time window, with a code to show at the door", Request: visitorPassInput{},
 		Response: visitorPassView{}, Status: http.StatusCreated}, createOne(s, s.svc.IssueVisitorPass))

@@ -39,6 +39,26 @@ func TestResidentEventsAPI(t *testing.T) {
 		if l := a.do("GET", "/v1/visitor_passes?status=checked_out", nil).must(t, 200); l.obj("meta")["total"] != 1.0 {
 			t.Fatalf("passes: %s", l.Body)
 		}
+		// The passes of a day, or of a window: those whose expected window
+		// (14:00 to 20:00 on 9 May) overlaps it.
+		for q, want := range map[string]float64{
+			"date=2025-05-09": 1, "date=2025-05-10": 0, "date=2025-05-08": 0,
+			"from=2025-05-09T19:00:00Z": 1, "from=2025-05-09T20:00:00Z": 0,
+			"to=2025-05-09T14:00:01Z": 1, "to=2025-05-09T14:00:00Z": 0,
+			"from=2025-05-09T10:00:00Z&to=2025-05-09T12:00:00Z": 0,
+		} {
+			if l := a.do("GET", "/v1/visitor_passes?"+q, nil).must(t, 200); l.obj("meta")["total"] != want {
+				t.Errorf("%s: %s", q, l.Body)
+			}
+		}
+		for q, field := range map[string]string{
+			"date=9/5/2025": "date", "date=2025-05-09&from=2025-05-09T00:00:00Z": "date",
+			"from=yesterday": "from", "from=2025-05-09T12:00:00Z&to=2025-05-09T12:00:00Z": "to",
+		} {
+			if r := a.do("GET", "/v1/visitor_passes?"+q, nil).must(t, 400); !strings.Contains(string(r.Body), field) {
+				t.Errorf("%s: %s", q, r.Body)
+			}
+		}
 
 		// Amenities and their bookings.
 		a.do("POST", "/v1/amenities", map[string]any{"property_id": prop, "name": "Gym", "capacity": -1}).must(t, 400)
