@@ -314,8 +314,16 @@ func TestIntegrationPropertyTargetAndLogBounds(t *testing.T) {
 			t.Fatalf("big row: replayable %v, %d bytes", log.Items[0].Replayable, len(log.Items[0].Raw))
 		}
 		f.svc.Now = func() time.Time { return time.Date(2025, 6, 9, 14, 30, 1, 0, time.UTC) }
+		if it, _ := f.svc.Integration(f.ctx, f.org, f.it.ID); it.Status != porter.IntegrationError || it.OpenErrors != 1 {
+			t.Fatalf("before pruning: %s with %d open errors", it.Status, it.OpenErrors)
+		}
 		if n, err := f.svc.PruneIntegrationLog(f.ctx, porter.DefaultIntegrationLogRetention); err != nil || n != 3 {
 			t.Fatalf("pruned %d, %v; want 3", n, err)
+		}
+		// The open error aged out with its row: nothing is left to retry, so
+		// the integration is counted again and recovers.
+		if it, _ := f.svc.Integration(f.ctx, f.org, f.it.ID); it.Status != porter.IntegrationEnabled || it.OpenErrors != 0 {
+			t.Fatalf("after pruning: %s with %d open errors", it.Status, it.OpenErrors)
 		}
 	})
 }

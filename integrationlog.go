@@ -87,14 +87,31 @@ func (s *Service) IntegrationLog(ctx context.Context, orgID int64, f Integration
 	})
 }
 
+// IntegrationKey names an integration in any organization.
+type IntegrationKey struct{ OrgID, ID int64 }
+
 // PruneIntegrationLog deletes log rows received more than retention ago,
-// in batches, and returns how many it deleted.
+// in batches, and returns how many it deleted. An error row pruned while
+// still open leaves its integration's count: the integration's open
+// errors and status are counted again from what is left, so one whose
+// last open error aged out turns back from error (integration.updated).
 func (s *Service) PruneIntegrationLog(ctx context.Context, retention time.Duration) (int, error) {
 	before := s.Now().Add(-retention)
 	total := 0
+	recount := map[IntegrationKey]bool{}
+	defer func() {
+		for ref := range recount {
+			if _, err := s.refreshIntegration(context.WithoutCancel(ctx), ref.OrgID, ref.ID, "", false); err != nil && ErrorCode(err) != ENOTFOUND {
+				slog.Warn("recount integration errors after pruning its log", "integration", ref.ID, "err", err)
+			}
+		}
+	}()
 	for {
-		n, err := s.Store.PruneIntegrationLog(ctx, before, integrationLogPruneBatch)
+		n, reopened, err := s.Store.PruneIntegrationLog(ctx, before, integrationLogPruneBatch)
 		total += n
+		for _, ref := range reopened {
+			recount[ref] = true
+		}
 		if err != nil || n < integrationLogPruneBatch {
 			return total, err
 		}

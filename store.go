@@ -52,9 +52,10 @@ type Store interface {
 	// Integrations: IntegrationByToken finds the integration whose receiver
 	// token has this SHA-256, in any organization (the receiver URL carries
 	// no API key); PruneIntegrationLog deletes up to limit log rows received
-	// before before, in every organization (log retention).
+	// before before, in every organization (log retention), and names the
+	// integrations that lost a row still counted in their open errors.
 	IntegrationByToken(ctx context.Context, tokenHash []byte) (orgID, id int64, err error)
-	PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, error)
+	PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (n int, reopened []IntegrationKey, err error)
 	MailOutbox
 	QueueStore
 

@@ -28,15 +28,32 @@ func (d *DB) IntegrationByToken(ctx context.Context, hash []byte) (int64, int64,
 }
 
 const qPruneIntegrationLog = `DELETE FROM integration_log WHERE id IN (
-    SELECT id FROM integration_log WHERE received_at < $1 ORDER BY received_at LIMIT $2)`
+    SELECT id FROM integration_log WHERE received_at < $1 ORDER BY received_at LIMIT $2)
+RETURNING org_id, integration_id, status = 'error' AND superseded_by IS NULL`
 
 // PruneIntegrationLog deletes up to limit log rows received before before.
-func (d *DB) PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, error) {
-	tag, err := d.pool.Exec(ctx, qPruneIntegrationLog, before, limit)
+func (d *DB) PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, []porter.IntegrationKey, error) {
+	rows, err := d.pool.Query(ctx, qPruneIntegrationLog, before, limit)
 	if err != nil {
-		return 0, fmt.Errorf("prune integration log: %w", err)
+		return 0, nil, fmt.Errorf("prune integration log: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	defer rows.Close()
+	n, reopened := 0, []porter.IntegrationKey{}
+	for rows.Next() {
+		var ref porter.IntegrationKey
+		var open bool
+		if err := rows.Scan(&ref.OrgID, &ref.ID, &open); err != nil {
+			return 0, nil, fmt.Errorf("prune integration log: %w", err)
+		}
+		n++
+		if open {
+			reopened = append(reopened, ref)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("prune integration log: %w", err)
+	}
+	return n, reopened, nil
 }
 
 func (t *tx) InsertIntegration(ctx context.Context, in *porter.Integration) error {

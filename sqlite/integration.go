@@ -27,23 +27,37 @@ func (d *DB) IntegrationByToken(ctx context.Context, hash []byte) (int64, int64,
 }
 
 const qPruneIntegrationLog = `DELETE FROM integration_log WHERE id IN (
-    SELECT id FROM integration_log WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)`
+    SELECT id FROM integration_log WHERE received_at < ?1 ORDER BY received_at LIMIT ?2)
+RETURNING org_id, integration_id, status = 'error' AND superseded_by IS NULL`
 
 // PruneIntegrationLog deletes up to limit log rows received before before.
-func (d *DB) PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, error) {
-	var n int64
+func (d *DB) PruneIntegrationLog(ctx context.Context, before time.Time, limit int) (int, []porter.IntegrationKey, error) {
+	var n int
+	var reopened []porter.IntegrationKey
 	err := d.Update(ctx, 0, func(t porter.Tx) error {
-		res, err := t.(*tx).sql.ExecContext(ctx, qPruneIntegrationLog, ts(before), limit)
+		n, reopened = 0, nil
+		rows, err := t.(*tx).sql.QueryContext(ctx, qPruneIntegrationLog, ts(before), limit)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			var ref porter.IntegrationKey
+			var open bool
+			if err := rows.Scan(&ref.OrgID, &ref.ID, &open); err != nil {
+				return err
+			}
+			n++
+			if open {
+				reopened = append(reopened, ref)
+			}
+		}
+		return rows.Err()
 	})
 	if err != nil {
-		return 0, fmt.Errorf("prune integration log: %w", err)
+		return 0, nil, fmt.Errorf("prune integration log: %w", err)
 	}
-	return int(n), nil
+	return n, reopened, nil
 }
 
 func (t *tx) InsertIntegration(ctx context.Context, in *porter.Integration) error {
