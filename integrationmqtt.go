@@ -468,6 +468,31 @@ func mqttRecord(topics []MQTTTopic, m MQTTMessage) (json.RawMessage, string, str
 	return raw, t.Entity, id, nil
 }
 
+// MQTTEntity is the integration log's entity for an MQTT integration's
+// broker connection.
+const MQTTEntity = "_mqtt"
+
+// MQTTConnection records the state of an integration's broker connection,
+// as the node holding it sees it: cause is why it has been down for a
+// while (nil: subscribed again). Down is an error row in the integration's
+// log and turns it to error, with integration.failed and the admins' mail,
+// as a failed poll does; the next subscription's success row resolves it.
+func (s *Service) MQTTConnection(ctx context.Context, orgID, id int64, broker string, cause error) error {
+	it, err := s.Integration(ctx, orgID, id)
+	if err != nil {
+		return err
+	}
+	var call callResult
+	lastErr := ""
+	if cause != nil {
+		call.err = fmt.Sprintf("mqtt broker %s: %v; reconnecting", broker, cause)
+		lastErr = call.err
+	}
+	s.logCall(ctx, orgID, it, MQTTEntity, "CONNECT "+broker, call, nil)
+	_, err = s.refreshIntegration(ctx, orgID, id, lastErr, false)
+	return err
+}
+
 // ReceiveMQTTMessages applies the messages a subscription received, in
 // order, as the receiver applies a call's records: readings batched, the
 // rest each in its own transaction, one log row per message. A message

@@ -3,6 +3,7 @@ package mqtt
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -40,6 +41,14 @@ type connection struct {
 	cancel context.CancelFunc
 	done   sync.WaitGroup
 	up     atomic.Bool
+
+	// The connection's health as its integration shows it (see down).
+	mu       sync.Mutex
+	reportMu sync.Mutex // held while the state is recorded, so that records keep their order
+	cause    error      // why it is down
+	downT    *time.Timer
+	reported bool // the integration was told it is down
+	stopped  bool
 }
 
 func newConnection(s *Subscriber, sub porter.MQTTSubscription) *connection {
@@ -72,6 +81,7 @@ func newConnection(s *Subscriber, sub porter.MQTTSubscription) *connection {
 		SetConnectionLostHandler(func(_ paho.Client, err error) {
 			c.up.Store(false)
 			s.cfg.Logger.Warn("mqtt: connection lost; reconnecting", "integration", sub.IntegrationID, "err", err)
+			c.down(fmt.Errorf("connection lost: %w", err))
 		})
 	c.client = paho.NewClient(opts)
 	return c
@@ -124,6 +134,7 @@ func (c *connection) subscribe(cl paho.Client) {
 				}
 			}
 			c.up.Store(true)
+			c.upAgain()
 			c.s.cfg.Logger.Info("mqtt: subscribed", "integration", c.sub.IntegrationID, "broker", redactedBroker(c.sub.BrokerURL),
 				"topics", len(filters), "node", c.s.cfg.Node)
 			return
@@ -144,6 +155,7 @@ func (c *connection) connected() bool { return c.up.Load() }
 // connection is stopped (paho then reconnects on its own), and applies
 // the messages received.
 func (c *connection) start() {
+	c.down(errors.New("not connected yet"))
 	c.done.Add(2)
 	go func() {
 		defer c.done.Done()
@@ -156,6 +168,9 @@ func (c *connection) start() {
 			}
 			c.s.cfg.Logger.Warn("mqtt: connect", "integration", c.sub.IntegrationID, "broker", redactedBroker(c.sub.BrokerURL),
 				"err", tok.Error(), "retry_in", wait.String())
+			if err := tok.Error(); err != nil {
+				c.down(err)
+			}
 			select {
 			case <-c.ctx.Done():
 				return
@@ -219,6 +234,13 @@ func (c *connection) apply(ctx context.Context, batch []paho.Message) {
 // drainTimeout) so that a clean shutdown loses nothing it acknowledged.
 func (c *connection) stop() {
 	c.up.Store(false)
+	c.mu.Lock()
+	c.stopped = true
+	if c.downT != nil {
+		c.downT.Stop()
+		c.downT = nil
+	}
+	c.mu.Unlock()
 	c.cancel()
 	c.client.Disconnect(250)
 	c.done.Wait()
@@ -231,6 +253,60 @@ func (c *connection) stop() {
 		default:
 			return
 		}
+	}
+}
+
+// down notes that the connection is not subscribed, for cause. Once it
+// has been down for DownAfter, its integration is told (an error row in
+// its log, status error, integration.failed): a broker that stays away
+// shows where the property manager looks, not only in the server's log.
+func (c *connection) down(cause error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cause = cause
+	if c.reported || c.downT != nil || c.stopped {
+		return
+	}
+	c.downT = time.AfterFunc(c.s.cfg.DownAfter, func() {
+		c.mu.Lock()
+		if c.downT == nil || c.stopped { // up again, or stopping
+			c.mu.Unlock()
+			return
+		}
+		c.downT, c.reported = nil, true
+		cause := c.cause
+		c.reportMu.Lock()
+		c.mu.Unlock()
+		defer c.reportMu.Unlock()
+		c.report(cause)
+	})
+}
+
+// upAgain notes that the connection is subscribed: a down reported to the
+// integration is resolved by a success row.
+func (c *connection) upAgain() {
+	c.mu.Lock()
+	if c.downT != nil {
+		c.downT.Stop()
+		c.downT = nil
+	}
+	was := c.reported
+	c.reported = false
+	if was {
+		c.reportMu.Lock()
+	}
+	c.mu.Unlock()
+	if was {
+		defer c.reportMu.Unlock()
+		c.report(nil)
+	}
+}
+
+func (c *connection) report(cause error) {
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	if err := c.s.svc.MQTTConnection(ctx, c.sub.OrgID, c.sub.IntegrationID, redactedBroker(c.sub.BrokerURL), cause); err != nil {
+		c.s.cfg.Logger.Error("mqtt: record the connection's state", "integration", c.sub.IntegrationID, "err", err)
 	}
 }
 

@@ -23,6 +23,8 @@ const (
 	// DefaultLease is how long a node holds a subscription without
 	// renewing it: the longest a dead node's subscriptions go unheld.
 	DefaultLease = 30 * time.Second
+	// DefaultDownAfter is Config.DownAfter's default.
+	DefaultDownAfter = time.Minute
 )
 
 // Config configures a Subscriber.
@@ -37,6 +39,10 @@ type Config struct {
 	Lease        time.Duration // DefaultLease when 0
 	Logger       *slog.Logger
 	MaxReconnect time.Duration // the longest wait between reconnection attempts; 1 minute when 0
+	// DownAfter (DefaultDownAfter when 0) is how long a broker connection
+	// may be down, not yet subscribed or lost, before its integration
+	// turns to error: a broker restarting is not worth a page.
+	DownAfter time.Duration
 }
 
 // Subscriber runs the subscriptions this node holds.
@@ -60,6 +66,9 @@ func New(svc *porter.Service, cfg Config) *Subscriber {
 	}
 	if cfg.MaxReconnect <= 0 {
 		cfg.MaxReconnect = time.Minute
+	}
+	if cfg.DownAfter <= 0 {
+		cfg.DownAfter = DefaultDownAfter
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -325,18 +325,41 @@ func TestMQTTReconnects(t *testing.T) {
 		f := newFixture(t, s)
 		it := f.integration(t)
 		sub := mqtt.New(f.svc, mqtt.Config{Node: "node-a", Guard: f.guard, Poll: 50 * time.Millisecond, MaxReconnect: 500 * time.Millisecond,
-			Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
+			DownAfter: 300 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { sub.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 		f.eventually(t, "the subscription", func() bool { return holds(sub, it.ID) })
+		state := func() *porter.Integration {
+			got, err := f.svc.Integration(f.ctx, f.org, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if got := state(); got.Status != porter.IntegrationEnabled {
+			t.Fatalf("connected: status %s (%s)", got.Status, got.LastError)
+		}
 		f.broker.Stop()
 		f.eventually(t, "the lost connection", func() bool { return !holds(sub, it.ID) })
+		// Down for longer than DownAfter: the integration shows it, with an
+		// error row in its log naming the broker.
+		f.eventually(t, "the integration in error", func() bool { return state().Status == porter.IntegrationError })
+		if got := state(); !strings.Contains(got.LastError, "mqtt broker mqtt://127.0.0.1") || got.OpenErrors != 1 {
+			t.Fatalf("down: %q, %d open errors", got.LastError, got.OpenErrors)
+		}
+		if rows := f.log(t, it.ID); rows[len(rows)-1].Entity != porter.MQTTEntity || rows[len(rows)-1].Status != porter.LogError {
+			t.Fatalf("last log row %+v", rows[len(rows)-1])
+		}
 		if err := f.broker.Start(); err != nil {
 			t.Fatal(err)
 		}
 		f.eventually(t, "the subscription again", func() bool { return holds(sub, it.ID) })
+		f.eventually(t, "the integration recovered", func() bool {
+			got := state()
+			return got.Status == porter.IntegrationEnabled && got.OpenErrors == 0
+		})
 		f.broker.Publish(t, "bms/tower-a/boiler-2/alarm", `{"kind": "leak"}`)
 		f.eventually(t, "the alarm's work order", func() bool { return len(f.workOrders(t)) == 1 })
 		if !strings.Contains(f.logs.String(), "connection lost; reconnecting") {
