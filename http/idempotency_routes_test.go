@@ -1,0 +1,119 @@
+package http_test
+
+import (
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	porterhttp "porter/http"
+)
+
+// Every POST stores its Idempotency-Key response in its write's own
+// transaction, not in one after it (where a crash between the two let a
+// retry after the stale-claim window write twice). The walk sends, with a
+// key, every POST that fixtures makes and then every other POST route of
+// the table with the ids fixtures made and a valid body; each answered
+// 2xx must have stored its response with its write.
+func TestIdempotencyKeyEveryPOSTStoresWithItsWrite(t *testing.T) {
+	each(t, func(t *testing.T, a *api) {
+		var mu sync.Mutex
+		stored := map[string]bool{} // route -> in its write's transaction
+		h := porterhttp.NewServer(a.svc, porterhttp.Config{DefaultRateLimit: 10000, UploadDir: t.TempDir(), MaxUploadBytes: 1 << 20}, nil)
+		porterhttp.OnIdempotencyStored(h, func(method, route string, inWrite bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			if was, ok := stored[method+" "+route]; !ok || was {
+				stored[method+" "+route] = inWrite
+			}
+		})
+		srv := httptest.NewServer(validated(t, h))
+		t.Cleanup(srv.Close)
+		a.srv = srv
+		a.svc.BaseURL = srv.URL
+
+		a.keyed = 1
+		ids := fixtures(t, a)
+		tid, pid := atoi(ids["/v1/tenants/"]), atoi(ids["/v1/properties/"])
+		var subscription int
+		bodies := map[string]func() any{
+			"/api/action_create_tenant.php": func() any {
+				return map[string]any{"email": "seed@example.com", "first_name": "S", "last_name": "T"}
+			},
+			"/api/action_record_payment.php": func() any { return map[string]any{"tenant_id": tid, "amount": 5} },
+			"/api/action_create_charge.php": func() any {
+				return map[string]any{"tenant_id": tid, "amount": 10, "description": "Fee", "due_date": "2025-06-01"}
+			},
+			"/api/action_create_work_order.php": func() any {
+				return map[string]any{"title": "Leak", "description": "Drips", "property_id": pid}
+			},
+			"/api/action_send_message.php": func() any { return map[string]any{"subject": "Hi", "body": "Hello"} },
+			"/api/subscribe.php": func() any {
+				return map[string]any{"event": "tenant.created", "target_url": "https://hooks.example.com/seed"}
+			},
+			"/api/unsubscribe.php": func() any { return map[string]any{"id": subscription} },
+		}
+
+		var skipped []string
+		for _, rt := range porterhttp.Routes(h) {
+			route := rt.Method + " " + rt.Path
+			mu.Lock()
+			_, done := stored[route]
+			mu.Unlock()
+			if rt.Method != "POST" || rt.Page || done {
+				continue
+			}
+			path := pathParam.ReplaceAllStringFunc(rt.Path, func(p string) string {
+				if v, ok := ids[p]; ok {
+					return v
+				}
+				best := ""
+				for prefix, v := range ids {
+					if strings.HasPrefix(rt.Path, prefix) && len(prefix) > len(best) {
+						best, ids[""] = prefix, v
+					}
+				}
+				return ids[""]
+			})
+			var body any = map[string]any{}
+			if b := bodies[rt.Path]; b != nil {
+				body = b()
+			}
+			r := a.do("POST", path, body)
+			if r.Status >= 300 {
+				skipped = append(skipped, route+" ("+itoa(r.Status)+")")
+				continue
+			}
+			if rt.Path == "/api/subscribe.php" {
+				subscription = int(r.obj("subscription")["id"].(float64))
+			}
+		}
+		for _, want := range []string{"/v1/documents", "/v1/owners/{id}/statements", "/v1/tax_reports", "/v1/reviews", "/api/unsubscribe.php",
+			"/v1/properties", "/v1/tenants", "/v1/work_orders", "/v1/webhooks", "/api/action_create_tenant.php"} {
+			if _, ok := stored["POST "+want]; !ok {
+				t.Errorf("POST %s was not exercised with a key", want)
+			}
+		}
+		var routes []string
+		for route := range stored {
+			routes = append(routes, route)
+		}
+		sort.Strings(routes)
+		for _, route := range routes {
+			if !stored[route] && !storedAfter[route] {
+				t.Errorf("%s stored its Idempotency-Key response after its write, not in it", route)
+			}
+		}
+		t.Logf("%d POST routes exercised with a key; not exercised: %s", len(stored), strings.Join(skipped, ", "))
+	})
+}
+
+// storedAfter are the POSTs whose response no transaction of theirs holds,
+// stored after them: an integration's test call writes nothing (it calls
+// out), and Retry Failed replays each row in a transaction of its own (run
+// again, it retries only what still fails).
+var storedAfter = map[string]bool{
+	"POST /v1/integrations/{id}/test":         true,
+	"POST /v1/integrations/{id}/retry_failed": true,
+}
