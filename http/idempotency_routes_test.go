@@ -52,7 +52,20 @@ func TestIdempotencyKeyEveryPOSTStoresWithItsWrite(t *testing.T) {
 			"/api/subscribe.php": func() any {
 				return map[string]any{"event": "tenant.created", "target_url": "https://hooks.example.com/seed"}
 			},
-			"/api/unsubscribe.php": func() any { return map[string]any{"id": subscription} },
+			"/api/unsubscribe.php":                 func() any { return map[string]any{"id": subscription} },
+			"/v1/inspections/{id}/items":           func() any { return map[string]any{"label": "Door"} },
+			"/v1/work_orders/{id}/assign":          func() any { return map[string]any{"assigned_to": "Sam"} },
+			"/v1/leases/{id}/renew":                func() any { return map[string]any{"end_date": "2026-12-31"} },
+			"/v1/bookings/{id}/payments":           func() any { return map[string]any{"amount": 50} },
+			"/v1/events/trigger":                   func() any { return map[string]any{"event": "property.created"} },
+			"/v1/webhooks/{id}/recover":            func() any { return map[string]any{"since": "2025-05-09T00:00:00Z"} },
+			"/v1/cleaning_tasks/{id}/assign":       func() any { return map[string]any{"staff_id": atoi(ids["/v1/staff/"])} },
+			"/v1/cleaning_tasks/{id}/skip":         func() any { return map[string]any{"reason": "Guest stayed"} },
+			"/v1/assets/{id}/transfer":             func() any { return map[string]any{"property_id": pid} },
+			"/v1/assets/{id}/dispose":              func() any { return map[string]any{"reason": "Broken"} },
+			"/v1/meters/{id}/readings":             func() any { return map[string]any{"value": 12.5} },
+			"/v1/defects/{id}/reject":              func() any { return map[string]any{"resolution": "Not a defect"} },
+			"/v1/broadcasts/{id}/acknowledgements": func() any { return map[string]any{"tenant_id": tid} },
 		}
 
 		var skipped []string
@@ -111,9 +124,12 @@ func TestIdempotencyKeyEveryPOSTStoresWithItsWrite(t *testing.T) {
 
 // storedAfter are the POSTs whose response no transaction of theirs holds,
 // stored after them: an integration's test call writes nothing (it calls
-// out), and Retry Failed replays each row in a transaction of its own (run
-// again, it retries only what still fails).
+// out); Retry Failed replays each row in a transaction of its own (run
+// again, it retries only what still fails); Sync now applies each page it
+// polls in a transaction of its own (run again, it polls on from the
+// cursor saved with the last page, and records dedupe on their source id).
 var storedAfter = map[string]bool{
 	"POST /v1/integrations/{id}/test":         true,
 	"POST /v1/integrations/{id}/retry_failed": true,
+	"POST /v1/integrations/{id}/sync":         true,
 }
