@@ -126,8 +126,8 @@ func TestIdempotencyKeyEveryPOSTStoresWithItsWrite(t *testing.T) {
 // stored after them: an integration's test call writes nothing (it calls
 // out); Retry Failed replays each row in a transaction of its own (run
 // again, it retries only what still fails); Sync now applies each page it
-// polls in a transaction of its own (run again, it polls on from the
-// cursor saved with the last page, and records dedupe on their source id).
+// polls in a transaction of its own (run again, what it fetches again
+// applies idempotently by source id).
 var storedAfter = map[string]bool{
 	"POST /v1/integrations/{id}/test":         true,
 	"POST /v1/integrations/{id}/retry_failed": true,
