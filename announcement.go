@@ -32,39 +32,45 @@ type AcknowledgementTx interface {
 // AcknowledgeBroadcast records that a tenant acknowledged a broadcast sent
 // to tenants → announcement.acknowledged. A second acknowledgement by the
 // same tenant changes nothing and returns the first (created false).
-func (s *Service) AcknowledgeBroadcast(ctx context.Context, orgID, broadcastID int64, in AcknowledgementInput) (a *Acknowledgement, created bool, err error) {
-	a, err = update(ctx, s, orgID, func(tx Tx, now time.Time) (*Acknowledgement, error) {
-		b, err := tx.Broadcast(ctx, broadcastID)
-		if err != nil {
-			return nil, err
-		}
-		var v Validation
-		if in.TenantID == nil || *in.TenantID == 0 {
-			v.Add("tenant_id", "is required: the tenant who acknowledges")
-		} else if _, err := tx.Tenant(ctx, *in.TenantID); ErrorCode(err) == ENOTFOUND {
-			v.Add("tenant_id", "%d does not exist", *in.TenantID)
-		} else if err != nil {
-			return nil, err
-		}
-		if err := v.Err(); err != nil {
-			return nil, err
-		}
-		if b.Audience != "all_tenants" && b.Audience != "property_tenants" {
-			return nil, Errorf(ECONFLICT, "broadcast %d was sent to %s, not to tenants: tenants cannot acknowledge it", b.ID, b.Audience)
-		}
-		ack := &Acknowledgement{BroadcastID: b.ID, TenantID: *in.TenantID, AcknowledgedAt: now}
-		ok, err := tx.InsertAcknowledgement(ctx, ack)
-		if err != nil {
-			return nil, fmt.Errorf("acknowledge broadcast: %w", err)
-		}
-		if !ok {
-			return tx.Acknowledgement(ctx, b.ID, ack.TenantID)
-		}
-		created = true
-		data := map[string]any{"acknowledgement": ack, "broadcast": b}
-		return ack, recordNested(ctx, tx, now, "announcement.acknowledged", "broadcast", b.ID, data, nil, nil)
+func (s *Service) AcknowledgeBroadcast(ctx context.Context, orgID, broadcastID int64, in AcknowledgementInput) (*Acknowledgement, bool, error) {
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Acknowledgement], error) {
+		a, created, err := acknowledgeBroadcast(ctx, tx, now, broadcastID, in)
+		return Upsert[*Acknowledgement]{a, created}, err
 	})
-	return a, created, err
+	return r.Value, r.Created, err
+}
+
+// acknowledgeBroadcast is AcknowledgeBroadcast inside a transaction.
+func acknowledgeBroadcast(ctx context.Context, tx Tx, now time.Time, broadcastID int64, in AcknowledgementInput) (*Acknowledgement, bool, error) {
+	b, err := tx.Broadcast(ctx, broadcastID)
+	if err != nil {
+		return nil, false, err
+	}
+	var v Validation
+	if in.TenantID == nil || *in.TenantID == 0 {
+		v.Add("tenant_id", "is required: the tenant who acknowledges")
+	} else if _, err := tx.Tenant(ctx, *in.TenantID); ErrorCode(err) == ENOTFOUND {
+		v.Add("tenant_id", "%d does not exist", *in.TenantID)
+	} else if err != nil {
+		return nil, false, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, false, err
+	}
+	if b.Audience != "all_tenants" && b.Audience != "property_tenants" {
+		return nil, false, Errorf(ECONFLICT, "broadcast %d was sent to %s, not to tenants: tenants cannot acknowledge it", b.ID, b.Audience)
+	}
+	ack := &Acknowledgement{BroadcastID: b.ID, TenantID: *in.TenantID, AcknowledgedAt: now}
+	ok, err := tx.InsertAcknowledgement(ctx, ack)
+	if err != nil {
+		return nil, false, fmt.Errorf("acknowledge broadcast: %w", err)
+	}
+	if !ok {
+		first, err := tx.Acknowledgement(ctx, b.ID, ack.TenantID)
+		return first, false, err
+	}
+	data := map[string]any{"acknowledgement": ack, "broadcast": b}
+	return ack, true, recordNested(ctx, tx, now, "announcement.acknowledged", "broadcast", b.ID, data, nil, nil)
 }
 
 // Acknowledgements lists who acknowledged a broadcast, latest first.

@@ -153,57 +153,62 @@ func (d *Defect) linkWorkOrder(ctx context.Context, tx Tx, v *Validation, id *in
 // defect.updated when anything changed), so that an import may be
 // replayed: created tells which happened.
 func (s *Service) RecordDefect(ctx context.Context, orgID int64, in DefectInput) (d *Defect, created bool, err error) {
-	d, err = update(ctx, s, orgID, func(tx Tx, now time.Time) (*Defect, error) {
-		source, ref := "", ""
-		if in.Source != nil {
-			source = strings.TrimSpace(*in.Source)
-		}
-		if in.ExternalRef != nil {
-			ref = strings.TrimSpace(*in.ExternalRef)
-		}
-		var v Validation
-		if ref != "" && source == "" {
-			v.Add("source", "is required with external_ref: the external_ref is unique per source")
-		}
-		if len(source) > 100 || len(ref) > maxMeterText {
-			v.Add("external_ref", "source must be at most 100 bytes and external_ref %d", maxMeterText)
-		}
-		if err := v.Err(); err != nil {
-			return nil, err
-		}
-		if ref != "" {
-			old, err := tx.DefectByExternalRef(ctx, source, ref)
-			if err == nil {
-				before := *old
-				if err := old.apply(ctx, tx, in); err != nil {
-					return nil, err
-				}
-				if unchanged(&before, old) {
-					return old, nil
-				}
-				old.UpdatedAt = now
-				if err := tx.UpdateDefect(ctx, old); err != nil {
-					return nil, fmt.Errorf("update defect: %w", err)
-				}
-				return old, recordDefect(ctx, tx, now, "defect.updated", old, &before)
-			} else if ErrorCode(err) != ENOTFOUND {
-				return nil, err
-			}
-		}
-		d := &Defect{Severity: "medium", Status: DefectOpen, Source: source, CreatedAt: now, UpdatedAt: now}
-		if ref != "" {
-			d.ExternalRef = &ref
-		}
-		if err := d.apply(ctx, tx, in); err != nil {
-			return nil, err
-		}
-		if err := tx.InsertDefect(ctx, d); err != nil {
-			return nil, fmt.Errorf("record defect: %w", err)
-		}
-		created = true
-		return d, recordDefect(ctx, tx, now, "defect.created", d, nil)
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Defect], error) {
+		d, created, err := recordDefectIn(ctx, tx, now, in)
+		return Upsert[*Defect]{d, created}, err
 	})
-	return d, created, err
+	return r.Value, r.Created, err
+}
+
+// recordDefectIn is RecordDefect inside a transaction.
+func recordDefectIn(ctx context.Context, tx Tx, now time.Time, in DefectInput) (*Defect, bool, error) {
+	source, ref := "", ""
+	if in.Source != nil {
+		source = strings.TrimSpace(*in.Source)
+	}
+	if in.ExternalRef != nil {
+		ref = strings.TrimSpace(*in.ExternalRef)
+	}
+	var v Validation
+	if ref != "" && source == "" {
+		v.Add("source", "is required with external_ref: the external_ref is unique per source")
+	}
+	if len(source) > 100 || len(ref) > maxMeterText {
+		v.Add("external_ref", "source must be at most 100 bytes and external_ref %d", maxMeterText)
+	}
+	if err := v.Err(); err != nil {
+		return nil, false, err
+	}
+	if ref != "" {
+		old, err := tx.DefectByExternalRef(ctx, source, ref)
+		if err == nil {
+			before := *old
+			if err := old.apply(ctx, tx, in); err != nil {
+				return nil, false, err
+			}
+			if unchanged(&before, old) {
+				return old, false, nil
+			}
+			old.UpdatedAt = now
+			if err := tx.UpdateDefect(ctx, old); err != nil {
+				return nil, false, fmt.Errorf("update defect: %w", err)
+			}
+			return old, false, recordDefect(ctx, tx, now, "defect.updated", old, &before)
+		} else if ErrorCode(err) != ENOTFOUND {
+			return nil, false, err
+		}
+	}
+	d := &Defect{Severity: "medium", Status: DefectOpen, Source: source, CreatedAt: now, UpdatedAt: now}
+	if ref != "" {
+		d.ExternalRef = &ref
+	}
+	if err := d.apply(ctx, tx, in); err != nil {
+		return nil, false, err
+	}
+	if err := tx.InsertDefect(ctx, d); err != nil {
+		return nil, false, fmt.Errorf("record defect: %w", err)
+	}
+	return d, true, recordDefect(ctx, tx, now, "defect.created", d, nil)
 }
 
 // UpdateDefect edits a defect that is not closed → defect.updated. Its

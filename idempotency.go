@@ -37,6 +37,15 @@ type IdempotencyTx interface {
 // them can no longer let a retry write twice.
 type CommitHook func(ctx context.Context, tx Tx, result any) error
 
+// Upsert is the result of a write that either creates what it returns
+// (an HTTP 201) or finds it already there (200): a commit hook is given
+// both, so that a response stored with the write has the status the
+// client is sent.
+type Upsert[T any] struct {
+	Value   T
+	Created bool
+}
+
 type commitHookKey struct{}
 
 // WithCommitHook returns ctx carrying hook: every write the Service makes

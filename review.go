@@ -85,71 +85,75 @@ type reviewData struct {
 // ReceiveReview records a review and announces it as review.received.
 // A review whose (source, external_id) was already received is not
 // recorded again: it is returned as it is, with created false.
-func (s *Service) ReceiveReview(ctx context.Context, orgID int64, in ReviewInput) (r *Review, created bool, err error) {
-	err = s.Store.Update(ctx, orgID, func(tx Tx) error {
-		now := s.now()
-		r = &Review{ReceivedAt: now, CreatedAt: now}
-		set(&r.Source, in.Source)
-		set(&r.ExternalID, in.ExternalID)
-		set(&r.Title, in.Title)
-		set(&r.Text, in.Text)
-		set(&r.AuthorName, in.AuthorName)
-		setID(&r.BookingID, in.BookingID)
-		setID(&r.PropertyID, in.PropertyID)
-		setID(&r.UnitID, in.UnitID)
-		if in.ReceivedAt != nil && !in.ReceivedAt.IsZero() {
-			r.ReceivedAt = in.ReceivedAt.UTC().Truncate(time.Second)
-		}
-		r.Source = strings.ToLower(strings.TrimSpace(r.Source))
-		var v Validation
-		if in.Source == nil {
-			v.Add("source", "is required: one of %s", strings.Join(ReviewSources, ", "))
-		} else {
-			v.OneOf("source", r.Source, ReviewSources...)
-		}
-		if in.Rating == nil {
-			v.Add("rating", "is required: an integer from %d to %d", MinRating, MaxRating)
-		} else if r.Rating = *in.Rating; r.Rating < MinRating || r.Rating > MaxRating {
-			v.Add("rating", "must be an integer from %d to %d, not %d", MinRating, MaxRating, r.Rating)
-		}
-		for _, f := range []struct{ name, value string }{{"external_id", r.ExternalID}, {"title", r.Title}, {"author_name", r.AuthorName}} {
-			if len(f.value) > maxReviewField {
-				v.Add(f.name, "must be at most %d bytes", maxReviewField)
-			}
-		}
-		if len(r.Text) > maxReviewText {
-			v.Add("text", "must be at most %d bytes", maxReviewText)
-		}
-		if r.BookingID != nil && *r.BookingID < 0 {
-			v.Add("booking_id", "must be a positive id")
-		}
-		if r.ReceivedAt.After(now) {
-			v.Add("received_at", "must not be in the future")
-		}
-		if err := r.checkPlace(ctx, tx, &v); err != nil {
-			return err
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		org, err := tx.Organization(ctx)
-		if err != nil {
-			return err
-		}
-		r.BelowThreshold = r.Rating < org.ReviewAlertThreshold
-		inserted, err := tx.InsertReview(ctx, r)
-		if err != nil {
-			return fmt.Errorf("receive review: %w", err)
-		}
-		if !inserted {
-			r, err = tx.ReviewByExternalID(ctx, r.Source, r.ExternalID)
-			return err
-		}
-		created = true
-		return record(ctx, tx, now, "review.received", "review", r.ID,
-			reviewData{Review: r, BelowThreshold: r.BelowThreshold, AlertThreshold: org.ReviewAlertThreshold}, nil)
+func (s *Service) ReceiveReview(ctx context.Context, orgID int64, in ReviewInput) (*Review, bool, error) {
+	o, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Review], error) {
+		r, created, err := receiveReview(ctx, tx, now, in)
+		return Upsert[*Review]{r, created}, err
 	})
-	return r, created, err
+	return o.Value, o.Created, err
+}
+
+// receiveReview is ReceiveReview inside a transaction.
+func receiveReview(ctx context.Context, tx Tx, now time.Time, in ReviewInput) (*Review, bool, error) {
+	r := &Review{ReceivedAt: now, CreatedAt: now}
+	set(&r.Source, in.Source)
+	set(&r.ExternalID, in.ExternalID)
+	set(&r.Title, in.Title)
+	set(&r.Text, in.Text)
+	set(&r.AuthorName, in.AuthorName)
+	setID(&r.BookingID, in.BookingID)
+	setID(&r.PropertyID, in.PropertyID)
+	setID(&r.UnitID, in.UnitID)
+	if in.ReceivedAt != nil && !in.ReceivedAt.IsZero() {
+		r.ReceivedAt = in.ReceivedAt.UTC().Truncate(time.Second)
+	}
+	r.Source = strings.ToLower(strings.TrimSpace(r.Source))
+	var v Validation
+	if in.Source == nil {
+		v.Add("source", "is required: one of %s", strings.Join(ReviewSources, ", "))
+	} else {
+		v.OneOf("source", r.Source, ReviewSources...)
+	}
+	if in.Rating == nil {
+		v.Add("rating", "is required: an integer from %d to %d", MinRating, MaxRating)
+	} else if r.Rating = *in.Rating; r.Rating < MinRating || r.Rating > MaxRating {
+		v.Add("rating", "must be an integer from %d to %d, not %d", MinRating, MaxRating, r.Rating)
+	}
+	for _, f := range []struct{ name, value string }{{"external_id", r.ExternalID}, {"title", r.Title}, {"author_name", r.AuthorName}} {
+		if len(f.value) > maxReviewField {
+			v.Add(f.name, "must be at most %d bytes", maxReviewField)
+		}
+	}
+	if len(r.Text) > maxReviewText {
+		v.Add("text", "must be at most %d bytes", maxReviewText)
+	}
+	if r.BookingID != nil && *r.BookingID < 0 {
+		v.Add("booking_id", "must be a positive id")
+	}
+	if r.ReceivedAt.After(now) {
+		v.Add("received_at", "must not be in the future")
+	}
+	if err := r.checkPlace(ctx, tx, &v); err != nil {
+		return nil, false, err
+	}
+	if err := v.Err(); err != nil {
+		return nil, false, err
+	}
+	org, err := tx.Organization(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	r.BelowThreshold = r.Rating < org.ReviewAlertThreshold
+	inserted, err := tx.InsertReview(ctx, r)
+	if err != nil {
+		return nil, false, fmt.Errorf("receive review: %w", err)
+	}
+	if !inserted {
+		r, err = tx.ReviewByExternalID(ctx, r.Source, r.ExternalID)
+		return r, false, err
+	}
+	return r, true, record(ctx, tx, now, "review.received", "review", r.ID,
+		reviewData{Review: r, BelowThreshold: r.BelowThreshold, AlertThreshold: org.ReviewAlertThreshold}, nil)
 }
 
 // checkPlace checks the property and unit a review is about; a unit alone

@@ -149,15 +149,11 @@ func (s *Service) GenerateStatements(ctx context.Context, orgID, ownerID int64, 
 // generateStatements draws up and stores an owner's statements of month
 // in one transaction.
 func (s *Service) generateStatements(ctx context.Context, orgID, ownerID int64, month string) ([]*Statement, bool, error) {
-	type result struct {
-		sts     []*Statement
-		created bool
-	}
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (result, error) {
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*Statement], error) {
 		sts, created, err := generateStatements(ctx, tx, now, ownerID, month)
-		return result{sts, created}, err
+		return Upsert[[]*Statement]{sts, created}, err
 	})
-	return r.sts, r.created, err
+	return r.Value, r.Created, err
 }
 
 // generateStatements is GenerateStatements inside a transaction.

@@ -160,15 +160,7 @@ func (s *Service) GenerateTaxReports(ctx context.Context, orgID int64, in TaxRep
 	if in.PropertyID != nil {
 		return s.generateTaxReports(ctx, orgID, *in.PropertyID, month)
 	}
-	var all []*TaxReport
-	created := false
-	err := s.eachProperty(ctx, orgID, func(id int64) error {
-		rs, c, err := s.generateTaxReports(ctx, orgID, id, month)
-		all = append(all, rs...)
-		created = created || c
-		return err
-	})
-	return all, created, err
+	return s.everyTaxReport(ctx, orgID, month)
 }
 
 // eachProperty calls fn with every property's id, newest first.
@@ -197,39 +189,70 @@ func (s *Service) eachProperty(ctx context.Context, orgID int64, fn func(id int6
 // generateTaxReports draws up and stores a property's reports of month
 // in one transaction.
 func (s *Service) generateTaxReports(ctx context.Context, orgID, propertyID int64, month string) ([]*TaxReport, bool, error) {
-	type result struct {
-		rs      []*TaxReport
-		created bool
-	}
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (result, error) {
-		p, err := tx.Property(ctx, propertyID)
-		if err != nil {
-			return result{}, err
-		}
-		if have, err := tx.TaxReportsOfMonth(ctx, propertyID, month); err != nil || len(have) > 0 {
-			return result{rs: have}, err
-		}
-		rs, err := drawTaxReports(ctx, tx, p, month, now)
-		if err != nil {
-			return result{}, err
-		}
-		for _, rep := range rs {
-			inserted, err := tx.InsertTaxReport(ctx, rep)
-			if err != nil {
-				return result{}, fmt.Errorf("tax report of property %d for %s: %w", propertyID, month, err)
-			}
-			if !inserted { // another node was first: theirs stands
-				have, err := tx.TaxReportsOfMonth(ctx, propertyID, month)
-				return result{rs: have}, err
-			}
-			if err := recordNested(ctx, tx, now, "tax_report.generated", "tax_report", rep.ID,
-				map[string]any{"tax_report": rep}, rep, nil); err != nil {
-				return result{}, err
-			}
-		}
-		return result{rs: rs, created: len(rs) > 0}, nil
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*TaxReport], error) {
+		rs, created, err := propertyTaxReports(ctx, tx, now, propertyID, month)
+		return Upsert[[]*TaxReport]{rs, created}, err
 	})
-	return r.rs, r.created, err
+	return r.Value, r.Created, err
+}
+
+// everyTaxReport draws up and stores the reports of month of every
+// property in one transaction: the response to the request is then
+// committed with all it drew up (an Idempotency-Key's, see CommitHook).
+func (s *Service) everyTaxReport(ctx context.Context, orgID int64, month string) ([]*TaxReport, bool, error) {
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*TaxReport], error) {
+		var out Upsert[[]*TaxReport]
+		after := int64(0)
+		for {
+			page, err := tx.Properties(ctx, PropertyFilter{ListParams: ListParams{Page: 1, PerPage: MaxPerPage, After: after}})
+			if err != nil {
+				return Upsert[[]*TaxReport]{}, err
+			}
+			for _, p := range page.Items {
+				after = p.ID
+				rs, created, err := propertyTaxReports(ctx, tx, now, p.ID, month)
+				if err != nil {
+					return Upsert[[]*TaxReport]{}, fmt.Errorf("property %d: %w", p.ID, err)
+				}
+				out.Value = append(out.Value, rs...)
+				out.Created = out.Created || created
+			}
+			if len(page.Items) < MaxPerPage {
+				return out, nil
+			}
+		}
+	})
+	return r.Value, r.Created, err
+}
+
+// propertyTaxReports is generateTaxReports inside a transaction.
+func propertyTaxReports(ctx context.Context, tx Tx, now time.Time, propertyID int64, month string) ([]*TaxReport, bool, error) {
+	p, err := tx.Property(ctx, propertyID)
+	if err != nil {
+		return nil, false, err
+	}
+	if have, err := tx.TaxReportsOfMonth(ctx, propertyID, month); err != nil || len(have) > 0 {
+		return have, false, err
+	}
+	rs, err := drawTaxReports(ctx, tx, p, month, now)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, rep := range rs {
+		inserted, err := tx.InsertTaxReport(ctx, rep)
+		if err != nil {
+			return nil, false, fmt.Errorf("tax report of property %d for %s: %w", propertyID, month, err)
+		}
+		if !inserted { // another node was first: theirs stands
+			have, err := tx.TaxReportsOfMonth(ctx, propertyID, month)
+			return have, false, err
+		}
+		if err := recordNested(ctx, tx, now, "tax_report.generated", "tax_report", rep.ID,
+			map[string]any{"tax_report": rep}, rep, nil); err != nil {
+			return nil, false, err
+		}
+	}
+	return rs, len(rs) > 0, nil
 }
 
 // drawTaxReports computes a property's reports of month, one per

@@ -216,12 +216,18 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, h handlerFun
 	}
 	remembered := rec.body.Bytes()
 	if in.stored && in.status == rec.status && bytes.Equal(in.body, remembered) {
+		if s.idempotencyStored != nil {
+			s.idempotencyStored(r.Method, routeFrom(r).Path, true)
+		}
 		return nil // committed with the write
 	}
 	// A handler that answers otherwise than the write's result (or wrote
 	// nothing) is remembered now, in a transaction of its own: see
 	// README's Idempotency-Key.
 	s.logger.Debug("Idempotency-Key response stored after the write", "method", r.Method, "path", r.URL.Path, "in_write", in.stored)
+	if s.idempotencyStored != nil {
+		s.idempotencyStored(r.Method, routeFrom(r).Path, false)
+	}
 	if routeFrom(r).Sensitive {
 		if remembered, err = s.svc.Secrets.Seal(string(remembered)); err != nil {
 			return fmt.Errorf("seal remembered response: %w", err)

@@ -20,7 +20,7 @@ func (s *Server) handleRecordDefect() handlerFunc {
 		if err != nil {
 			return err
 		}
-		d, created, err := s.svc.RecordDefect(r.Context(), orgID(r), in)
+		d, created, err := s.svc.RecordDefect(upserted(r, data1[*porter.Defect]), orgID(r), in)
 		if err != nil {
 			return err
 		}

@@ -74,6 +74,7 @@ func (f DocumentFiles) limit() int64 {
 // failure leaves no file, no row and no event.
 func (s *Server) handleUploadDocument() handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		r = r.WithContext(answering(r, data1[*porter.Document]))
 		doc, err := s.files().Receive(w, r, s.svc, orgID(r))
 		if err != nil {
 			return err

@@ -17,3 +17,10 @@ func Routes(s *Server) []RouteInfo {
 	}
 	return out
 }
+
+// OnIdempotencyStored makes s call fn with the method and route of each
+// keyed POST answered 2xx, and whether its response was stored in its
+// write's transaction (else after it).
+func OnIdempotencyStored(s *Server, fn func(method, route string, inWrite bool)) {
+	s.idempotencyStored = fn
+}

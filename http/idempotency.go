@@ -32,17 +32,39 @@ func answering[T any](r *http.Request, shape func(T) any) context.Context {
 	if rt := routeFrom(r); rt != nil {
 		status = rt.Status
 	}
+	return answeringStatus(r, func(v T) (int, any) { return status, shape(v) })
+}
+
+// answeringStatus is answering for a handler whose status depends on the
+// result: answer(result) is the status and the value encoded as the body.
+func answeringStatus[T any](r *http.Request, answer func(T) (int, any)) context.Context {
 	return context.WithValue(r.Context(), answerKey{}, answerFunc(func(result any) (int, []byte, bool) {
 		v, ok := result.(T)
 		if !ok {
 			return 0, nil, false
 		}
+		status, body := answer(v)
 		var b bytes.Buffer
-		if err := jsonTo(&b, shape(v)); err != nil {
+		if err := jsonTo(&b, body); err != nil {
 			return 0, nil, false
 		}
 		return status, b.Bytes(), true
 	}))
+}
+
+// upserted answers a porter.Upsert as its handler does: the route's status
+// (201) with what the write created, 200 with what it found already there.
+func upserted[T any](r *http.Request, shape func(T) any) context.Context {
+	status := http.StatusOK
+	if rt := routeFrom(r); rt != nil {
+		status = rt.Status
+	}
+	return answeringStatus(r, func(u porter.Upsert[T]) (int, any) {
+		if !u.Created {
+			return http.StatusOK, shape(u.Value)
+		}
+		return status, shape(u.Value)
+	})
 }
 
 // inWrite stores a keyed POST's response in the transaction of the write

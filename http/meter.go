@@ -107,7 +107,14 @@ func (s *Server) handleRecordReadings() handlerFunc {
 		if err != nil {
 			return err
 		}
-		res, err := s.svc.RecordMeterReadings(r.Context(), orgID(r), id, in)
+		status := routeFrom(r).Status
+		ctx := answeringStatus(r, func(res *porter.IngestResult) (int, any) {
+			if res.Created == 0 {
+				return http.StatusOK, data{res}
+			}
+			return status, data{res}
+		})
+		res, err := s.svc.RecordMeterReadings(ctx, orgID(r), id, in)
 		if err != nil {
 			return err
 		}

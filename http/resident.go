@@ -73,7 +73,7 @@ func (s *Server) handleAcknowledge() handlerFunc {
 		if err != nil {
 			return err
 		}
-		a, created, err := s.svc.AcknowledgeBroadcast(r.Context(), orgID(r), id, in)
+		a, created, err := s.svc.AcknowledgeBroadcast(upserted(r, data1[*porter.Acknowledgement]), orgID(r), id, in)
 		if err != nil {
 			return err
 		}

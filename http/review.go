@@ -20,7 +20,7 @@ func (s *Server) handleReceiveReview() handlerFunc {
 		if err != nil {
 			return err
 		}
-		rv, created, err := s.svc.ReceiveReview(r.Context(), orgID(r), in)
+		rv, created, err := s.svc.ReceiveReview(upserted(r, data1[*porter.Review]), orgID(r), in)
 		if err != nil {
 			return err
 		}

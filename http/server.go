@@ -50,6 +50,10 @@ type Server struct {
 	lastTouch    sync.Map // key id -> when last_used_at was last written
 	authFailures *authLimiter
 	keys         *keyCache
+
+	// idempotencyStored, when set (tests), learns where each keyed POST's
+	// response was stored: in its write's transaction, or after it.
+	idempotencyStored func(method, route string, inWrite bool)
 }
 
 // NewServer returns the API as one handler.

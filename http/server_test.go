@@ -31,6 +31,8 @@ type api struct {
 	otherOrg int64
 	otherKey string
 	now      time.Time
+	// keyed sends every POST with an Idempotency-Key of its own.
+	keyed int
 }
 
 func newAPI(t *testing.T, store porter.Store) *api {
@@ -109,6 +111,10 @@ func (a *api) doKey(key, method, path string, body any, header http.Header) *res
 	}
 	for k, v := range header {
 		req.Header[k] = v
+	}
+	if a.keyed > 0 && method == "POST" && req.Header.Get("Idempotency-Key") == "" {
+		a.keyed++
+		req.Header.Set("Idempotency-Key", "keyed-"+itoa(a.keyed))
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

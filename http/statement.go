@@ -37,19 +37,25 @@ func (s *Server) handleGenerateStatements() handlerFunc {
 		if err != nil {
 			return err
 		}
-		sts, created, err := s.svc.GenerateStatements(r.Context(), orgID(r), id, in)
+		sts, created, err := s.svc.GenerateStatements(upserted(r, statementsBody), orgID(r), id, in)
 		if err != nil {
 			return err
 		}
-		if sts == nil {
-			sts = []*porter.Statement{}
-		}
 		if !created {
-			writeJSON(w, http.StatusOK, data{sts})
+			writeJSON(w, http.StatusOK, statementsBody(sts))
 			return nil
 		}
-		return encode(w, r, data{sts})
+		return encode(w, r, statementsBody(sts))
 	}
+}
+
+// statementsBody is the answer to a statement generation: the
+// idempotency layer stores the same bytes with the write.
+func statementsBody(sts []*porter.Statement) any {
+	if sts == nil {
+		sts = []*porter.Statement{}
+	}
+	return data{sts}
 }
 
 // handleStatementDocument serves a statement as CSV or PDF, to download.

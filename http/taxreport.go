@@ -33,19 +33,25 @@ func (s *Server) handleGenerateTaxReports() handlerFunc {
 		if err != nil {
 			return err
 		}
-		rs, created, err := s.svc.GenerateTaxReports(r.Context(), orgID(r), in)
+		rs, created, err := s.svc.GenerateTaxReports(upserted(r, taxReportsBody), orgID(r), in)
 		if err != nil {
 			return err
 		}
-		if rs == nil {
-			rs = []*porter.TaxReport{}
-		}
 		if !created {
-			writeJSON(w, http.StatusOK, data{rs})
+			writeJSON(w, http.StatusOK, taxReportsBody(rs))
 			return nil
 		}
-		return encode(w, r, data{rs})
+		return encode(w, r, taxReportsBody(rs))
 	}
+}
+
+// taxReportsBody is the answer to a tax report generation: the
+// idempotency layer stores the same bytes with the write.
+func taxReportsBody(rs []*porter.TaxReport) any {
+	if rs == nil {
+		rs = []*porter.TaxReport{}
+	}
+	return data{rs}
 }
 
 func (s *Server) handleTaxRules() handlerFunc {

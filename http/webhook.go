@@ -153,14 +153,18 @@ func (s *Server) handleSeedUnsubscribe() handlerFunc {
 		if in.ID <= 0 {
 			return fieldError("id", "is required: the id subscribe.php returned")
 		}
-		hook, err := s.svc.Unsubscribe(r.Context(), orgID(r), int64(in.ID))
+		hook, err := s.svc.Unsubscribe(answering(r, unsubscribed), orgID(r), int64(in.ID))
 		if porter.ErrorCode(err) == porter.ENOTFOUND {
 			return porter.Errorf(porter.EINVALID, "subscription %d does not exist", in.ID)
 		} else if err != nil {
 			return err
 		}
-		return encode(w, r, seedUnsubscribeResponse{Subscription: subscription(hook), Deleted: true})
+		return encode(w, r, unsubscribed(hook))
 	}
+}
+
+func unsubscribed(hook *porter.Webhook) any {
+	return seedUnsubscribeResponse{Subscription: subscription(hook), Deleted: true}
 }
 
 // renameFields names a validation error's fields as the request did.
