@@ -10,27 +10,6 @@ import (
 	"time"
 )
 
-const hitRateLimit = `-- name: HitRateLimit :one
-INSERT INTO rate_limits (key_id, window_start, count)
-VALUES ($1, $2, $3::int)
-ON CONFLICT (key_id, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count
-RETURNING count
-`
-
-type HitRateLimitParams struct {
-	KeyID       int64
-	WindowStart time.Time
-	Hits        int32
-}
-
-// hits is how many requests one node counts at once (see ratelimit.go).
-func (q *Queries) HitRateLimit(ctx context.Context, arg HitRateLimitParams) (int32, error) {
-	row := q.db.QueryRow(ctx, hitRateLimit, arg.KeyID, arg.WindowStart, arg.Hits)
-	var count int32
-	err := row.Scan(&count)
-	return count, err
-}
-
 const pruneRateLimits = `-- name: PruneRateLimits :exec
 DELETE FROM rate_limits WHERE window_start < $1
 `
