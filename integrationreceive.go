@@ -317,10 +317,16 @@ func (s *Service) applyIntegrationRecord(ctx context.Context, orgID int64, it *I
 			}
 			next.UpdatedAt = now
 			// Seed 001: the events this record's import records name the
-			// integration, and whether its first full sync still runs.
-			first, err := tx.CountIntegrationFirstSyncRecords(ctx, it.ID, 1)
-			if err != nil {
-				return next, err
+			// integration, and whether its first full sync still runs. A
+			// completed sync never reopens, so once the integration read
+			// as completed the count is skipped: it would match no row, a
+			// statement per record for nothing.
+			first := false
+			if it.FirstSyncCompletedAt == nil {
+				var err error
+				if first, err = tx.CountIntegrationFirstSyncRecords(ctx, it.ID, 1); err != nil {
+					return next, err
+				}
 			}
 			ctx := withEventSource(ctx, eventSource{IntegrationID: it.ID, FirstSync: first})
 			ref, status, err := applyMapped(ctx, tx, now, it, env, entity, sourceID)
