@@ -513,24 +513,33 @@ func (s *Service) ReceiveMQTTMessages(ctx context.Context, orgID, id int64, msgs
 	out := make([]*IntegrationLogEntry, len(msgs))
 	var records []json.RawMessage
 	var at []int
+	// apply applies the records gathered so far. A message that cannot be
+	// a record is logged only after the messages before it: log ids then
+	// follow arrival order on each topic, which is what lets the latest
+	// success on a topic close the errors before it and none after it.
+	apply := func() {
+		batched := s.receiveReadings(ctx, orgID, it, records)
+		for k, raw := range records {
+			e := batched[k]
+			if e == nil {
+				e = s.applyIntegrationRecord(ctx, orgID, it, raw, nil)
+			}
+			out[at[k]] = e
+		}
+		records, at = nil, nil
+	}
 	for i, m := range msgs {
 		raw, entity, sourceID, err := mqttRecord(it.MQTT.Topics, m)
 		if err != nil {
+			apply()
 			out[i] = s.logMQTTError(ctx, orgID, it, m, entity, sourceID, err)
 			continue
 		}
 		records, at = append(records, raw), append(at, i)
 	}
-	batched := s.receiveReadings(ctx, orgID, it, records)
+	apply()
 	var lastErr string
 	succeeded := false
-	for k, raw := range records {
-		e := batched[k]
-		if e == nil {
-			e = s.applyIntegrationRecord(ctx, orgID, it, raw, nil)
-		}
-		out[at[k]] = e
-	}
 	for _, e := range out {
 		if e.Status == LogError {
 			lastErr = e.Error

@@ -367,3 +367,42 @@ func TestMQTTReconnects(t *testing.T) {
 		}
 	})
 }
+
+// Within one batch of messages, a malformed message is resolved by a
+// later good message on its topic, and only by a later one: the batch is
+// logged in arrival order.
+func TestMQTTBatchResolvesInArrivalOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		f := newFixture(t, s)
+		it := f.integration(t)
+		const topic = "bms/tower-a/boiler-2/alarm"
+		at := time.Now().UTC()
+		msg := func(payload string) porter.MQTTMessage {
+			at = at.Add(time.Millisecond)
+			return porter.MQTTMessage{Topic: topic, Payload: []byte(payload), ReceivedAt: at}
+		}
+		state := func() *porter.Integration {
+			got, err := f.svc.Integration(f.ctx, f.org, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		// A good message, then a malformed one: the error stays open.
+		if _, err := f.svc.ReceiveMQTTMessages(f.ctx, f.org, it.ID, []porter.MQTTMessage{
+			msg(`{"kind": "leak", "state": "cleared"}`), msg(`{"kind": `)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(); got.Status != porter.IntegrationError || got.OpenErrors != 1 {
+			t.Fatalf("good then malformed: %s with %d open errors", got.Status, got.OpenErrors)
+		}
+		// A malformed one, then a good one: the good one resolves both.
+		if _, err := f.svc.ReceiveMQTTMessages(f.ctx, f.org, it.ID, []porter.MQTTMessage{
+			msg(`not json`), msg(`{"kind": "leak", "state": "cleared"}`)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(); got.Status != porter.IntegrationEnabled || got.OpenErrors != 0 {
+			t.Fatalf("malformed then good: %s with %d open errors", got.Status, got.OpenErrors)
+		}
+	})
+}
