@@ -33,11 +33,9 @@ type AcknowledgementTx interface {
 // to tenants → announcement.acknowledged. A second acknowledgement by the
 // same tenant changes nothing and returns the first (created false).
 func (s *Service) AcknowledgeBroadcast(ctx context.Context, orgID, broadcastID int64, in AcknowledgementInput) (*Acknowledgement, bool, error) {
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Acknowledgement], error) {
-		a, created, err := acknowledgeBroadcast(ctx, tx, now, broadcastID, in)
-		return Upsert[*Acknowledgement]{a, created}, err
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) (*Acknowledgement, bool, error) {
+		return acknowledgeBroadcast(ctx, tx, now, broadcastID, in)
 	})
-	return r.Value, r.Created, err
 }
 
 // acknowledgeBroadcast is AcknowledgeBroadcast inside a transaction.

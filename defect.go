@@ -153,11 +153,9 @@ func (d *Defect) linkWorkOrder(ctx context.Context, tx Tx, v *Validation, id *in
 // defect.updated when anything changed), so that an import may be
 // replayed: created tells which happened.
 func (s *Service) RecordDefect(ctx context.Context, orgID int64, in DefectInput) (d *Defect, created bool, err error) {
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Defect], error) {
-		d, created, err := recordDefectIn(ctx, tx, now, in)
-		return Upsert[*Defect]{d, created}, err
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) (*Defect, bool, error) {
+		return recordDefectIn(ctx, tx, now, in)
 	})
-	return r.Value, r.Created, err
 }
 
 // recordDefectIn is RecordDefect inside a transaction.

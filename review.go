@@ -86,11 +86,9 @@ type reviewData struct {
 // A review whose (source, external_id) was already received is not
 // recorded again: it is returned as it is, with created false.
 func (s *Service) ReceiveReview(ctx context.Context, orgID int64, in ReviewInput) (*Review, bool, error) {
-	o, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[*Review], error) {
-		r, created, err := receiveReview(ctx, tx, now, in)
-		return Upsert[*Review]{r, created}, err
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) (*Review, bool, error) {
+		return receiveReview(ctx, tx, now, in)
 	})
-	return o.Value, o.Created, err
 }
 
 // receiveReview is ReceiveReview inside a transaction.

@@ -76,6 +76,18 @@ func update[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, 
 	return out, err
 }
 
+// updateUpsert is update for a write that either creates what it returns
+// or finds it already there (created false): the result the commit hook
+// is given is an Upsert, so that a response stored with the write has the
+// status the client is sent.
+func updateUpsert[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx, now time.Time) (T, bool, error)) (T, bool, error) {
+	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[T], error) {
+		v, created, err := fn(tx, now)
+		return Upsert[T]{v, created}, err
+	})
+	return r.Value, r.Created, err
+}
+
 // view runs fn in a read transaction and returns what it produced.
 func view[T any](ctx context.Context, s *Service, orgID int64, fn func(tx Tx) (T, error)) (T, error) {
 	var out T

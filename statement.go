@@ -149,11 +149,9 @@ func (s *Service) GenerateStatements(ctx context.Context, orgID, ownerID int64, 
 // generateStatements draws up and stores an owner's statements of month
 // in one transaction.
 func (s *Service) generateStatements(ctx context.Context, orgID, ownerID int64, month string) ([]*Statement, bool, error) {
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*Statement], error) {
-		sts, created, err := generateStatements(ctx, tx, now, ownerID, month)
-		return Upsert[[]*Statement]{sts, created}, err
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) ([]*Statement, bool, error) {
+		return generateStatements(ctx, tx, now, ownerID, month)
 	})
-	return r.Value, r.Created, err
 }
 
 // generateStatements is GenerateStatements inside a transaction.

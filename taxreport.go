@@ -163,25 +163,42 @@ func (s *Service) GenerateTaxReports(ctx context.Context, orgID int64, in TaxRep
 	return s.everyTaxReport(ctx, orgID, month)
 }
 
-// eachProperty calls fn with every property's id, newest first.
+// eachProperty calls fn with every property's id, newest first, each
+// page read in a transaction of its own; one property's failure spares
+// the others.
 func (s *Service) eachProperty(ctx context.Context, orgID int64, fn func(id int64) error) error {
 	var errs []error
+	err := pageProperties(func(f PropertyFilter) (List[*Property], error) {
+		return view(ctx, s, orgID, func(tx Tx) (List[*Property], error) { return tx.Properties(ctx, f) })
+	}, func(id int64) error {
+		if err := fn(id); err != nil {
+			errs = append(errs, fmt.Errorf("property %d: %w", id, err))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// pageProperties calls fn with the id of every property that read
+// returns, a page at a time, until fn fails.
+func pageProperties(read func(PropertyFilter) (List[*Property], error), fn func(id int64) error) error {
 	after := int64(0)
 	for {
-		page, err := view(ctx, s, orgID, func(tx Tx) (List[*Property], error) {
-			return tx.Properties(ctx, PropertyFilter{ListParams: ListParams{Page: 1, PerPage: MaxPerPage, After: after}})
-		})
+		page, err := read(PropertyFilter{ListParams: ListParams{Page: 1, PerPage: MaxPerPage, After: after}})
 		if err != nil {
 			return err
 		}
 		for _, p := range page.Items {
 			after = p.ID
 			if err := fn(p.ID); err != nil {
-				errs = append(errs, fmt.Errorf("property %d: %w", p.ID, err))
+				return err
 			}
 		}
 		if len(page.Items) < MaxPerPage {
-			return errors.Join(errs...)
+			return nil
 		}
 	}
 }
@@ -189,40 +206,28 @@ func (s *Service) eachProperty(ctx context.Context, orgID int64, fn func(id int6
 // generateTaxReports draws up and stores a property's reports of month
 // in one transaction.
 func (s *Service) generateTaxReports(ctx context.Context, orgID, propertyID int64, month string) ([]*TaxReport, bool, error) {
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*TaxReport], error) {
-		rs, created, err := propertyTaxReports(ctx, tx, now, propertyID, month)
-		return Upsert[[]*TaxReport]{rs, created}, err
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) ([]*TaxReport, bool, error) {
+		return propertyTaxReports(ctx, tx, now, propertyID, month)
 	})
-	return r.Value, r.Created, err
 }
 
 // everyTaxReport draws up and stores the reports of month of every
 // property in one transaction: the response to the request is then
 // committed with all it drew up (an Idempotency-Key's, see CommitHook).
 func (s *Service) everyTaxReport(ctx context.Context, orgID int64, month string) ([]*TaxReport, bool, error) {
-	r, err := update(ctx, s, orgID, func(tx Tx, now time.Time) (Upsert[[]*TaxReport], error) {
-		var out Upsert[[]*TaxReport]
-		after := int64(0)
-		for {
-			page, err := tx.Properties(ctx, PropertyFilter{ListParams: ListParams{Page: 1, PerPage: MaxPerPage, After: after}})
+	return updateUpsert(ctx, s, orgID, func(tx Tx, now time.Time) ([]*TaxReport, bool, error) {
+		var all []*TaxReport
+		created := false
+		err := pageProperties(func(f PropertyFilter) (List[*Property], error) { return tx.Properties(ctx, f) }, func(id int64) error {
+			rs, c, err := propertyTaxReports(ctx, tx, now, id, month)
 			if err != nil {
-				return Upsert[[]*TaxReport]{}, err
+				return fmt.Errorf("property %d: %w", id, err)
 			}
-			for _, p := range page.Items {
-				after = p.ID
-				rs, created, err := propertyTaxReports(ctx, tx, now, p.ID, month)
-				if err != nil {
-					return Upsert[[]*TaxReport]{}, fmt.Errorf("property %d: %w", p.ID, err)
-				}
-				out.Value = append(out.Value, rs...)
-				out.Created = out.Created || created
-			}
-			if len(page.Items) < MaxPerPage {
-				return out, nil
-			}
-		}
+			all, created = append(all, rs...), created || c
+			return nil
+		})
+		return all, created, err
 	})
-	return r.Value, r.Created, err
 }
 
 // propertyTaxReports is generateTaxReports inside a transaction.
