@@ -102,7 +102,7 @@ func (s *Service) PruneIntegrationLog(ctx context.Context, retention time.Durati
 	defer func() {
 		for ref := range recount {
 			if _, err := s.refreshIntegration(context.WithoutCancel(ctx), ref.OrgID, ref.ID, "", false); err != nil && ErrorCode(err) != ENOTFOUND {
-				slog.Warn("recount integration errors after pruning its log", "integration", ref.ID, "err", err)
+				s.Logger.Warn("recount integration errors after pruning its log", "integration", ref.ID, "err", err)
 			}
 		}
 	}()

@@ -33,12 +33,17 @@ func jsonTo(w io.Writer, v any) error {
 
 // encode writes a success body.
 func encode(w http.ResponseWriter, r *http.Request, v any) error {
-	status := http.StatusOK
-	if rt := routeFrom(r); rt != nil {
-		status = rt.Status
-	}
-	writeJSON(w, status, v)
+	writeJSON(w, routeStatus(r), v)
 	return nil
+}
+
+// routeStatus is the status r's route answers success with: 200 unless
+// the route says otherwise (201 for a create).
+func routeStatus(r *http.Request) int {
+	if rt := routeFrom(r); rt != nil {
+		return rt.Status
+	}
+	return http.StatusOK
 }
 
 // unauthorizedBody is seed 000's 401 body, exactly.

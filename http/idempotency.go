@@ -28,10 +28,7 @@ type answerKey struct{}
 // as every JSON body is, with the route's status. The layer can then
 // store the response in the write's own transaction.
 func answering[T any](r *http.Request, shape func(T) any) context.Context {
-	status := http.StatusOK
-	if rt := routeFrom(r); rt != nil {
-		status = rt.Status
-	}
+	status := routeStatus(r)
 	return answeringStatus(r, func(v T) (int, any) { return status, shape(v) })
 }
 
@@ -55,10 +52,7 @@ func answeringStatus[T any](r *http.Request, answer func(T) (int, any)) context.
 // upserted answers a porter.Upsert as its handler does: the route's status
 // (201) with what the write created, 200 with what it found already there.
 func upserted[T any](r *http.Request, shape func(T) any) context.Context {
-	status := http.StatusOK
-	if rt := routeFrom(r); rt != nil {
-		status = rt.Status
-	}
+	status := routeStatus(r)
 	return answeringStatus(r, func(u porter.Upsert[T]) (int, any) {
 		if !u.Created {
 			return http.StatusOK, shape(u.Value)

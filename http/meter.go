@@ -107,7 +107,7 @@ func (s *Server) handleRecordReadings() handlerFunc {
 		if err != nil {
 			return err
 		}
-		status := routeFrom(r).Status
+		status := routeStatus(r)
 		ctx := answeringStatus(r, func(res *porter.IngestResult) (int, any) {
 			if res.Created == 0 {
 				return http.StatusOK, data{res}

@@ -77,7 +77,7 @@ func (d *DB) sendEventNotes() {
 		n.pending = false
 		n.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
-		if _, err := d.pool.Exec(ctx, d.notifyQuery); err != nil {
+		if _, err := d.pool.Exec(ctx, notifyEventsQuery(d.notifyToken)); err != nil {
 			slog.Warn("notify other nodes of committed events (they poll meanwhile)", "err", err)
 		}
 		cancel()

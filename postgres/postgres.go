@@ -37,7 +37,6 @@ type DB struct {
 	hits        rateHits   // RateLimit's requests waiting to be counted
 	notes       eventNotes // notifications of committed events
 	notifyToken string     // names this DB's notifications (notify.go)
-	notifyQuery string
 	listenOnce  sync.Once
 	stopListen  context.CancelFunc // set with listenDone by the first WatchQueue
 	listenDone  chan struct{}
@@ -66,7 +65,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	// for a connection while PostgreSQL idles. Too many cost as much the
 	// other way: every backend is a process PostgreSQL schedules, snapshots
 	// and wakes at each commit, and on a 2-core machine two nodes of 25
-	// spent twice the database's CPU per event of one node of 8 (see
+	// spent a third more of the machine's CPU per event than two of 8 (see
 	// defaultMaxConns). pool_max_conns in the URL still decides.
 	if !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = defaultMaxConns()
@@ -89,8 +88,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	token := newNotifyToken()
-	return &DB{pool: pool, notifyToken: token, notifyQuery: notifyEventsQuery(token)}, nil
+	return &DB{pool: pool, notifyToken: newNotifyToken()}, nil
 }
 
 // defaultMaxConns is the pool size when the URL does not set one: four

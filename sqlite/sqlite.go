@@ -71,10 +71,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	write.SetConnMaxLifetime(0)
-	write.SetConnMaxIdleTime(0)
+	oneConnection(write)
 	if err := write.Ping(); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -84,10 +81,7 @@ func OpenWith(path string, opts Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	ckpt.SetMaxOpenConns(1)
-	ckpt.SetMaxIdleConns(1)
-	ckpt.SetConnMaxLifetime(0)
-	ckpt.SetConnMaxIdleTime(0)
+	oneConnection(ckpt)
 	pragmas.Add("_pragma", "query_only(1)")
 	read, err := openPool(dsn+pragmas.Encode(), opts)
 	if err != nil {
@@ -104,6 +98,16 @@ func OpenWith(path string, opts Options) (*DB, error) {
 	go d.writer()
 	go d.checkpointer()
 	return d, nil
+}
+
+// oneConnection keeps db to one connection, open for good: the writer's
+// and the checkpointer's each hold their connection's state (an open
+// transaction, WAL locks) between calls.
+func oneConnection(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 }
 
 // Migrate applies every pending migration.
