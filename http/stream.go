@@ -98,7 +98,7 @@ func (s *Server) handleEventStream() handlerFunc {
 		}
 		ctx := r.Context()
 		org := key.OrgID
-		sse := &sseWriter{w: w, rc: rc}
+		sse := &sseWriter{w: w, rc: rc, http1: r.ProtoMajor == 1}
 
 		// Catch up from the outbox before subscribing, so that a long
 		// backlog never fills the live buffer.
@@ -140,41 +140,46 @@ func (s *Server) handleEventStream() handlerFunc {
 		}
 		heartbeat := time.NewTicker(beat)
 		defer heartbeat.Stop()
+		var frames []*stream.Frame
 		var batch []byte
 		for {
 			select {
 			case <-ctx.Done():
 				return nil
-			case f := <-sub.Events():
-				// Gather what else is waiting too, then write and flush
-				// once: a busy stream costs one write, one deadline and one
-				// syscall per batch, not per event.
+			case <-sub.Ready():
+				// Everything waiting goes out as one write and one flush:
+				// a busy stream costs a syscall per read of the outbox,
+				// not per event.
+				frames = sub.Take(frames[:0])
 				batch = batch[:0]
-				for more := true; more; {
-					if !sent[f.Seq] {
-						b, err := f.SSE()
-						if err != nil {
-							return sse.fail(err)
-						}
-						batch = append(batch, b...)
+				for _, f := range frames {
+					if sent[f.Seq] {
+						delete(sent, f.Seq)
+						continue
 					}
-					delete(sent, f.Seq)
+					b, err := f.SSE()
+					if err != nil {
+						return sse.fail(err)
+					}
+					batch = append(batch, b...)
 					if len(batch) >= streamBatchBytes {
-						break
-					}
-					select {
-					case f = <-sub.Events():
-					default:
-						more = false
+						if err := sse.write(batch); err != nil {
+							return nil // the client is gone
+						}
+						batch = batch[:0]
 					}
 				}
+				if len(frames) == 0 {
+					continue
+				}
 				if err := sse.write(batch); err != nil {
-					return nil // the client is gone
+					return nil
 				}
 				if err := sse.flush(); err != nil {
 					return nil
 				}
-				if cap(batch) > 4*streamBatchBytes {
+				clear(frames) // the events are not kept alive by an idle stream
+				if cap(batch) > 2*streamBatchBytes {
 					batch = nil // one burst's buffer is not kept for the stream's life
 				}
 			case <-sub.Done():
@@ -222,6 +227,7 @@ func (s *Server) replay(sse *sseWriter, r *http.Request, org, after int64, match
 type sseWriter struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
+	http1   bool
 	started bool
 }
 
@@ -230,6 +236,12 @@ func (s *sseWriter) start() {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
+	if s.http1 {
+		// The stream ends with its connection, so its end needs no
+		// framing: unchunked, a batch of events is one write to the
+		// socket, not three (chunk size, data, chunk end).
+		h.Set("Transfer-Encoding", "identity")
+	}
 	s.w.WriteHeader(http.StatusOK)
 	// Clients reconnect after 2 s, sending Last-Event-ID.
 	fmt.Fprint(s.w, "retry: 2000\n\n")

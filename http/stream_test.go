@@ -55,6 +55,10 @@ func (a *api) openStream(key, query, lastID string) (*sseClient, *http.Response)
 		cancel()
 		return nil, res
 	}
+	if len(res.TransferEncoding) > 0 {
+		// Unchunked, a batch of events is one write to the socket.
+		a.t.Errorf("stream sent with Transfer-Encoding %v", res.TransferEncoding)
+	}
 	c := &sseClient{res: res, msgs: make(chan stream.Message, 1000), stop: cancel}
 	go func() {
 		defer close(c.msgs)

@@ -3,9 +3,12 @@
 //
 // One Hub per node reads the outbox after each commit that recorded
 // events (PostgreSQL relays the wake-up between nodes with LISTEN/NOTIFY)
-// and hands each event to the subscribers of its organization. A
-// subscriber's buffer is bounded: one that falls behind is dropped with a
-// reason, so a slow client never holds up the hub, let alone a writer.
+// and appends each event to its organization's log, which the
+// organization's subscribers read at their own pace: an event is kept once
+// however many read it, and a subscriber is woken once per read of the
+// outbox, not once per event. How far behind a subscriber may fall is
+// bounded: one that falls further is dropped with a reason, so a slow
+// client never holds up the hub, let alone a writer.
 package stream
 
 import (
@@ -32,8 +35,13 @@ const (
 	// commit is waited for: on PostgreSQL a number is taken before its
 	// transaction commits, so a later one can commit first.
 	DefaultGapWait = 30 * time.Second
-	batch          = 1000
-	maxGaps        = 10000
+	// DefaultCoalesce is the least time between two fan-outs. The first
+	// event after a quiet spell goes out at once; under a stream of
+	// commits, each subscriber is woken and written to at most 200 times
+	// a second, whatever the commit rate.
+	DefaultCoalesce = 5 * time.Millisecond
+	batch           = 1000
+	maxGaps         = 10000
 	// seedWindow is how far below the last committed number a hub that
 	// wakes up looks for numbers still in flight.
 	seedWindow = 256
@@ -48,16 +56,17 @@ type Hub struct {
 	feed   porter.EventFeed
 	logger *slog.Logger
 
-	Buffer    int           // events a subscriber may have unread before it is dropped
+	Buffer    int           // events of its organization a subscriber may have unread before it is dropped
 	MaxPerOrg int           // subscribers per organization on this node
 	Poll      time.Duration // outbox read without a wake-up
 	GapWait   time.Duration
+	Coalesce  time.Duration // least time between two fan-outs
 
 	mu      sync.Mutex
-	subs    map[int64]map[*Sub]struct{} // by organization
-	n       int                         // subscribers
-	active  bool                        // last is current: the hub reads while anyone listens
-	last    int64                       // highest sequence number read
+	orgs    map[int64]*orgLog // organizations with subscribers
+	n       int               // subscribers
+	active  bool              // last is current: the hub reads while anyone listens
+	last    int64             // highest sequence number read
 	gaps    map[int64]time.Time
 	stopped bool
 	now     func() time.Time
@@ -69,25 +78,62 @@ func NewHub(feed porter.EventFeed, logger *slog.Logger) *Hub {
 		logger = slog.Default()
 	}
 	return &Hub{feed: feed, logger: logger, Buffer: DefaultBuffer, MaxPerOrg: DefaultMaxPerOrg,
-		Poll: DefaultPoll, GapWait: DefaultGapWait, subs: map[int64]map[*Sub]struct{}{},
+		Poll: DefaultPoll, GapWait: DefaultGapWait, Coalesce: DefaultCoalesce, orgs: map[int64]*orgLog{},
 		gaps: map[int64]time.Time{}, now: time.Now}
 }
 
 // Feed is what the hub reads, for callers that replay history.
 func (h *Hub) Feed() porter.EventFeed { return h.feed }
 
+// orgLog holds the events an organization's subscribers have yet to
+// read: frames[i] is the one at position base+i.
+type orgLog struct {
+	id     int64
+	subs   map[*Sub]struct{}
+	frames []*Frame
+	base   int64
+	added  int // frames appended by the fan-out under way
+}
+
+func (l *orgLog) end() int64 { return l.base + int64(len(l.frames)) }
+
 // Sub is one live subscriber: the events of one organization that its
 // match accepts, in the order the hub reads them.
 type Sub struct {
-	org    int64
+	hub    *Hub
+	log    *orgLog
 	match  func(*porter.Event) bool
-	c      chan *Frame
+	pos    int64         // the next position of log to read; hub.mu
+	gone   bool          // dropped; hub.mu
+	ready  chan struct{} // holds one wake-up: there is something to Take
 	done   chan struct{}
 	reason string // why the hub dropped it; set before done closes
 }
 
-// Events delivers the subscriber's events.
-func (s *Sub) Events() <-chan *Frame { return s.c }
+// Ready is signalled when Take may have events to return.
+func (s *Sub) Ready() <-chan struct{} { return s.ready }
+
+// Take appends to dst the subscriber's events read since its last Take,
+// in order, and returns dst.
+func (s *Sub) Take(dst []*Frame) []*Frame {
+	h := s.hub
+	h.mu.Lock()
+	if s.gone {
+		h.mu.Unlock()
+		return dst
+	}
+	frames := s.log.frames[s.pos-s.log.base:]
+	s.pos = s.log.end()
+	h.mu.Unlock()
+	// A frame never changes once appended, so frames are matched outside
+	// the hub's lock.
+	for _, f := range frames {
+		if s.match(f.Event) {
+			dst = append(dst, f)
+		}
+	}
+	return dst
+}
 
 // Frame is one event as every subscriber gets it: encoded once, however
 // many streams send it.
@@ -137,7 +183,8 @@ func (h *Hub) Subscribe(ctx context.Context, org int64, match func(*porter.Event
 	if h.stopped {
 		return nil, 0, errors.New("the server is shutting down")
 	}
-	if h.MaxPerOrg > 0 && len(h.subs[org]) >= h.MaxPerOrg {
+	l := h.orgs[org]
+	if h.MaxPerOrg > 0 && l != nil && len(l.subs) >= h.MaxPerOrg {
 		return nil, 0, fmt.Errorf("%w: %d on this node", ErrTooMany, h.MaxPerOrg)
 	}
 	if !h.active {
@@ -147,11 +194,12 @@ func (h *Hub) Subscribe(ctx context.Context, org int64, match func(*porter.Event
 			return nil, 0, err
 		}
 	}
-	sub = &Sub{org: org, match: match, c: make(chan *Frame, max(h.Buffer, 1)), done: make(chan struct{})}
-	if h.subs[org] == nil {
-		h.subs[org] = map[*Sub]struct{}{}
+	if l == nil {
+		l = &orgLog{id: org, subs: map[*Sub]struct{}{}}
+		h.orgs[org] = l
 	}
-	h.subs[org][sub] = struct{}{}
+	sub = &Sub{hub: h, log: l, match: match, pos: l.end(), ready: make(chan struct{}, 1), done: make(chan struct{})}
+	l.subs[sub] = struct{}{}
 	h.n++
 	return sub, h.last, nil
 }
@@ -191,12 +239,14 @@ func (h *Hub) Unsubscribe(sub *Sub) {
 
 // drop removes sub, telling it why; h.mu is held.
 func (h *Hub) drop(sub *Sub, reason string) {
-	if _, ok := h.subs[sub.org][sub]; !ok {
+	if sub.gone {
 		return
 	}
-	delete(h.subs[sub.org], sub)
-	if len(h.subs[sub.org]) == 0 {
-		delete(h.subs, sub.org)
+	sub.gone = true
+	l := sub.log
+	delete(l.subs, sub)
+	if len(l.subs) == 0 {
+		delete(h.orgs, l.id)
 	}
 	h.n--
 	sub.reason = reason
@@ -219,6 +269,7 @@ func (h *Hub) Run(ctx context.Context) {
 	watch := h.feed.WatchQueue(ctx)
 	tick := time.NewTicker(h.Poll)
 	defer tick.Stop()
+	var last time.Time // of the last fan-out that sent anything
 	for {
 		select {
 		case <-ctx.Done():
@@ -227,8 +278,23 @@ func (h *Hub) Run(ctx context.Context) {
 		case <-watch.Events:
 		case <-tick.C:
 		}
-		if err := h.pump(ctx); err != nil && ctx.Err() == nil {
+		if wait := h.Coalesce - time.Since(last); wait > 0 {
+			// Commits come faster than fan-outs may: let them gather.
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				h.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		n, err := h.pump(ctx)
+		if err != nil && ctx.Err() == nil {
 			h.logger.Warn("event stream: read the outbox", "err", err)
+		}
+		if n > 0 {
+			last = time.Now()
 		}
 	}
 }
@@ -238,36 +304,39 @@ func (h *Hub) Stop() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.stopped = true
-	for _, subs := range h.subs {
-		for sub := range subs {
+	for _, l := range h.orgs {
+		for sub := range l.subs {
 			h.drop(sub, "the server is shutting down; reconnect with Last-Event-ID")
 		}
 	}
 }
 
-// pump reads what committed since the last read and hands it out.
-func (h *Hub) pump(ctx context.Context) error {
+// pump reads what committed since the last read and hands it out; it
+// returns how many events it read.
+func (h *Hub) pump(ctx context.Context) (int, error) {
+	n := 0
 	for {
 		h.mu.Lock()
 		if !h.active {
 			h.mu.Unlock()
-			return nil
+			return n, nil
 		}
 		last, also := h.last, h.pendingGaps()
 		h.mu.Unlock()
 		evs, err := h.feed.EventsAfter(ctx, 0, last, also, batch)
 		if err != nil {
-			return err
+			return n, err
 		}
 		h.mu.Lock()
 		// A subscriber may have woken an idle hub meanwhile: what was read
 		// from the old position is stale, and the next pass reads anew.
 		if h.active && h.last == last {
 			h.fanOut(evs)
+			n += len(evs)
 		}
 		h.mu.Unlock()
 		if len(evs) < batch {
-			return nil
+			return n, nil
 		}
 	}
 }
@@ -292,12 +361,12 @@ func (h *Hub) pendingGaps() []int64 {
 	return out
 }
 
-// fanOut hands evs to their subscribers and moves the read position;
-// h.mu is held.
+// fanOut appends evs to their organizations' logs, wakes the subscribers
+// with something to read and moves the read position; h.mu is held.
 func (h *Hub) fanOut(evs []*porter.Event) {
 	now := h.now()
+	var touched []*orgLog
 	for _, e := range evs {
-		f := &Frame{Event: e}
 		if _, ok := h.gaps[e.Seq]; ok {
 			delete(h.gaps, e.Seq)
 		} else if e.Seq > h.last {
@@ -306,15 +375,58 @@ func (h *Hub) fanOut(evs []*porter.Event) {
 			}
 			h.last = e.Seq
 		}
-		for sub := range h.subs[e.OrgID] {
-			if !sub.match(e) {
-				continue
-			}
+		l := h.orgs[e.OrgID]
+		if l == nil {
+			continue
+		}
+		if l.added == 0 {
+			touched = append(touched, l)
+		}
+		l.frames = append(l.frames, &Frame{Event: e})
+		l.added++
+	}
+	for _, l := range touched {
+		h.wake(l)
+	}
+}
+
+// wake tells l's subscribers of the events just appended, drops those too
+// far behind, and trims what all have read; h.mu is held.
+func (h *Hub) wake(l *orgLog) {
+	end := l.end()
+	added := l.frames[len(l.frames)-l.added:]
+	l.added = 0
+	low := end
+	for sub := range l.subs {
+		switch behind := end - sub.pos; {
+		case behind > int64(max(h.Buffer, 1)):
+			h.drop(sub, fmt.Sprintf("the client is too slow: %d events waited unread; reconnect with Last-Event-ID to resume", behind))
+			continue
+		case sub.pos >= end-int64(len(added)) && !matchesAny(sub.match, added[len(added)-int(behind):]):
+			// Caught up and none of the new events is for it: nothing
+			// to wake it for.
+			sub.pos = end
+		default:
 			select {
-			case sub.c <- f:
-			default:
-				h.drop(sub, fmt.Sprintf("the client is too slow: %d events waited unread; reconnect with Last-Event-ID to resume", cap(sub.c)))
+			case sub.ready <- struct{}{}:
+			default: // already woken
 			}
 		}
+		low = min(low, sub.pos)
 	}
+	if cut := int(low - l.base); cut > 0 && cut >= len(l.frames)/2 {
+		// Keep the frames still unread, in a new array, so that the read
+		// ones can be collected.
+		l.frames = append([]*Frame(nil), l.frames[cut:]...)
+		l.base = low
+	}
+}
+
+func matchesAny(match func(*porter.Event) bool, frames []*Frame) bool {
+	for _, f := range frames {
+		if match(f.Event) {
+			return true
+		}
+	}
+	return false
 }

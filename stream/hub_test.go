@@ -59,17 +59,25 @@ func fire(t *testing.T, s porter.Store, org int64, typ string) int64 {
 
 func all(*porter.Event) bool { return true }
 
+// taken holds what recv took from a subscriber but has not returned yet.
+var taken = map[*stream.Sub][]*stream.Frame{}
+
 func recv(t *testing.T, sub *stream.Sub) *porter.Event {
 	t.Helper()
-	select {
-	case e := <-sub.Events():
-		return e.Event
-	case <-sub.Done():
-		t.Fatalf("dropped: %s", sub.Reason())
-	case <-time.After(10 * time.Second):
-		t.Fatal("no event within 10 s")
+	deadline := time.After(10 * time.Second)
+	for len(taken[sub]) == 0 {
+		select {
+		case <-sub.Ready():
+			taken[sub] = sub.Take(taken[sub])
+		case <-sub.Done():
+			t.Fatalf("dropped: %s", sub.Reason())
+		case <-deadline:
+			t.Fatal("no event within 10 s")
+		}
 	}
-	return nil
+	f := taken[sub][0]
+	taken[sub] = taken[sub][1:]
+	return f.Event
 }
 
 func TestHubFansOutByOrganizationAndDropsTheSlow(t *testing.T) {
@@ -188,6 +196,34 @@ func TestHubSendsAnEventThatCommitsAfterALaterOne(t *testing.T) {
 		}
 		if got := recv(t, sub); got.Seq != early {
 			t.Fatalf("got %d, want the earlier number %d", got.Seq, early)
+		}
+	})
+}
+
+// A subscriber counts its organization's events, not only its own, towards
+// falling behind; one whose filter passes none of them is never behind.
+func TestHubKeepsASubscriberTheEventsPass(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s porter.Store) {
+		ctx := context.Background()
+		a := newOrg(t, s, "A")
+		h := hubOn(t, s)
+		h.Buffer = 3
+		fast, _, _ := h.Subscribe(ctx, a, all)
+		none, _, _ := h.Subscribe(ctx, a, func(e *porter.Event) bool { return e.Type == "lease.created" })
+		for range 10 {
+			want := fire(t, s, a, "property.created")
+			if got := recv(t, fast); got.Seq != want {
+				t.Fatalf("fast got %d, want %d", got.Seq, want)
+			}
+		}
+		select {
+		case <-none.Done():
+			t.Fatalf("dropped: %s", none.Reason())
+		default:
+		}
+		want := fire(t, s, a, "lease.created")
+		if got := recv(t, none); got.Seq != want {
+			t.Fatalf("got %d, want %d", got.Seq, want)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"strings"
 )
 
 // Message is one Server-Sent Event, or a comment line the server sent to
@@ -33,8 +32,7 @@ func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 6
 // Next returns the next event or comment; io.EOF when the stream ends.
 func (r *Reader) Next() (Message, error) {
 	var m Message
-	var data [][]byte
-	fields := false
+	fields, data := false, false
 	for {
 		line, err := r.line()
 		if err != nil {
@@ -43,48 +41,63 @@ func (r *Reader) Next() (Message, error) {
 			}
 			return Message{}, err
 		}
-		if line == "" {
+		if len(line) == 0 {
 			if !fields {
 				continue
 			}
-			m.Data = bytes.Join(data, []byte("\n"))
 			return m, nil
 		}
-		if c, ok := strings.CutPrefix(line, ":"); ok {
+		if line[0] == ':' {
 			if !fields {
-				return Message{Comment: strings.TrimPrefix(c, " ")}, nil
+				return Message{Comment: string(bytes.TrimPrefix(line[1:], []byte(" ")))}, nil
 			}
 			continue
 		}
-		name, value, _ := strings.Cut(line, ":")
-		value = strings.TrimPrefix(value, " ")
+		name, value, _ := bytes.Cut(line, []byte(":"))
+		value = bytes.TrimPrefix(value, []byte(" "))
 		fields = true
-		switch name {
+		switch string(name) { // compared without allocating
 		case "id":
-			m.ID = value
+			m.ID = string(value)
 		case "event":
-			m.Event = value
+			m.Event = string(value)
 		case "data":
-			data = append(data, []byte(value))
+			if data {
+				m.Data = append(m.Data, '\n')
+			}
+			m.Data = append(m.Data, value...)
+			data = true
 		case "retry":
-			m.Retry = value
+			m.Retry = string(value)
 		}
 	}
 }
 
-func (r *Reader) line() (string, error) {
-	var b []byte
-	for {
-		chunk, more, err := r.r.ReadLine()
-		if err != nil {
-			return "", err
+// line returns the next line without its end, valid until the next read.
+func (r *Reader) line() ([]byte, error) {
+	line, err := r.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		// Longer than the buffer: gather it, bounded.
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.r.ReadSlice('\n')
+			long = append(long, line...)
+			if len(long) > maxLine {
+				return nil, bufio.ErrTooLong
+			}
 		}
-		b = append(b, chunk...)
-		if len(b) > maxLine {
-			return "", bufio.ErrTooLong
-		}
-		if !more {
-			return string(b), nil
-		}
+		line = long
 	}
+	if err != nil {
+		if err == io.EOF && len(line) > 0 {
+			return trimEnd(line), nil // the last line, unterminated
+		}
+		return nil, err
+	}
+	return trimEnd(line), nil
+}
+
+func trimEnd(line []byte) []byte {
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	return bytes.TrimSuffix(line, []byte("\r"))
 }
