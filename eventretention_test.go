@@ -30,10 +30,13 @@ VALUES (%d, 'tenant.created', '%s', 'tenant', %d, '{}')`, org.ID, ts, i+1))
 			}
 		}
 		// More than one batch (1000) past the limit, a few just inside it.
+		// The pruner goes in sequence order: a younger event ahead of
+		// older ones (a commit a moment late) holds nothing up.
 		const old = 2100
+		insert(1, now.Add(-porter.DefaultEventRetention+time.Minute))
 		insert(old, now.Add(-porter.DefaultEventRetention-time.Hour))
 		insert(3, now.Add(-porter.DefaultEventRetention+time.Hour))
-		insert(2, now)
+		insert(1, now)
 		n, err := svc.PruneEvents(ctx, porter.DefaultEventRetention)
 		if err != nil || n != old {
 			t.Fatalf("pruned %d (%v), want %d", n, err, old)

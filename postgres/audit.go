@@ -80,14 +80,16 @@ func rawJSON(s *string) json.RawMessage {
 	return json.RawMessage(*s)
 }
 
-// Audit entries past retention are deleted oldest first through the
-// created_at index, a batch per transaction so that no lock is held long.
+// Audit entries past retention are deleted oldest first in id order, a
+// batch at a time, found among the oldest entries as events are
+// (eventprune.go).
 const qPruneAuditLog = `DELETE FROM audit_log WHERE id IN (
-    SELECT id FROM audit_log WHERE created_at < $1 ORDER BY created_at LIMIT $2)`
+    SELECT id FROM (SELECT id, created_at FROM audit_log ORDER BY id LIMIT $3) oldest
+    WHERE created_at < $1 LIMIT $2)`
 
 // PruneAuditLog deletes up to limit audit entries written before before.
 func (d *DB) PruneAuditLog(ctx context.Context, before time.Time, limit int) (int, error) {
-	tag, err := d.pool.Exec(ctx, qPruneAuditLog, before, limit)
+	tag, err := d.pool.Exec(ctx, qPruneAuditLog, before, limit, pruneWindow*limit)
 	if err != nil {
 		return 0, fmt.Errorf("prune audit log: %w", err)
 	}
