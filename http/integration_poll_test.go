@@ -15,7 +15,9 @@ func TestIntegrationSyncOverHTTP(t *testing.T) {
 	each(t, func(t *testing.T, a *api) {
 		icalAPI(t, a)
 		var down atomic.Bool
+		var calls atomic.Int32
 		src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
 			if down.Load() {
 				http.Error(w, "maintenance", http.StatusBadGateway)
 				return
@@ -48,6 +50,15 @@ func TestIntegrationSyncOverHTTP(t *testing.T) {
 		if a.workOrderCount() != 1 {
 			t.Fatal("the polled defect did not become a work order")
 		}
+		// With an Idempotency-Key, the same sync again is the first one's
+		// answer, replayed: the source is not polled twice.
+		key := http.Header{"Idempotency-Key": {"sync-once"}}
+		first := a.doKey(a.key, "POST", fmt.Sprintf("/v1/integrations/%d/sync", id), nil, key).must(t, 200)
+		polled := calls.Load()
+		again := a.doKey(a.key, "POST", fmt.Sprintf("/v1/integrations/%d/sync", id), nil, key).must(t, 200)
+		if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(first.Body) || calls.Load() != polled {
+			t.Fatalf("sync again with its key: replayed %q, %d polls after %d, %s", again.Header.Get("Idempotent-Replayed"), calls.Load(), polled, again.Body)
+		}
 		down.Store(true)
 		failed := a.do("POST", fmt.Sprintf("/v1/integrations/%d/sync", id), nil).must(t, 200).obj("data")
 		if failed["ok"] != false || failed["error"] != "the endpoint answered HTTP 502" || failed["integration"].(map[string]any)["status"] != "error" {
@@ -56,7 +67,7 @@ func TestIntegrationSyncOverHTTP(t *testing.T) {
 		log := a.do("GET", fmt.Sprintf("/v1/integrations/%d/log?entity=_poll", id), nil).must(t, 200)
 		rows := log.JSON["data"].([]any)
 		last := rows[0].(map[string]any)
-		if len(rows) != 2 || last["status"] != "error" || last["http_status"].(float64) != 502 || last["duration_ms"] == nil ||
+		if len(rows) != 3 || last["status"] != "error" || last["http_status"].(float64) != 502 || last["duration_ms"] == nil ||
 			!strings.Contains(last["raw"].(string), "maintenance") {
 			t.Fatalf("poll rows = %s", log.Body)
 		}
