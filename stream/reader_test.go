@@ -41,3 +41,31 @@ func TestReaderFramesEvents(t *testing.T) {
 		})
 	}
 }
+
+// Whatever a server sends, the reader ends without panicking, and no
+// event holds more than was sent.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"id: evt_1_1\nevent: a.b\ndata: {}\n\n",
+		"retry: 2000\n\n: heartbeat\n\n",
+		"data: a\r\ndata: b\r\n\r\nid:7\n",
+		"event: disconnect\ndata: {\"reason\":\"slow\"}\n\n",
+		":\n\n\n\ndata\n\nid\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		rd := stream.NewReader(strings.NewReader(string(in)))
+		seen := 0
+		for range len(in) + 1 {
+			m, err := rd.Next()
+			if err != nil {
+				return
+			}
+			if seen += len(m.ID) + len(m.Event) + len(m.Data) + len(m.Comment) + len(m.Retry); seen > len(in) {
+				t.Fatalf("read %d bytes of fields from %d sent", seen, len(in))
+			}
+		}
+		t.Fatalf("more messages than bytes sent (%d)", len(in))
+	})
+}
