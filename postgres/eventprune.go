@@ -11,8 +11,8 @@ import (
 // are stamped with the time of the write that inserts them, so sequence
 // order is time order but for a few milliseconds of commit order (and
 // clock skew between nodes): the batch is looked for among the oldest
-// pruneWindow batches of events, and an event a little younger than an older one in them
-// stays for the next pass.
+// pruneWindow batches of events, and an event a little younger than an
+// older one in them stays for the next pass.
 const qPruneEvents = `DELETE FROM events WHERE seq IN (
     SELECT seq FROM (SELECT seq, fired_at FROM events ORDER BY seq LIMIT $3) oldest
     WHERE fired_at < $1 LIMIT $2)`
