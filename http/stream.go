@@ -151,6 +151,9 @@ func (s *Server) handleEventStream() handlerFunc {
 				// a busy stream costs a syscall per read of the outbox,
 				// not per event.
 				frames = sub.Take(frames[:0])
+				if len(frames) == 0 {
+					continue
+				}
 				batch = batch[:0]
 				for _, f := range frames {
 					if sent[f.Seq] {
@@ -168,9 +171,6 @@ func (s *Server) handleEventStream() handlerFunc {
 						}
 						batch = batch[:0]
 					}
-				}
-				if len(frames) == 0 {
-					continue
 				}
 				if err := sse.write(batch); err != nil {
 					return nil

@@ -402,7 +402,7 @@ func (h *Hub) wake(l *orgLog) {
 		case behind > int64(max(h.Buffer, 1)):
 			h.drop(sub, fmt.Sprintf("the client is too slow: %d events waited unread; reconnect with Last-Event-ID to resume", behind))
 			continue
-		case sub.pos >= end-int64(len(added)) && !matchesAny(sub.match, added[len(added)-int(behind):]):
+		case behind <= int64(len(added)) && !matchesAny(sub.match, added[len(added)-int(behind):]):
 			// Caught up and none of the new events is for it: nothing
 			// to wake it for.
 			sub.pos = end
